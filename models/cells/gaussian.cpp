@@ -1,0 +1,64 @@
+// A generic non-ideal cell: Gaussian programming error drawn once per chip instance, optional
+// Gaussian read noise on every read. σ_prog = sigma_us + sigma_relative·G_target; the programmed
+// conductance is clipped at zero.
+
+#include "models/cells/cell_model.hpp"
+#include "sim/util/rng.hpp"
+
+namespace cimsim::models {
+
+namespace {
+
+class GaussianCell final : public CellModel {
+ public:
+  explicit GaussianCell(const config::Params& p)
+      : window_(ConductanceWindow::from(p)),
+        sigma_us_(p.real("sigma_us")),
+        sigma_relative_(p.real("sigma_relative")),
+        read_relative_(p.real("read_noise_relative")),
+        area_f2_(p.real("area_f2")) {}
+
+  double g_min_us() const override { return window_.g_min_us; }
+  double g_max_us() const override { return window_.g_max_us; }
+  int max_bits_per_cell() const override { return 8; }
+
+  ArrayDevices program(const Eigen::MatrixXf& target_us, const ArrayKey& key, double) const override {
+    const rng::Stream stream(key.seed, rng::Purpose::Programming, {key.instance, key.layer, key.array});
+    ArrayDevices out;
+    out.g_us.resize(target_us.rows(), target_us.cols());
+    const auto cols = static_cast<std::uint64_t>(target_us.cols());
+    for (Eigen::Index r = 0; r < target_us.rows(); ++r) {
+      for (Eigen::Index c = 0; c < target_us.cols(); ++c) {
+        const double g = target_us(r, c);
+        const double sigma = sigma_us_ + sigma_relative_ * g;
+        const double z = stream.normal(static_cast<std::uint64_t>(r) * cols + static_cast<std::uint64_t>(c));
+        out.g_us(r, c) = static_cast<float>(std::max(0.0, g + sigma * z));
+      }
+    }
+    if (read_relative_ > 0) out.read_sigma_us = out.g_us * static_cast<float>(read_relative_);
+    return out;
+  }
+  double area_f2() const override { return area_f2_; }
+
+ private:
+  ConductanceWindow window_;
+  double sigma_us_, sigma_relative_, read_relative_, area_f2_;
+};
+
+config::SectionSpec spec() {
+  config::SectionSpec s("gaussian", "");
+  declare_conductance_window(s, 0.0, 25.0, "PCM range of Joshi et al., Nat. Commun. 2020");
+  s.real("sigma_us", 0.5, "uS", "Additive programming error std-dev, drawn once per chip instance").at_least(0);
+  s.real("sigma_relative", 0.0, "1", "Programming error std-dev as a fraction of the target conductance")
+      .at_least(0);
+  s.real("read_noise_relative", 0.0, "1", "Per-read noise std-dev as a fraction of the conductance").at_least(0);
+  s.real("area_f2", 25, "F^2", "Cell footprint; 1T1R cells take 25-50 F^2 (device-models.md)").above(0);
+  return s;
+}
+
+const bool registered = config::register_model<CellModel>(
+    {"gaussian", "Gaussian programming error (per chip instance) and optional read noise", spec(),
+     [](const config::Params& p) { return std::make_unique<GaussianCell>(p); }, ""});
+
+}  // namespace
+}  // namespace cimsim::models

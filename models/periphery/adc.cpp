@@ -1,0 +1,89 @@
+#include "models/periphery/adc.hpp"
+
+#include <cmath>
+
+#include "sim/config/schema.hpp"
+
+namespace cimsim::models {
+
+namespace {
+
+config::SectionSpec adc_section() {
+  config::SectionSpec s("adc", "Column converters: resolution, full scale, sharing, energy and area");
+  s.order(70).presets("adcs").models(&AdcRegistry::instance(), "sar");
+  s.integer("bits", 8, "bit", "Resolution").range(1, 16);
+  s.choice("full_scale", "max", {"max", "calibrated", "fixed"},
+           "max: largest value a column can reach (lossless with enough bits); calibrated: a percentile "
+           "of a calibration batch, per layer and slice; fixed: a given current");
+  s.real("fixed_full_scale_ua", 10.0, "uA", "Full-scale input current when full_scale is fixed").above(0);
+  s.real("calibration_percentile", 99.9, "%", "Percentile of |ADC input| that sets a calibrated full scale")
+      .range(50, 100);
+  s.integer("columns_per_adc", 8, "columns", "Columns sharing one ADC, converted one after another").range(1, 4096);
+  s.choice("energy_model", "table", {"table", "fom"},
+           "table: interpolate table_energy_pj over table_bits; fom: walden_fom_fj·2^bits with a floor");
+  // 32 nm SAR series after Saberi et al., IEEE TCAS-I 2011 (published-designs.md, ADC survey).
+  s.integers("table_bits", {4, 5, 6, 7, 8, 9, 10}, "bit", "Resolutions of the energy/area table");
+  s.reals("table_energy_pj", {0.79, 0.99, 1.20, 1.42, 1.67, 1.97, 2.38}, "pJ",
+          "Energy per conversion at each table_bits (32 nm, after Saberi et al. 2011)")
+      .above(0);
+  s.reals("table_area_um2", {361, 477, 627, 845, 1200, 1828, 3002}, "um^2",
+          "Area of one ADC at each table_bits (32 nm, after Saberi et al. 2011)")
+      .above(0);
+  // ISAAC's ADC: 2 mW at 1.28 GS/s, 8 bits -> 1.5625 pJ / 2^8 = 6.1 fJ per step (Shafiee et al., ISCA 2016).
+  s.real("walden_fom_fj", 6.1, "fJ/step", "Walden figure of merit for energy_model fom (ISAAC's 8-bit ADC)").above(0);
+  // Lower envelope of Murmann's ADC survey: E >= 0.267 pJ (published-designs.md).
+  s.real("energy_floor_pj", 0.267, "pJ", "Energy floor for energy_model fom (survey lower envelope)").at_least(0);
+  return s;
+}
+const config::SectionRegistrar registered(adc_section);
+
+FullScale full_scale_of(const std::string& s) {
+  if (s == "calibrated") return FullScale::Calibrated;
+  if (s == "fixed") return FullScale::Fixed;
+  return FullScale::Max;
+}
+
+}  // namespace
+
+double interpolate_log(const std::vector<std::int64_t>& bits, const std::vector<double>& values, int at) {
+  if (bits.size() == 1) return values[0];
+  std::size_t hi = 1;
+  while (hi + 1 < bits.size() && bits[hi] < at) ++hi;
+  const std::size_t lo = hi - 1;
+  const double t = static_cast<double>(at - bits[lo]) / static_cast<double>(bits[hi] - bits[lo]);
+  return std::exp(std::log(values[lo]) + t * (std::log(values[hi]) - std::log(values[lo])));
+}
+
+AdcCommon AdcCommon::from(const config::Params& p) {
+  AdcCommon c;
+  c.bits = static_cast<int>(p.integer("bits"));
+  c.full_scale = full_scale_of(p.text("full_scale"));
+  c.fixed_full_scale_ua = p.real("fixed_full_scale_ua");
+  c.calibration_percentile = p.real("calibration_percentile");
+  c.columns_per_adc = static_cast<int>(p.integer("columns_per_adc"));
+
+  const auto& tb = p.integers("table_bits");
+  const auto& te = p.reals("table_energy_pj");
+  const auto& ta = p.reals("table_area_um2");
+  if (tb.empty()) p.fail("table_bits", "needs at least one entry");
+  if (te.size() != tb.size()) p.fail("table_energy_pj", "needs one entry per table_bits entry");
+  if (ta.size() != tb.size()) p.fail("table_area_um2", "needs one entry per table_bits entry");
+  for (std::size_t i = 1; i < tb.size(); ++i)
+    if (tb[i] <= tb[i - 1]) p.fail("table_bits", "must be strictly increasing");
+  c.area_um2 = interpolate_log(tb, ta, c.bits);
+  if (p.text("energy_model") == "table") {
+    c.energy_pj = interpolate_log(tb, te, c.bits);
+  } else {
+    c.energy_pj = std::max(p.real("energy_floor_pj"), p.real("walden_fom_fj") * 1e-3 * std::ldexp(1.0, c.bits));
+  }
+  return c;
+}
+
+std::int32_t AdcModel::code(double in_lsb, std::int32_t lo, std::int32_t hi) const {
+  const double r = std::round(in_lsb);  // half away from zero
+  if (r <= lo) return lo;
+  if (r >= hi) return hi;
+  return static_cast<std::int32_t>(r);
+}
+
+}  // namespace cimsim::models

@@ -1,0 +1,51 @@
+#pragma once
+// ADCs: the converters shared over an array's columns. The `adc` section holds what every type
+// has (resolution, full-scale mode, sharing, energy and area model); each type (sar, flash …) is
+// a registered model that adds its own timing and transfer behaviour.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "sim/config/registry.hpp"
+
+namespace cimsim::models {
+
+enum class FullScale { Max, Calibrated, Fixed };
+
+// Settings every ADC type shares, read from the `adc` section.
+struct AdcCommon {
+  int bits = 8;
+  FullScale full_scale = FullScale::Max;
+  double fixed_full_scale_ua = 0;     // FullScale::Fixed
+  double calibration_percentile = 0;  // FullScale::Calibrated, of |input|
+  int columns_per_adc = 1;
+  double energy_pj = 0;  // per conversion, from the energy model
+  double area_um2 = 0;   // per ADC
+
+  static AdcCommon from(const config::Params& adc);
+};
+
+class AdcModel {
+ public:
+  explicit AdcModel(const config::Params& adc) : common_(AdcCommon::from(adc)) {}
+  virtual ~AdcModel() = default;
+
+  const AdcCommon& common() const { return common_; }
+  int bits() const { return common_.bits; }
+  // Clock cycles of one conversion (DESIGN §5: SAR takes `bits` cycles, flash one).
+  virtual int conversion_cycles() const = 0;
+  // Code of an input given in LSB units: round half away from zero, then clamp.
+  virtual std::int32_t code(double in_lsb, std::int32_t lo, std::int32_t hi) const;
+
+ private:
+  AdcCommon common_;
+};
+
+using AdcRegistry = config::Registry<AdcModel>;
+
+// Energy (pJ) and area (µm²) of a `bits` ADC by log-linear interpolation in a per-bit table,
+// extrapolated along the nearest segment outside it.
+double interpolate_log(const std::vector<std::int64_t>& bits, const std::vector<double>& values, int at);
+
+}  // namespace cimsim::models

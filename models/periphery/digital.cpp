@@ -1,0 +1,20 @@
+#include "models/periphery/periphery_costs.hpp"
+#include "sim/config/schema.hpp"
+
+namespace cimsim::models {
+namespace {
+config::SectionSpec section() {
+  config::SectionSpec s("digital", "Digital arithmetic in the tiles: partial-sum adds, offset removal, requantization");
+  s.order(84);
+  // Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm: 32-bit integer add 0.1 pJ, multiply 3.1 pJ.
+  s.real("add_energy_pj", 0.1, "pJ", "Energy per addition (32-bit integer add, 45 nm, Horowitz 2014)").at_least(0);
+  s.real("mult_energy_pj", 3.1, "pJ", "Energy per multiplication (32-bit integer multiply, 45 nm, Horowitz 2014)")
+      .at_least(0);
+  return s;
+}
+const config::SectionRegistrar registered(section);
+}  // namespace
+
+DigitalCost DigitalCost::from(const config::Params& p) { return {p.real("add_energy_pj"), p.real("mult_energy_pj")}; }
+
+}  // namespace cimsim::models

@@ -1,0 +1,35 @@
+#pragma once
+// Costs of the digital and mixed-signal blocks around the arrays. Each block has its own config
+// section, declared in its own file; this header gathers what the cost model reads.
+
+#include "sim/config/params.hpp"
+
+namespace cimsim::models {
+
+struct SampleHoldCost {
+  double energy_fj, area_um2;
+  int latency_cycles;
+  static SampleHoldCost from(const config::Params& p);
+};
+
+struct ShiftAddCost {
+  double energy_pj, area_um2;  // per operation; per ADC
+  static ShiftAddCost from(const config::Params& p);
+};
+
+struct SramCost {
+  double energy_pj_per_bit, area_mm2_per_kib;
+  static SramCost from(const config::Params& p);
+};
+
+struct InterconnectCost {
+  double energy_pj_per_bit, area_mm2_per_tile;
+  static InterconnectCost from(const config::Params& p);
+};
+
+struct DigitalCost {
+  double add_energy_pj, mult_energy_pj;
+  static DigitalCost from(const config::Params& p);
+};
+
+}  // namespace cimsim::models

@@ -1,0 +1,51 @@
+#pragma once
+// Energy and area (DESIGN §6). Energy is counts × energy per action: counts from the timing
+// engine, the data-dependent cell read energy (Σ V²·G·t) from the functional engine. Area is the
+// provisioned chip: every tile, array, converter and buffer, used or not.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/config/params.hpp"
+#include "sim/engine/timing.hpp"
+#include "sim/functional/activity.hpp"
+#include "sim/mapping/mapping.hpp"
+
+namespace cimsim::models {
+class CellModel;
+class AdcModel;
+class DacModel;
+}  // namespace cimsim::models
+
+namespace cimsim::cost {
+
+// Named amounts in a fixed order (pJ for energy, mm² for area).
+using Breakdown = std::vector<std::pair<std::string, double>>;
+double sum(const Breakdown& b);
+
+struct EnergyPerAction {
+  double dac_pj, sample_hold_pj, adc_pj, shift_add_pj, add_pj, mult_pj, sram_pj_per_bit, bus_pj_per_bit;
+};
+
+struct CostResult {
+  EnergyPerAction per_action;
+  Breakdown energy;                     // per inference, per component
+  std::vector<Breakdown> layer_energy;  // per mapped layer, per inference
+  Breakdown area;                       // chip, per component
+  Breakdown area_per_unit;              // the unit areas used (µm² or mm² as named)
+};
+
+struct CostInputs {
+  const mapping::ChipMap& chip;
+  const engine::TimingResult& timing;
+  const functional::Activity& activity;  // mean per inference (cell energy)
+  const models::CellModel& cell;
+  const models::AdcModel& adc;
+  const models::DacModel& dac;
+  const config::Config& config;
+};
+
+CostResult compute_costs(const CostInputs& in);
+
+}  // namespace cimsim::cost

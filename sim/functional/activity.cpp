@@ -1,0 +1,35 @@
+#include "sim/functional/activity.hpp"
+
+namespace cimsim::functional {
+
+ActionCounts& ActionCounts::operator+=(const ActionCounts& o) {
+  array_reads += o.array_reads;
+  dac_drives += o.dac_drives;
+  conversions += o.conversions;
+  sample_holds += o.sample_holds;
+  shift_adds += o.shift_adds;
+  digital_adds += o.digital_adds;
+  digital_mults += o.digital_mults;
+  cell_energy_pj += o.cell_energy_pj;
+  return *this;
+}
+
+bool ActionCounts::same_counts(const ActionCounts& o) const {
+  return array_reads == o.array_reads && dac_drives == o.dac_drives && conversions == o.conversions &&
+         sample_holds == o.sample_holds && shift_adds == o.shift_adds && digital_adds == o.digital_adds &&
+         digital_mults == o.digital_mults;
+}
+
+void Activity::add(const Activity& o) {
+  samples += o.samples;
+  if (layers.size() < o.layers.size()) layers.resize(o.layers.size());
+  for (std::size_t i = 0; i < o.layers.size(); ++i) layers[i] += o.layers[i];
+}
+
+ActionCounts Activity::total() const {
+  ActionCounts t;
+  for (const auto& l : layers) t += l;
+  return t;
+}
+
+}  // namespace cimsim::functional

@@ -1,0 +1,33 @@
+#pragma once
+// What the arrays and their periphery did: action counts and the data-dependent cell read energy.
+// The functional engine measures these over a data set; the timing engine counts the same
+// actions for one inference, and a test holds the two to the same numbers.
+
+#include <cstdint>
+#include <vector>
+
+namespace cimsim::functional {
+
+struct ActionCounts {
+  std::int64_t array_reads = 0;     // one array, one input slice, one group of active rows
+  std::int64_t dac_drives = 0;      // one row driven for one read
+  std::int64_t conversions = 0;     // ADC conversions
+  std::int64_t sample_holds = 0;    // S&H samples (one per conversion)
+  std::int64_t shift_adds = 0;      // shift-and-add operations (one per conversion)
+  std::int64_t digital_adds = 0;    // partial sums, G_min and offset removal, bias
+  std::int64_t digital_mults = 0;   // requantization scales
+  double cell_energy_pj = 0;        // Σ V²·G·t over every cell of every read
+
+  ActionCounts& operator+=(const ActionCounts& o);
+  bool same_counts(const ActionCounts& o) const;  // every integer count equal
+};
+
+struct Activity {
+  std::int64_t samples = 0;
+  std::vector<ActionCounts> layers;  // per mapped layer (ChipMap::layers order)
+
+  void add(const Activity& o);
+  ActionCounts total() const;
+};
+
+}  // namespace cimsim::functional

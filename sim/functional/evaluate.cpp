@@ -1,0 +1,133 @@
+#include "sim/functional/evaluate.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "sim/functional/crossbar.hpp"
+#include "sim/functional/reference.hpp"
+#include "sim/util/parallel.hpp"
+#include "sim/util/progress.hpp"
+
+namespace cimsim::functional {
+
+namespace {
+
+struct Batches {
+  std::int64_t n, size;
+  std::size_t count() const { return static_cast<std::size_t>((n + size - 1) / size); }
+  std::int64_t first(std::size_t b) const { return static_cast<std::int64_t>(b) * size; }
+  std::int64_t length(std::size_t b) const { return std::min(size, n - first(b)); }
+};
+
+std::int64_t count_correct(const Batch& logits, const std::vector<std::int64_t>& labels, std::int64_t first) {
+  const auto pred = argmax(logits);
+  std::int64_t c = 0;
+  for (std::size_t i = 0; i < pred.size(); ++i) c += pred[i] == labels[static_cast<std::size_t>(first) + i];
+  return c;
+}
+
+// Runs fn(batch index, first sample, column block of inputs) over fixed batches in parallel.
+template <class Fn>
+void over_batches(const workload::Dataset& d, const EvalOptions& o, util::Progress* progress, Fn&& fn) {
+  const Batches batches{d.size(), std::max(1, o.batch_size)};
+  util::parallel_for(batches.count(), o.threads, [&](std::size_t b) {
+    const std::int64_t first = batches.first(b);
+    const std::int64_t len = batches.length(b);
+    fn(b, first, d.inputs.middleCols(first, len));
+    if (progress) progress->advance(static_cast<std::size_t>(len));
+  });
+}
+
+}  // namespace
+
+Activity EvalResult::mean_activity() const {
+  Activity mean;
+  for (const auto& inst : instances) mean.add(inst.activity);
+  // Per inference: divide counts by the samples seen (they divide exactly; energy is a mean).
+  const std::int64_t per = std::max<std::int64_t>(1, mean.samples);
+  for (auto& l : mean.layers) {
+    l.array_reads /= per;
+    l.dac_drives /= per;
+    l.conversions /= per;
+    l.sample_holds /= per;
+    l.shift_adds /= per;
+    l.digital_adds /= per;
+    l.digital_mults /= per;
+    l.cell_energy_pj /= static_cast<double>(per);
+  }
+  mean.samples = 1;
+  return mean;
+}
+
+EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipMap& chip,
+                    const models::CellModel& cell, const models::AdcModel& adc, const workload::Dataset& test,
+                    const workload::Dataset& calibration, const EvalOptions& o) {
+  EvalResult result;
+  result.samples = test.size();
+  const Batches test_batches{test.size(), std::max(1, o.batch_size)};
+  const std::size_t nb = test_batches.count();
+  const bool labelled = !test.labels.empty();
+
+  // References: float and ideal-quantized.
+  {
+    std::vector<std::int64_t> float_ok(nb, 0), quant_ok(nb, 0);
+    over_batches(test, o, nullptr, [&](std::size_t b, std::int64_t first, const Batch& x) {
+      if (!labelled) return;
+      float_ok[b] = count_correct(float_logits(*qnet.net, x), test.labels, first);
+      ExactBackend exact;
+      quant_ok[b] = count_correct(quantized_logits(qnet, x, first, exact), test.labels, first);
+    });
+    std::int64_t f = 0, q = 0;
+    for (std::size_t b = 0; b < nb; ++b) {
+      f += float_ok[b];
+      q += quant_ok[b];
+    }
+    result.float_accuracy = labelled && result.samples ? static_cast<double>(f) / result.samples : 0;
+    result.quantized_accuracy = labelled && result.samples ? static_cast<double>(q) / result.samples : 0;
+  }
+
+  util::Progress progress("chip", static_cast<std::size_t>(test.size()) * o.chip_instances, o.progress);
+  for (int inst = 0; inst < o.chip_instances; ++inst) {
+    const ProgrammedChip programmed =
+        ProgrammedChip::program(chip, cell, o.seed, static_cast<std::uint32_t>(inst), o.t_inference_s, o.threads);
+    result.current_unit_ua = programmed.delta_g_us * chip.arch.read_voltage_v / ((1 << chip.dac_bits) - 1);
+    result.lossless_adc_bits = lossless_adc_bits(chip, programmed.g_min_norm);
+
+    CalibrationTable table;
+    if (adc.common().full_scale == models::FullScale::Calibrated) {
+      const FullScalePlan exact_plan(chip, adc.common(), programmed.g_min_norm, result.current_unit_ua);
+      const Batches cb{calibration.size(), std::max(1, o.batch_size)};
+      std::vector<CalibrationRecorder> recorders(cb.count());
+      over_batches(calibration, o, nullptr, [&](std::size_t b, std::int64_t first, const Batch& x) {
+        // Calibration reads are keyed apart from test reads: their samples sit past the test set.
+        CrossbarBackend backend(chip, programmed, adc, exact_plan, &recorders[b]);
+        quantized_logits(qnet, x, test.size() + first, backend);
+      });
+      CalibrationRecorder all;
+      for (auto& r : recorders) all.merge(std::move(r));
+      table = all.percentiles(adc.common().calibration_percentile);
+    }
+    const FullScalePlan plan(chip, adc.common(), programmed.g_min_norm, result.current_unit_ua, std::move(table));
+
+    std::vector<std::int64_t> ok(nb, 0);
+    std::vector<Activity> acts(nb);
+    over_batches(test, o, &progress, [&](std::size_t b, std::int64_t first, const Batch& x) {
+      CrossbarBackend backend(chip, programmed, adc, plan);
+      const Batch logits = quantized_logits(qnet, x, first, backend);
+      if (labelled) ok[b] = count_correct(logits, test.labels, first);
+      acts[b] = backend.activity();
+      acts[b].samples = x.cols();
+    });
+    InstanceResult ir;
+    for (std::size_t b = 0; b < nb; ++b) {
+      ir.correct += ok[b];
+      ir.activity.add(acts[b]);
+    }
+    ir.accuracy = labelled && result.samples ? static_cast<double>(ir.correct) / result.samples : 0;
+    spdlog::debug("chip instance {}: accuracy {:.4f}", inst, ir.accuracy);
+    result.instances.push_back(std::move(ir));
+  }
+  progress.finish();
+  return result;
+}
+
+}  // namespace cimsim::functional

@@ -1,0 +1,49 @@
+#pragma once
+// Accuracy over a data set: the float network, the ideal-quantized network and the chip, each
+// evaluated in fixed batches over all cores. Batches never depend on the thread count and are
+// reduced in order, so results are bit-identical for any number of threads.
+
+#include <cstdint>
+#include <vector>
+
+#include "models/cells/cell_model.hpp"
+#include "models/periphery/adc.hpp"
+#include "sim/functional/activity.hpp"
+#include "sim/mapping/mapping.hpp"
+#include "sim/workload/dataset.hpp"
+#include "sim/workload/quantize.hpp"
+
+namespace cimsim::functional {
+
+struct EvalOptions {
+  std::uint64_t seed = 1;
+  int chip_instances = 1;
+  double t_inference_s = 1.0;
+  int threads = 0;
+  int batch_size = 64;
+  bool progress = false;
+};
+
+struct InstanceResult {
+  std::int64_t correct = 0;
+  double accuracy = 0;
+  Activity activity;
+};
+
+struct EvalResult {
+  std::int64_t samples = 0;
+  double float_accuracy = 0;
+  double quantized_accuracy = 0;
+  std::vector<InstanceResult> instances;
+  int lossless_adc_bits = 0;
+  double current_unit_ua = 0;  // I_u = ΔG·V_read/(2^db−1)
+
+  // Mean activity per inference over all instances.
+  Activity mean_activity() const;
+};
+
+EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipMap& chip,
+                    const models::CellModel& cell, const models::AdcModel& adc, const workload::Dataset& test,
+                    const workload::Dataset& calibration, const EvalOptions& options);
+
+}  // namespace cimsim::functional

@@ -1,0 +1,57 @@
+#pragma once
+// Forward passes that need no hardware: the float network as trained, and the quantized network
+// with exact integer matrix products. The on-chip pass (crossbar.hpp) shares the same walk over
+// the graph and replaces only the matrix products.
+
+#include <Eigen/Dense>
+
+#include <functional>
+#include <vector>
+
+#include "sim/workload/network.hpp"
+#include "sim/workload/quantize.hpp"
+
+namespace cimsim::functional {
+
+// A batch of tensors: one column per sample, features flattened in C order.
+using Batch = Eigen::MatrixXf;
+
+// Computes a matrix layer's output before its activation, bias included.
+using MatrixStep = std::function<Batch(int layer, const Batch& input)>;
+
+// Walks the graph in order; returns every layer's output (after its activation).
+std::vector<Batch> forward(const workload::Network& net, const Batch& x, const MatrixStep& step);
+
+// The float network: W·x + b in single precision.
+Batch float_logits(const workload::Network& net, const Batch& x);
+// The float input each layer sees (indexed by layer), for calibration.
+std::vector<Batch> float_layer_inputs(const workload::Network& net, const Batch& x);
+
+// Integer matrix product of one layer: y (out × B) from input codes (in × B). The backend sees the
+// global index of the batch's first sample, so per-read random draws are keyed by sample.
+class MatrixBackend {
+ public:
+  virtual ~MatrixBackend() = default;
+  virtual Eigen::MatrixXd multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
+                                   std::int64_t first_sample) = 0;
+};
+
+// Exact W·x: the ideal-quantized reference.
+class ExactBackend : public MatrixBackend {
+ public:
+  Eigen::MatrixXd multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
+                           std::int64_t first_sample) override;
+};
+
+// Input codes of a layer for a float batch.
+Eigen::MatrixXi input_codes(const workload::QuantLayer& q, const Batch& input);
+
+// The quantized network with `backend` doing the matrix products: inputs quantized per layer,
+// products dequantized with the weight and input scales, bias added digitally.
+Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
+                       MatrixBackend& backend);
+
+// Index of the largest logit per sample (lowest index on ties).
+std::vector<std::int64_t> argmax(const Batch& logits);
+
+}  // namespace cimsim::functional

@@ -1,0 +1,136 @@
+// The cimsim command.
+//
+//   cimsim run CONFIG [--set section.key=value ...] [--output DIR] [--threads N] [--quiet]
+//   cimsim check CONFIG [--set ...]         validate, print the resolved config
+//   cimsim describe [SECTION[.MODEL]] [--markdown]
+//
+// Exit status: 0 success, 2 bad configuration, input or usage, 1 anything else.
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "sim/config/describe.hpp"
+#include "sim/config/loader.hpp"
+#include "sim/report/report.hpp"
+#include "sim/run/simulation.hpp"
+#include "sim/util/log.hpp"
+
+namespace {
+
+constexpr int kBadInput = 2;
+
+const char* kUsage =
+    "usage:\n"
+    "  cimsim run CONFIG [--set SECTION.KEY=VALUE ...] [--output DIR] [--threads N] [--quiet]\n"
+    "  cimsim check CONFIG [--set SECTION.KEY=VALUE ...]\n"
+    "  cimsim describe [SECTION[.MODEL]] [--markdown]\n"
+    "  cimsim --version\n"
+    "\n"
+    "  run       simulate: accuracy, energy, area, latency and cycles; writes report.json, layers.csv,\n"
+    "            resolved.yaml into the output folder (run.output_dir, or --output)\n"
+    "  check     validate a config and print it resolved (defaults filled, paths absolute)\n"
+    "  describe  list parameters with type, default, unit, range and help\n"
+    "\n"
+    "  --set      override any parameter (repeatable; YAML values: --set adc.bits=6)\n"
+    "  --log-level trace|debug|info|warn|error|off (default warn)\n";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Args {
+  std::string command, target;
+  std::vector<std::string> sets;
+  std::string output, threads, log_level = "warn";
+  bool quiet = false, markdown = false;
+};
+
+Args parse(int argc, char** argv) {
+  Args a;
+  std::vector<std::string> rest(argv + 1, argv + argc);
+  if (rest.empty()) throw UsageError("no command given");
+  a.command = rest[0];
+  for (std::size_t i = 1; i < rest.size(); ++i) {
+    const std::string& s = rest[i];
+    auto value = [&](const std::string& flag) -> std::string {
+      if (i + 1 >= rest.size()) throw UsageError(flag + " needs a value");
+      return rest[++i];
+    };
+    if (s == "--set") a.sets.push_back(value(s));
+    else if (s.rfind("--set=", 0) == 0) a.sets.push_back(s.substr(6));
+    else if (s == "--output" || s == "-o") a.output = value(s);
+    else if (s == "--threads" || s == "-j") a.threads = value(s);
+    else if (s == "--log-level") a.log_level = value(s);
+    else if (s == "--quiet" || s == "-q") a.quiet = true;
+    else if (s == "--markdown") a.markdown = true;
+    else if (!s.empty() && s[0] == '-') throw UsageError("unknown option '" + s + "'");
+    else if (a.target.empty()) a.target = s;
+    else throw UsageError("unexpected argument '" + s + "'");
+  }
+  return a;
+}
+
+cimsim::config::Config load(const Args& a) {
+  if (a.target.empty()) throw UsageError("'" + a.command + "' needs a config file");
+  cimsim::config::LoadOptions opt;
+  opt.sets = a.sets;
+  if (!a.threads.empty()) opt.sets.push_back("run.threads=" + a.threads);
+  if (!a.output.empty()) opt.sets.push_back("run.output_dir=\"" + a.output + "\"");
+  return cimsim::config::load_config(a.target, opt);
+}
+
+int run_command(const Args& a) {
+  if (a.command == "describe") {
+    std::cout << (a.markdown ? cimsim::config::describe_markdown() : cimsim::config::describe_text(a.target));
+    return 0;
+  }
+  if (a.command == "check") {
+    const auto cfg = load(a);
+    std::cout << cimsim::config::to_yaml(cfg.resolved());
+    return 0;
+  }
+  if (a.command == "run") {
+    auto sim = cimsim::run::simulate(load(a));
+    const std::string dir = sim->settings.output_dir;
+    cimsim::report::write_outputs(*sim, dir);
+    if (!a.quiet) std::cout << cimsim::report::console_summary(*sim, dir);
+    return 0;
+  }
+  throw UsageError("unknown command '" + a.command + "'");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // SystemC prints a banner on first use unless told not to.
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  if (argc >= 2 && (std::string(argv[1]) == "--version" || std::string(argv[1]) == "version")) {
+    std::cout << "cimsim " << CIMSIM_VERSION << "\n";
+    return 0;
+  }
+  if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
+                    std::string(argv[1]) == "help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  try {
+    const Args args = parse(argc, argv);
+    cimsim::log::init(args.log_level);
+    return run_command(args);
+  } catch (const UsageError& e) {
+    std::cerr << "cimsim: error: " << e.what() << "\n\n" << kUsage;
+    return kBadInput;
+  } catch (const cimsim::config::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  } catch (const cimsim::config::InputError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "cimsim: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,108 @@
+#include "sim/mapping/architecture.hpp"
+
+#include "sim/config/schema.hpp"
+
+namespace cimsim::mapping {
+
+namespace {
+
+config::SectionSpec array_section() {
+  config::SectionSpec s("array", "One crossbar: size, read voltage and read time");
+  s.order(50);
+  s.integer("rows", 128, "rows", "Word lines (inputs) per array").range(1, 65536);
+  s.integer("cols", 128, "columns", "Bit lines (outputs) per array").range(1, 65536);
+  s.real("read_time_ns", 100, "ns", "Time the DACs drive the rows until the column currents settle (ISAAC: 100 ns)")
+      .above(0);
+  s.real("read_voltage_v", 0.2, "V", "Word-line voltage of the top input level").above(0).at_most(5);
+  s.integer("rows_per_read", 0, "rows", "Rows active in one read; 0 = all rows of the array").range(0, 65536);
+  return s;
+}
+
+config::SectionSpec tile_section() {
+  config::SectionSpec s("tile", "A tile: arrays with their DACs and ADCs, buffers and digital units");
+  s.order(45);
+  s.integer("arrays", 8, "arrays", "Arrays per tile (ISAAC: 8 per IMA)").range(1, 4096);
+  s.real("input_buffer_kib", 8, "KiB", "Input buffer capacity").above(0);
+  s.real("output_buffer_kib", 8, "KiB", "Output buffer capacity").above(0);
+  s.integer("buffer_width_bits", 256, "bit", "Width of one buffer port per cycle").range(1, 1 << 20);
+  s.integer("buffer_read_ports", 1, "ports", "Read ports of the input buffer, shared by the tile's arrays").range(1, 64);
+  s.integer("buffer_write_ports", 1, "ports", "Write ports of the output buffer").range(1, 64);
+  return s;
+}
+
+config::SectionSpec chip_section() {
+  config::SectionSpec s("chip", "The chip: clock, technology, tiles, global buffer, interconnect, schedule");
+  s.order(40);
+  s.real("clock_mhz", 1000, "MHz", "Digital clock; analog latencies round up to whole cycles").above(0);
+  s.real("feature_size_nm", 32, "nm", "Technology feature size F (cell areas are given in F^2)").above(0);
+  s.integer("tiles", 16, "tiles", "Tiles on the chip").range(1, 1 << 20);
+  s.choice("schedule", "layer_serial", {"layer_serial"},
+           "layer_serial: one layer at a time, weights stay in their arrays, activations ping-pong (AON-CIM)");
+  s.real("global_buffer_kib", 256, "KiB", "Global activation buffer (ping and pong halves together)").above(0);
+  s.integer("global_buffer_width_bits", 256, "bit", "Global buffer port width per cycle").range(1, 1 << 20);
+  s.integer("bus_width_bits", 256, "bit", "Shared bus width per cycle").range(1, 1 << 20);
+  s.integer("bus_latency_cycles", 1, "cycle", "Cycles from grant to first bit arriving").range(0, 1 << 20);
+  return s;
+}
+
+config::SectionSpec mapping_section() {
+  config::SectionSpec s("mapping", "How weights and inputs are cut onto arrays (DESIGN §4)");
+  s.order(30);
+  s.integer("bits_per_cell", 2, "bit", "Bits of weight magnitude per cell (digit range 0..2^b-1)").range(1, 8);
+  s.choice("encoding", "differential", {"differential", "offset"},
+           "differential: W+ and W- columns per slice; offset: W + 2^(wb-1) stored unsigned");
+  s.choice("differential_readout", "analog", {"analog", "digital"},
+           "analog: the ADC converts I+ - I-; digital: each column converted and subtracted after");
+  s.choice("gmin_removal", "digital", {"digital", "reference_column"},
+           "Removal of the G_min current where pairs do not cancel it: digitally from the input sum, or by "
+           "subtracting a reference column of G_min cells in analog");
+  return s;
+}
+
+const config::SectionRegistrar r1(array_section);
+const config::SectionRegistrar r2(tile_section);
+const config::SectionRegistrar r3(chip_section);
+const config::SectionRegistrar r4(mapping_section);
+
+}  // namespace
+
+Architecture Architecture::from(const config::Config& c) {
+  Architecture a;
+  a.array_params = c.section("array");
+  a.tile_params = c.section("tile");
+  a.chip_params = c.section("chip");
+  a.mapping_params = c.section("mapping");
+  const auto& ar = a.array_params;
+  const auto& ti = a.tile_params;
+  const auto& ch = a.chip_params;
+  const auto& mp = a.mapping_params;
+  a.rows = static_cast<int>(ar.integer("rows"));
+  a.cols = static_cast<int>(ar.integer("cols"));
+  a.read_time_ns = ar.real("read_time_ns");
+  a.read_voltage_v = ar.real("read_voltage_v");
+  a.rows_per_read = static_cast<int>(ar.integer("rows_per_read"));
+  if (a.rows_per_read > a.rows) ar.fail("rows_per_read", "exceeds the array's rows (" + std::to_string(a.rows) + ")");
+  a.arrays_per_tile = static_cast<int>(ti.integer("arrays"));
+  a.input_buffer_kib = ti.real("input_buffer_kib");
+  a.output_buffer_kib = ti.real("output_buffer_kib");
+  a.buffer_width_bits = static_cast<int>(ti.integer("buffer_width_bits"));
+  a.buffer_read_ports = static_cast<int>(ti.integer("buffer_read_ports"));
+  a.buffer_write_ports = static_cast<int>(ti.integer("buffer_write_ports"));
+  a.clock_mhz = ch.real("clock_mhz");
+  a.feature_size_nm = ch.real("feature_size_nm");
+  a.tiles = static_cast<int>(ch.integer("tiles"));
+  a.global_buffer_kib = ch.real("global_buffer_kib");
+  a.global_buffer_width_bits = static_cast<int>(ch.integer("global_buffer_width_bits"));
+  a.bus_width_bits = static_cast<int>(ch.integer("bus_width_bits"));
+  a.bus_latency_cycles = static_cast<int>(ch.integer("bus_latency_cycles"));
+  a.bits_per_cell = static_cast<int>(mp.integer("bits_per_cell"));
+  a.encoding = mp.text("encoding") == "offset" ? Encoding::Offset : Encoding::Differential;
+  a.differential_readout =
+      mp.text("differential_readout") == "digital" ? DifferentialReadout::Digital : DifferentialReadout::Analog;
+  a.gmin_removal = mp.text("gmin_removal") == "reference_column" ? GminRemoval::ReferenceColumn : GminRemoval::Digital;
+  return a;
+}
+
+const char* encoding_name(Encoding e) { return e == Encoding::Offset ? "offset" : "differential"; }
+
+}  // namespace cimsim::mapping

@@ -1,0 +1,65 @@
+#pragma once
+// The chip's organisation as the config gives it: arrays, tiles, clock, buffers, interconnect,
+// and how weights and inputs are cut onto arrays. Declared here (pure C++) because both engines
+// and the mapper read it.
+
+#include <cmath>
+#include <string>
+
+#include "sim/config/params.hpp"
+
+namespace cimsim::mapping {
+
+enum class Encoding { Differential, Offset };
+enum class DifferentialReadout { Analog, Digital };
+enum class GminRemoval { Digital, ReferenceColumn };
+enum class Schedule { LayerSerial };
+
+struct Architecture {
+  // array
+  int rows = 128, cols = 128;
+  double read_time_ns = 100, read_voltage_v = 0.2;
+  int rows_per_read = 0;  // 0 = every row of the array at once
+  // tile
+  int arrays_per_tile = 8;
+  double input_buffer_kib = 8, output_buffer_kib = 8;
+  int buffer_width_bits = 256;
+  int buffer_read_ports = 1, buffer_write_ports = 1;
+  // chip
+  double clock_mhz = 1000;
+  double feature_size_nm = 32;
+  int tiles = 16;
+  Schedule schedule = Schedule::LayerSerial;
+  double global_buffer_kib = 256;
+  int global_buffer_width_bits = 256;
+  int bus_width_bits = 256;
+  int bus_latency_cycles = 1;
+  // mapping
+  int bits_per_cell = 2;
+  Encoding encoding = Encoding::Differential;
+  DifferentialReadout differential_readout = DifferentialReadout::Analog;
+  GminRemoval gmin_removal = GminRemoval::Digital;
+
+  // Sections, kept for errors that point at the key that made a layout impossible.
+  config::Params chip_params, tile_params, array_params, mapping_params;
+
+  static Architecture from(const config::Config& c);
+
+  double cycle_ns() const { return 1000.0 / clock_mhz; }
+  // Analog latencies round up to whole cycles (DESIGN §5).
+  long long cycles_of_ns(double ns) const {
+    // A tolerance keeps 100 ns at 1000 MHz from becoming 101 cycles through rounding.
+    return static_cast<long long>(std::ceil(ns * clock_mhz / 1000.0 - 1e-9));
+  }
+  long long read_cycles() const { return cycles_of_ns(read_time_ns); }
+  int arrays_total() const { return tiles * arrays_per_tile; }
+  // The G_min current of a column is removed before the ADC in these cases.
+  bool analog_pairs() const {
+    return encoding == Encoding::Differential && differential_readout == DifferentialReadout::Analog;
+  }
+  bool uses_reference_column() const { return !analog_pairs() && gmin_removal == GminRemoval::ReferenceColumn; }
+};
+
+const char* encoding_name(Encoding e);
+
+}  // namespace cimsim::mapping

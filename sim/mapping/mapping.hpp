@@ -1,0 +1,97 @@
+#pragma once
+// Layers onto arrays, exactly as DESIGN §4 states: weight magnitudes cut into digits of
+// bits_per_cell bits (one cell each), a sign encoding (differential pairs or an offset), inputs
+// cut into DAC-wide slices, and layers larger than an array split into row and column blocks.
+// Both engines work from this one description.
+
+#include <Eigen/Dense>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/mapping/architecture.hpp"
+#include "sim/workload/quantize.hpp"
+
+namespace cimsim::mapping {
+
+using MatrixXu8 = Eigen::Matrix<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic>;
+
+// One ADC conversion per read: the current of column `plus`, minus column `minus` in analog (a
+// differential pair) or the array's reference column, weighed by sign·2^(weight_slice·cb).
+struct Readout {
+  std::int32_t plus = -1;
+  std::int32_t minus = -1;  // −1: none
+  std::int32_t output = 0;  // output index within the layer
+  std::int16_t weight_slice = 0;
+  std::int8_t sign = 1;
+};
+
+// One input slice: digit = (code_u >> shift) & (2^width − 1), weighed by ±2^shift.
+struct InputSlice {
+  int shift = 0;
+  int width = 1;
+  bool negative = false;  // the sign bit of a two's-complement input
+};
+
+struct ArrayMap {
+  int layer = 0;        // network layer index
+  int layer_map = 0;    // index into ChipMap::layers
+  int row_block = 0, col_block = 0;
+  int row_begin = 0, rows = 0;  // the inputs this array holds
+  int output_begin = 0, outputs = 0;
+  int columns = 0;              // physical columns in use, reference column included
+  int reference_column = -1;
+  std::vector<Readout> readouts;
+  MatrixXu8 digits;  // rows × columns target digits
+  int tile = 0, slot = 0;
+
+  // Reads per input slice when only rows_per_read rows are active at once.
+  int sub_reads(const Architecture& a) const {
+    return a.rows_per_read > 0 ? (rows + a.rows_per_read - 1) / a.rows_per_read : 1;
+  }
+  // Rows active in sub-read `k`.
+  int rows_in_read(const Architecture& a, int k) const {
+    if (a.rows_per_read <= 0) return rows;
+    return std::min(a.rows_per_read, rows - k * a.rows_per_read);
+  }
+};
+
+struct LayerMap {
+  int layer = 0;  // network layer index
+  std::string name;
+  int in = 0, out = 0;
+  int weight_bits = 8, activation_bits = 8;
+  bool input_signed = false;
+  int weight_slices = 0;
+  std::vector<InputSlice> input_slices;
+  int row_blocks = 0, col_blocks = 0;
+  int outputs_per_col_block = 0;
+  std::int64_t vectors_per_sample = 1;
+  std::int64_t input_elements = 0, output_elements = 0;  // feature map sizes per sample
+  std::vector<int> arrays;  // into ChipMap::arrays, row block major: arrays[rb * col_blocks + cb]
+};
+
+struct ChipMap {
+  Architecture arch;
+  int dac_bits = 1;
+  std::vector<LayerMap> layers;  // one per matrix layer, network order
+  std::vector<ArrayMap> arrays;
+  int tiles_used = 0;
+
+  std::int64_t cells_used() const;
+  const LayerMap* find_layer(int network_layer) const;
+};
+
+// Number of weight slices for a weight width under an encoding (DESIGN §4).
+int weight_slices(int weight_bits, int bits_per_cell, Encoding e);
+// Input slices for an activation width, DAC width and signedness.
+std::vector<InputSlice> input_slices(int activation_bits, int dac_bits, bool is_signed);
+
+// Maps every matrix layer. Fails (ConfigError at the key that limits it) when an output's columns
+// do not fit one array, a cell cannot hold bits_per_cell, or the network needs more arrays than
+// the chip has.
+ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& arch, int dac_bits,
+                    int max_bits_per_cell);
+
+}  // namespace cimsim::mapping

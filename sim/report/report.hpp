@@ -1,0 +1,36 @@
+#pragma once
+// What a run hands back (DESIGN §9): report.json (every number with its unit), layers.csv (one row
+// per mapped layer, units in the column names), resolved.yaml (the whole config, defaults filled,
+// that reproduces the run) and a short console summary.
+
+#include <string>
+
+#include "sim/run/simulation.hpp"
+#include "sim/util/json.hpp"
+
+namespace cimsim::report {
+
+struct Metrics {
+  double accuracy = 0;
+  double energy_pj = 0;      // per inference
+  double area_mm2 = 0;
+  double latency_ns = 0;     // per run of timing_inferences
+  std::int64_t cycles = 0;
+  double tops = 0;           // sustained, over the timed run
+  double tops_per_w = 0;
+  double tops_per_mm2 = 0;
+  double macs = 0;           // per inference
+};
+Metrics metrics_of(const run::Simulation& sim);
+
+json::Value build_json(const run::Simulation& sim);
+// Wall-clock seconds of the run, kept out of report.json so that the report depends only on the
+// config and seed.
+json::Value build_wallclock_json(const run::Simulation& sim);
+std::string build_layers_csv(const run::Simulation& sim);
+std::string console_summary(const run::Simulation& sim, const std::string& output_dir);
+
+// Writes the three files into `dir` (created when missing); each file appears whole or not at all.
+void write_outputs(const run::Simulation& sim, const std::string& dir);
+
+}  // namespace cimsim::report

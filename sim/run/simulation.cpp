@@ -1,0 +1,98 @@
+#include "sim/run/simulation.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "sim/config/schema.hpp"
+#include "sim/workload/layer_list.hpp"
+#include "sim/util/progress.hpp"
+
+namespace cimsim::run {
+
+namespace {
+
+config::SectionSpec workload_section() {
+  config::SectionSpec s("workload", "The network and the data it runs on");
+  s.order(10);
+  s.path("network", "", "Layer-list YAML of the network (relative to this config file)").needed().existing();
+  s.path("inputs", "", "Test inputs, .npy with the sample axis first").needed().existing();
+  s.path("labels", "", "Test labels, .npy of integers; empty: no accuracy").existing();
+  s.path("calibration_inputs", "",
+         "Inputs that set activation ranges and calibrated ADC full scales; empty: the first test inputs")
+      .existing();
+  s.integer("samples", 0, "samples", "Test samples to use; 0 = all").at_least(0);
+  s.integer("calibration_samples", 256, "samples", "Calibration samples to use").at_least(1);
+  return s;
+}
+const config::SectionRegistrar registered(workload_section);
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+std::unique_ptr<Simulation> simulate(config::Config cfg) {
+  const auto start = std::chrono::steady_clock::now();
+  auto sim = std::make_unique<Simulation>();
+  sim->config = std::move(cfg);
+  const config::Config& c = sim->config;
+  sim->settings = RunSettings::from(c.section("run"));
+  const RunSettings& rs = sim->settings;
+
+  // Workload.
+  const config::Params& wl = c.section("workload");
+  sim->network = workload::load_layer_list(wl.text("network"));
+  sim->test = workload::load_dataset(wl.text("inputs"), wl.text("labels"), wl.integer("samples"));
+  workload::check_against(sim->test, sim->network, wl.text("inputs"));
+  if (!wl.text("calibration_inputs").empty()) {
+    sim->calibration = workload::load_dataset(wl.text("calibration_inputs"), "", wl.integer("calibration_samples"));
+    workload::check_against(sim->calibration, sim->network, wl.text("calibration_inputs"));
+  } else {
+    spdlog::warn("workload.calibration_inputs is empty: calibrating on the first test inputs");
+    sim->calibration = workload::load_dataset(wl.text("inputs"), "", wl.integer("calibration_samples"));
+  }
+  sim->qnet = workload::quantize(sim->network, sim->calibration, c.section("quantization"));
+
+  // Models.
+  sim->cell = models::CellRegistry::instance().create(c.section("cell"));
+  sim->adc = models::AdcRegistry::instance().create(c.section("adc"));
+  sim->dac = models::DacRegistry::instance().create(c.section("dac"));
+  if (sim->adc->bits() < 2 && mapping::Architecture::from(c).analog_pairs())
+    c.section("adc").fail("bits", "a signed (differential) readout needs at least 2 bits");
+
+  // Mapping.
+  sim->chip = mapping::map_network(sim->qnet, mapping::Architecture::from(c), sim->dac->bits(),
+                                   sim->cell->max_bits_per_cell());
+
+  // Functional engine.
+  const auto f_start = std::chrono::steady_clock::now();
+  functional::EvalOptions eo;
+  eo.seed = rs.seed;
+  eo.chip_instances = rs.chip_instances;
+  eo.t_inference_s = rs.t_inference_s;
+  eo.threads = rs.threads;
+  eo.batch_size = rs.batch_size;
+  eo.progress = rs.progress == "always" || (rs.progress == "auto" && util::Progress::terminal_attached());
+  sim->eval = functional::evaluate(sim->qnet, sim->chip, *sim->cell, *sim->adc, sim->test, sim->calibration, eo);
+  sim->functional_seconds = seconds_since(f_start);
+
+  // Timing engine.
+  const auto t_start = std::chrono::steady_clock::now();
+  engine::TimingParams tp;
+  tp.adc_conversion_cycles = sim->adc->conversion_cycles();
+  tp.columns_per_adc = sim->adc->common().columns_per_adc;
+  tp.sample_hold_cycles = static_cast<int>(c.section("sample_hold").integer("latency_cycles"));
+  tp.inferences = rs.timing_inferences;
+  sim->timing = engine::simulate(sim->chip, tp);
+  sim->timing_seconds = seconds_since(t_start);
+
+  // Costs.
+  const functional::Activity mean = sim->eval.mean_activity();
+  sim->cost = cost::compute_costs({sim->chip, sim->timing, mean, *sim->cell, *sim->adc, *sim->dac, c});
+  sim->wall_seconds = seconds_since(start);
+  return sim;
+}
+
+}  // namespace cimsim::run

@@ -1,0 +1,53 @@
+#pragma once
+// One simulation, end to end (DESIGN §2): config -> workload -> quantization -> mapping ->
+// functional engine (accuracy, activity) and timing engine (cycles, counts) -> costs.
+
+#include <memory>
+#include <string>
+
+#include "models/cells/cell_model.hpp"
+#include "models/periphery/adc.hpp"
+#include "models/periphery/dac.hpp"
+#include "sim/config/params.hpp"
+#include "sim/cost/cost_model.hpp"
+#include "sim/engine/timing.hpp"
+#include "sim/functional/evaluate.hpp"
+#include "sim/mapping/mapping.hpp"
+#include "sim/workload/dataset.hpp"
+#include "sim/workload/quantize.hpp"
+
+namespace cimsim::run {
+
+// Settings of the run itself, from the `run` section.
+struct RunSettings {
+  std::uint64_t seed = 1;
+  int threads = 0;
+  int batch_size = 64;
+  std::string output_dir;
+  int chip_instances = 1;
+  double t_inference_s = 1;
+  int timing_inferences = 1;
+  std::string progress = "auto";
+  static RunSettings from(const config::Params& run);
+};
+
+struct Simulation {
+  config::Config config;
+  RunSettings settings;
+  workload::Network network;
+  workload::Dataset test, calibration;
+  workload::QuantizedNetwork qnet;
+  std::unique_ptr<models::CellModel> cell;
+  std::unique_ptr<models::AdcModel> adc;
+  std::unique_ptr<models::DacModel> dac;
+  mapping::ChipMap chip;
+  functional::EvalResult eval;
+  engine::TimingResult timing;
+  cost::CostResult cost;
+  double wall_seconds = 0, functional_seconds = 0, timing_seconds = 0;
+};
+
+// Runs everything. Errors in the inputs throw config::ConfigError / config::InputError.
+std::unique_ptr<Simulation> simulate(config::Config config);
+
+}  // namespace cimsim::run

@@ -1,0 +1,50 @@
+#include "sim/workload/dataset.hpp"
+
+#include <cmath>
+
+#include "sim/config/error.hpp"
+#include "sim/util/npy.hpp"
+
+namespace cimsim::workload {
+
+using config::InputError;
+
+Dataset load_dataset(const std::string& inputs_path, const std::string& labels_path, std::int64_t limit) {
+  const npy::Array x = npy::load(inputs_path);
+  if (x.shape.size() < 2)
+    throw InputError(inputs_path + ": error: inputs must have a sample axis first, got shape " + x.shape_text());
+  Dataset d;
+  d.sample_shape.assign(x.shape.begin() + 1, x.shape.end());
+  const std::int64_t n_all = x.shape[0];
+  const std::int64_t n = limit > 0 ? std::min(limit, n_all) : n_all;
+  const std::int64_t features = element_count(d.sample_shape);
+  d.inputs.resize(features, n);
+  for (std::int64_t s = 0; s < n; ++s)
+    for (std::int64_t f = 0; f < features; ++f) {
+      const double v = x.values[static_cast<std::size_t>(s * features + f)];
+      if (!std::isfinite(v))
+        throw InputError(inputs_path + ": error: sample " + std::to_string(s) + " holds a non-finite value");
+      d.inputs(f, s) = static_cast<float>(v);
+    }
+  if (!labels_path.empty()) {
+    const npy::Array y = npy::load(labels_path);
+    if (y.shape.size() != 1)
+      throw InputError(labels_path + ": error: labels must be one-dimensional, got shape " + y.shape_text());
+    if (!y.integral)
+      throw InputError(labels_path + ": error: labels must be integers, got dtype " + y.dtype);
+    if (y.shape[0] != n_all)
+      throw InputError(labels_path + ": error: " + std::to_string(y.shape[0]) + " labels for " +
+                       std::to_string(n_all) + " samples in " + inputs_path);
+    d.labels.resize(static_cast<std::size_t>(n));
+    for (std::int64_t s = 0; s < n; ++s) d.labels[s] = static_cast<std::int64_t>(y.values[s]);
+  }
+  return d;
+}
+
+void check_against(const Dataset& d, const Network& net, const std::string& inputs_path) {
+  if (element_count(d.sample_shape) != element_count(net.input_shape))
+    throw InputError(inputs_path + ": error: samples have shape " + shape_text(d.sample_shape) + " but network '" +
+                     net.name + "' (" + net.source + ") takes " + shape_text(net.input_shape));
+}
+
+}  // namespace cimsim::workload

@@ -1,0 +1,112 @@
+#include "sim/workload/quantize.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/config/schema.hpp"
+#include "sim/functional/reference.hpp"
+
+namespace cimsim::workload {
+
+namespace {
+
+config::SectionSpec quantization_section() {
+  config::SectionSpec s("quantization", "How the float network becomes integers (DESIGN §4)");
+  s.order(20);
+  s.integer("weight_bits", 8, "bit", "Signed weight width; range ±(2^(wb−1)−1)").range(2, 16);
+  s.integer("activation_bits", 8, "bit", "Width of every matrix layer's input codes").range(1, 16);
+  s.choice("weight_scale", "per_tensor", {"per_tensor", "per_channel"},
+           "One weight scale per layer, or one per output channel");
+  s.choice("activation_range", "max", {"max", "percentile"},
+           "How the calibration batch sets each layer's input range");
+  s.real("activation_percentile", 99.99, "%", "Percentile of |input| used when activation_range is percentile")
+      .range(50, 100);
+  config::SectionSpec per_layer("layer", "Per-layer overrides");
+  per_layer.integer("weight_bits", 8, "bit", "Signed weight width of this layer").range(2, 16);
+  per_layer.integer("activation_bits", 8, "bit", "Input width of this layer").range(1, 16);
+  s.keyed("layers", per_layer, "Overrides for the layers named, e.g. layers: {fc1: {weight_bits: 4}}");
+  return s;
+}
+const config::SectionRegistrar registered(quantization_section);
+
+double range_of(std::vector<float>& values, const std::string& mode, double percentile) {
+  if (values.empty()) return 0.0;
+  if (mode == "max") return *std::max_element(values.begin(), values.end());
+  const std::size_t k = std::min(values.size() - 1,
+                                 static_cast<std::size_t>(std::ceil(percentile / 100.0 * values.size())) - 1);
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
+  return values[k];
+}
+
+}  // namespace
+
+QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const config::Params& quant) {
+  QuantizedNetwork q;
+  q.net = &net;
+  q.index.assign(net.layers.size(), -1);
+
+  // Per-layer overrides, checked against the layer names.
+  std::vector<std::pair<std::string, const config::Params*>> overrides;
+  for (const auto& [name, p] : quant.keyed("layers")) {
+    const bool known = std::any_of(net.layers.begin(), net.layers.end(),
+                                   [&](const Layer& l) { return l.name == name && l.is_matrix(); });
+    if (!known) p.fail_section("no matrix layer named '" + name + "' in " + net.source);
+    overrides.emplace_back(name, &p);
+  }
+
+  // Every matrix layer's float input over the calibration batch.
+  const auto inputs = functional::float_layer_inputs(net, calibration.inputs);
+
+  for (int li : net.matrix_layers()) {
+    const Layer& layer = net.layers[li];
+    QuantLayer ql;
+    ql.layer = li;
+    ql.weight_bits = static_cast<int>(quant.integer("weight_bits"));
+    ql.activation_bits = static_cast<int>(quant.integer("activation_bits"));
+    for (const auto& [name, p] : overrides) {
+      if (name != layer.name) continue;
+      if (p->has("weight_bits")) ql.weight_bits = static_cast<int>(p->integer("weight_bits"));
+      if (p->has("activation_bits")) ql.activation_bits = static_cast<int>(p->integer("activation_bits"));
+    }
+
+    // Weights: symmetric, round half away from zero.
+    const int wmax = ql.weight_max();
+    const bool per_channel = quant.text("weight_scale") == "per_channel";
+    const Eigen::VectorXf row_max = layer.weight.cwiseAbs().rowwise().maxCoeff();
+    const double tensor_max = layer.weight.cwiseAbs().maxCoeff();
+    ql.w_scale.resize(layer.out_features());
+    ql.w.resize(layer.out_features(), layer.in_features());
+    for (std::int64_t o = 0; o < layer.out_features(); ++o) {
+      double m = per_channel ? row_max(o) : tensor_max;
+      if (m <= 0) m = 1.0;  // an all-zero row stays zero at any scale
+      ql.w_scale(o) = m / wmax;
+      for (std::int64_t i = 0; i < layer.in_features(); ++i) {
+        const double c = std::round(layer.weight(o, i) / ql.w_scale(o));
+        ql.w(o, i) = static_cast<std::int32_t>(std::clamp<double>(c, -wmax, wmax));
+      }
+    }
+
+    // Inputs: range from calibration; signed when anything negative was seen.
+    const Eigen::MatrixXf& x = inputs[li];
+    ql.input_signed = x.size() > 0 && x.minCoeff() < 0.0f;
+    std::vector<float> mags(static_cast<std::size_t>(x.size()));
+    for (Eigen::Index k = 0; k < x.size(); ++k) mags[k] = std::fabs(x.data()[k]);
+    double r = range_of(mags, quant.text("activation_range"), quant.real("activation_percentile"));
+    if (r <= 0) r = 1.0;
+    const int ab = ql.activation_bits;
+    if (ql.input_signed) {
+      ql.input_max = (1 << (ab - 1)) - 1;
+      ql.input_min = -(1 << (ab - 1));
+      ql.input_scale = r / std::max(1, ql.input_max);
+    } else {
+      ql.input_max = (1 << ab) - 1;
+      ql.input_min = 0;
+      ql.input_scale = r / ql.input_max;
+    }
+    q.index[li] = static_cast<int>(q.layers.size());
+    q.layers.push_back(std::move(ql));
+  }
+  return q;
+}
+
+}  // namespace cimsim::workload

@@ -1,0 +1,49 @@
+#pragma once
+// Quantization (DESIGN §4): weights to signed integers of `weight_bits` with the symmetric range
+// ±(2^(wb−1)−1); layer inputs to `activation_bits` codes, unsigned when the calibration batch
+// never goes negative, two's complement otherwise. Floats come back through the scales and the
+// bias in the digital periphery.
+
+#include <Eigen/Dense>
+
+#include <vector>
+
+#include "sim/config/params.hpp"
+#include "sim/workload/dataset.hpp"
+#include "sim/workload/network.hpp"
+
+namespace cimsim::workload {
+
+using MatrixXi32 = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic>;
+
+struct QuantLayer {
+  int layer = -1;  // index in Network::layers
+  int weight_bits = 8;
+  int activation_bits = 8;
+  MatrixXi32 w;             // out × in
+  Eigen::VectorXd w_scale;  // float weight per integer step, per output
+  bool input_signed = false;
+  double input_scale = 1.0;  // float input per code step
+  std::int32_t input_min = 0, input_max = 255;
+
+  std::int32_t weight_max() const { return (1 << (weight_bits - 1)) - 1; }
+};
+
+struct QuantizedNetwork {
+  const Network* net = nullptr;
+  std::vector<QuantLayer> layers;  // one per matrix layer, in network order
+  std::vector<int> index;          // network layer -> position in `layers`, −1 if not a matrix layer
+
+  const QuantLayer& of(int layer) const { return layers.at(static_cast<std::size_t>(index.at(layer))); }
+};
+
+// Input code of a float under a layer's input quantizer (round half away from zero, clamp).
+inline std::int32_t quantize_input(float x, const QuantLayer& q) {
+  const double c = std::round(static_cast<double>(x) / q.input_scale);
+  return static_cast<std::int32_t>(std::clamp<double>(c, q.input_min, q.input_max));
+}
+
+// `quant` is the validated `quantization` section; activation ranges come from `calibration`.
+QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const config::Params& quant);
+
+}  // namespace cimsim::workload

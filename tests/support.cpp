@@ -1,0 +1,89 @@
+#include "support.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sim/config/loader.hpp"
+
+namespace fs = std::filesystem;
+
+namespace cimsim::test {
+
+std::string source_dir() { return CIMSIM_SOURCE_DIR; }
+std::string binary() { return CIMSIM_BINARY; }
+
+TempDir::TempDir() {
+  std::string tmpl = (fs::temp_directory_path() / "cimsim-test-XXXXXX").string();
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (!::mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = buf.data();
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::string TempDir::file(const std::string& name, const std::string& content) const {
+  const fs::path p = fs::path(path_) / name;
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << content;
+  return p.string();
+}
+
+namespace {
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+CommandResult run_cimsim(const std::vector<std::string>& args) {
+  TempDir tmp;
+  const std::string out = tmp.path() + "/out", err = tmp.path() + "/err";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (!std::freopen(out.c_str(), "w", stdout) || !std::freopen(err.c_str(), "w", stderr)) std::_Exit(127);
+    std::vector<char*> argv;
+    std::string bin = binary();
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(bin.c_str(), argv.data());
+    std::_Exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  CommandResult r;
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+std::string digits_workload_yaml(const std::string& labels) {
+  const std::string d = source_dir() + "/traces/digits_mlp/";
+  return "workload:\n"
+         "  network: " + d + "network.yaml\n"
+         "  inputs: " + d + "test_inputs.npy\n"
+         "  labels: " + (labels.empty() ? d + "test_labels.npy" : labels) + "\n"
+         "  calibration_inputs: " + d + "calib_inputs.npy\n";
+}
+
+config::Config config_with(const std::string& yaml, const std::vector<std::string>& sets) {
+  config::Node root = config::load_yaml_text(digits_workload_yaml(), "<test workload>");
+  config::merge_into(root, config::load_yaml_text(yaml, "<test>"));
+  for (const auto& s : sets) config::apply_set(root, s);
+  return config::validate(root, config::preset_search_path());
+}
+
+}  // namespace cimsim::test

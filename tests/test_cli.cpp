@@ -1,0 +1,63 @@
+// The command line: errors exit with status 2 and name the key and line; a good run writes the
+// report files.
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support.hpp"
+
+using namespace cimsim;
+
+TEST_CASE("cli: config errors exit with 2 naming key and line", "[cli]") {
+  test::TempDir dir;
+  const std::string cfg = dir.file("bad.yaml", test::digits_workload_yaml() + "adc:\n  bits: 99\n");
+  const auto r = test::run_cimsim({"run", cfg});
+  CHECK(r.status == 2);
+  CHECK_THAT(r.err, Catch::Contains("bad.yaml:7:9"));
+  CHECK_THAT(r.err, Catch::Contains("adc.bits"));
+  CHECK(r.out.empty());
+
+  const auto unknown = test::run_cimsim({"run", cfg, "--set", "adc.bits=6", "--set", "array.rowz=4"});
+  CHECK(unknown.status == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("array.rowz"));
+  CHECK_THAT(unknown.err, Catch::Contains("did you mean 'rows'"));
+
+  const auto missing = test::run_cimsim({"run", dir.path() + "/nope.yaml"});
+  CHECK(missing.status == 2);
+  CHECK_THAT(missing.err, Catch::Contains("nope.yaml"));
+}
+
+TEST_CASE("cli: bad input files exit with 2 naming the file", "[cli]") {
+  test::TempDir dir;
+  const std::string junk = dir.file("junk.npy", "not numpy");
+  const std::string cfg = dir.file("c.yaml", test::digits_workload_yaml(junk));
+  const auto r = test::run_cimsim({"run", cfg, "--quiet"});
+  CHECK(r.status == 2);
+  CHECK_THAT(r.err, Catch::Contains("junk.npy"));
+  CHECK_THAT(r.err, Catch::Contains("not a valid .npy"));
+}
+
+TEST_CASE("cli: usage errors exit with 2", "[cli]") {
+  CHECK(test::run_cimsim({}).status == 2);
+  CHECK(test::run_cimsim({"frobnicate"}).status == 2);
+  CHECK(test::run_cimsim({"run"}).status == 2);
+  const auto r = test::run_cimsim({"describe", "adcc"});
+  CHECK(r.status == 2);
+  CHECK_THAT(r.err, Catch::Contains("did you mean 'adc'"));
+}
+
+TEST_CASE("cli: a run writes report.json, layers.csv and resolved.yaml", "[cli]") {
+  test::TempDir dir;
+  const auto r = test::run_cimsim({"run", test::source_dir() + "/configs/default.yaml", "--output", dir.path(),
+                                   "--set", "workload.samples=40"});
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("accuracy"));
+  CHECK_THAT(r.out, Catch::Contains("TOPS/W"));
+  for (const char* f : {"report.json", "layers.csv", "resolved.yaml"})
+    CHECK(std::filesystem::exists(dir.path() + "/" + f));
+  // The resolved config runs again on its own.
+  const auto again = test::run_cimsim({"check", dir.path() + "/resolved.yaml"});
+  CHECK(again.status == 0);
+}
