@@ -1,0 +1,56 @@
+// Counter-based random numbers: the published Philox4x32-10 answers, and normal draws with the
+// right moments.
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "sim/util/rng.hpp"
+
+using namespace cimsim;
+
+TEST_CASE("rng: Philox4x32-10 known answers (Random123 test vectors)", "[rng]") {
+  const auto z = rng::philox4x32_10({0, 0, 0, 0}, {0, 0});
+  CHECK(z == rng::Block{0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u});
+  const auto f = rng::philox4x32_10({0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}, {0xffffffffu, 0xffffffffu});
+  CHECK(f == rng::Block{0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu});
+  const auto pi = rng::philox4x32_10({0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}, {0xa4093822u, 0x299f31d0u});
+  CHECK(pi == rng::Block{0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u});
+}
+
+TEST_CASE("rng: normal draws have mean 0, variance 1, and no lag correlation", "[rng]") {
+  const rng::Stream s(1234, rng::Purpose::ReadNoise, {1, 2, 3});
+  const std::size_t n = 400000;
+  std::vector<float> x(n);
+  s.normals(0, n, x.data());
+  double mean = 0, var = 0, lag = 0, kurt = 0;
+  for (float v : x) mean += v;
+  mean /= n;
+  for (std::size_t i = 0; i < n; ++i) {
+    var += (x[i] - mean) * (x[i] - mean);
+    kurt += std::pow(x[i] - mean, 4);
+    if (i) lag += (x[i] - mean) * (x[i - 1] - mean);
+  }
+  var /= n - 1;
+  kurt /= n * var * var;
+  lag /= (n - 1) * var;
+  const double se = 1 / std::sqrt(static_cast<double>(n));
+  CHECK(std::fabs(mean) < 5 * se);
+  CHECK(std::fabs(var - 1) < 5 * std::sqrt(2.0) * se);
+  CHECK(std::fabs(kurt - 3) < 5 * std::sqrt(96.0) * se);  // var of the kurtosis estimate ≈ 24/n … 96/n with tails
+  CHECK(std::fabs(lag) < 5 * se);
+}
+
+TEST_CASE("rng: streams are pure functions of seed, identifiers and index", "[rng]") {
+  const rng::Stream a(7, rng::Purpose::Programming, {1, 2});
+  const rng::Stream b(7, rng::Purpose::Programming, {1, 2});
+  const rng::Stream c(7, rng::Purpose::ReadNoise, {1, 2});
+  const rng::Stream d(7, rng::Purpose::Programming, {2, 1});
+  CHECK(a.uniform(99) == b.uniform(99));
+  CHECK(a.uniform(99) != c.uniform(99));
+  CHECK(a.uniform(99) != d.uniform(99));
+  for (std::uint64_t i = 0; i < 1000; ++i) {
+    const double u = a.uniform(i);
+    CHECK((u > 0 && u < 1));
+  }
+}
