@@ -112,6 +112,19 @@ std::string ParamSpec::default_text() const {
 SectionSpec::SectionSpec(std::string name, std::string help)
     : name_(std::move(name)), help_(std::move(help)) {}
 
+namespace {
+ParamSpec make_param(const std::string& name, ParamType type, const std::string& unit, const std::string& help,
+                     Value def) {
+  ParamSpec p;
+  p.name = name;
+  p.type = type;
+  p.unit = unit;
+  p.help = help;
+  p.default_value = std::move(def);
+  return p;
+}
+}  // namespace
+
 ParamSpec& SectionSpec::add(ParamSpec p) {
   if (find(p.name)) throw std::logic_error("parameter declared twice: " + name_ + "." + p.name);
   params_.push_back(std::move(p));
@@ -120,40 +133,40 @@ ParamSpec& SectionSpec::add(ParamSpec p) {
 
 ParamSpec& SectionSpec::integer(const std::string& name, std::int64_t def, const std::string& unit,
                                 const std::string& help) {
-  return add({name, ParamType::Int, unit, help, def});
+  return add(make_param(name, ParamType::Int, unit, help, def));
 }
 ParamSpec& SectionSpec::real(const std::string& name, double def, const std::string& unit,
                              const std::string& help) {
-  return add({name, ParamType::Float, unit, help, def});
+  return add(make_param(name, ParamType::Float, unit, help, def));
 }
 ParamSpec& SectionSpec::boolean(const std::string& name, bool def, const std::string& help) {
-  return add({name, ParamType::Bool, "", help, def});
+  return add(make_param(name, ParamType::Bool, "", help, def));
 }
 ParamSpec& SectionSpec::text(const std::string& name, const std::string& def,
                              const std::string& help) {
-  return add({name, ParamType::String, "", help, def});
+  return add(make_param(name, ParamType::String, "", help, def));
 }
 ParamSpec& SectionSpec::choice(const std::string& name, const std::string& def,
                                std::vector<std::string> choices, const std::string& help) {
-  ParamSpec p{name, ParamType::Choice, "", help, def};
+  ParamSpec p = make_param(name, ParamType::Choice, "", help, def);
   p.choices = std::move(choices);
   return add(std::move(p));
 }
 ParamSpec& SectionSpec::path(const std::string& name, const std::string& def,
                              const std::string& help) {
-  return add({name, ParamType::Path, "", help, def});
+  return add(make_param(name, ParamType::Path, "", help, def));
 }
 ParamSpec& SectionSpec::reals(const std::string& name, std::vector<double> def,
                               const std::string& unit, const std::string& help) {
-  return add({name, ParamType::FloatList, unit, help, std::move(def)});
+  return add(make_param(name, ParamType::FloatList, unit, help, std::move(def)));
 }
 ParamSpec& SectionSpec::integers(const std::string& name, std::vector<std::int64_t> def,
                                  const std::string& unit, const std::string& help) {
-  return add({name, ParamType::IntList, unit, help, std::move(def)});
+  return add(make_param(name, ParamType::IntList, unit, help, std::move(def)));
 }
 ParamSpec& SectionSpec::texts(const std::string& name, std::vector<std::string> def,
                               const std::string& help) {
-  return add({name, ParamType::StringList, "", help, std::move(def)});
+  return add(make_param(name, ParamType::StringList, "", help, std::move(def)));
 }
 
 SectionSpec& SectionSpec::presets(std::string dir) {
