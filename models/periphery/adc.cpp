@@ -79,11 +79,16 @@ AdcCommon AdcCommon::from(const config::Params& p) {
   return c;
 }
 
-std::int32_t AdcModel::code(double in_lsb, std::int32_t lo, std::int32_t hi) const {
+std::int32_t AdcModel::ideal_code(double in_lsb, std::int32_t lo, std::int32_t hi) const {
   const double r = std::round(in_lsb);  // half away from zero
   if (r <= lo) return lo;
   if (r >= hi) return hi;
   return static_cast<std::int32_t>(r);
+}
+
+void AdcModel::convert(const double* in_lsb, std::size_t n, std::int32_t lo, std::int32_t hi, const rng::Stream&,
+                       std::uint64_t, std::int32_t* codes) const {
+  for (std::size_t i = 0; i < n; ++i) codes[i] = ideal_code(in_lsb[i], lo, hi);
 }
 
 }  // namespace cimsim::models

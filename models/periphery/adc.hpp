@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sim/config/registry.hpp"
+#include "sim/util/rng.hpp"
 
 namespace cimsim::models {
 
@@ -36,7 +37,12 @@ class AdcModel {
   // Clock cycles of one conversion (DESIGN §5: SAR takes `bits` cycles, flash one).
   virtual int conversion_cycles() const = 0;
   // Code of an input given in LSB units: round half away from zero, then clamp.
-  virtual std::int32_t code(double in_lsb, std::int32_t lo, std::int32_t hi) const;
+  std::int32_t ideal_code(double in_lsb, std::int32_t lo, std::int32_t hi) const;
+  // Converts n inputs (in LSB units) to codes in [lo, hi]. The ideal converter is ideal_code();
+  // models with offset, gain error, INL or noise override this. A model that draws noise takes
+  // draw i from `noise` at index first_index + i.
+  virtual void convert(const double* in_lsb, std::size_t n, std::int32_t lo, std::int32_t hi,
+                       const rng::Stream& noise, std::uint64_t first_index, std::int32_t* codes) const;
 
  private:
   AdcCommon common_;

@@ -101,7 +101,13 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
         return v;
       };
 
-      for (const mapping::Readout& r : a.readouts) {
+      const rng::Stream adc_noise(programmed_.seed, rng::Purpose::AdcNoise,
+                                  {programmed_.instance, static_cast<std::uint64_t>(ai)});
+      std::vector<double> in_lsb(static_cast<std::size_t>(B));
+      std::vector<double> offsets(static_cast<std::size_t>(B));
+      std::vector<std::int32_t> codes(static_cast<std::size_t>(B));
+      for (std::size_t ri = 0; ri < a.readouts.size(); ++ri) {
+        const mapping::Readout& r = a.readouts[ri];
         for (int s = 0; s < n_slices; ++s) {
           const ConversionScale cs = plan_.scale(lm_index, n, s, r.weight_slice);
           const double weight = slice_weight[static_cast<std::size_t>(s)] * r.sign * std::ldexp(1.0, r.weight_slice * cb);
@@ -110,17 +116,25 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
           for (Eigen::Index b = 0; b < B; ++b) {
             double in = column(r.plus, s, b);
             if (r.minus >= 0) in -= column(r.minus, s, b);
-            const double offset = offset_readout ? programmed_.g_min_norm * usum(s * B + b) : 0.0;
-            double product;
-            if (record) {
-              record->push_back(static_cast<float>(std::fabs(in)));
-              product = std::round(in - offset);
-            } else {
-              const std::int32_t code = adc_.code(in / cs.lsb, cs.lo, cs.hi);
-              product = std::round(code * cs.lsb - offset);
-            }
-            y(r.output, b) += weight * product;
+            offsets[static_cast<std::size_t>(b)] = offset_readout ? programmed_.g_min_norm * usum(s * B + b) : 0.0;
+            if (record) record->push_back(static_cast<float>(std::fabs(in)));
+            in_lsb[static_cast<std::size_t>(b)] = record ? in : in / cs.lsb;
           }
+          if (record) {
+            // Calibration converts exactly: the percentile wants the analog values.
+            for (Eigen::Index b = 0; b < B; ++b)
+              y(r.output, b) += weight * std::round(in_lsb[static_cast<std::size_t>(b)] - offsets[static_cast<std::size_t>(b)]);
+            continue;
+          }
+          // Conversion index: (input slice, row group, readout) in the high bits, the sample in the low
+          // 40, so the samples of a batch are consecutive draws.
+          const std::uint64_t combo =
+              (static_cast<std::uint64_t>(s) * static_cast<std::uint64_t>(sub_reads) + static_cast<std::uint64_t>(k)) *
+                  a.readouts.size() + ri;
+          const std::uint64_t first = (combo << 40) + static_cast<std::uint64_t>(first_sample);
+          adc_.convert(in_lsb.data(), in_lsb.size(), cs.lo, cs.hi, adc_noise, first, codes.data());
+          for (Eigen::Index b = 0; b < B; ++b)
+            y(r.output, b) += weight * std::round(codes[static_cast<std::size_t>(b)] * cs.lsb - offsets[static_cast<std::size_t>(b)]);
         }
       }
     }

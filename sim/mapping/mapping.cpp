@@ -94,6 +94,8 @@ ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& 
   for (const auto& q : qnet.layers) {
     const workload::Layer& layer = qnet.net->layers[static_cast<std::size_t>(q.layer)];
     LayerMap lm;
+    lm.kind = LayerMap::Kind::Matrix;
+    lm.op = workload::op_name(layer.op);
     lm.layer = q.layer;
     lm.name = layer.name;
     lm.in = static_cast<int>(layer.in_features());
@@ -104,6 +106,10 @@ ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& 
     lm.weight_slices = weight_slices(q.weight_bits, arch.bits_per_cell, arch.encoding);
     lm.input_slices = input_slices(q.activation_bits, dac_bits, q.input_signed);
     lm.vectors_per_sample = layer.vectors_per_sample();
+    for (int producer : layer.inputs) {
+      const mapping::LayerMap* p = producer == workload::Layer::kNetworkInput ? nullptr : chip.find_layer(producer);
+      lm.producers.push_back(p ? static_cast<int>(p - chip.layers.data()) : -1);
+    }
     lm.output_elements = workload::element_count(layer.out_shape);
     lm.input_elements = layer.inputs.front() == workload::Layer::kNetworkInput
                             ? workload::element_count(qnet.net->input_shape)

@@ -57,9 +57,34 @@ struct ArrayMap {
   }
 };
 
+// Geometry of a convolution lowered to matrix form (im2col): one input vector per output pixel,
+// in_channels/groups · kernel_h · kernel_w elements long. All zero for dense layers.
+struct ConvGeometry {
+  int in_channels = 0, in_h = 0, in_w = 0;
+  int out_channels = 0, out_h = 0, out_w = 0;
+  int kernel_h = 0, kernel_w = 0, stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0;
+  int dilation_h = 1, dilation_w = 1, groups = 1;
+};
+
+// Work a layer does in the tile's digital units per sample (pooling, residual adds, concat,
+// requantization of digital layers). Both engines count these; the timing engine schedules them.
+struct DigitalWork {
+  std::int64_t adds = 0, compares = 0, mults = 0;
+};
+
+// One step of the network as the chip runs it. Matrix layers run on arrays; digital layers
+// (kind == Digital: pooling, residual add, concat, ...) run in a tile's digital units and have no
+// arrays, blocks or slices.
 struct LayerMap {
+  enum class Kind { Matrix, Digital };
+  Kind kind = Kind::Matrix;
+  std::string op = "dense";  // network op name (dense, conv, maxpool, add, ...)
   int layer = 0;  // network layer index
   std::string name;
+  std::vector<int> producers;  // indices into ChipMap::layers feeding this one (−1: network input)
+  int tile = 0;                // digital layers: the tile whose digital unit runs it
+  ConvGeometry conv;           // convolutions only
+  DigitalWork digital;         // per sample
   int in = 0, out = 0;
   int weight_bits = 8, activation_bits = 8;
   bool input_signed = false;
@@ -75,12 +100,13 @@ struct LayerMap {
 struct ChipMap {
   Architecture arch;
   int dac_bits = 1;
-  std::vector<LayerMap> layers;  // one per matrix layer, network order
+  std::vector<LayerMap> layers;  // every layer of the network the chip runs, network order
   std::vector<ArrayMap> arrays;
   int tiles_used = 0;
 
   std::int64_t cells_used() const;
   const LayerMap* find_layer(int network_layer) const;
+  bool is_matrix(std::size_t i) const { return layers[i].kind == LayerMap::Kind::Matrix; }
 };
 
 // Number of weight slices for a weight width under an encoding (DESIGN §4).
