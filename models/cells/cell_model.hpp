@@ -27,6 +27,16 @@ struct ArrayDevices {
   Eigen::MatrixXf read_sigma_us;  // per-read noise std-dev per device, µS; empty = noiseless
 };
 
+// Programming one cell to a target conductance (program-and-verify): pulses, energy and time.
+// `characterised` is false for models that carry no write data; reports then say so rather than
+// count zero.
+struct WriteCost {
+  bool characterised = false;
+  double pulses = 0;
+  double energy_pj = 0;
+  double time_ns = 0;
+};
+
 class CellModel {
  public:
   virtual ~CellModel() = default;
@@ -45,6 +55,14 @@ class CellModel {
 
   // Cell footprint in F² (multiplied by the feature size squared for area).
   virtual double area_f2() const = 0;
+
+  // Cost of programming one cell to `target_us`.
+  virtual WriteCost write_cost(double target_us) const {
+    (void)target_us;
+    return {};
+  }
+  // Writes a cell endures before it wears out; 0 when not characterised.
+  virtual double endurance_writes() const { return 0; }
 };
 
 using CellRegistry = config::Registry<CellModel>;

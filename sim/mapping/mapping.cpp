@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/mapping/placement.hpp"
+
 namespace cimsim::mapping {
 
 int weight_slices(int weight_bits, int bits_per_cell, Encoding e) {
@@ -136,25 +138,14 @@ ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& 
         a.output_begin = cb * lm.outputs_per_col_block;
         a.outputs = std::min(lm.outputs_per_col_block, lm.out - a.output_begin);
         fill_array(a, lm, q, arch);
-        // Arrays fill tiles in order; a layer may share its first tile with the previous one.
-        const int index = static_cast<int>(chip.arrays.size());
-        a.tile = index / arch.arrays_per_tile;
-        a.slot = index % arch.arrays_per_tile;
-        lm.arrays.push_back(index);
+        lm.arrays.push_back(static_cast<int>(chip.arrays.size()));
         chip.arrays.push_back(std::move(a));
       }
     }
     chip.layers.push_back(std::move(lm));
   }
 
-  const int needed = static_cast<int>(chip.arrays.size());
-  chip.tiles_used = (needed + arch.arrays_per_tile - 1) / arch.arrays_per_tile;
-  if (chip.tiles_used > arch.tiles)
-    arch.chip_params.fail("tiles", "the network needs " + std::to_string(needed) + " arrays in " +
-                                       std::to_string(chip.tiles_used) + " tiles of " +
-                                       std::to_string(arch.arrays_per_tile) + "; the chip has " +
-                                       std::to_string(arch.tiles) + " tiles (short by " +
-                                       std::to_string(chip.tiles_used - arch.tiles) + ")");
+  place_on_tiles(chip);
   return chip;
 }
 
