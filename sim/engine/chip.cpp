@@ -128,7 +128,7 @@ void ColumnBlock::run() {
     stats.traffic.bus_bits += cp.output_bits;
     stats.traffic.global_buffer_write_bits += cp.output_bits;
     functional::ActionCounts unit = lp.per_vector_block_unit;
-    stats.counts.digital_adds += unit.digital_adds * cp.outputs;
+    stats.counts.digital_adds += (unit.digital_adds + cp.row_blocks - 1) * cp.outputs;
     stats.counts.digital_mults += unit.digital_mults * cp.outputs;
   }
   ++chip_.blocks_done[static_cast<std::size_t>(layer_)];
@@ -157,6 +157,7 @@ GlobalBuffer::GlobalBuffer(sc_core::sc_module_name name, Chip& chip)
 void GlobalBuffer::reader() {
   for (std::size_t l = 0; l < chip_.plan.layers.size(); ++l) {
     const LayerPlan& lp = chip_.plan.layers[l];
+    if (lp.digital) continue;
     LayerTiming& stats = chip_.stats[l];
     ++kernel_wakeups();
     sc_core::wait(*chip_.layer_start[l]);
@@ -205,6 +206,13 @@ void ControlUnit::run() {
   for (std::size_t l = 0; l < chip_.plan.layers.size(); ++l) {
     LayerTiming& stats = chip_.stats[l];
     stats.start_cycle = now_cycles();
+    const LayerPlan& lp = chip_.plan.layers[l];
+    if (lp.digital) {
+      // The digital unit's work is counted; its latency is not modelled yet.
+      for (std::int64_t v = 0; v < lp.vectors; ++v) stats.counts += lp.per_vector_layer;
+      stats.end_cycle = now_cycles();
+      continue;
+    }
     chip_.layer_start[l]->notify(sc_core::SC_ZERO_TIME);
     const int blocks = static_cast<int>(chip_.plan.layers[l].column_blocks.size());
     while (chip_.blocks_done[l] < blocks) {

@@ -68,14 +68,15 @@ ChipPlan make_plan(const mapping::ChipMap& chip, const TimingParams& params) {
       lp.tiles.push_back(std::move(ts));
     }
 
-    const int psum_bits = partial_sum_bits(chip, lm);
+    const int psum_bits = lm.arrays.empty() ? 0 : partial_sum_bits(chip, lm);
     for (int cb = 0; cb < lm.col_blocks; ++cb) {
       ColumnBlockPlan cp;
       std::vector<int> tiles;
-      for (int rb = 0; rb < lm.row_blocks; ++rb) {
-        const int ai = lm.arrays[static_cast<std::size_t>(rb * lm.col_blocks + cb)];
+      for (int ai : lm.arrays) {
+        const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(ai)];
+        if (a.col_block != cb) continue;
         cp.arrays.push_back(ai);
-        tiles.push_back(chip.arrays[static_cast<std::size_t>(ai)].tile);
+        tiles.push_back(a.tile);
       }
       const mapping::ArrayMap& first = chip.arrays[static_cast<std::size_t>(cp.arrays.front())];
       cp.home_tile = first.tile;
@@ -86,16 +87,28 @@ ChipPlan make_plan(const mapping::ChipMap& chip, const TimingParams& params) {
         if (t != cp.home_tile) cp.remote_tiles.push_back(t);
       cp.output_bits = static_cast<std::int64_t>(cp.outputs) * lm.activation_bits;
       cp.partial_bits = static_cast<std::int64_t>(cp.outputs) * psum_bits;
-      cp.adder_cycles = lm.row_blocks > 1 ? static_cast<std::int64_t>(std::ceil(std::log2(lm.row_blocks))) : 0;
+      const auto blocks = static_cast<double>(cp.arrays.size());
+      cp.adder_cycles = blocks > 1 ? static_cast<std::int64_t>(std::ceil(std::log2(blocks))) : 0;
+      cp.row_blocks = static_cast<int>(cp.arrays.size());
       lp.column_blocks.push_back(std::move(cp));
     }
 
-    // Digital work per vector that belongs to the layer, not to an array (as the functional engine
-    // counts it): row-block adds, offset removal, requantization.
-    lp.per_vector_block_unit.digital_adds = (lm.row_blocks - 1) + 1 +
-                                            (arch.encoding == mapping::Encoding::Offset ? 1 : 0);
-    lp.per_vector_block_unit.digital_mults = 1;
-    lp.per_vector_layer.digital_adds = arch.encoding == mapping::Encoding::Offset ? lm.in : 0;
+    if (lm.kind == mapping::LayerMap::Kind::Digital) {
+      // Digital layers: their work per sample, done in the tile's digital unit.
+      lp.digital = true;
+      lp.vectors = params.inferences;
+      lp.per_vector_layer.digital_adds = lm.digital.adds;
+      lp.per_vector_layer.digital_mults = lm.digital.mults;
+      lp.per_vector_layer.digital_compares = lm.digital.compares;
+    } else {
+      // Digital work per vector that belongs to the layer, not to an array (as the functional
+      // engine counts it): row-block adds, zero-point and offset removal, requantization. Row
+      // blocks are counted per column block since all-zero blocks have no array.
+      lp.per_vector_block_unit.digital_adds =
+          1 + (lm.zero_point_correction ? 1 : 0) + (arch.encoding == mapping::Encoding::Offset ? 1 : 0);
+      lp.per_vector_block_unit.digital_mults = 1;
+      lp.per_vector_layer.digital_adds = arch.encoding == mapping::Encoding::Offset ? lm.in : 0;
+    }
     plan.layers.push_back(std::move(lp));
   }
   return plan;

@@ -27,6 +27,7 @@ struct ColumnBlockPlan {
   std::int64_t output_bits = 0;   // requantized outputs written per vector
   std::int64_t partial_bits = 0;  // one remote tile's partial sums per vector
   std::int64_t adder_cycles = 0;  // adder tree over the row blocks
+  int row_blocks = 1;             // row blocks with an array (all-zero blocks have none)
 };
 
 struct ArrayWork {
@@ -38,6 +39,7 @@ struct ArrayWork {
 
 struct LayerPlan {
   int layer_map = 0;
+  bool digital = false;  // runs in a tile's digital unit, not on arrays
   std::int64_t vectors = 0;  // per run (inferences × vectors per sample)
   std::int64_t input_bits = 0;
   std::vector<TileShare> tiles;

@@ -10,6 +10,7 @@ ActionCounts& ActionCounts::operator+=(const ActionCounts& o) {
   shift_adds += o.shift_adds;
   digital_adds += o.digital_adds;
   digital_mults += o.digital_mults;
+  digital_compares += o.digital_compares;
   cell_energy_pj += o.cell_energy_pj;
   return *this;
 }
@@ -17,7 +18,7 @@ ActionCounts& ActionCounts::operator+=(const ActionCounts& o) {
 bool ActionCounts::same_counts(const ActionCounts& o) const {
   return array_reads == o.array_reads && dac_drives == o.dac_drives && conversions == o.conversions &&
          sample_holds == o.sample_holds && shift_adds == o.shift_adds && digital_adds == o.digital_adds &&
-         digital_mults == o.digital_mults;
+         digital_mults == o.digital_mults && digital_compares == o.digital_compares;
 }
 
 void Activity::add(const Activity& o) {

@@ -15,7 +15,8 @@ struct ActionCounts {
   std::int64_t sample_holds = 0;    // S&H samples (one per conversion)
   std::int64_t shift_adds = 0;      // shift-and-add operations (one per conversion)
   std::int64_t digital_adds = 0;    // partial sums, G_min and offset removal, bias
-  std::int64_t digital_mults = 0;   // requantization scales
+  std::int64_t digital_mults = 0;   // requantization scales, average-pool scales
+  std::int64_t digital_compares = 0;  // max pooling
   double cell_energy_pj = 0;        // Σ V²·G·t over every cell of every read
 
   ActionCounts& operator+=(const ActionCounts& o);

@@ -37,7 +37,7 @@ CrossbarBackend::CrossbarBackend(const mapping::ChipMap& chip, const ProgrammedC
 }
 
 Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
-                                          std::int64_t first_sample) {
+                                          std::int64_t first_vector) {
   const mapping::LayerMap* lm = chip_.find_layer(q.layer);
   const int lm_index = static_cast<int>(lm - chip_.layers.data());
   const mapping::Architecture& arch = chip_.arch;
@@ -45,7 +45,7 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
   const int n_slices = static_cast<int>(lm->input_slices.size());
   const int cb = arch.bits_per_cell;
   const bool offset_readout = offset_in_readout(arch);
-  const std::int64_t vectors = B * lm->vectors_per_sample;
+  const std::int64_t vectors = B;  // one column per input vector
 
   // Input digits of every slice side by side: columns [s·B, (s+1)·B) hold slice s.
   const std::uint32_t code_mask = (1u << lm->activation_bits) - 1u;
@@ -92,7 +92,7 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
       auto column = [&](int col, int s, Eigen::Index b) -> double {
         double v = current(col, s * B + b);
         if (noisy) {
-          const std::uint64_t sample = static_cast<std::uint64_t>(first_sample + b);
+          const std::uint64_t sample = static_cast<std::uint64_t>(first_vector + b);
           const std::uint64_t index =
               ((sample * static_cast<std::uint64_t>(n_slices) + static_cast<std::uint64_t>(s)) * sub_reads + k) *
                   static_cast<std::uint64_t>(a.columns) + static_cast<std::uint64_t>(col);
@@ -131,7 +131,7 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
           const std::uint64_t combo =
               (static_cast<std::uint64_t>(s) * static_cast<std::uint64_t>(sub_reads) + static_cast<std::uint64_t>(k)) *
                   a.readouts.size() + ri;
-          const std::uint64_t first = (combo << 40) + static_cast<std::uint64_t>(first_sample);
+          const std::uint64_t first = (combo << 40) + static_cast<std::uint64_t>(first_vector);
           adc_.convert(in_lsb.data(), in_lsb.size(), cs.lo, cs.hi, adc_noise, first, codes.data());
           for (Eigen::Index b = 0; b < B; ++b)
             y(r.output, b) += weight * std::round(codes[static_cast<std::size_t>(b)] * cs.lsb - offsets[static_cast<std::size_t>(b)]);
@@ -157,6 +157,7 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
     for (Eigen::Index b = 0; b < B; ++b) y.col(b).array() -= off * xsum(b);
     counts.digital_adds += static_cast<std::int64_t>(lm->in + lm->out) * vectors;
   }
+  if (lm->zero_point_correction) counts.digital_adds += static_cast<std::int64_t>(lm->out) * vectors;
   // Requantization: one scale multiply and one bias add per output.
   counts.digital_mults += static_cast<std::int64_t>(lm->out) * vectors;
   counts.digital_adds += static_cast<std::int64_t>(lm->out) * vectors;

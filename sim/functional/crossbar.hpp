@@ -32,7 +32,7 @@ class CrossbarBackend final : public MatrixBackend {
                   const FullScalePlan& plan, CalibrationRecorder* recorder = nullptr);
 
   Eigen::MatrixXd multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
-                           std::int64_t first_sample) override;
+                           std::int64_t first_vector) override;
 
   const Activity& activity() const { return activity_; }
 

@@ -37,6 +37,17 @@ void over_batches(const workload::Dataset& d, const EvalOptions& o, util::Progre
   });
 }
 
+// Digital layers do the same work for every sample.
+void add_digital_work(const mapping::ChipMap& chip, std::int64_t samples, Activity& act) {
+  for (std::size_t l = 0; l < chip.layers.size(); ++l) {
+    if (chip.is_matrix(l)) continue;
+    const mapping::DigitalWork& w = chip.layers[l].digital;
+    act.layers[l].digital_adds += w.adds * samples;
+    act.layers[l].digital_mults += w.mults * samples;
+    act.layers[l].digital_compares += w.compares * samples;
+  }
+}
+
 }  // namespace
 
 Activity EvalResult::mean_activity() const {
@@ -52,6 +63,7 @@ Activity EvalResult::mean_activity() const {
     l.shift_adds /= per;
     l.digital_adds /= per;
     l.digital_mults /= per;
+    l.digital_compares /= per;
     l.cell_energy_pj /= static_cast<double>(per);
   }
   mean.samples = 1;
@@ -116,6 +128,7 @@ EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipM
       if (labelled) ok[b] = count_correct(logits, test.labels, first);
       acts[b] = backend.activity();
       acts[b].samples = x.cols();
+      add_digital_work(chip, x.cols(), acts[b]);
     });
     InstanceResult ir;
     for (std::size_t b = 0; b < nb; ++b) {

@@ -1,5 +1,7 @@
 #include "sim/functional/reference.hpp"
 
+#include "sim/functional/ops.hpp"
+
 namespace cimsim::functional {
 
 using workload::Activation;
@@ -7,8 +9,23 @@ using workload::Layer;
 
 namespace {
 
-Batch apply_activation(Batch y, Activation a) {
-  if (a == Activation::Relu) y = y.cwiseMax(0.0f);
+void apply_activation(Batch& y, const Activation& a) {
+  switch (a.kind) {
+    case Activation::Kind::None: break;
+    case Activation::Kind::Relu: y = y.cwiseMax(0.0f); break;
+    case Activation::Kind::Clip: y = y.cwiseMax(a.lo).cwiseMin(a.hi); break;
+  }
+}
+
+// The float matrix product of a dense or (lowered) convolution layer, bias included.
+Batch float_matrix(const Layer& l, const Batch& in) {
+  if (l.op == workload::Op::Conv) {
+    Batch y = l.weight * lower_conv_input(l, in);
+    y.colwise() += l.bias;
+    return raise_conv_output(l, y, in.cols());
+  }
+  Batch y = l.weight * in;
+  y.colwise() += l.bias;
   return y;
 }
 
@@ -18,21 +35,19 @@ std::vector<Batch> forward(const workload::Network& net, const Batch& x, const M
   std::vector<Batch> out(net.layers.size());
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& layer = net.layers[i];
-    const int src = layer.inputs.empty() ? Layer::kNetworkInput : layer.inputs.front();
-    const Batch& input = src == Layer::kNetworkInput ? x : out[static_cast<std::size_t>(src)];
-    Batch y;
-    if (layer.is_matrix()) y = step(static_cast<int>(i), input);
-    out[i] = apply_activation(std::move(y), layer.activation);
+    std::vector<const Batch*> inputs;
+    for (int src : layer.inputs) inputs.push_back(src == Layer::kNetworkInput ? &x : &out[static_cast<std::size_t>(src)]);
+    Batch y = layer.is_matrix() ? step(static_cast<int>(i), *inputs.front()) : digital_forward(layer, inputs);
+    apply_activation(y, layer.activation);
+    if (layer.output_quant) y = y.unaryExpr([&](float v) { return layer.output_quant->apply(v); });
+    out[i] = std::move(y);
   }
   return out;
 }
 
 Batch float_logits(const workload::Network& net, const Batch& x) {
   auto outs = forward(net, x, [&](int li, const Batch& in) -> Batch {
-    const Layer& l = net.layers[static_cast<std::size_t>(li)];
-    Batch y = l.weight * in;
-    y.colwise() += l.bias;
-    return y;
+    return float_matrix(net.layers[static_cast<std::size_t>(li)], in);
   });
   return outs.back();
 }
@@ -40,11 +55,8 @@ Batch float_logits(const workload::Network& net, const Batch& x) {
 std::vector<Batch> float_layer_inputs(const workload::Network& net, const Batch& x) {
   std::vector<Batch> inputs(net.layers.size());
   forward(net, x, [&](int li, const Batch& in) -> Batch {
-    const Layer& l = net.layers[static_cast<std::size_t>(li)];
     inputs[static_cast<std::size_t>(li)] = in;
-    Batch y = l.weight * in;
-    y.colwise() += l.bias;
-    return y;
+    return float_matrix(net.layers[static_cast<std::size_t>(li)], in);
   });
   return inputs;
 }
@@ -65,10 +77,17 @@ Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, s
   auto outs = forward(*qnet.net, x, [&](int li, const Batch& in) -> Batch {
     const workload::QuantLayer& q = qnet.of(li);
     const Layer& l = qnet.net->layers[static_cast<std::size_t>(li)];
-    const Eigen::MatrixXd acc = backend.multiply(q, input_codes(q, in), first_sample);
+    const bool conv = l.op == workload::Op::Conv;
+    // A convolution's vectors are numbered sample by sample, pixel by pixel, so that per-read
+    // draws follow the vector, not the batch it happens to be in.
+    const Eigen::MatrixXi codes = input_codes(q, conv ? lower_conv_input(l, in) : in);
+    Eigen::MatrixXd acc = backend.multiply(q, codes, first_sample * l.vectors_per_sample());
+    // W·(q − z) = W·q − z·Σ_i W_i: the zero point comes off digitally, one constant per output.
+    if (q.input_zero_point != 0) acc.colwise() -= static_cast<double>(q.input_zero_point) * q.w_row_sums;
     Eigen::MatrixXd y = (q.w_scale * q.input_scale).asDiagonal() * acc;
     y.colwise() += l.bias.cast<double>();
-    return y.cast<float>();
+    const Batch yf = y.cast<float>();
+    return conv ? raise_conv_output(l, yf, in.cols()) : yf;
   });
   return outs.back();
 }

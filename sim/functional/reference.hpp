@@ -27,20 +27,21 @@ Batch float_logits(const workload::Network& net, const Batch& x);
 // The float input each layer sees (indexed by layer), for calibration.
 std::vector<Batch> float_layer_inputs(const workload::Network& net, const Batch& x);
 
-// Integer matrix product of one layer: y (out × B) from input codes (in × B). The backend sees the
-// global index of the batch's first sample, so per-read random draws are keyed by sample.
+// Integer matrix product of one layer: y (out × V) from input codes (in × V), one column per input
+// vector. The backend sees the global number of the first vector (sample × vectors per sample +
+// pixel), so per-read random draws follow the vector, whatever batch it is in.
 class MatrixBackend {
  public:
   virtual ~MatrixBackend() = default;
   virtual Eigen::MatrixXd multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
-                                   std::int64_t first_sample) = 0;
+                                   std::int64_t first_vector) = 0;
 };
 
 // Exact W·x: the ideal-quantized reference.
 class ExactBackend : public MatrixBackend {
  public:
   Eigen::MatrixXd multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
-                           std::int64_t first_sample) override;
+                           std::int64_t first_vector) override;
 };
 
 // Input codes of a layer for a float batch.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/functional/ops.hpp"
 #include "sim/mapping/placement.hpp"
 
 namespace cimsim::mapping {
@@ -82,6 +83,86 @@ void fill_array(ArrayMap& a, const LayerMap& lm, const workload::QuantLayer& q, 
 
 }  // namespace
 
+namespace {
+
+// Whether block (rb, cb) of a layer holds any non-zero weight. A grouped convolution lowers to a
+// block-diagonal matrix whose off-diagonal blocks need no array.
+bool block_has_weights(const workload::QuantLayer& q, int row_begin, int rows, int out_begin, int outs) {
+  return (q.w.block(out_begin, row_begin, outs, rows).array() != 0).any();
+}
+
+ConvGeometry conv_geometry(const workload::Layer& l) {
+  ConvGeometry g;
+  g.in_channels = static_cast<int>(l.in_shape[0]);
+  g.in_h = static_cast<int>(l.in_shape[1]);
+  g.in_w = static_cast<int>(l.in_shape[2]);
+  g.out_channels = static_cast<int>(l.out_shape[0]);
+  g.out_h = static_cast<int>(l.out_shape[1]);
+  g.out_w = static_cast<int>(l.out_shape[2]);
+  g.kernel_h = l.window.kernel_h;
+  g.kernel_w = l.window.kernel_w;
+  g.stride_h = l.window.stride_h;
+  g.stride_w = l.window.stride_w;
+  g.pad_h = l.window.pad_top;
+  g.pad_w = l.window.pad_left;
+  g.dilation_h = l.window.dilation_h;
+  g.dilation_w = l.window.dilation_w;
+  g.groups = l.groups;
+  return g;
+}
+
+void map_matrix_layer(ChipMap& chip, LayerMap& lm, const workload::QuantLayer& q, const workload::Layer& layer,
+                      int dac_bits) {
+  const Architecture& arch = chip.arch;
+  const int P = arch.encoding == Encoding::Differential ? 2 : 1;
+  const int usable_cols = arch.cols - (arch.uses_reference_column() ? 1 : 0);
+  lm.kind = LayerMap::Kind::Matrix;
+  lm.in = static_cast<int>(layer.in_features());
+  lm.out = static_cast<int>(layer.out_features());
+  lm.weight_bits = q.weight_bits;
+  lm.activation_bits = q.activation_bits;
+  lm.input_signed = q.input_signed;
+  lm.zero_point_correction = q.input_zero_point != 0;
+  lm.weight_slices = weight_slices(q.weight_bits, arch.bits_per_cell, arch.encoding);
+  lm.input_slices = input_slices(q.activation_bits, dac_bits, q.input_signed);
+  lm.vectors_per_sample = layer.vectors_per_sample();
+  if (layer.op == workload::Op::Conv) lm.conv = conv_geometry(layer);
+  const int cols_per_output = lm.weight_slices * P;
+  lm.outputs_per_col_block = usable_cols / cols_per_output;
+  if (lm.outputs_per_col_block == 0)
+    arch.array_params.fail("cols", "layer '" + lm.name + "' needs " + std::to_string(cols_per_output) +
+                                       " columns per output (" + std::to_string(lm.weight_slices) + " slices x " +
+                                       std::to_string(P) + "), more than an array has");
+  lm.row_blocks = (lm.in + arch.rows - 1) / arch.rows;
+  lm.col_blocks = (lm.out + lm.outputs_per_col_block - 1) / lm.outputs_per_col_block;
+
+  const int layer_map_index = static_cast<int>(chip.layers.size());
+  for (int rb = 0; rb < lm.row_blocks; ++rb) {
+    for (int cb = 0; cb < lm.col_blocks; ++cb) {
+      ArrayMap a;
+      a.layer = q.layer;
+      a.layer_map = layer_map_index;
+      a.row_block = rb;
+      a.col_block = cb;
+      a.row_begin = rb * arch.rows;
+      a.rows = std::min(arch.rows, lm.in - a.row_begin);
+      a.output_begin = cb * lm.outputs_per_col_block;
+      a.outputs = std::min(lm.outputs_per_col_block, lm.out - a.output_begin);
+      // Differential pairs of zero weights carry nothing, so an all-zero block needs no array. The
+      // offset encoding stores 2^(wb−1) for a zero and removes it over every input, so it maps all.
+      // A column block always keeps its first row block, so that its outputs have a home.
+      const bool skip = arch.encoding == Encoding::Differential && rb > 0 &&
+                        !block_has_weights(q, a.row_begin, a.rows, a.output_begin, a.outputs);
+      if (skip) continue;
+      fill_array(a, lm, q, arch);
+      lm.arrays.push_back(static_cast<int>(chip.arrays.size()));
+      chip.arrays.push_back(std::move(a));
+    }
+  }
+}
+
+}  // namespace
+
 ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& arch, int dac_bits,
                     int max_bits_per_cell) {
   ChipMap chip;
@@ -90,58 +171,34 @@ ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& 
   if (arch.bits_per_cell > max_bits_per_cell)
     arch.mapping_params.fail("bits_per_cell", "the cell model holds at most " + std::to_string(max_bits_per_cell) +
                                                   " bits per cell");
-  const int P = arch.encoding == Encoding::Differential ? 2 : 1;
-  const int usable_cols = arch.cols - (arch.uses_reference_column() ? 1 : 0);
-
-  for (const auto& q : qnet.layers) {
-    const workload::Layer& layer = qnet.net->layers[static_cast<std::size_t>(q.layer)];
+  const workload::Network& net = *qnet.net;
+  std::vector<int> map_index(net.layers.size(), -1);
+  for (std::size_t li = 0; li < net.layers.size(); ++li) {
+    const workload::Layer& layer = net.layers[li];
+    if (layer.op == workload::Op::Flatten) {
+      // Reshaping moves nothing: consumers read the producer directly.
+      map_index[li] = layer.inputs.front() == workload::Layer::kNetworkInput ? -1 : map_index[static_cast<std::size_t>(layer.inputs.front())];
+      continue;
+    }
     LayerMap lm;
-    lm.kind = LayerMap::Kind::Matrix;
     lm.op = workload::op_name(layer.op);
-    lm.layer = q.layer;
+    lm.layer = static_cast<int>(li);
     lm.name = layer.name;
-    lm.in = static_cast<int>(layer.in_features());
-    lm.out = static_cast<int>(layer.out_features());
-    lm.weight_bits = q.weight_bits;
-    lm.activation_bits = q.activation_bits;
-    lm.input_signed = q.input_signed;
-    lm.weight_slices = weight_slices(q.weight_bits, arch.bits_per_cell, arch.encoding);
-    lm.input_slices = input_slices(q.activation_bits, dac_bits, q.input_signed);
-    lm.vectors_per_sample = layer.vectors_per_sample();
+    std::vector<workload::Shape> input_shapes;
     for (int producer : layer.inputs) {
-      const mapping::LayerMap* p = producer == workload::Layer::kNetworkInput ? nullptr : chip.find_layer(producer);
-      lm.producers.push_back(p ? static_cast<int>(p - chip.layers.data()) : -1);
+      lm.producers.push_back(producer == workload::Layer::kNetworkInput ? -1 : map_index[static_cast<std::size_t>(producer)]);
+      input_shapes.push_back(net.shape_of(producer));
+      lm.input_elements += workload::element_count(net.shape_of(producer));
     }
     lm.output_elements = workload::element_count(layer.out_shape);
-    lm.input_elements = layer.inputs.front() == workload::Layer::kNetworkInput
-                            ? workload::element_count(qnet.net->input_shape)
-                            : workload::element_count(qnet.net->layers[static_cast<std::size_t>(layer.inputs.front())].out_shape);
-    const int cols_per_output = lm.weight_slices * P;
-    lm.outputs_per_col_block = usable_cols / cols_per_output;
-    if (lm.outputs_per_col_block == 0)
-      arch.array_params.fail("cols", "layer '" + lm.name + "' needs " + std::to_string(cols_per_output) +
-                                         " columns per output (" + std::to_string(lm.weight_slices) + " slices x " +
-                                         std::to_string(P) + "), more than an array has");
-    lm.row_blocks = (lm.in + arch.rows - 1) / arch.rows;
-    lm.col_blocks = (lm.out + lm.outputs_per_col_block - 1) / lm.outputs_per_col_block;
-
-    const int layer_map_index = static_cast<int>(chip.layers.size());
-    for (int rb = 0; rb < lm.row_blocks; ++rb) {
-      for (int cb = 0; cb < lm.col_blocks; ++cb) {
-        ArrayMap a;
-        a.layer = q.layer;
-        a.layer_map = layer_map_index;
-        a.row_block = rb;
-        a.col_block = cb;
-        a.row_begin = rb * arch.rows;
-        a.rows = std::min(arch.rows, lm.in - a.row_begin);
-        a.output_begin = cb * lm.outputs_per_col_block;
-        a.outputs = std::min(lm.outputs_per_col_block, lm.out - a.output_begin);
-        fill_array(a, lm, q, arch);
-        lm.arrays.push_back(static_cast<int>(chip.arrays.size()));
-        chip.arrays.push_back(std::move(a));
-      }
+    if (layer.is_matrix()) {
+      map_matrix_layer(chip, lm, qnet.of(static_cast<int>(li)), layer, dac_bits);
+    } else {
+      lm.kind = LayerMap::Kind::Digital;
+      lm.activation_bits = qnet.activation_bits;
+      lm.digital = functional::digital_work(layer, input_shapes);
     }
+    map_index[li] = static_cast<int>(chip.layers.size());
     chip.layers.push_back(std::move(lm));
   }
 

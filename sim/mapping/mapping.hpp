@@ -88,13 +88,16 @@ struct LayerMap {
   int in = 0, out = 0;
   int weight_bits = 8, activation_bits = 8;
   bool input_signed = false;
+  bool zero_point_correction = false;  // inputs carry a zero point, removed digitally per output
   int weight_slices = 0;
   std::vector<InputSlice> input_slices;
   int row_blocks = 0, col_blocks = 0;
   int outputs_per_col_block = 0;
   std::int64_t vectors_per_sample = 1;
   std::int64_t input_elements = 0, output_elements = 0;  // feature map sizes per sample
-  std::vector<int> arrays;  // into ChipMap::arrays, row block major: arrays[rb * col_blocks + cb]
+  // Into ChipMap::arrays, row block major. Blocks whose weights are all zero (off the diagonal of
+  // a grouped convolution) have no array; each column block keeps its first row block.
+  std::vector<int> arrays;
 };
 
 struct ChipMap {

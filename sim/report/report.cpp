@@ -245,9 +245,9 @@ std::string console_summary(const run::Simulation& sim, const std::string& outpu
   const auto& chip = sim.chip;
   std::string out;
   out += fmt::format("cimsim {}  {}\n", CIMSIM_VERSION, sim.config.source());
-  out += fmt::format("network     {} ({} matrix layers, {} MAC per inference) on {} arrays in {} tiles\n",
-                     sim.network.name, chip.layers.size(), static_cast<long long>(m.macs), chip.arrays.size(),
-                     chip.tiles_used);
+  out += fmt::format("network     {} ({} layers, {} on arrays, {} MAC per inference) on {} arrays in {} tiles\n",
+                     sim.network.name, sim.network.layers.size(), sim.network.matrix_layers().size(),
+                     static_cast<long long>(m.macs), chip.arrays.size(), chip.tiles_used);
   std::string acc = fmt::format("{:.2f} %", 100 * m.accuracy);
   if (sim.eval.instances.size() > 1) {
     const Stats s = stats_of(instance_accuracies(sim));

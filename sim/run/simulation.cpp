@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "sim/config/schema.hpp"
-#include "sim/workload/layer_list.hpp"
+#include "sim/workload/load_network.hpp"
 #include "sim/util/progress.hpp"
 
 namespace cimsim::run {
@@ -15,14 +15,20 @@ namespace {
 config::SectionSpec workload_section() {
   config::SectionSpec s("workload", "The network and the data it runs on");
   s.order(10);
-  s.path("network", "", "Layer-list YAML of the network (relative to this config file)").needed().existing();
-  s.path("inputs", "", "Test inputs, .npy with the sample axis first").needed().existing();
+  s.path("network", "", "The network: ONNX (.onnx) or a layer list (.yaml), relative to this config file")
+      .needed()
+      .existing();
+  s.path("inputs", "", "Test inputs, .npy with the sample axis first; empty: synthetic_samples random inputs")
+      .existing();
   s.path("labels", "", "Test labels, .npy of integers; empty: no accuracy").existing();
   s.path("calibration_inputs", "",
          "Inputs that set activation ranges and calibrated ADC full scales; empty: the first test inputs")
       .existing();
   s.integer("samples", 0, "samples", "Test samples to use; 0 = all").at_least(0);
   s.integer("calibration_samples", 256, "samples", "Calibration samples to use").at_least(1);
+  s.integer("synthetic_samples", 0, "samples",
+            "Seeded random inputs, uniform in [0, 1), for shape-only workloads without data (inputs empty)")
+      .at_least(0);
   return s;
 }
 const config::SectionRegistrar registered(workload_section);
@@ -43,15 +49,25 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
 
   // Workload.
   const config::Params& wl = c.section("workload");
-  sim->network = workload::load_layer_list(wl.text("network"));
-  sim->test = workload::load_dataset(wl.text("inputs"), wl.text("labels"), wl.integer("samples"));
-  workload::check_against(sim->test, sim->network, wl.text("inputs"));
+  sim->network = workload::load_network(wl.text("network"));
+  if (!wl.text("inputs").empty()) {
+    if (wl.integer("synthetic_samples") > 0) wl.fail("synthetic_samples", "give either inputs or synthetic_samples");
+    sim->test = workload::load_dataset(wl.text("inputs"), wl.text("labels"), wl.integer("samples"));
+    workload::check_against(sim->test, sim->network, wl.text("inputs"));
+  } else {
+    if (wl.integer("synthetic_samples") == 0) wl.fail("inputs", "is required unless synthetic_samples is set");
+    if (!wl.text("labels").empty()) wl.fail("labels", "synthetic inputs have no labels");
+    sim->test = workload::synthetic_dataset(sim->network.input_shape, wl.integer("synthetic_samples"), rs.seed);
+  }
   if (!wl.text("calibration_inputs").empty()) {
     sim->calibration = workload::load_dataset(wl.text("calibration_inputs"), "", wl.integer("calibration_samples"));
     workload::check_against(sim->calibration, sim->network, wl.text("calibration_inputs"));
   } else {
-    spdlog::warn("workload.calibration_inputs is empty: calibrating on the first test inputs");
-    sim->calibration = workload::load_dataset(wl.text("inputs"), "", wl.integer("calibration_samples"));
+    if (!wl.text("inputs").empty())
+      spdlog::warn("workload.calibration_inputs is empty: calibrating on the first test inputs");
+    const std::int64_t n = std::min(wl.integer("calibration_samples"), sim->test.size());
+    sim->calibration.sample_shape = sim->test.sample_shape;
+    sim->calibration.inputs = sim->test.inputs.leftCols(n);
   }
   sim->qnet = workload::quantize(sim->network, sim->calibration, c.section("quantization"));
 

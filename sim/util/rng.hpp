@@ -31,6 +31,8 @@ enum class Purpose : std::uint32_t {
   ReadNoise = 5,    // every read
   AdcNoise = 6,
   Sampling = 7,     // sweeps, worst-case search
+  Weights = 8,      // random weights of shape-only workloads
+  Inputs = 9,       // synthetic inputs
   Custom = 100,     // first value free for plug-ins
 };
 

@@ -4,6 +4,7 @@
 
 #include "sim/config/error.hpp"
 #include "sim/util/npy.hpp"
+#include "sim/util/rng.hpp"
 
 namespace cimsim::workload {
 
@@ -38,6 +39,17 @@ Dataset load_dataset(const std::string& inputs_path, const std::string& labels_p
     d.labels.resize(static_cast<std::size_t>(n));
     for (std::int64_t s = 0; s < n; ++s) d.labels[s] = static_cast<std::int64_t>(y.values[s]);
   }
+  return d;
+}
+
+Dataset synthetic_dataset(const Shape& sample_shape, std::int64_t samples, std::uint64_t seed) {
+  Dataset d;
+  d.sample_shape = sample_shape;
+  const std::int64_t features = element_count(sample_shape);
+  d.inputs.resize(features, samples);
+  const rng::Stream stream(seed, rng::Purpose::Inputs, {});
+  for (std::int64_t i = 0; i < d.inputs.size(); ++i)
+    d.inputs.data()[i] = static_cast<float>(stream.uniform(static_cast<std::uint64_t>(i)));
   return d;
 }
 

@@ -23,6 +23,10 @@ struct Dataset {
 // when limit > 0. Errors name the file and say what does not fit.
 Dataset load_dataset(const std::string& inputs_path, const std::string& labels_path, std::int64_t limit);
 
+// `samples` seeded random inputs, uniform in [0, 1), unlabelled: for shape-only workloads where
+// accuracy means nothing but the engines need data to run.
+Dataset synthetic_dataset(const Shape& sample_shape, std::int64_t samples, std::uint64_t seed);
+
 // Checks that each sample has the network's input shape.
 void check_against(const Dataset& d, const Network& net, const std::string& inputs_path);
 

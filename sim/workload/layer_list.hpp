@@ -1,12 +1,20 @@
 #pragma once
-// Networks written as a layer list in YAML (traces/*/network.yaml):
+// Networks written as a layer list in YAML (traces/*/network.yaml). Every layer names its type;
+// its input is the previous layer unless `input:` names another (or a list, for add and concat).
 //
-//   name: digits_mlp
-//   input_shape: [64]
+//   name: small_cnn
+//   input_shape: [1, 8, 8]                       # (channels, height, width) or (features)
 //   layers:
-//     - {name: fc1, type: dense, weights: fc1.weight.npy, bias: fc1.bias.npy, activation: relu}
+//     - {name: c1, type: conv, weights: c1.w.npy, bias: c1.b.npy, kernel: 3, padding: 1, activation: relu}
+//     - {name: p1, type: maxpool, kernel: 2}
+//     - {name: fc, type: dense, weights: fc.w.npy}
 //
-// Weight files are .npy, [out, in] as PyTorch stores them, relative to the network file.
+// Types: dense, conv (stride, padding, dilation, groups), maxpool, avgpool, global_avgpool, add,
+// concat, flatten. Weights are .npy files relative to the network file — dense [out, in], conv
+// [out, in/groups, kh, kw] as PyTorch stores them — or, for shape-only workloads,
+// `init: {seed: N}` draws them from a Kaiming normal distribution (std sqrt(2 / fan_in)).
+// `batchnorm: {gamma, beta, mean, var, eps}` (.npy files) is folded into the weights.
+// Activations: none, relu, relu6.
 
 #include <string>
 

@@ -1,5 +1,10 @@
 #include "sim/workload/network.hpp"
 
+#include <cmath>
+#include <stdexcept>
+
+#include "sim/util/rng.hpp"
+
 namespace cimsim::workload {
 
 std::int64_t element_count(const Shape& s) {
@@ -17,22 +22,67 @@ std::string shape_text(const Shape& s) {
 const char* op_name(Op op) {
   switch (op) {
     case Op::Dense: return "dense";
+    case Op::Conv: return "conv";
+    case Op::MaxPool: return "maxpool";
+    case Op::AvgPool: return "avgpool";
+    case Op::GlobalAvgPool: return "global_avgpool";
+    case Op::Add: return "add";
+    case Op::Concat: return "concat";
+    case Op::Flatten: return "flatten";
+    case Op::Identity: return "identity";
   }
   return "?";
 }
 
-const char* activation_name(Activation a) {
-  switch (a) {
-    case Activation::None: return "none";
-    case Activation::Relu: return "relu";
+std::string Activation::text() const {
+  switch (kind) {
+    case Kind::None: return "none";
+    case Kind::Relu: return "relu";
+    case Kind::Clip: return "clip";
   }
   return "?";
+}
+
+int Window::out_h(int in_h) const {
+  return (in_h + pad_top + pad_bottom - dilation_h * (kernel_h - 1) - 1) / stride_h + 1;
+}
+
+int Window::out_w(int in_w) const {
+  return (in_w + pad_left + pad_right - dilation_w * (kernel_w - 1) - 1) / stride_w + 1;
+}
+
+std::int32_t FixedQuant::code(float x) const {
+  // ONNX QuantizeLinear rounds half to even; nearbyint does under the default rounding mode.
+  const double q = std::nearbyint(static_cast<double>(x) / scale) + zero_point;
+  return static_cast<std::int32_t>(std::min<double>(std::max<double>(q, q_min), q_max));
+}
+
+float FixedQuant::apply(float x) const { return static_cast<float>((code(x) - zero_point) * scale); }
+
+int FixedQuant::bits() const {
+  int b = 0;
+  while ((std::int64_t{1} << b) < static_cast<std::int64_t>(q_max) - q_min + 1) ++b;
+  return b;
+}
+
+std::int64_t Layer::vectors_per_sample() const {
+  if (op == Op::Conv && out_shape.size() == 3) return out_shape[1] * out_shape[2];
+  return 1;
+}
+
+std::int64_t Layer::macs_per_sample() const {
+  if (op == Op::Conv && !in_shape.empty()) {
+    // Real multiply-accumulates: a group sees only its own input channels.
+    const std::int64_t per_output = in_shape[0] / groups * window.kernel_h * window.kernel_w;
+    return out_features() * per_output * vectors_per_sample();
+  }
+  if (op == Op::Dense) return in_features() * out_features();
+  return 0;
 }
 
 std::int64_t Network::macs_per_sample() const {
   std::int64_t n = 0;
-  for (const auto& l : layers)
-    if (l.is_matrix()) n += l.macs_per_sample();
+  for (const auto& l : layers) n += l.macs_per_sample();
   return n;
 }
 
@@ -41,6 +91,98 @@ std::vector<int> Network::matrix_layers() const {
   for (std::size_t i = 0; i < layers.size(); ++i)
     if (layers[i].is_matrix()) out.push_back(static_cast<int>(i));
   return out;
+}
+
+Eigen::MatrixXf conv_weight_matrix(const std::vector<double>& w, int out, int in, int kh, int kw, int groups) {
+  const int in_per_group = in / groups, out_per_group = out / groups;
+  Eigen::MatrixXf m = Eigen::MatrixXf::Zero(out, static_cast<Eigen::Index>(in) * kh * kw);
+  std::size_t k = 0;
+  for (int o = 0; o < out; ++o) {
+    const int first_channel = (o / out_per_group) * in_per_group;
+    for (int c = 0; c < in_per_group; ++c)
+      for (int y = 0; y < kh; ++y)
+        for (int x = 0; x < kw; ++x) m(o, ((first_channel + c) * kh + y) * kw + x) = static_cast<float>(w[k++]);
+  }
+  return m;
+}
+
+void fold_batchnorm(Layer& layer, const Eigen::VectorXd& gamma, const Eigen::VectorXd& beta,
+                    const Eigen::VectorXd& mean, const Eigen::VectorXd& var, double eps) {
+  for (Eigen::Index o = 0; o < layer.weight.rows(); ++o) {
+    const double k = gamma(o) / std::sqrt(var(o) + eps);
+    layer.weight.row(o) *= static_cast<float>(k);
+    layer.bias(o) = static_cast<float>((layer.bias(o) - mean(o)) * k + beta(o));
+  }
+}
+
+void init_random_weights(Layer& layer, std::int64_t fan_in, std::uint64_t seed) {
+  const rng::Stream stream(seed, rng::Purpose::Weights, {});
+  const double std_dev = std::sqrt(2.0 / static_cast<double>(std::max<std::int64_t>(1, fan_in)));
+  for (Eigen::Index o = 0; o < layer.weight.rows(); ++o)
+    for (Eigen::Index i = 0; i < layer.weight.cols(); ++i)
+      if (layer.op != Op::Conv || layer.weight(o, i) != 0.0f)  // keep a grouped layout's zeros
+        layer.weight(o, i) = static_cast<float>(std_dev * stream.normal(static_cast<std::uint64_t>(o * layer.weight.cols() + i)));
+  layer.bias = Eigen::VectorXf::Zero(layer.weight.rows());
+}
+
+namespace {
+
+[[noreturn]] void bad(const std::string& why) { throw std::invalid_argument(why); }
+
+Shape spatial(const Layer& l, const Shape& in, std::int64_t channels) {
+  if (in.size() != 3) bad("needs a (channels, height, width) input, got " + shape_text(in));
+  const int oh = l.window.out_h(static_cast<int>(in[1]));
+  const int ow = l.window.out_w(static_cast<int>(in[2]));
+  if (oh <= 0 || ow <= 0) bad("window larger than its padded input " + shape_text(in));
+  return {channels, oh, ow};
+}
+
+}  // namespace
+
+Shape infer_shape(const Layer& l, const std::vector<Shape>& inputs) {
+  if (inputs.empty()) bad("has no input");
+  const Shape& in = inputs.front();
+  switch (l.op) {
+    case Op::Dense:
+      if (element_count(in) != l.in_features())
+        bad("weights take " + std::to_string(l.in_features()) + " inputs but the input " + shape_text(in) + " has " +
+            std::to_string(element_count(in)));
+      return {l.out_features()};
+    case Op::Conv: {
+      if (in.size() != 3) bad("needs a (channels, height, width) input, got " + shape_text(in));
+      const std::int64_t k = l.window.kernel_h * l.window.kernel_w;
+      if (l.groups <= 0 || in[0] % l.groups != 0 || l.out_features() % l.groups != 0)
+        bad(std::to_string(l.groups) + " groups do not divide " + std::to_string(in[0]) + " input and " +
+            std::to_string(l.out_features()) + " output channels");
+      if (l.in_features() != in[0] * k)
+        bad("weights expect " + std::to_string(l.in_features() / k) + " input channels, the input has " +
+            std::to_string(in[0]));
+      return spatial(l, in, l.out_features());
+    }
+    case Op::MaxPool:
+    case Op::AvgPool: return spatial(l, in, in.size() == 3 ? in[0] : 0);
+    case Op::GlobalAvgPool:
+      if (in.size() != 3) bad("needs a (channels, height, width) input, got " + shape_text(in));
+      return {in[0], 1, 1};
+    case Op::Add:
+      for (const auto& s : inputs)
+        if (s != in) bad("adds tensors of different shapes " + shape_text(in) + " and " + shape_text(s));
+      return in;
+    case Op::Concat: {
+      Shape out = in;
+      if (out.size() != 3) bad("concatenates (channels, height, width) tensors, got " + shape_text(in));
+      for (std::size_t i = 1; i < inputs.size(); ++i) {
+        const Shape& s = inputs[i];
+        if (s.size() != 3 || s[1] != in[1] || s[2] != in[2])
+          bad("concatenates tensors of different sizes " + shape_text(in) + " and " + shape_text(s));
+        out[0] += s[0];
+      }
+      return out;
+    }
+    case Op::Flatten: return {element_count(in)};
+    case Op::Identity: return in;
+  }
+  bad("unknown op");
 }
 
 }  // namespace cimsim::workload

@@ -1,11 +1,13 @@
 #pragma once
 // The workload as the simulator sees it: a graph of layers in execution order. Matrix layers
-// (dense, and convolutions once lowered) carry float weights exactly as trained; everything
-// digital (activations, pooling, residual adds) is an op on the layer's outputs.
+// (dense, convolution) carry float weights exactly as trained, batch norm already folded in; they
+// run on arrays. Everything else (pooling, residual adds, concatenation, reshapes) runs in the
+// tiles' digital units. Tensors are per sample, (channels, height, width) flattened in C order.
 
 #include <Eigen/Dense>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,11 +18,46 @@ using Shape = std::vector<std::int64_t>;
 std::int64_t element_count(const Shape& s);
 std::string shape_text(const Shape& s);
 
-enum class Op { Dense };
-enum class Activation { None, Relu };
+// Identity carries only its activation (an ONNX Relu or Clip that cannot be fused into the layer
+// before it, because that layer's output also goes elsewhere).
+enum class Op { Dense, Conv, MaxPool, AvgPool, GlobalAvgPool, Add, Concat, Flatten, Identity };
 
 const char* op_name(Op op);
-const char* activation_name(Activation a);
+
+// What follows a layer's output: nothing, ReLU, or a clip to [lo, hi] (ReLU6 and friends).
+struct Activation {
+  enum class Kind { None, Relu, Clip };
+  Kind kind = Kind::None;
+  float lo = 0, hi = 0;
+
+  static Activation none() { return {}; }
+  static Activation relu() { return {Kind::Relu, 0, 0}; }
+  static Activation clip(float lo, float hi) { return {Kind::Clip, lo, hi}; }
+  std::string text() const;
+};
+
+// Sliding-window geometry shared by convolution and pooling. Pads may differ per side (ONNX).
+struct Window {
+  int kernel_h = 1, kernel_w = 1;
+  int stride_h = 1, stride_w = 1;
+  int pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+  int dilation_h = 1, dilation_w = 1;
+
+  int out_h(int in_h) const;
+  int out_w(int in_w) const;
+};
+
+// A quantizer the model itself prescribes (QuantizeLinear/DequantizeLinear pairs in a QDQ ONNX
+// model): q = saturate(round_half_even(x / scale) + zero_point), x' = (q − zero_point)·scale.
+struct FixedQuant {
+  double scale = 1;
+  std::int32_t zero_point = 0;
+  std::int32_t q_min = 0, q_max = 255;  // uint8: 0..255, int8: −128..127
+
+  float apply(float x) const;  // quantize and dequantize
+  std::int32_t code(float x) const;
+  int bits() const;
+};
 
 struct Layer {
   static constexpr int kNetworkInput = -1;
@@ -29,19 +66,32 @@ struct Layer {
   Op op = Op::Dense;
   std::vector<int> inputs;  // producers, by layer index; kNetworkInput for the network input
   Shape out_shape;
-  Activation activation = Activation::None;
+  Activation activation;
 
-  // Matrix layers: weight rows are outputs, columns are the elements of one input vector.
+  // Matrix layers: weight rows are outputs, columns are the elements of one input vector. A
+  // convolution's columns are (input channel, kernel row, kernel column) over all input channels;
+  // a grouped convolution is block diagonal (weights outside the group are zero).
   Eigen::MatrixXf weight;
   Eigen::VectorXf bias;
+  Window window;   // convolution and pooling
+  int groups = 1;  // convolution
+  bool count_include_pad = false;  // average pooling
 
-  bool is_matrix() const { return op == Op::Dense; }
+  // QDQ models only: the quantizer of this layer's input and, for matrix layers, integer weights
+  // with per-output scales, used instead of the simulator's own quantization.
+  std::optional<FixedQuant> input_quant;
+  std::optional<FixedQuant> output_quant;  // fake-quantization of the output (after activation)
+  Eigen::MatrixXi weight_codes;
+  Eigen::VectorXd weight_code_scale;
+
+  bool is_matrix() const { return op == Op::Dense || op == Op::Conv; }
+  Shape in_shape;  // shape of the (first) input, per sample
   std::int64_t in_features() const { return weight.cols(); }
   std::int64_t out_features() const { return weight.rows(); }
-  // Input vectors one sample sends through the layer's arrays (1 for dense; output pixels for
-  // a lowered convolution).
-  std::int64_t vectors_per_sample() const { return 1; }
-  std::int64_t macs_per_sample() const { return in_features() * out_features() * vectors_per_sample(); }
+  // Input vectors one sample sends through the layer's arrays: 1 for dense, output pixels for a
+  // convolution.
+  std::int64_t vectors_per_sample() const;
+  std::int64_t macs_per_sample() const;
 };
 
 struct Network {
@@ -52,6 +102,25 @@ struct Network {
 
   std::int64_t macs_per_sample() const;
   std::vector<int> matrix_layers() const;  // indices of layers that run on arrays
+  const Shape& shape_of(int producer) const {
+    return producer == Layer::kNetworkInput ? input_shape : layers[static_cast<std::size_t>(producer)].out_shape;
+  }
 };
+
+// Lowers PyTorch/ONNX convolution weights [out, in/groups, kh, kw] (row-major in `w`) to the
+// layer's matrix: out × (in · kh · kw), block diagonal over the groups.
+Eigen::MatrixXf conv_weight_matrix(const std::vector<double>& w, int out, int in, int kh, int kw, int groups);
+
+// Folds batch normalisation y = γ·(x − mean)/sqrt(var + eps) + β into the preceding matrix layer.
+void fold_batchnorm(Layer& layer, const Eigen::VectorXd& gamma, const Eigen::VectorXd& beta,
+                    const Eigen::VectorXd& mean, const Eigen::VectorXd& var, double eps);
+
+// Shape-only workloads: Kaiming-normal weights (std sqrt(2 / fan_in)), zero bias, from a seeded
+// counter-based stream, so the same seed always gives the same network.
+void init_random_weights(Layer& layer, std::int64_t fan_in, std::uint64_t seed);
+
+// Output shape of a layer from its input shapes; throws std::invalid_argument with the reason
+// when the shapes do not fit the op (callers turn it into an error naming the layer).
+Shape infer_shape(const Layer& layer, const std::vector<Shape>& inputs);
 
 }  // namespace cimsim::workload

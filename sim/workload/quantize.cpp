@@ -38,11 +38,70 @@ double range_of(std::vector<float>& values, const std::string& mode, double perc
   return values[k];
 }
 
+// Symmetric weights, round half away from zero (DESIGN §4).
+void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel) {
+  const int wmax = ql.weight_max();
+  const Eigen::VectorXf row_max = layer.weight.cwiseAbs().rowwise().maxCoeff();
+  const double tensor_max = layer.weight.cwiseAbs().maxCoeff();
+  ql.w_scale.resize(layer.out_features());
+  ql.w.resize(layer.out_features(), layer.in_features());
+  for (std::int64_t o = 0; o < layer.out_features(); ++o) {
+    double m = per_channel ? row_max(o) : tensor_max;
+    if (m <= 0) m = 1.0;  // an all-zero row stays zero at any scale
+    ql.w_scale(o) = m / wmax;
+    for (std::int64_t i = 0; i < layer.in_features(); ++i) {
+      const double c = std::round(layer.weight(o, i) / ql.w_scale(o));
+      ql.w(o, i) = static_cast<std::int32_t>(std::clamp<double>(c, -wmax, wmax));
+    }
+  }
+}
+
+// A QDQ model's integer weights, kept as they are. DESIGN §4's symmetric range ±(2^(wb−1)−1) must
+// hold them: an int8 code of −128 therefore maps as a 9-bit weight (its magnitude needs 8 bits).
+void take_weight_codes(QuantLayer& ql, const Layer& layer) {
+  const int largest = layer.weight_codes.cwiseAbs().maxCoeff();
+  int bits = 8;
+  while ((1 << (bits - 1)) - 1 < largest) ++bits;
+  ql.weight_bits = bits;
+  ql.w = layer.weight_codes.cast<std::int32_t>();
+  ql.w_scale = layer.weight_code_scale;
+}
+
+void take_input_quantizer(QuantLayer& ql, const FixedQuant& fq) {
+  ql.activation_bits = fq.bits();
+  ql.input_signed = fq.q_min < 0;
+  ql.input_min = fq.q_min;
+  ql.input_max = fq.q_max;
+  ql.input_zero_point = fq.zero_point;
+  ql.input_scale = fq.scale;
+  ql.round_half_even = true;
+}
+
+// Input range from the calibration batch; signed when anything negative was seen.
+void calibrate_input(QuantLayer& ql, const Eigen::MatrixXf& x, const std::string& mode, double percentile) {
+  ql.input_signed = x.size() > 0 && x.minCoeff() < 0.0f;
+  std::vector<float> mags(static_cast<std::size_t>(x.size()));
+  for (Eigen::Index k = 0; k < x.size(); ++k) mags[k] = std::fabs(x.data()[k]);
+  double r = range_of(mags, mode, percentile);
+  if (r <= 0) r = 1.0;
+  const int ab = ql.activation_bits;
+  if (ql.input_signed) {
+    ql.input_max = (1 << (ab - 1)) - 1;
+    ql.input_min = -(1 << (ab - 1));
+    ql.input_scale = r / std::max(1, ql.input_max);
+  } else {
+    ql.input_max = (1 << ab) - 1;
+    ql.input_min = 0;
+    ql.input_scale = r / ql.input_max;
+  }
+}
+
 }  // namespace
 
 QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const config::Params& quant) {
   QuantizedNetwork q;
   q.net = &net;
+  q.activation_bits = static_cast<int>(quant.integer("activation_bits"));
   q.index.assign(net.layers.size(), -1);
 
   // Per-layer overrides, checked against the layer names.
@@ -68,41 +127,17 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
       if (p->has("weight_bits")) ql.weight_bits = static_cast<int>(p->integer("weight_bits"));
       if (p->has("activation_bits")) ql.activation_bits = static_cast<int>(p->integer("activation_bits"));
     }
-
-    // Weights: symmetric, round half away from zero.
-    const int wmax = ql.weight_max();
-    const bool per_channel = quant.text("weight_scale") == "per_channel";
-    const Eigen::VectorXf row_max = layer.weight.cwiseAbs().rowwise().maxCoeff();
-    const double tensor_max = layer.weight.cwiseAbs().maxCoeff();
-    ql.w_scale.resize(layer.out_features());
-    ql.w.resize(layer.out_features(), layer.in_features());
-    for (std::int64_t o = 0; o < layer.out_features(); ++o) {
-      double m = per_channel ? row_max(o) : tensor_max;
-      if (m <= 0) m = 1.0;  // an all-zero row stays zero at any scale
-      ql.w_scale(o) = m / wmax;
-      for (std::int64_t i = 0; i < layer.in_features(); ++i) {
-        const double c = std::round(layer.weight(o, i) / ql.w_scale(o));
-        ql.w(o, i) = static_cast<std::int32_t>(std::clamp<double>(c, -wmax, wmax));
-      }
-    }
-
-    // Inputs: range from calibration; signed when anything negative was seen.
-    const Eigen::MatrixXf& x = inputs[li];
-    ql.input_signed = x.size() > 0 && x.minCoeff() < 0.0f;
-    std::vector<float> mags(static_cast<std::size_t>(x.size()));
-    for (Eigen::Index k = 0; k < x.size(); ++k) mags[k] = std::fabs(x.data()[k]);
-    double r = range_of(mags, quant.text("activation_range"), quant.real("activation_percentile"));
-    if (r <= 0) r = 1.0;
-    const int ab = ql.activation_bits;
-    if (ql.input_signed) {
-      ql.input_max = (1 << (ab - 1)) - 1;
-      ql.input_min = -(1 << (ab - 1));
-      ql.input_scale = r / std::max(1, ql.input_max);
+    if (layer.weight_codes.size() > 0) {
+      take_weight_codes(ql, layer);
     } else {
-      ql.input_max = (1 << ab) - 1;
-      ql.input_min = 0;
-      ql.input_scale = r / ql.input_max;
+      quantize_weights(ql, layer, quant.text("weight_scale") == "per_channel");
     }
+    if (layer.input_quant) {
+      take_input_quantizer(ql, *layer.input_quant);
+    } else {
+      calibrate_input(ql, inputs[li], quant.text("activation_range"), quant.real("activation_percentile"));
+    }
+    ql.w_row_sums = ql.w.cast<double>().rowwise().sum();
     q.index[li] = static_cast<int>(q.layers.size());
     q.layers.push_back(std::move(ql));
   }

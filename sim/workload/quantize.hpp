@@ -6,6 +6,8 @@
 
 #include <Eigen/Dense>
 
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "sim/config/params.hpp"
@@ -25,21 +27,27 @@ struct QuantLayer {
   bool input_signed = false;
   double input_scale = 1.0;  // float input per code step
   std::int32_t input_min = 0, input_max = 255;
+  std::int32_t input_zero_point = 0;  // codes are x/scale + zero_point (QDQ models)
+  bool round_half_even = false;       // QDQ models round as ONNX QuantizeLinear does
+  Eigen::VectorXd w_row_sums;         // Σ_i w(o, i): removes the zero point digitally
 
   std::int32_t weight_max() const { return (1 << (weight_bits - 1)) - 1; }
 };
 
 struct QuantizedNetwork {
   const Network* net = nullptr;
+  int activation_bits = 8;         // the network-wide setting (digital layers move data this wide)
   std::vector<QuantLayer> layers;  // one per matrix layer, in network order
   std::vector<int> index;          // network layer -> position in `layers`, −1 if not a matrix layer
 
   const QuantLayer& of(int layer) const { return layers.at(static_cast<std::size_t>(index.at(layer))); }
 };
 
-// Input code of a float under a layer's input quantizer (round half away from zero, clamp).
+// Input code of a float under a layer's input quantizer: round (half away from zero, or half to
+// even for QDQ models), add the zero point, clamp.
 inline std::int32_t quantize_input(float x, const QuantLayer& q) {
-  const double c = std::round(static_cast<double>(x) / q.input_scale);
+  const double v = static_cast<double>(x) / q.input_scale;
+  const double c = (q.round_half_even ? std::nearbyint(v) : std::round(v)) + q.input_zero_point;
   return static_cast<std::int32_t>(std::clamp<double>(c, q.input_min, q.input_max));
 }
 

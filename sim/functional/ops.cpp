@@ -1,0 +1,162 @@
+#include "sim/functional/ops.hpp"
+
+#include <limits>
+
+namespace cimsim::functional {
+
+using workload::Layer;
+using workload::Op;
+
+namespace {
+
+struct Geometry {
+  int c, h, w, oh, ow;
+};
+
+Geometry geometry(const Layer& l) {
+  return {static_cast<int>(l.in_shape[0]), static_cast<int>(l.in_shape[1]), static_cast<int>(l.in_shape[2]),
+          static_cast<int>(l.out_shape[1]), static_cast<int>(l.out_shape[2])};
+}
+
+}  // namespace
+
+Batch lower_conv_input(const Layer& conv, const Batch& input, float pad_value) {
+  const Geometry g = geometry(conv);
+  const auto& win = conv.window;
+  const int kk = win.kernel_h * win.kernel_w;
+  const Eigen::Index pixels = static_cast<Eigen::Index>(g.oh) * g.ow;
+  Batch out(static_cast<Eigen::Index>(g.c) * kk, input.cols() * pixels);
+  for (Eigen::Index b = 0; b < input.cols(); ++b) {
+    const float* x = input.col(b).data();
+    for (int oy = 0; oy < g.oh; ++oy) {
+      for (int ox = 0; ox < g.ow; ++ox) {
+        float* v = out.col(b * pixels + oy * g.ow + ox).data();
+        for (int c = 0; c < g.c; ++c) {
+          for (int ky = 0; ky < win.kernel_h; ++ky) {
+            const int y = oy * win.stride_h - win.pad_top + ky * win.dilation_h;
+            for (int kx = 0; kx < win.kernel_w; ++kx) {
+              const int xx = ox * win.stride_w - win.pad_left + kx * win.dilation_w;
+              const bool inside = y >= 0 && y < g.h && xx >= 0 && xx < g.w;
+              *v++ = inside ? x[(static_cast<std::size_t>(c) * g.h + y) * g.w + xx] : pad_value;
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+Batch raise_conv_output(const Layer& conv, const Batch& lowered, Eigen::Index samples) {
+  const Eigen::Index pixels = conv.vectors_per_sample();
+  const Eigen::Index channels = lowered.rows();
+  Batch out(channels * pixels, samples);
+  for (Eigen::Index b = 0; b < samples; ++b)
+    for (Eigen::Index c = 0; c < channels; ++c)
+      for (Eigen::Index p = 0; p < pixels; ++p) out(c * pixels + p, b) = lowered(c, b * pixels + p);
+  return out;
+}
+
+namespace {
+
+Batch pool(const Layer& l, const Batch& x, bool max) {
+  const Geometry g = geometry(l);
+  const auto& win = l.window;
+  Batch out(static_cast<Eigen::Index>(g.c) * g.oh * g.ow, x.cols());
+  for (Eigen::Index b = 0; b < x.cols(); ++b) {
+    for (int c = 0; c < g.c; ++c) {
+      const float* plane = x.col(b).data() + static_cast<std::size_t>(c) * g.h * g.w;
+      for (int oy = 0; oy < g.oh; ++oy) {
+        for (int ox = 0; ox < g.ow; ++ox) {
+          float acc = max ? -std::numeric_limits<float>::infinity() : 0.0f;
+          int n = 0;
+          for (int ky = 0; ky < win.kernel_h; ++ky) {
+            const int y = oy * win.stride_h - win.pad_top + ky * win.dilation_h;
+            for (int kx = 0; kx < win.kernel_w; ++kx) {
+              const int xx = ox * win.stride_w - win.pad_left + kx * win.dilation_w;
+              if (y < 0 || y >= g.h || xx < 0 || xx >= g.w) {
+                if (!max && l.count_include_pad) ++n;  // a padded zero counts in the mean
+                continue;
+              }
+              const float v = plane[y * g.w + xx];
+              acc = max ? std::max(acc, v) : acc + v;
+              ++n;
+            }
+          }
+          out((static_cast<Eigen::Index>(c) * g.oh + oy) * g.ow + ox, b) = max ? acc : (n ? acc / n : 0.0f);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Batch digital_forward(const Layer& l, const std::vector<const Batch*>& inputs) {
+  const Batch& x = *inputs.front();
+  switch (l.op) {
+    case Op::MaxPool: return pool(l, x, true);
+    case Op::AvgPool: return pool(l, x, false);
+    case Op::GlobalAvgPool: {
+      const Eigen::Index c = l.in_shape[0];
+      const Eigen::Index hw = l.in_shape[1] * l.in_shape[2];
+      Batch out(c, x.cols());
+      for (Eigen::Index b = 0; b < x.cols(); ++b)
+        for (Eigen::Index ch = 0; ch < c; ++ch) out(ch, b) = x.col(b).segment(ch * hw, hw).mean();
+      return out;
+    }
+    case Op::Add: {
+      Batch out = x;
+      for (std::size_t i = 1; i < inputs.size(); ++i) out += *inputs[i];
+      return out;
+    }
+    case Op::Concat: {
+      Eigen::Index rows = 0;
+      for (const Batch* in : inputs) rows += in->rows();
+      Batch out(rows, x.cols());
+      Eigen::Index at = 0;
+      for (const Batch* in : inputs) {
+        out.middleRows(at, in->rows()) = *in;
+        at += in->rows();
+      }
+      return out;
+    }
+    case Op::Flatten:
+    case Op::Identity: return x;
+    case Op::Dense:
+    case Op::Conv: break;
+  }
+  throw std::logic_error("digital_forward called on a matrix layer");
+}
+
+mapping::DigitalWork digital_work(const Layer& l, const std::vector<workload::Shape>& input_shapes) {
+  mapping::DigitalWork w;
+  const std::int64_t out = workload::element_count(l.out_shape);
+  const std::int64_t window = static_cast<std::int64_t>(l.window.kernel_h) * l.window.kernel_w;
+  switch (l.op) {
+    case Op::MaxPool: w.compares = out * (window - 1); break;
+    case Op::AvgPool:
+      w.adds = out * (window - 1);
+      w.mults = out;
+      break;
+    case Op::GlobalAvgPool:
+      w.adds = workload::element_count(input_shapes.front()) - out;
+      w.mults = out;
+      break;
+    case Op::Add:
+      // Inputs of different scales are summed on a common scale and the sum requantized.
+      w.adds = out * static_cast<std::int64_t>(input_shapes.size() - 1);
+      w.mults = out;
+      break;
+    case Op::Identity:
+      // Its activation: one compare per element for ReLU, two for a clip.
+      if (l.activation.kind == workload::Activation::Kind::Relu) w.compares = out;
+      if (l.activation.kind == workload::Activation::Kind::Clip) w.compares = 2 * out;
+      break;
+    default: break;
+  }
+  return w;
+}
+
+}  // namespace cimsim::functional

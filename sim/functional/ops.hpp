@@ -1,0 +1,29 @@
+#pragma once
+// The tensor operations between arrays, on batches of per-sample tensors (one column per sample,
+// (channels, height, width) in C order): lowering a convolution to matrix form, and the digital
+// layers (pooling, residual add, concatenation). Each digital op also reports the integer work a
+// tile's digital unit does for it, per sample.
+
+#include <Eigen/Dense>
+
+#include "sim/mapping/mapping.hpp"
+#include "sim/workload/network.hpp"
+
+namespace cimsim::functional {
+
+using Batch = Eigen::MatrixXf;
+
+// im2col: one column per (sample, output pixel), sample-major; pads are `pad_value`.
+Batch lower_conv_input(const workload::Layer& conv, const Batch& input, float pad_value = 0.0f);
+// Inverse reshaping of the lowered product: (out channels × samples·pixels) -> per-sample tensors.
+Batch raise_conv_output(const workload::Layer& conv, const Batch& lowered, Eigen::Index samples);
+
+// A digital layer's output for a batch of inputs (one batch per producer).
+Batch digital_forward(const workload::Layer& layer, const std::vector<const Batch*>& inputs);
+
+// The digital unit's work per sample: compares for max pooling; adds for average pooling and a
+// multiply per output for the 1/n scale; adds for residual adds and a multiply per output to
+// requantize the sum. Concatenation and flattening only move data.
+mapping::DigitalWork digital_work(const workload::Layer& layer, const std::vector<workload::Shape>& input_shapes);
+
+}  // namespace cimsim::functional
