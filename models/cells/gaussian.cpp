@@ -25,16 +25,11 @@ class GaussianCell final : public CellModel {
   ArrayDevices program(const Eigen::MatrixXf& target_us, const ArrayKey& key, double) const override {
     const rng::Stream stream(key.seed, rng::Purpose::Programming, {key.instance, key.layer, key.array});
     ArrayDevices out;
-    out.g_us.resize(target_us.rows(), target_us.cols());
-    const auto cols = static_cast<std::uint64_t>(target_us.cols());
-    for (Eigen::Index r = 0; r < target_us.rows(); ++r) {
-      for (Eigen::Index c = 0; c < target_us.cols(); ++c) {
-        const double g = target_us(r, c);
-        const double sigma = sigma_us_ + sigma_relative_ * g;
-        const double z = stream.normal(static_cast<std::uint64_t>(r) * cols + static_cast<std::uint64_t>(c));
-        out.g_us(r, c) = static_cast<float>(std::max(0.0, g + sigma * z));
-      }
-    }
+    // One draw per device, column-major: device (r, c) takes draw c·rows + r.
+    Eigen::MatrixXf z(target_us.rows(), target_us.cols());
+    stream.normals_fast(0, static_cast<std::size_t>(z.size()), z.data());
+    const Eigen::ArrayXXf sigma = sigma_us_ + sigma_relative_ * target_us.array();
+    out.g_us = (target_us.array() + sigma * z.array()).max(0.0f).matrix();
     if (read_relative_ > 0) out.read_sigma_us = out.g_us * static_cast<float>(read_relative_);
     return out;
   }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "sim/config/schema.hpp"
+#include "sim/util/rounding.hpp"
 
 namespace cimsim::models {
 
@@ -80,15 +81,15 @@ AdcCommon AdcCommon::from(const config::Params& p) {
 }
 
 std::int32_t AdcModel::ideal_code(double in_lsb, std::int32_t lo, std::int32_t hi) const {
-  const double r = std::round(in_lsb);  // half away from zero
-  if (r <= lo) return lo;
-  if (r >= hi) return hi;
+  const double r = std::min<double>(std::max<double>(util::round_half_away(in_lsb), lo), hi);
   return static_cast<std::int32_t>(r);
 }
 
 void AdcModel::convert(const double* in_lsb, std::size_t n, std::int32_t lo, std::int32_t hi, const rng::Stream&,
                        std::uint64_t, std::int32_t* codes) const {
-  for (std::size_t i = 0; i < n; ++i) codes[i] = ideal_code(in_lsb[i], lo, hi);
+  const double dlo = lo, dhi = hi;
+  for (std::size_t i = 0; i < n; ++i)
+    codes[i] = static_cast<std::int32_t>(std::min(std::max(util::round_half_away(in_lsb[i]), dlo), dhi));
 }
 
 }  // namespace cimsim::models

@@ -3,9 +3,21 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/util/parallel.hpp"
 #include "sim/util/rng.hpp"
+#include "sim/util/rounding.hpp"
 
 namespace cimsim::functional {
+
+namespace {
+
+// Digit matrices of a chunk stay around this many floats (16 MB), whatever the layer's width.
+constexpr Eigen::Index kChunkFloats = Eigen::Index{1} << 22;
+// Calibration keeps at most this many ADC inputs per chunk (evenly spaced), so that a large network
+// does not record hundreds of millions of values.
+constexpr Eigen::Index kRecordPerChunk = Eigen::Index{1} << 20;
+
+}  // namespace
 
 void CalibrationRecorder::merge(CalibrationRecorder&& o) {
   for (auto& [key, values] : o.magnitudes) {
@@ -26,14 +38,139 @@ CalibrationTable CalibrationRecorder::percentiles(double percentile) const {
   return t;
 }
 
+struct CrossbarBackend::Chunk {
+  Eigen::MatrixXd y;  // vectors × outputs
+  double cell_energy_pj = 0;
+  CalibrationRecorder record;
+};
+
 CrossbarBackend::CrossbarBackend(const mapping::ChipMap& chip, const ProgrammedChip& programmed,
                                  const models::AdcModel& adc, const FullScalePlan& plan,
-                                 CalibrationRecorder* recorder)
-    : chip_(chip), programmed_(programmed), adc_(adc), plan_(plan), recorder_(recorder) {
+                                 CalibrationRecorder* recorder, int threads)
+    : chip_(chip), programmed_(programmed), adc_(adc), plan_(plan), recorder_(recorder), threads_(threads) {
   const double v_unit = chip.arch.read_voltage_v / ((1 << chip.dac_bits) - 1);
   // µS·V²·ns = fJ; the report uses pJ.
   cell_energy_unit_pj_ = v_unit * v_unit * chip.arch.read_time_ns * 1e-3;
   activity_.layers.resize(chip.layers.size());
+}
+
+void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count,
+                                std::int64_t first_vector, Chunk& out) const {
+  const mapping::LayerMap& lm = chip_.layers[static_cast<std::size_t>(lm_index)];
+  const mapping::Architecture& arch = chip_.arch;
+  const int n_slices = static_cast<int>(lm.input_slices.size());
+  const Eigen::Index in = codes.rows();
+  const int cb = arch.bits_per_cell;
+  const bool offset_readout = offset_in_readout(arch);
+  const std::uint64_t vector0 = static_cast<std::uint64_t>(first_vector + first);
+
+  // Digits: u(s·count + v, i) is slice s of input i of vector v (rows: slice-major vectors).
+  const Eigen::MatrixXi ct = codes.middleCols(first, count).transpose();
+  const std::uint32_t code_mask = (1u << lm.activation_bits) - 1u;
+  Eigen::MatrixXf u(count * n_slices, in);
+  bool binary = true;  // all slices one bit wide: u² = u
+  for (int s = 0; s < n_slices; ++s) {
+    const auto& sl = lm.input_slices[static_cast<std::size_t>(s)];
+    binary = binary && sl.width == 1;
+    const std::uint32_t mask = (1u << sl.width) - 1u;
+    for (Eigen::Index i = 0; i < in; ++i)
+      u.col(i).segment(s * count, count) = ct.col(i).unaryExpr([&](int c) {
+        return static_cast<float>(((static_cast<std::uint32_t>(c) & code_mask) >> sl.shift) & mask);
+      });
+  }
+  std::vector<double> slice_weight(static_cast<std::size_t>(n_slices));
+  for (int s = 0; s < n_slices; ++s) {
+    const auto& sl = lm.input_slices[static_cast<std::size_t>(s)];
+    slice_weight[static_cast<std::size_t>(s)] = (sl.negative ? -1.0 : 1.0) * std::ldexp(1.0, sl.shift);
+  }
+
+  out.y = Eigen::MatrixXd::Zero(count, lm.out);
+  Eigen::MatrixXf u2;
+  Eigen::ArrayXd x(count), value(count), in_lsb(count);
+  Eigen::ArrayXf z(count);
+  std::vector<std::int32_t> adc_codes(static_cast<std::size_t>(count));
+  const ProgrammedLayer& layer = programmed_.layers[static_cast<std::size_t>(lm_index)];
+
+  for (const ProgrammedRowBlock& rb : layer.row_blocks) {
+    const auto& first_array = chip_.arrays[static_cast<std::size_t>(rb.arrays.front())];
+    const int sub_reads = first_array.sub_reads(arch);
+    const bool noisy = rb.var.size() > 0;
+    const Eigen::Index total_readouts = rb.diff.cols();
+    const Eigen::Index record_stride = std::max<Eigen::Index>(1, count * total_readouts * n_slices / kRecordPerChunk);
+    for (int k = 0; k < sub_reads; ++k) {
+      const int local0 = arch.rows_per_read > 0 ? k * arch.rows_per_read : 0;
+      const int n = first_array.rows_in_read(arch, k);
+      const auto ublk = u.middleCols(rb.row_begin + local0, n);
+      if (!binary) u2 = ublk.array().square();
+      const auto& usq = binary ? ublk : u2.leftCols(n);
+
+      // Every ADC input of every array on these rows, for every slice of every vector.
+      const Eigen::MatrixXf current = ublk * rb.diff.middleRows(local0, n);
+      Eigen::MatrixXf sd, ref_sd;
+      if (noisy) {
+        sd = (usq * rb.var.middleRows(local0, n)).array().sqrt();
+        if (rb.reference_var.size() > 0) ref_sd = (usq * rb.reference_var.middleRows(local0, n)).array().sqrt();
+      }
+      Eigen::VectorXf usum;
+      if (offset_readout) usum = ublk.rowwise().sum();
+      out.cell_energy_pj += cell_energy_unit_pj_ * static_cast<double>((usq * rb.row_g_us.segment(local0, n)).sum());
+
+      for (std::size_t ka = 0; ka < rb.arrays.size(); ++ka) {
+        const int ai = rb.arrays[ka];
+        const mapping::ArrayMap& a = chip_.arrays[static_cast<std::size_t>(ai)];
+        const std::uint64_t slots = a.readouts.size() + 1;  // readouts, then the reference column
+        const rng::Stream read_noise(programmed_.seed, rng::Purpose::ReadNoise,
+                                     {programmed_.instance, static_cast<std::uint64_t>(ai)});
+        const rng::Stream adc_noise(programmed_.seed, rng::Purpose::AdcNoise,
+                                    {programmed_.instance, static_cast<std::uint64_t>(ai)});
+        // Draw indices: (slice, row group, readout slot) in the high bits, the vector in the low 40.
+        auto draw_index = [&](int s, std::uint64_t slot) {
+          return ((static_cast<std::uint64_t>(s) * static_cast<std::uint64_t>(sub_reads) + static_cast<std::uint64_t>(k)) *
+                      slots + slot) << 40 | vector0;
+        };
+        // The reference column's noise is common to every column of the array in a read.
+        Eigen::ArrayXf ref_noise;
+        if (ref_sd.size() > 0) {
+          ref_noise.resize(count * n_slices);
+          for (int s = 0; s < n_slices; ++s) {
+            read_noise.normals_fast(draw_index(s, slots - 1), static_cast<std::size_t>(count), z.data());
+            ref_noise.segment(s * count, count) = ref_sd.col(static_cast<Eigen::Index>(ka)).segment(s * count, count).array() * z;
+          }
+        }
+        for (std::size_t r = 0; r < a.readouts.size(); ++r) {
+          const mapping::Readout& ro = a.readouts[r];
+          const Eigen::Index col = rb.first_readout[ka] + static_cast<Eigen::Index>(r);
+          const double weight_value = ro.sign * std::ldexp(1.0, ro.weight_slice * cb);
+          for (int s = 0; s < n_slices; ++s) {
+            x = current.col(col).segment(s * count, count).cast<double>().array();
+            if (noisy) {
+              read_noise.normals_fast(draw_index(s, r), static_cast<std::size_t>(count), z.data());
+              x += (sd.col(col).segment(s * count, count).array() * z).cast<double>();
+            }
+            if (ref_noise.size() > 0) x -= ref_noise.segment(s * count, count).cast<double>();
+            const double weight = slice_weight[static_cast<std::size_t>(s)] * weight_value;
+            if (recorder_) {
+              auto& record = out.record.magnitudes[{lm_index, s, ro.weight_slice}];
+              for (Eigen::Index v = 0; v < count; v += record_stride) record.push_back(static_cast<float>(std::fabs(x(v))));
+              // Calibration converts exactly: the percentile wants the analog values.
+              value = x;
+            } else {
+              const ConversionScale cs = plan_.scale(lm_index, n, s, ro.weight_slice);
+              in_lsb = x / cs.lsb;
+              adc_.convert(in_lsb.data(), static_cast<std::size_t>(count), cs.lo, cs.hi, adc_noise, draw_index(s, r),
+                           adc_codes.data());
+              value = Eigen::Map<const Eigen::Array<std::int32_t, Eigen::Dynamic, 1>>(adc_codes.data(), count).cast<double>() *
+                      cs.lsb;
+            }
+            if (offset_readout) value -= programmed_.g_min_norm * usum.segment(s * count, count).cast<double>().array();
+            double* yo = out.y.col(ro.output).data();
+            const double* val = value.data();
+            for (Eigen::Index v = 0; v < count; ++v) yo[v] += weight * util::round_half_away(val[v]);
+          }
+        }
+      }
+    }
+  }
 }
 
 Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
@@ -41,104 +178,33 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
   const mapping::LayerMap* lm = chip_.find_layer(q.layer);
   const int lm_index = static_cast<int>(lm - chip_.layers.data());
   const mapping::Architecture& arch = chip_.arch;
-  const Eigen::Index B = codes.cols();
+  const Eigen::Index vectors = codes.cols();
   const int n_slices = static_cast<int>(lm->input_slices.size());
-  const int cb = arch.bits_per_cell;
-  const bool offset_readout = offset_in_readout(arch);
-  const std::int64_t vectors = B;  // one column per input vector
 
-  // Input digits of every slice side by side: columns [s·B, (s+1)·B) hold slice s.
-  const std::uint32_t code_mask = (1u << lm->activation_bits) - 1u;
-  Eigen::MatrixXf u(codes.rows(), B * n_slices);
-  for (int s = 0; s < n_slices; ++s) {
-    const auto& sl = lm->input_slices[static_cast<std::size_t>(s)];
-    const std::uint32_t mask = (1u << sl.width) - 1u;
-    for (Eigen::Index b = 0; b < B; ++b)
-      for (Eigen::Index i = 0; i < codes.rows(); ++i) {
-        const std::uint32_t cu = static_cast<std::uint32_t>(codes(i, b)) & code_mask;  // two's complement
-        u(i, s * B + b) = static_cast<float>((cu >> sl.shift) & mask);
-      }
-  }
-  // Value of one unit of slice s: ±2^shift.
-  std::vector<double> slice_weight(static_cast<std::size_t>(n_slices));
-  for (int s = 0; s < n_slices; ++s) {
-    const auto& sl = lm->input_slices[static_cast<std::size_t>(s)];
-    slice_weight[static_cast<std::size_t>(s)] = (sl.negative ? -1.0 : 1.0) * std::ldexp(1.0, sl.shift);
-  }
+  // Chunks of vectors: fixed by the layer's size only, so results never depend on the threads.
+  const Eigen::Index per_chunk =
+      std::max<Eigen::Index>(1, kChunkFloats / std::max<Eigen::Index>(1, codes.rows() * n_slices));
+  const Eigen::Index n_chunks = (vectors + per_chunk - 1) / per_chunk;
+  std::vector<Chunk> chunks(static_cast<std::size_t>(n_chunks));
+  util::parallel_for(static_cast<std::size_t>(n_chunks), threads_, [&](std::size_t c) {
+    const Eigen::Index first = static_cast<Eigen::Index>(c) * per_chunk;
+    run_chunk(lm_index, codes, first, std::min(per_chunk, vectors - first), first_vector, chunks[c]);
+  });
 
-  Eigen::MatrixXd y = Eigen::MatrixXd::Zero(lm->out, B);
+  Eigen::MatrixXd y(lm->out, vectors);
   ActionCounts& counts = activity_.layers[static_cast<std::size_t>(lm_index)];
+  for (Eigen::Index c = 0; c < n_chunks; ++c) {
+    Chunk& ch = chunks[static_cast<std::size_t>(c)];
+    y.middleCols(c * per_chunk, ch.y.rows()) = ch.y.transpose();
+    counts.cell_energy_pj += ch.cell_energy_pj;
+    if (recorder_) recorder_->merge(std::move(ch.record));
+  }
 
+  // Actions: fixed per vector by the mapping.
+  const bool offset_readout = offset_in_readout(arch);
   for (int ai : lm->arrays) {
     const mapping::ArrayMap& a = chip_.arrays[static_cast<std::size_t>(ai)];
-    const ProgrammedArray& pa = programmed_.arrays[static_cast<std::size_t>(ai)];
-    const int sub_reads = a.sub_reads(arch);
-    const bool noisy = pa.sigma2t.size() > 0;
-    const rng::Stream noise(programmed_.seed, rng::Purpose::ReadNoise, {programmed_.instance, static_cast<std::uint64_t>(ai)});
-
-    for (int k = 0; k < sub_reads; ++k) {
-      const int local0 = arch.rows_per_read > 0 ? k * arch.rows_per_read : 0;
-      const int n = a.rows_in_read(arch, k);
-      const auto ublk = u.middleRows(a.row_begin + local0, n);
-      const Eigen::MatrixXf current = pa.gt.middleCols(local0, n) * ublk;  // columns × (B·slices)
-      Eigen::MatrixXf sigma;
-      if (noisy) sigma = (pa.sigma2t.middleCols(local0, n) * ublk.array().square().matrix()).array().sqrt();
-      Eigen::RowVectorXf usum;
-      if (offset_readout) usum = ublk.colwise().sum();
-      counts.cell_energy_pj +=
-          cell_energy_unit_pj_ * static_cast<double>((pa.row_g_us.segment(local0, n) * ublk.array().square().matrix()).sum());
-
-      // Column current of one read, with its per-read noise (drawn per sample, slice, read, column).
-      auto column = [&](int col, int s, Eigen::Index b) -> double {
-        double v = current(col, s * B + b);
-        if (noisy) {
-          const std::uint64_t sample = static_cast<std::uint64_t>(first_vector + b);
-          const std::uint64_t index =
-              ((sample * static_cast<std::uint64_t>(n_slices) + static_cast<std::uint64_t>(s)) * sub_reads + k) *
-                  static_cast<std::uint64_t>(a.columns) + static_cast<std::uint64_t>(col);
-          v += sigma(col, s * B + b) * noise.normal(index);
-        }
-        return v;
-      };
-
-      const rng::Stream adc_noise(programmed_.seed, rng::Purpose::AdcNoise,
-                                  {programmed_.instance, static_cast<std::uint64_t>(ai)});
-      std::vector<double> in_lsb(static_cast<std::size_t>(B));
-      std::vector<double> offsets(static_cast<std::size_t>(B));
-      std::vector<std::int32_t> codes(static_cast<std::size_t>(B));
-      for (std::size_t ri = 0; ri < a.readouts.size(); ++ri) {
-        const mapping::Readout& r = a.readouts[ri];
-        for (int s = 0; s < n_slices; ++s) {
-          const ConversionScale cs = plan_.scale(lm_index, n, s, r.weight_slice);
-          const double weight = slice_weight[static_cast<std::size_t>(s)] * r.sign * std::ldexp(1.0, r.weight_slice * cb);
-          std::vector<float>* record = nullptr;
-          if (recorder_) record = &recorder_->magnitudes[{lm_index, s, r.weight_slice}];
-          for (Eigen::Index b = 0; b < B; ++b) {
-            double in = column(r.plus, s, b);
-            if (r.minus >= 0) in -= column(r.minus, s, b);
-            offsets[static_cast<std::size_t>(b)] = offset_readout ? programmed_.g_min_norm * usum(s * B + b) : 0.0;
-            if (record) record->push_back(static_cast<float>(std::fabs(in)));
-            in_lsb[static_cast<std::size_t>(b)] = record ? in : in / cs.lsb;
-          }
-          if (record) {
-            // Calibration converts exactly: the percentile wants the analog values.
-            for (Eigen::Index b = 0; b < B; ++b)
-              y(r.output, b) += weight * std::round(in_lsb[static_cast<std::size_t>(b)] - offsets[static_cast<std::size_t>(b)]);
-            continue;
-          }
-          // Conversion index: (input slice, row group, readout) in the high bits, the sample in the low
-          // 40, so the samples of a batch are consecutive draws.
-          const std::uint64_t combo =
-              (static_cast<std::uint64_t>(s) * static_cast<std::uint64_t>(sub_reads) + static_cast<std::uint64_t>(k)) *
-                  a.readouts.size() + ri;
-          const std::uint64_t first = (combo << 40) + static_cast<std::uint64_t>(first_vector);
-          adc_.convert(in_lsb.data(), in_lsb.size(), cs.lo, cs.hi, adc_noise, first, codes.data());
-          for (Eigen::Index b = 0; b < B; ++b)
-            y(r.output, b) += weight * std::round(codes[static_cast<std::size_t>(b)] * cs.lsb - offsets[static_cast<std::size_t>(b)]);
-        }
-      }
-    }
-    const std::int64_t reads = static_cast<std::int64_t>(n_slices) * sub_reads;
+    const std::int64_t reads = static_cast<std::int64_t>(n_slices) * a.sub_reads(arch);
     const std::int64_t conversions = static_cast<std::int64_t>(a.readouts.size()) * reads;
     counts.array_reads += reads * vectors;
     counts.dac_drives += static_cast<std::int64_t>(a.rows) * n_slices * vectors;
@@ -147,14 +213,22 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
     counts.shift_adds += conversions * vectors;
     if (offset_readout) counts.digital_adds += conversions * vectors;  // G_min removal
   }
-
-  // Row blocks add up digitally.
-  counts.digital_adds += static_cast<std::int64_t>(lm->row_blocks - 1) * lm->out * vectors;
+  // Row blocks add up digitally, per column block over the row blocks that have an array.
+  for (int cbk = 0; cbk < lm->col_blocks; ++cbk) {
+    int blocks = 0, outputs = 0;
+    for (int ai : lm->arrays) {
+      const mapping::ArrayMap& a = chip_.arrays[static_cast<std::size_t>(ai)];
+      if (a.col_block != cbk) continue;
+      ++blocks;
+      outputs = a.outputs;
+    }
+    counts.digital_adds += static_cast<std::int64_t>(blocks - 1) * outputs * vectors;
+  }
   if (arch.encoding == mapping::Encoding::Offset) {
     // W + 2^(wb−1) was stored: remove 2^(wb−1)·Σx, with Σx summed once per vector.
     const double off = std::ldexp(1.0, lm->weight_bits - 1);
     const Eigen::RowVectorXd xsum = codes.cast<double>().colwise().sum();
-    for (Eigen::Index b = 0; b < B; ++b) y.col(b).array() -= off * xsum(b);
+    y.rowwise() -= off * xsum;
     counts.digital_adds += static_cast<std::int64_t>(lm->in + lm->out) * vectors;
   }
   if (lm->zero_point_correction) counts.digital_adds += static_cast<std::int64_t>(lm->out) * vectors;

@@ -2,6 +2,12 @@
 // The on-chip matrix product: inputs cut into slices and driven onto the rows of every array that
 // holds the layer, column currents summed from the programmed conductances, read noise added,
 // converted by the ADC, and shift-added back into integers (DESIGN §4).
+//
+// How it is computed, for speed: the input vectors are processed in chunks; for each row block,
+// one matrix product gives every ADC input of every array on those rows, for every input slice
+// of every vector in the chunk (inputs on the rows, readouts in the columns). Noise variances are a
+// second product; conversion and shift-add are vectorised over the vectors of a chunk. Results do
+// not depend on how chunks are spread over threads.
 
 #include <Eigen/Dense>
 
@@ -27,9 +33,10 @@ struct CalibrationRecorder {
 
 class CrossbarBackend final : public MatrixBackend {
  public:
-  // With a recorder, conversions are exact and every ADC input is recorded (calibration pass).
+  // With a recorder, conversions are exact and ADC inputs are recorded (calibration pass).
+  // `threads` > 1 spreads the chunks of a layer over that many threads.
   CrossbarBackend(const mapping::ChipMap& chip, const ProgrammedChip& programmed, const models::AdcModel& adc,
-                  const FullScalePlan& plan, CalibrationRecorder* recorder = nullptr);
+                  const FullScalePlan& plan, CalibrationRecorder* recorder = nullptr, int threads = 1);
 
   Eigen::MatrixXd multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
                            std::int64_t first_vector) override;
@@ -37,12 +44,17 @@ class CrossbarBackend final : public MatrixBackend {
   const Activity& activity() const { return activity_; }
 
  private:
+  struct Chunk;
+  void run_chunk(int layer_map, const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count,
+                 std::int64_t first_vector, Chunk& out) const;
+
   const mapping::ChipMap& chip_;
   const ProgrammedChip& programmed_;
   const models::AdcModel& adc_;
   const FullScalePlan& plan_;
   double cell_energy_unit_pj_;  // (V_read/(2^db−1))²·t_read in pJ per µS of u²·G
   CalibrationRecorder* recorder_;
+  int threads_;
   Activity activity_;
 };
 

@@ -25,14 +25,26 @@ std::int64_t count_correct(const Batch& logits, const std::vector<std::int64_t>&
   return c;
 }
 
-// Runs fn(batch index, first sample, column block of inputs) over fixed batches in parallel.
+// Threads go where the work is: over batches when there are enough of them, otherwise inside each
+// batch's matrix products (a single large image). Either way every task writes only its own slot.
+struct Split {
+  int batch_threads, inner_threads;
+};
+Split split_threads(std::size_t batches, int threads) {
+  const int t = util::resolve_threads(threads);
+  if (batches >= static_cast<std::size_t>(t)) return {t, 1};
+  return {1, t};
+}
+
+// Runs fn(batch index, first sample, column block of inputs, inner threads) over fixed batches.
 template <class Fn>
 void over_batches(const workload::Dataset& d, const EvalOptions& o, util::Progress* progress, Fn&& fn) {
   const Batches batches{d.size(), std::max(1, o.batch_size)};
-  util::parallel_for(batches.count(), o.threads, [&](std::size_t b) {
+  const Split split = split_threads(batches.count(), o.threads);
+  util::parallel_for(batches.count(), split.batch_threads, [&](std::size_t b) {
     const std::int64_t first = batches.first(b);
     const std::int64_t len = batches.length(b);
-    fn(b, first, d.inputs.middleCols(first, len));
+    fn(b, first, d.inputs.middleCols(first, len), split.inner_threads);
     if (progress) progress->advance(static_cast<std::size_t>(len));
   });
 }
@@ -82,7 +94,7 @@ EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipM
   // References: float and ideal-quantized.
   {
     std::vector<std::int64_t> float_ok(nb, 0), quant_ok(nb, 0);
-    over_batches(test, o, nullptr, [&](std::size_t b, std::int64_t first, const Batch& x) {
+    over_batches(test, o, nullptr, [&](std::size_t b, std::int64_t first, const Batch& x, int) {
       if (!labelled) return;
       float_ok[b] = count_correct(float_logits(*qnet.net, x), test.labels, first);
       ExactBackend exact;
@@ -109,9 +121,9 @@ EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipM
       const FullScalePlan exact_plan(chip, adc.common(), programmed.g_min_norm, result.current_unit_ua);
       const Batches cb{calibration.size(), std::max(1, o.batch_size)};
       std::vector<CalibrationRecorder> recorders(cb.count());
-      over_batches(calibration, o, nullptr, [&](std::size_t b, std::int64_t first, const Batch& x) {
+      over_batches(calibration, o, nullptr, [&](std::size_t b, std::int64_t first, const Batch& x, int inner) {
         // Calibration reads are keyed apart from test reads: their samples sit past the test set.
-        CrossbarBackend backend(chip, programmed, adc, exact_plan, &recorders[b]);
+        CrossbarBackend backend(chip, programmed, adc, exact_plan, &recorders[b], inner);
         quantized_logits(qnet, x, test.size() + first, backend);
       });
       CalibrationRecorder all;
@@ -122,8 +134,8 @@ EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipM
 
     std::vector<std::int64_t> ok(nb, 0);
     std::vector<Activity> acts(nb);
-    over_batches(test, o, &progress, [&](std::size_t b, std::int64_t first, const Batch& x) {
-      CrossbarBackend backend(chip, programmed, adc, plan);
+    over_batches(test, o, &progress, [&](std::size_t b, std::int64_t first, const Batch& x, int inner) {
+      CrossbarBackend backend(chip, programmed, adc, plan, nullptr, inner);
       const Batch logits = quantized_logits(qnet, x, first, backend);
       if (labelled) ok[b] = count_correct(logits, test.labels, first);
       acts[b] = backend.activity();

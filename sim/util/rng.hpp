@@ -12,7 +12,22 @@ namespace cimsim::rng {
 
 using Block = std::array<std::uint32_t, 4>;
 
-Block philox4x32_10(Block counter, std::array<std::uint32_t, 2> key);
+// Inline: it is the inner loop of every noise draw.
+inline Block philox4x32_10(Block c, std::array<std::uint32_t, 2> k) {
+  constexpr std::uint32_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;
+  constexpr std::uint32_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;
+  for (int r = 0; r < 10; ++r) {
+    if (r) {
+      k[0] += kW0;
+      k[1] += kW1;
+    }
+    const std::uint64_t p0 = static_cast<std::uint64_t>(kM0) * c[0];
+    const std::uint64_t p1 = static_cast<std::uint64_t>(kM1) * c[2];
+    c = {static_cast<std::uint32_t>(p1 >> 32) ^ c[1] ^ k[0], static_cast<std::uint32_t>(p1),
+         static_cast<std::uint32_t>(p0 >> 32) ^ c[3] ^ k[1], static_cast<std::uint32_t>(p0)};
+  }
+  return c;
+}
 
 // 64-bit mixing (SplitMix64 finaliser): folds identifiers into one stream id.
 constexpr std::uint64_t mix64(std::uint64_t x) {
@@ -42,7 +57,11 @@ class Stream {
   Stream(std::uint64_t seed, Purpose purpose, std::initializer_list<std::uint64_t> ids);
 
   // Four independent 32-bit words for element `index`.
-  Block bits(std::uint64_t index) const;
+  Block bits(std::uint64_t index) const {
+    return philox4x32_10({static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32),
+                          static_cast<std::uint32_t>(stream_), static_cast<std::uint32_t>(stream_ >> 32)},
+                         key_);
+  }
   // Uniform in (0, 1), never 0 or 1 (safe for logs).
   static double to_unit(std::uint32_t hi, std::uint32_t lo) {
     const std::uint64_t v = (static_cast<std::uint64_t>(hi) << 21) ^ (lo >> 11);  // 53 bits
@@ -57,6 +76,10 @@ class Stream {
   double normal(std::uint64_t index) const { return normal_pair(index)[0]; }
   // Fills out[0..n) with standard normals for elements first .. first+n-1 (one per element).
   void normals(std::uint64_t first, std::size_t n, float* out) const;
+  // Standard normals for elements first .. first+n-1, fast: four per generator block (Box–Muller on
+  // both halves), in single precision with vectorised log, sqrt, cos and sin. Element i comes from
+  // block i/4, lane i%4. This is a sequence of its own: it does not equal normal(i).
+  void normals_fast(std::uint64_t first, std::size_t n, float* out) const;
 
  private:
   std::array<std::uint32_t, 2> key_;
