@@ -31,6 +31,9 @@ enum class Purpose : std::uint32_t {
   ReadNoise = 5,    // every read
   AdcNoise = 6,
   Sampling = 7,     // sweeps, worst-case search
+  Relaxation = 8,   // conductance relaxation after programming, once per chip instance
+  AccumulatedNoise = 9,  // 1/f noise accumulated up to the inference time, once per chip instance
+  ReadDisturb = 10, // read-disturb flips
   Custom = 100,     // first value free for plug-ins
 };
 
