@@ -34,7 +34,8 @@ void check_names(const std::vector<typename config::Registry<Interface>::Entry>&
   const auto& registry = config::Registry<Interface>::instance();
   std::set<std::string> own;
   for (const auto& e : entries) {
-    if (e.name.empty()) throw ConfigError(where, "plugins", "plug-in " + library + " registers a " + kind + " model with no name");
+    if (e.name.empty())
+      throw ConfigError(where, "plugins", "plug-in " + library + " registers a " + kind + " model with no name");
     if (registry.contains(e.name))
       throw ConfigError(where, "plugins",
                         "plug-in " + library + " registers " + kind + " model '" + e.name +
