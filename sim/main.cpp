@@ -3,17 +3,20 @@
 //   cimsim run CONFIG [--set section.key=value ...] [--output DIR] [--threads N] [--quiet]
 //   cimsim check CONFIG [--set ...]         validate, print the resolved config
 //   cimsim describe [SECTION[.MODEL]] [--markdown]
+//   --plugin LIB (any command, repeatable) loads model plug-ins, as a config's `plugins:` does
 //
 // Exit status: 0 success, 2 bad configuration, input or usage, 1 anything else.
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "sim/config/describe.hpp"
 #include "sim/config/loader.hpp"
+#include "sim/plugins/loader.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run/simulation.hpp"
 #include "sim/util/log.hpp"
@@ -35,6 +38,7 @@ const char* kUsage =
     "  describe  list parameters with type, default, unit, range and help\n"
     "\n"
     "  --set      override any parameter (repeatable; YAML values: --set adc.bits=6)\n"
+    "  --plugin   load a model plug-in library first (repeatable), e.g. to describe its models\n"
     "  --log-level trace|debug|info|warn|error|off (default warn)\n";
 
 struct UsageError : std::runtime_error {
@@ -43,7 +47,7 @@ struct UsageError : std::runtime_error {
 
 struct Args {
   std::string command, target;
-  std::vector<std::string> sets;
+  std::vector<std::string> sets, plugins;
   std::string output, threads, log_level = "warn";
   bool quiet = false, markdown = false;
 };
@@ -61,6 +65,7 @@ Args parse(int argc, char** argv) {
     };
     if (s == "--set") a.sets.push_back(value(s));
     else if (s.rfind("--set=", 0) == 0) a.sets.push_back(s.substr(6));
+    else if (s == "--plugin") a.plugins.push_back(value(s));
     else if (s == "--output" || s == "-o") a.output = value(s);
     else if (s == "--threads" || s == "-j") a.threads = value(s);
     else if (s == "--log-level") a.log_level = value(s);
@@ -83,6 +88,8 @@ cimsim::config::Config load(const Args& a) {
 }
 
 int run_command(const Args& a) {
+  for (const auto& p : a.plugins)
+    cimsim::plugins::load_plugin(std::filesystem::absolute(p).string(), {"<command line: --plugin " + p + ">", 0, 0});
   if (a.command == "describe") {
     std::cout << (a.markdown ? cimsim::config::describe_markdown() : cimsim::config::describe_text(a.target));
     return 0;

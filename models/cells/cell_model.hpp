@@ -3,10 +3,11 @@
 // instance at the inference time, and what the cell costs. Pure C++ and Eigen; the engines call
 // it, it never calls them.
 
-#include <Eigen/Dense>
+#include <Eigen/Core>
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "sim/config/registry.hpp"
 
@@ -21,10 +22,24 @@ struct ArrayKey {
   std::uint32_t array = 0;
 };
 
-// One array's devices as reads see them at the inference time.
+// One array's devices as reads see them at the inference time. Every matrix is rows × columns
+// of the array. The optional parts are empty when the model has no such effect; an engine that
+// meets a non-empty one it does not apply must refuse the run rather than ignore it.
 struct ArrayDevices {
-  Eigen::MatrixXf g_us;           // mean conductance per device (rows × columns), µS
+  Eigen::MatrixXf g_us;           // mean conductance per device, µS
   Eigen::MatrixXf read_sigma_us;  // per-read noise std-dev per device, µS; empty = noiseless
+
+  // I–V non-linearity. A device driven at V volts carries I = G·V + nl2·V² + nl3·V³ µA, so a
+  // column's current is three matrix products: G·V + NL2·V² + NL3·V³ with V, V², V³ taken per
+  // row. Units: µA/V² and µA/V³. Empty = linear devices.
+  Eigen::MatrixXf iv_nl2_ua_per_v2;
+  Eigen::MatrixXf iv_nl3_ua_per_v3;
+
+  // Read disturb. Each read of the device's row flips it, with probability
+  // disturb_probability(r, c), to disturbed_g_us(r, c), where it stays. read_disturb_events()
+  // turns these into the read at which each device flips. Empty = no read disturb.
+  Eigen::MatrixXf disturb_probability;
+  Eigen::MatrixXf disturbed_g_us;
 };
 
 // Programming one cell to a target conductance (program-and-verify): pulses, energy and time.
@@ -49,7 +64,9 @@ class CellModel {
 
   // Programs one array: target conductances in, conductances at `t_inference_s` out. Draws that
   // happen once per chip instance (programming error, device spread, drift exponents, faults)
-  // are made here from streams keyed by `key`.
+  // are made here from streams keyed by `key`; they do not depend on `t_inference_s`, so calling
+  // again with another time gives the same devices at that other time (drift compensation reads
+  // a chip at a reference time and at the inference time this way).
   virtual ArrayDevices program(const Eigen::MatrixXf& target_us, const ArrayKey& key,
                                double t_inference_s) const = 0;
 
@@ -63,6 +80,11 @@ class CellModel {
   }
   // Writes a cell endures before it wears out; 0 when not characterised.
   virtual double endurance_writes() const { return 0; }
+  // Shortest read the device supports, ns (an array read cannot settle faster); 0 when not
+  // characterised.
+  virtual double read_latency_ns() const { return 0; }
+  // Column current above which a read is flagged (sense range, wire limits), µA; 0 = no limit.
+  virtual double column_current_limit_ua() const { return 0; }
 };
 
 using CellRegistry = config::Registry<CellModel>;
@@ -78,5 +100,26 @@ struct ConductanceWindow {
   double g_max_us;
   static ConductanceWindow from(const config::Params& p);
 };
+
+// A device that flips by read disturb, and the first read that sees it flipped.
+struct DisturbEvent {
+  Eigen::Index row = 0, col = 0;
+  // 0-based index, among the reads of the device's row group in sample order (sample, input
+  // slice, row group), of the first read that sees disturbed_g_us; earlier reads see g_us.
+  std::uint64_t first_read = 0;
+  float g_us = 0;
+};
+
+// The devices of one array that flip within their first `reads` reads, in row-major order. The
+// read at which a device flips is geometric in disturb_probability, drawn once per device from a
+// stream keyed by `key`: the same events for any evaluation order or thread count.
+std::vector<DisturbEvent> read_disturb_events(const ArrayDevices& devices, const ArrayKey& key,
+                                              std::uint64_t reads);
+
+// Columns whose current exceeds `limit_ua` when every row of a read is driven at
+// `read_voltage_v` (the largest current a read can draw), checked for each group of
+// `rows_per_read` rows (0 = all rows at once). Counts the non-linear terms where present.
+int columns_over_current_limit(const ArrayDevices& devices, double read_voltage_v, int rows_per_read,
+                               double limit_ua);
 
 }  // namespace cimsim::models

@@ -2,28 +2,22 @@
 // Gaussian read noise on every read. σ_prog = sigma_us + sigma_relative·G_target; the programmed
 // conductance is clipped at zero.
 
-#include "models/cells/cell_model.hpp"
-#include "sim/util/rng.hpp"
+#include "models/cells/device_effects.hpp"
 
 namespace cimsim::models {
 
 namespace {
 
-class GaussianCell final : public CellModel {
+class GaussianCell final : public DeviceCell {
  public:
   explicit GaussianCell(const config::Params& p)
-      : window_(ConductanceWindow::from(p)),
+      : DeviceCell(p, ConductanceWindow::from(p), static_cast<int>(p.integer("max_bits_per_cell"))),
         sigma_us_(p.real("sigma_us")),
         sigma_relative_(p.real("sigma_relative")),
-        read_relative_(p.real("read_noise_relative")),
-        area_f2_(p.real("area_f2")) {}
-
-  double g_min_us() const override { return window_.g_min_us; }
-  double g_max_us() const override { return window_.g_max_us; }
-  int max_bits_per_cell() const override { return 8; }
+        read_relative_(p.real("read_noise_relative")) {}
 
   ArrayDevices program(const Eigen::MatrixXf& target_us, const ArrayKey& key, double) const override {
-    const rng::Stream stream(key.seed, rng::Purpose::Programming, {key.instance, key.layer, key.array});
+    const rng::Stream stream = device_stream(key, rng::Purpose::Programming);
     ArrayDevices out;
     // One draw per device, column-major: device (r, c) takes draw c·rows + r.
     Eigen::MatrixXf z(target_us.rows(), target_us.cols());
@@ -33,11 +27,9 @@ class GaussianCell final : public CellModel {
     if (read_relative_ > 0) out.read_sigma_us = out.g_us * static_cast<float>(read_relative_);
     return out;
   }
-  double area_f2() const override { return area_f2_; }
 
  private:
-  ConductanceWindow window_;
-  double sigma_us_, sigma_relative_, read_relative_, area_f2_;
+  double sigma_us_, sigma_relative_, read_relative_;
 };
 
 config::SectionSpec spec() {
@@ -47,7 +39,15 @@ config::SectionSpec spec() {
   s.real("sigma_relative", 0.0, "1", "Programming error std-dev as a fraction of the target conductance")
       .at_least(0);
   s.real("read_noise_relative", 0.0, "1", "Per-read noise std-dev as a fraction of the conductance").at_least(0);
-  s.real("area_f2", 25, "F^2", "Cell footprint; 1T1R cells take 25-50 F^2 (device-models.md)").above(0);
+  DeviceFacts f;
+  f.area_f2 = 25;
+  f.area_source = "1T1R cells take 25-50 F^2, device-models.md";
+  f.max_bits = 8;
+  f.bits_source = "a generic analog device: the error model, not a level count, limits it";
+  f.latency_source = "a generic device";
+  f.write_source = "a generic device";
+  f.endurance_source = "a generic device";
+  declare_device_facts(s, f);
   return s;
 }
 

@@ -16,7 +16,9 @@ class IdealCell final : public CellModel {
   double g_max_us() const override { return window_.g_max_us; }
   int max_bits_per_cell() const override { return 8; }
   ArrayDevices program(const Eigen::MatrixXf& target_us, const ArrayKey&, double) const override {
-    return {target_us, {}};
+    ArrayDevices out;
+    out.g_us = target_us;
+    return out;
   }
   double area_f2() const override { return area_f2_; }
 

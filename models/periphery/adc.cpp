@@ -1,6 +1,8 @@
 #include "models/periphery/adc.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "sim/config/schema.hpp"
 #include "sim/util/rounding.hpp"
@@ -34,6 +36,13 @@ config::SectionSpec adc_section() {
   s.real("walden_fom_fj", 6.1, "fJ/step", "Walden figure of merit for energy_model fom (ISAAC's 8-bit ADC)").above(0);
   // Lower envelope of Murmann's ADC survey: E >= 0.267 pJ (published-designs.md).
   s.real("energy_floor_pj", 0.267, "pJ", "Energy floor for energy_model fom (survey lower envelope)").at_least(0);
+  // Converter errors, input-referred, in LSB. Zero by default: the ideal converter of DESIGN §4.
+  s.real("offset_lsb", 0.0, "LSB", "Input-referred offset: added to every input");
+  s.real("gain_error", 0.0, "1", "Relative gain error: every input is scaled by 1 + gain_error").above(-1);
+  s.reals("inl_lsb", {}, "LSB",
+          "Integral non-linearity: values spread evenly over the code range and interpolated (one per code when "
+          "there are as many as codes); empty = none");
+  s.real("noise_lsb", 0.0, "LSB", "Input-referred thermal noise std-dev, drawn on every conversion").at_least(0);
   return s;
 }
 const config::SectionRegistrar registered(adc_section);
@@ -72,6 +81,10 @@ AdcCommon AdcCommon::from(const config::Params& p) {
   for (std::size_t i = 1; i < tb.size(); ++i)
     if (tb[i] <= tb[i - 1]) p.fail("table_bits", "must be strictly increasing");
   c.area_um2 = interpolate_log(tb, ta, c.bits);
+  c.offset_lsb = p.real("offset_lsb");
+  c.gain_error = p.real("gain_error");
+  c.inl_lsb = p.reals("inl_lsb");
+  c.noise_lsb = p.real("noise_lsb");
   if (p.text("energy_model") == "table") {
     c.energy_pj = interpolate_log(tb, te, c.bits);
   } else {
@@ -85,11 +98,42 @@ std::int32_t AdcModel::ideal_code(double in_lsb, std::int32_t lo, std::int32_t h
   return static_cast<std::int32_t>(r);
 }
 
-void AdcModel::convert(const double* in_lsb, std::size_t n, std::int32_t lo, std::int32_t hi, const rng::Stream&,
-                       std::uint64_t, std::int32_t* codes) const {
+double AdcCommon::inl_at(double x, std::int32_t lo, std::int32_t hi) const {
+  if (inl_lsb.empty()) return 0;
+  if (inl_lsb.size() == 1 || hi <= lo) return inl_lsb.front();
+  const double last = static_cast<double>(inl_lsb.size() - 1);
+  const double pos = std::clamp((x - lo) / (hi - lo) * last, 0.0, last);
+  const auto k = std::min(static_cast<std::size_t>(pos), inl_lsb.size() - 2);
+  const double w = pos - static_cast<double>(k);
+  return (1 - w) * inl_lsb[k] + w * inl_lsb[k + 1];
+}
+
+int AdcModel::conversion_cycles_at(double clock_mhz) const {
+  // The 1e-9 keeps a duration of exactly n cycles from rounding up through floating-point error.
+  return static_cast<int>(std::ceil(conversion_time_ns(clock_mhz) * clock_mhz * 1e-3 - 1e-9));
+}
+
+void AdcModel::convert(const double* in_lsb, std::size_t n, std::int32_t lo, std::int32_t hi, const rng::Stream& noise,
+                       std::uint64_t first_index, std::int32_t* codes) const {
+  const AdcCommon& c = common_;
   const double dlo = lo, dhi = hi;
-  for (std::size_t i = 0; i < n; ++i)
-    codes[i] = static_cast<std::int32_t>(std::min(std::max(util::round_half_away(in_lsb[i]), dlo), dhi));
+  if (c.ideal()) {
+    // The common case, written so that it vectorises.
+    for (std::size_t i = 0; i < n; ++i)
+      codes[i] = static_cast<std::int32_t>(std::min(std::max(util::round_half_away(in_lsb[i]), dlo), dhi));
+    return;
+  }
+  std::vector<float> z;
+  if (c.noise_lsb > 0) {
+    z.resize(n);
+    noise.normals_fast(first_index, n, z.data());
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    double x = in_lsb[i] * (1 + c.gain_error) + c.offset_lsb;
+    x += c.inl_at(x, lo, hi);
+    if (c.noise_lsb > 0) x += c.noise_lsb * z[i];
+    codes[i] = ideal_code(x, lo, hi);
+  }
 }
 
 }  // namespace cimsim::models

@@ -10,11 +10,20 @@ config::SectionSpec section() {
   s.real("add_energy_pj", 0.1, "pJ", "Energy per addition (32-bit integer add, 45 nm, Horowitz 2014)").at_least(0);
   s.real("mult_energy_pj", 3.1, "pJ", "Energy per multiplication (32-bit integer multiply, 45 nm, Horowitz 2014)")
       .at_least(0);
+  // Horowitz 2014, 45 nm: a 32-bit integer adder takes 137 um^2.
+  s.real("add_area_um2", 137, "um^2", "Area of one adder / accumulator (32-bit integer add, 45 nm, Horowitz 2014)")
+      .at_least(0);
+  s.integer("add_latency_cycles", 1, "cycle",
+            "Cycles of one addition, e.g. one level of the row-block adder tree (docs/timing.md: one cycle per level)")
+      .range(0, 1000);
   return s;
 }
 const config::SectionRegistrar registered(section);
 }  // namespace
 
-DigitalCost DigitalCost::from(const config::Params& p) { return {p.real("add_energy_pj"), p.real("mult_energy_pj")}; }
+DigitalCost DigitalCost::from(const config::Params& p) {
+  return {p.real("add_energy_pj"), p.real("mult_energy_pj"), p.real("add_area_um2"),
+          static_cast<int>(p.integer("add_latency_cycles"))};
+}
 
 }  // namespace cimsim::models

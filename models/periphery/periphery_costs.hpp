@@ -14,6 +14,7 @@ struct SampleHoldCost {
 
 struct ShiftAddCost {
   double energy_pj, area_um2;  // per operation; per ADC
+  int latency_cycles;          // from a code leaving the ADC to its sum being updated
   static ShiftAddCost from(const config::Params& p);
 };
 
@@ -29,6 +30,8 @@ struct InterconnectCost {
 
 struct DigitalCost {
   double add_energy_pj, mult_energy_pj;
+  double add_area_um2;     // one adder (accumulator) unit
+  int add_latency_cycles;  // one addition, e.g. one level of the row-block adder tree
   static DigitalCost from(const config::Params& p);
 };
 

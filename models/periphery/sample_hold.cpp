@@ -9,7 +9,10 @@ config::SectionSpec section() {
   // ISAAC (Shafiee et al., ISCA 2016): 10 nW per S&H; over one 100 ns read that is 1 fJ.
   s.real("energy_fj", 1.0, "fJ", "Energy per sample (ISAAC: 10 nW over a 100 ns read)").at_least(0);
   s.real("area_um2", 0.039, "um^2", "Area per column (ISAAC: 3.9e-8 mm^2)").at_least(0);
-  s.integer("latency_cycles", 1, "cycle", "Cycles to sample the settled column currents").range(0, 1000);
+  s.integer("latency_cycles", 1, "cycle",
+            "Cycles to sample the settled column currents (at least one: analog times round up to whole cycles, "
+            "DESIGN 5)")
+      .range(0, 1000);
   return s;
 }
 const config::SectionRegistrar registered(section);

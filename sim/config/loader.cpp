@@ -409,13 +409,16 @@ Config validate(const Node& root, const std::vector<std::string>& preset_roots) 
     throw ConfigError(root.where(), "", "a config must be a map of sections, not " + root.kind_name());
   const Schema& schema = Schema::global();
 
+  Config config;
   if (const Node::Entry* plugins = root.find_entry("plugins")) {
     for (const auto& item : plugins->value.is_sequence() ? plugins->value.items()
                                                          : std::vector<Node>{plugins->value}) {
       if (!item.is_scalar()) throw ConfigError(item.where(), "plugins", "expected a library path");
       if (!plugin_hook())
         throw ConfigError(item.where(), "plugins", "this build cannot load plugins");
-      plugin_hook()(resolve_against(item.text(), item.where()).string(), item.where());
+      const std::string library = resolve_against(item.text(), item.where()).string();
+      plugin_hook()(library, item.where());
+      config.add_plugin(library);
     }
   }
 
@@ -428,7 +431,6 @@ Config validate(const Node& root, const std::vector<std::string>& preset_roots) 
       throw ConfigError(e.key_where, e.key, "unknown section" + did_you_mean(e.key, top_keys));
   }
 
-  Config config;
   config.set_source(root.where().file);
   for (const auto& spec : schema.sections()) {
     const Node::Entry* e = root.find_entry(spec->name());

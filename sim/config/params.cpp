@@ -134,6 +134,7 @@ bool Config::has_section(const std::string& name) const {
 
 Node Config::resolved() const {
   Node root = Node::map({source_, 0, 0});
+  if (!plugins_.empty()) root.set("plugins", {source_, 0, 0}, list_node(plugins_, {source_, 0, 0}));
   for (const auto& [name, p] : sections_) root.set(name, p.where(), p.to_node());
   return root;
 }

@@ -97,9 +97,13 @@ class Config {
 
   void add_section(const std::string& name, Params p) { sections_.emplace_back(name, std::move(p)); }
   void set_source(std::string s) { source_ = std::move(s); }
+  // Plug-in libraries the config loaded (absolute paths), kept so the resolved config loads them too.
+  const std::vector<std::string>& plugins() const { return plugins_; }
+  void add_plugin(std::string path) { plugins_.push_back(std::move(path)); }
 
  private:
   std::vector<std::pair<std::string, Params>> sections_;
+  std::vector<std::string> plugins_;
   std::string source_;
 };
 

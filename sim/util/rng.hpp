@@ -48,6 +48,9 @@ enum class Purpose : std::uint32_t {
   Sampling = 7,     // sweeps, worst-case search
   Weights = 8,      // random weights of shape-only workloads
   Inputs = 9,       // synthetic inputs
+  Relaxation = 10,  // conductance relaxation after programming, once per chip instance
+  AccumulatedNoise = 11,  // 1/f noise accumulated up to the inference time, once per chip instance
+  ReadDisturb = 12, // read-disturb flips
   Custom = 100,     // first value free for plug-ins
 };
 
