@@ -3,6 +3,7 @@
 //   cimsim run CONFIG [--set section.key=value ...] [--output DIR] [--threads N] [--quiet]
 //   cimsim check CONFIG [--set ...]         validate, print the resolved config
 //   cimsim describe [SECTION[.MODEL]] [--markdown]
+//   cimsim sweep run|check|merge|export|status ...   parameter sweeps (sim/sweep/command.cpp)
 //
 // Exit status: 0 success, 2 bad configuration, input or usage, 1 anything else.
 
@@ -16,6 +17,7 @@
 #include "sim/config/loader.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run/simulation.hpp"
+#include "sim/sweep/command.hpp"
 #include "sim/util/log.hpp"
 
 namespace {
@@ -27,12 +29,14 @@ const char* kUsage =
     "  cimsim run CONFIG [--set SECTION.KEY=VALUE ...] [--output DIR] [--threads N] [--quiet]\n"
     "  cimsim check CONFIG [--set SECTION.KEY=VALUE ...]\n"
     "  cimsim describe [SECTION[.MODEL]] [--markdown]\n"
+    "  cimsim sweep run|check|merge|export|status ...   (cimsim sweep --help)\n"
     "  cimsim --version\n"
     "\n"
     "  run       simulate: accuracy, energy, area, latency and cycles; writes report.json, layers.csv,\n"
     "            resolved.yaml into the output folder (run.output_dir, or --output)\n"
     "  check     validate a config and print it resolved (defaults filled, paths absolute)\n"
     "  describe  list parameters with type, default, unit, range and help\n"
+    "  sweep     run parameter sweeps in parallel into an SQLite store; shard, merge, export CSV\n"
     "\n"
     "  --set      override any parameter (repeatable; YAML values: --set adc.bits=6)\n"
     "  --log-level trace|debug|info|warn|error|off (default warn)\n";
@@ -117,6 +121,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
+    if (argc >= 2 && std::string(argv[1]) == "sweep")
+      return cimsim::sweep::command(std::vector<std::string>(argv + 2, argv + argc));
     const Args args = parse(argc, argv);
     cimsim::log::init(args.log_level);
     return run_command(args);
