@@ -46,19 +46,17 @@ std::string slurp(const std::string& path) {
 }
 }  // namespace
 
-CommandResult run_cimsim(const std::vector<std::string>& args) {
+CommandResult run_program(const std::vector<std::string>& args) {
   TempDir tmp;
   const std::string out = tmp.path() + "/out", err = tmp.path() + "/err";
   const pid_t pid = ::fork();
   if (pid == 0) {
     if (!std::freopen(out.c_str(), "w", stdout) || !std::freopen(err.c_str(), "w", stderr)) std::_Exit(127);
-    std::vector<char*> argv;
-    std::string bin = binary();
-    argv.push_back(bin.data());
     std::vector<std::string> copy = args;
+    std::vector<char*> argv;
     for (auto& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
+    ::execv(copy.front().c_str(), argv.data());
     std::_Exit(127);
   }
   int status = 0;
@@ -68,6 +66,12 @@ CommandResult run_cimsim(const std::vector<std::string>& args) {
   r.out = slurp(out);
   r.err = slurp(err);
   return r;
+}
+
+CommandResult run_cimsim(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv);
 }
 
 std::string digits_workload_yaml(const std::string& labels) {
