@@ -74,6 +74,10 @@ TEST_CASE("sweep resume: SIGKILL midway, restart, every point exactly once", "[s
   std::int64_t done = -1;
   while ((done = done_points(store)) < 2 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // While it runs, a second sweep on the same store is refused.
+  const auto second = test::run_cimsim(command);
+  CHECK(second.status == 2);
+  CHECK_THAT(second.err, Catch::Contains("another sweep is running on this store"));
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);

@@ -114,8 +114,15 @@ TEST_CASE("sweep export: CSV with a header and one row per point", "[sweep]") {
   test::TempDir dir;
   const std::string sweep = test::write_sweep(
       dir, "e.yaml", "parameters:\n  adc.bits: [1, 4, 6]\n  adc.full_scale: [max]\nset: {workload.samples: 30}\n");
-  const std::string store = dir.path() + "/e.db";
-  REQUIRE(test::run_cimsim({"sweep", "run", sweep, "--store", store, "--quiet"}).status == 1);
+  // Run from another folder than the sweep file's, into a store given relative to it (the points
+  // run in the sweep file's folder, so nothing may depend on the working directory).
+  const std::string store = dir.path() + "/elsewhere/e.db";
+  const auto run = test::run_program({"/bin/sh", "-c", "mkdir -p '" + dir.path() + "/elsewhere' && cd '" + dir.path() +
+                                                            "/elsewhere' && '" + test::binary() + "' sweep run '" +
+                                                            sweep + "' --store e.db --quiet"});
+  INFO(run.out << run.err);
+  REQUIRE(run.status == 1);
+  CHECK(test::count_where(store, "status = 'done'") == 2);
   const auto r = test::run_cimsim({"sweep", "export", store});
   REQUIRE(r.status == 0);
   std::istringstream lines(r.out);

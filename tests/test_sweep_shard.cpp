@@ -71,4 +71,9 @@ TEST_CASE("sweep shards: N parts merged equal one run", "[sweep]") {
   CHECK(refused.status == 2);
   CHECK_THAT(refused.err, Catch::Contains("holds another sweep"));
   CHECK(test::count_where(merged, "1") == 12);
+  // Nor does another sweep run into this store.
+  const auto into = test::run_cimsim({"sweep", "run", other_sweep, "--store", merged});
+  CHECK(into.status == 2);
+  CHECK_THAT(into.err, Catch::Contains("this store holds another sweep (its set of points differs)"));
+  CHECK(test::count_where(merged, "1") == 12);
 }

@@ -51,7 +51,8 @@ std::string host_name() {
 // clears it (its children died with it: they get SIGKILL when the sweep dies).
 class WorkDir {
  public:
-  explicit WorkDir(const std::string& store) : dir_(store + ".work") {
+  // Absolute, because the points run in the sweep file's folder.
+  explicit WorkDir(const std::string& store) : dir_(fs::absolute(store).string() + ".work") {
     fs::create_directories(dir_);
     const std::string lock = dir_ + "/lock";
     fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -166,6 +167,7 @@ Outcome outcome_of(const Running& r, int status, std::chrono::steady_clock::time
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     try {
       const std::string report_file = r.dir + "/report.json";
+      if (!fs::is_regular_file(report_file)) throw std::runtime_error(report_file + ": error: the run wrote no report");
       out.report = slurp(report_file);
       out.metrics = report_metrics(out.report, report_file);
       out.done = true;

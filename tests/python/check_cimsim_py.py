@@ -57,8 +57,16 @@ try:
 except ImportError:
     print("pandas is not installed: DataFrame checks skipped (dicts checked)")
 else:
+    import io
+    import subprocess
     df = cimsim.frame(store)
     assert list(df["adc.bits"]) == [5, 7]
     assert df["accuracy.chip"].dtype.kind == "f"
     assert df.equals(cimsim.frame(rows))
+    # The CSV export loads as it is, with the store's columns and values.
+    csv = subprocess.run([cimsim.binary(), "sweep", "export", store], capture_output=True, text=True, check=True)
+    from_csv = pandas.read_csv(io.StringIO(csv.stdout), float_precision="round_trip")
+    assert list(from_csv.columns) == list(df.columns), (list(from_csv.columns), list(df.columns))
+    for column in ["adc.bits", "accuracy.chip", "energy.per_inference", "area.total", "performance.tops_per_w"]:
+        assert list(from_csv[column]) == list(df[column]), column
 print("ok")
