@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/node.hpp"
 #include "sim/sweep/sqlite.hpp"
 
 namespace cimsim::sweep {
@@ -18,5 +19,9 @@ struct Metric {
 
 // Parses report.json text; `origin` names it in errors (config::InputError).
 std::vector<Metric> report_metrics(const std::string& json_text, const std::string& origin);
+
+// The number an unquoted YAML (or JSON) scalar writes: an integer when written as one (unless
+// `as_real`), else a finite real; NULL when the node is anything else.
+sql::Cell number_in(const config::Node& n, bool as_real);
 
 }  // namespace cimsim::sweep

@@ -131,21 +131,8 @@ PointRow row_of(const SweepFile& s, const Point& p) {
   r.seed = p.seed;
   for (const auto& v : p.values) {
     // Numbers are stored as numbers, so that the columns sort and plot as such.
-    sql::Cell c = config::to_flow_yaml(v);
-    if (v.is_scalar() && !v.quoted()) {
-      const std::string& t = v.text();
-      char* end = nullptr;
-      errno = 0;
-      const long long i = std::strtoll(t.c_str(), &end, 10);
-      if (!t.empty() && errno == 0 && end == t.c_str() + t.size()) {
-        c = static_cast<std::int64_t>(i);
-      } else {
-        errno = 0;
-        const double d = std::strtod(t.c_str(), &end);
-        if (!t.empty() && errno == 0 && end == t.c_str() + t.size()) c = d;
-      }
-    }
-    r.parameters.push_back(c);
+    const sql::Cell number = number_in(v, false);
+    r.parameters.push_back(std::holds_alternative<std::monostate>(number) ? sql::Cell{config::to_flow_yaml(v)} : number);
   }
   r.overrides = overrides_text(p);
   r.command = run_command(s, p);

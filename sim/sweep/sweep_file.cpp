@@ -1,12 +1,10 @@
 #include "sim/sweep/sweep_file.hpp"
 
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <set>
 
 #include "sim/config/suggest.hpp"
+#include "sim/sweep/metrics.hpp"
 
 namespace fs = std::filesystem;
 
@@ -34,24 +32,19 @@ const std::string& scalar_text(const Node& n, const std::string& key, const std:
 }
 
 std::int64_t integer_of(const Node& n, const std::string& key, std::int64_t min) {
-  const std::string& s = scalar_text(n, key, "an integer");
-  errno = 0;
-  char* end = nullptr;
-  const long long v = std::strtoll(s.c_str(), &end, 10);
-  if (n.quoted() || s.empty() || errno != 0 || end != s.c_str() + s.size())
-    throw ConfigError(n.where(), key, "expected an integer, got '" + s + "'");
-  if (v < min) throw ConfigError(n.where(), key, "must be at least " + std::to_string(min) + ", got " + s);
-  return v;
+  const sql::Cell v = number_in(n, false);
+  if (!std::holds_alternative<std::int64_t>(v))
+    throw ConfigError(n.where(), key, "expected an integer, got " + (n.is_scalar() ? "'" + n.text() + "'" : n.kind_name()));
+  if (std::get<std::int64_t>(v) < min)
+    throw ConfigError(n.where(), key, "must be at least " + std::to_string(min) + ", got " + n.text());
+  return std::get<std::int64_t>(v);
 }
 
 double number_of(const Node& n, const std::string& key) {
-  const std::string& s = scalar_text(n, key, "a number");
-  errno = 0;
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (n.quoted() || s.empty() || errno != 0 || end != s.c_str() + s.size() || !std::isfinite(v))
-    throw ConfigError(n.where(), key, "expected a number, got '" + s + "'");
-  return v;
+  const sql::Cell v = number_in(n, true);
+  if (!std::holds_alternative<double>(v))
+    throw ConfigError(n.where(), key, "expected a number, got " + (n.is_scalar() ? "'" + n.text() + "'" : n.kind_name()));
+  return std::get<double>(v);
 }
 
 void check_unknown(const Node& map, const std::vector<std::string>& known, const std::string& prefix,
