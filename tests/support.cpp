@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "sim/config/loader.hpp"
+#include "sim/util/read_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -37,15 +37,6 @@ std::string TempDir::file(const std::string& name, const std::string& content) c
   return p.string();
 }
 
-namespace {
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-}  // namespace
-
 CommandResult run_program(const std::vector<std::string>& args) {
   TempDir tmp;
   const std::string out = tmp.path() + "/out", err = tmp.path() + "/err";
@@ -63,8 +54,8 @@ CommandResult run_program(const std::vector<std::string>& args) {
   ::waitpid(pid, &status, 0);
   CommandResult r;
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
+  r.out = util::read_file(out);
+  r.err = util::read_file(err);
   return r;
 }
 

@@ -3,24 +3,13 @@
 
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <sstream>
 
 #include "sim/sweep/metrics.hpp"
+#include "sim/util/read_file.hpp"
 #include "sweep_support.hpp"
 
 using namespace cimsim;
-
-namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
 
 TEST_CASE("sweep run: each point's metrics equal running it alone", "[sweep]") {
   test::TempDir dir;
@@ -54,7 +43,7 @@ TEST_CASE("sweep run: each point's metrics equal running it alone", "[sweep]") {
     const std::string out = dir.path() + "/alone-" + st.text(0);
     args.insert(args.end(), {"--output", out, "--threads", "2", "--quiet"});
     REQUIRE(test::run_cimsim(args).status == 0);
-    const std::string alone = read_file(out + "/report.json");
+    const std::string alone = util::read_file(out + "/report.json");
     CHECK(alone == st.text(2));
 
     // Every metric of the report is a column holding the same value.
@@ -155,5 +144,5 @@ TEST_CASE("sweep export: CSV with a header and one row per point", "[sweep]") {
 
   const std::string csv = dir.path() + "/e.csv";
   REQUIRE(test::run_cimsim({"sweep", "export", store, "--output", csv}).status == 0);
-  CHECK(read_file(csv) == r.out);
+  CHECK(util::read_file(csv) == r.out);
 }

@@ -12,26 +12,18 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
 
 #include "sim/sweep/progress.hpp"
 #include "sim/sweep/store.hpp"
+#include "sim/util/read_file.hpp"
 
 namespace fs = std::filesystem;
 
 namespace cimsim::sweep {
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string this_executable() {
   std::error_code ec;
@@ -155,14 +147,14 @@ Outcome outcome_of(const Running& r, int status, std::chrono::steady_clock::time
     try {
       const std::string report_file = r.dir + "/report.json";
       if (!fs::is_regular_file(report_file)) throw std::runtime_error(report_file + ": error: the run wrote no report");
-      out.report = slurp(report_file);
+      out.report = util::read_file(report_file);
       out.metrics = report_metrics(out.report, report_file);
       out.done = true;
     } catch (const std::exception& e) {
       out.error = e.what();
     }
   } else {
-    out.error = failure_text(status, slurp(r.dir + "/stderr.txt"));
+    out.error = failure_text(status, util::read_file(r.dir + "/stderr.txt"));
   }
   return out;
 }
