@@ -7,6 +7,7 @@
 #include <set>
 
 #include "sim/sweep/points.hpp"
+#include "sim/util/read_file.hpp"
 #include "sweep_support.hpp"
 
 using namespace cimsim;
@@ -77,6 +78,20 @@ TEST_CASE("sweep file: the CLI refuses a bad file with status 2 before anything 
   CHECK(test::run_cimsim({"sweep", "check", path}).status == 2);
   CHECK(test::run_cimsim({"sweep", "run", path, "--shard", "3/3"}).status == 2);
   CHECK(test::run_cimsim({"sweep", "frobnicate"}).status == 2);
+
+  // A store path holding something else is refused and left as it was.
+  const std::string good = test::write_sweep(dir, "good.yaml", "parameters:\n  adc.bits: [4]\n");
+  const std::string text = dir.file("notes.db", "not a database\n");
+  const auto on_text = test::run_cimsim({"sweep", "run", good, "--store", text});
+  CHECK(on_text.status == 2);
+  CHECK_THAT(on_text.err, Catch::Contains("notes.db: error: not a cimsim sweep store"));
+  CHECK(cimsim::util::read_file(text) == "not a database\n");
+  const std::string foreign = dir.path() + "/foreign.db";
+  sweep::sql::Database(foreign, sweep::sql::Database::Mode::ReadWriteCreate).exec("CREATE TABLE mine (a)");
+  const auto on_foreign = test::run_cimsim({"sweep", "run", good, "--store", foreign});
+  CHECK(on_foreign.status == 2);
+  CHECK_THAT(on_foreign.err, Catch::Contains("foreign.db: error: not a cimsim sweep store"));
+  CHECK_FALSE(sweep::sql::Database(foreign, sweep::sql::Database::Mode::ReadOnly).has_table("points"));
 }
 
 TEST_CASE("sweep points: grid order, zip pairing, repeats and stable ids", "[sweep]") {

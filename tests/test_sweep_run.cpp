@@ -128,7 +128,8 @@ TEST_CASE("sweep export: CSV with a header and one row per point", "[sweep]") {
   CHECK_THAT(header, Catch::EndsWith(",error,wall_s,host,finished_utc"));
   CHECK_THAT(header, !Catch::Contains("report"));
   sweep::sql::Database db(store, sweep::sql::Database::Mode::ReadOnly);
-  auto st = db.prepare("SELECT point_id, point_index, \"energy.per_inference\" FROM points WHERE status = 'done' ORDER BY point_index");
+  auto st = db.prepare("SELECT point_id, point_index, \"energy.per_inference\" FROM points "
+                       "WHERE status = 'done' ORDER BY point_index");
   int found = 0;
   while (st.step()) {
     const std::string start = st.text(0) + "," + std::to_string(st.integer(1)) + ",done,1,";

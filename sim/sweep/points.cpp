@@ -96,7 +96,8 @@ Node draw(const Parameter& p, const rng::Stream& stream, std::uint64_t k) {
 // its name, so adding a parameter leaves the others' draws as they were.
 std::vector<Combo> random(const SweepFile& s) {
   std::vector<rng::Stream> streams;
-  for (const auto& p : s.parameters) streams.emplace_back(s.random_seed, rng::Purpose::Sampling, std::initializer_list<std::uint64_t>{fnv1a(p.key)});
+  for (const auto& p : s.parameters)
+    streams.push_back(rng::Stream(s.random_seed, rng::Purpose::Sampling, {fnv1a(p.key)}));
   const auto wanted = static_cast<std::size_t>(s.random_points);
   const std::uint64_t max_draws = 100 * static_cast<std::uint64_t>(wanted) + 1000;
   std::vector<Combo> out;

@@ -159,6 +159,50 @@ Outcome outcome_of(const Running& r, int status, std::chrono::steady_clock::time
   return out;
 }
 
+// Runs the queued points, up to o.jobs at a time, recording each outcome as it comes.
+void run_points(const SweepFile& s, const std::vector<const Point*>& queue, const RunOptions& o, const WorkDir& work,
+                Store& store, SweepProgress& progress) {
+  const std::string binary = o.binary.empty() ? this_executable() : o.binary;
+  const std::string host = host_name();
+  const std::size_t jobs = static_cast<std::size_t>(o.jobs > 0 ? o.jobs : available_cpus());
+  std::map<pid_t, Running> running;
+  std::size_t next = 0;
+  auto fill = [&] {
+    while (running.size() < jobs && next < queue.size()) {
+      const Point* p = queue[next++];
+      const std::string dir = work.point(p->id);
+      fs::create_directories(dir);
+      std::vector<std::string> args = run_arguments(s, *p);
+      args.insert(args.end(), {"--output", dir, "--threads", std::to_string(o.threads), "--quiet"});
+      const pid_t pid = spawn(binary, args, s.folder(), dir + "/stdout.txt", dir + "/stderr.txt");
+      running[pid] = {p, dir, std::chrono::steady_clock::now()};
+    }
+  };
+  fill();
+  while (!running.empty()) {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
+    }
+    const auto it = running.find(pid);
+    if (it == running.end()) continue;
+    const auto ended = std::chrono::steady_clock::now();
+    const Running r = it->second;
+    running.erase(it);
+    // The next point starts before this one is recorded: the store's write (an fsync) then
+    // overlaps a running point instead of adding to the sweep's time.
+    fill();
+    const Outcome out = outcome_of(r, status, ended, host);
+    store.finish(r.point->id, out);
+    std::error_code ec;
+    fs::remove_all(r.dir, ec);
+    progress.point_finished(std::to_string(r.point->index) + " (" + describe(s, *r.point) + ")", out.done,
+                            out.wall_s);
+  }
+}
+
 }  // namespace
 
 int available_cpus() {
@@ -213,45 +257,7 @@ int run_sweep(const std::string& sweep_file, const RunOptions& o) {
   start.failed -= o.retry_failed ? start.failed : 0;
   SweepProgress progress(start, !o.quiet);
 
-  const std::string binary = o.binary.empty() ? this_executable() : o.binary;
-  const std::string host = host_name();
-  const std::size_t jobs = static_cast<std::size_t>(o.jobs > 0 ? o.jobs : available_cpus());
-  std::map<pid_t, Running> running;
-  std::size_t next = 0;
-  auto fill = [&] {
-    while (running.size() < jobs && next < queue.size()) {
-      const Point* p = queue[next++];
-      const std::string dir = work.point(p->id);
-      fs::create_directories(dir);
-      std::vector<std::string> args = run_arguments(s, *p);
-      args.insert(args.end(), {"--output", dir, "--threads", std::to_string(o.threads), "--quiet"});
-      const pid_t pid = spawn(binary, args, s.folder(), dir + "/stdout.txt", dir + "/stderr.txt");
-      running[pid] = {p, dir, std::chrono::steady_clock::now()};
-    }
-  };
-  fill();
-  while (!running.empty()) {
-    int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
-    }
-    const auto it = running.find(pid);
-    if (it == running.end()) continue;
-    const auto ended = std::chrono::steady_clock::now();
-    const Running r = it->second;
-    running.erase(it);
-    // The next point starts before this one is recorded: the store's write (an fsync) then
-    // overlaps a running point instead of adding to the sweep's time.
-    fill();
-    const Outcome out = outcome_of(r, status, ended, host);
-    store->finish(r.point->id, out);
-    std::error_code ec;
-    fs::remove_all(r.dir, ec);
-    progress.point_finished(std::to_string(r.point->index) + " (" + describe(s, *r.point) + ")", out.done,
-                            out.wall_s);
-  }
+  run_points(s, queue, o, work, *store, progress);
   progress.finish();
 
   const Counts end = store->counts();
@@ -260,7 +266,8 @@ int run_sweep(const std::string& sweep_file, const RunOptions& o) {
               << end.failed << " failed";
     if (!o.shard.whole()) std::cout << " (shard " << o.shard.text() << " of " << x.points.size() << " points)";
     std::cout << "\n";
-    for (const auto& [index, error] : store->failures()) std::cout << "  point " << index << ": " << headline(error) << "\n";
+    for (const auto& [index, error] : store->failures())
+      std::cout << "  point " << index << ": " << headline(error) << "\n";
   }
   return end.failed > 0 || end.pending > 0 ? 1 : 0;
 }

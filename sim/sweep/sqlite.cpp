@@ -2,11 +2,16 @@
 
 #include <sqlite3.h>
 
+#include "sim/config/error.hpp"
+
 namespace cimsim::sweep::sql {
 
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, const std::string& file, const std::string& what) {
+  // Another kind of file where a store should be is the user's input, not a failure.
+  if (db && sqlite3_errcode(db) == SQLITE_NOTADB)
+    throw config::InputError(file + ": error: not a cimsim sweep store (not an SQLite database)");
   throw StoreError(file + ": error: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // A thin layer over SQLite's C interface: a connection, prepared statements, transactions.
-// Every failure throws StoreError with the database file and SQLite's message.
+// Every failure throws StoreError with the database file and SQLite's message, except a file that
+// is not a database at all: config::InputError.
 
 #include <cstdint>
 #include <stdexcept>

@@ -116,10 +116,11 @@ void Store::load() {
 
 std::unique_ptr<Store> Store::for_sweep(const std::string& file, const StoreIdentity& id,
                                         const std::vector<std::string>& parameter_columns) {
-  const bool existed = fs::exists(file) && fs::file_size(file) > 0;
-  if (!existed && !fs::path(file).parent_path().empty()) fs::create_directories(fs::path(file).parent_path());
+  if (!fs::path(file).parent_path().empty()) fs::create_directories(fs::path(file).parent_path());
   std::unique_ptr<Store> s(new Store(file, true));
-  if (!existed || !s->db_.has_table("meta")) s->create(id, parameter_columns);
+  // A new file, or one whose creation was cut short (the schema is one transaction, so it holds
+  // no table at all), gets the schema; any other file must already be a store of this sweep.
+  if (s->db_.prepare("SELECT 1 FROM sqlite_master").step() == false) s->create(id, parameter_columns);
   s->load();
   const StoreIdentity& have = s->identity_;
   const std::string other = file + ": error: this store holds another sweep (";
