@@ -4,6 +4,7 @@
 //   cimsim check CONFIG [--set ...]         validate, print the resolved config
 //   cimsim describe [SECTION[.MODEL]] [--markdown]
 //   --plugin LIB (any command, repeatable) loads model plug-ins, as a config's `plugins:` does
+//   cimsim sweep run|check|merge|export|status ...   parameter sweeps (sim/sweep/command.cpp)
 //
 // Exit status: 0 success, 2 bad configuration, input or usage, 1 anything else.
 
@@ -19,6 +20,7 @@
 #include "sim/plugins/loader.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run/simulation.hpp"
+#include "sim/sweep/command.hpp"
 #include "sim/util/log.hpp"
 
 namespace {
@@ -30,12 +32,14 @@ const char* kUsage =
     "  cimsim run CONFIG [--set SECTION.KEY=VALUE ...] [--output DIR] [--threads N] [--quiet]\n"
     "  cimsim check CONFIG [--set SECTION.KEY=VALUE ...]\n"
     "  cimsim describe [SECTION[.MODEL]] [--markdown]\n"
+    "  cimsim sweep run|check|merge|export|status ...   (cimsim sweep --help)\n"
     "  cimsim --version\n"
     "\n"
     "  run       simulate: accuracy, energy, area, latency and cycles; writes report.json, layers.csv,\n"
     "            resolved.yaml into the output folder (run.output_dir, or --output)\n"
     "  check     validate a config and print it resolved (defaults filled, paths absolute)\n"
     "  describe  list parameters with type, default, unit, range and help\n"
+    "  sweep     run parameter sweeps in parallel into an SQLite store; shard, merge, export CSV\n"
     "\n"
     "  --set      override any parameter (repeatable; YAML values: --set adc.bits=6)\n"
     "  --plugin   load a model plug-in library first (repeatable), e.g. to describe its models\n"
@@ -124,6 +128,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
+    if (argc >= 2 && std::string(argv[1]) == "sweep")
+      return cimsim::sweep::command(std::vector<std::string>(argv + 2, argv + argc));
     const Args args = parse(argc, argv);
     cimsim::log::init(args.log_level);
     return run_command(args);

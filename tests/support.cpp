@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "sim/config/loader.hpp"
+#include "sim/util/read_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -37,37 +37,32 @@ std::string TempDir::file(const std::string& name, const std::string& content) c
   return p.string();
 }
 
-namespace {
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-}  // namespace
-
-CommandResult run_cimsim(const std::vector<std::string>& args) {
+CommandResult run_program(const std::vector<std::string>& args) {
   TempDir tmp;
   const std::string out = tmp.path() + "/out", err = tmp.path() + "/err";
   const pid_t pid = ::fork();
   if (pid == 0) {
     if (!std::freopen(out.c_str(), "w", stdout) || !std::freopen(err.c_str(), "w", stderr)) std::_Exit(127);
-    std::vector<char*> argv;
-    std::string bin = binary();
-    argv.push_back(bin.data());
     std::vector<std::string> copy = args;
+    std::vector<char*> argv;
     for (auto& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
+    ::execv(copy.front().c_str(), argv.data());
     std::_Exit(127);
   }
   int status = 0;
   ::waitpid(pid, &status, 0);
   CommandResult r;
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
+  r.out = util::read_file(out);
+  r.err = util::read_file(err);
   return r;
+}
+
+CommandResult run_cimsim(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv);
 }
 
 std::string digits_workload_yaml(const std::string& labels) {

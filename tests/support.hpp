@@ -29,6 +29,8 @@ struct CommandResult {
 };
 // Runs the cimsim executable with `args` (each passed as its own argument).
 CommandResult run_cimsim(const std::vector<std::string>& args);
+// Runs any program: argv[0] is its path; the rest are its arguments.
+CommandResult run_program(const std::vector<std::string>& argv);
 
 // A valid config: the digits workload plus `yaml` (other sections), validated. Keys in `yaml`
 // override the workload's.

@@ -358,13 +358,7 @@ Node read_with_includes(const std::string& path) {
   return read_included(path, stack);
 }
 
-void apply_set(Node& root, const std::string& assignment) {
-  const Location where{"<command line: --set " + assignment + ">", 0, 0};
-  const std::size_t eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw ConfigError(where, "", "expected --set section.key=value");
-  const std::string dotted = assignment.substr(0, eq);
-  const std::string text = assignment.substr(eq + 1);
+void set_path(Node& root, const std::string& dotted, Node value, const Location& where) {
   std::vector<std::string> parts;
   std::size_t start = 0;
   while (true) {
@@ -374,18 +368,6 @@ void apply_set(Node& root, const std::string& assignment) {
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
-  Node value = load_yaml_text(text, where.file);
-  // Every node of the value carries the command-line place, so errors point there.
-  std::function<void(Node&)> stamp = [&](Node& n) {
-    n.set_where(where);
-    for (auto& e : n.entries()) {
-      e.key_where = where;
-      stamp(e.value);
-    }
-  };
-  if (value.is_map() && value.entries().empty() && text.find_first_not_of(" \t") == std::string::npos)
-    value = Node::scalar("", where);
-  stamp(value);
   Node* cur = &root;
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
     Node* next = cur->find(parts[i]);
@@ -399,9 +381,31 @@ void apply_set(Node& root, const std::string& assignment) {
     }
     cur = next;
   }
+  cur->set(parts.back(), where, std::move(value));
+}
+
+void apply_set(Node& root, const std::string& assignment) {
+  const Location where{"<command line: --set " + assignment + ">", 0, 0};
+  const std::size_t eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError(where, "", "expected --set section.key=value");
+  const std::string dotted = assignment.substr(0, eq);
+  const std::string text = assignment.substr(eq + 1);
+  Node value = load_yaml_text(text, where.file);
+  // Every node of the value carries the command-line place, so errors point there.
+  std::function<void(Node&)> stamp = [&](Node& n) {
+    n.set_where(where);
+    for (auto& e : n.entries()) {
+      e.key_where = where;
+      stamp(e.value);
+    }
+  };
+  if (value.is_map() && value.entries().empty() && text.find_first_not_of(" \t") == std::string::npos)
+    value = Node::scalar("", where);
+  stamp(value);
   if (value.is_scalar() && value.text().empty() && text.empty())
     throw ConfigError(where, dotted, "has no value");
-  cur->set(parts.back(), where, std::move(value));
+  set_path(root, dotted, std::move(value), where);
 }
 
 Config validate(const Node& root, const std::vector<std::string>& preset_roots) {

@@ -28,6 +28,9 @@ Config load_config_text(const std::string& yaml, const std::string& origin,
 // The steps, for tools that need them one by one (sweeps reuse them).
 Node read_with_includes(const std::string& path);
 void apply_set(Node& root, const std::string& assignment);
+// Puts `value` at the dotted key path ("adc.bits"), creating sections on the way; `where` is the
+// place the key was written, kept for errors.
+void set_path(Node& root, const std::string& dotted, Node value, const Location& where);
 Config validate(const Node& root, const std::vector<std::string>& preset_roots);
 
 // Where presets are looked up: `extra`, then $CIMSIM_PRESET_PATH (':'-separated), then the

@@ -219,4 +219,12 @@ std::string to_yaml(const Node& node) {
   return std::string(out.c_str()) + "\n";
 }
 
+std::string to_flow_yaml(const Node& node) {
+  YAML::Emitter out;
+  out.SetSeqFormat(YAML::Flow);
+  out.SetMapFormat(YAML::Flow);
+  emit(out, node);
+  return out.c_str();
+}
+
 }  // namespace cimsim::config

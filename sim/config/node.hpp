@@ -73,5 +73,8 @@ void merge_into(Node& base, const Node& over);
 
 // Writes the tree back as YAML (block style, order kept).
 std::string to_yaml(const Node& node);
+// The same on one line, in flow style ("{preset: pcm, g_max_us: 20}", "[4, 6]", "6"), as a value
+// given to --set is written.
+std::string to_flow_yaml(const Node& node);
 
 }  // namespace cimsim::config

@@ -1,0 +1,131 @@
+#include "sim/sweep/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include "sim/config/error.hpp"
+
+namespace cimsim::sweep::sql {
+
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, const std::string& file, const std::string& what) {
+  // Another kind of file where a store should be is the user's input, not a failure.
+  if (db && sqlite3_errcode(db) == SQLITE_NOTADB)
+    throw config::InputError(file + ": error: not a cimsim sweep store (not an SQLite database)");
+  throw StoreError(file + ": error: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+// Writers hold the lock for one point's transaction, a few milliseconds; readers and a second
+// connection wait this long for it before giving up.
+constexpr int kBusyTimeoutMs = 30000;
+
+}  // namespace
+
+Statement::Statement(sqlite3* db, const std::string& sql, const std::string& file) : db_(db), file_(file) {
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) fail(db, file, "cannot prepare '" + sql + "'");
+}
+
+Statement::~Statement() {
+  if (stmt_) sqlite3_finalize(stmt_);
+}
+
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_), file_(std::move(other.file_)) {
+  other.stmt_ = nullptr;
+}
+
+Statement& Statement::bind(int position, const Cell& value) {
+  int rc = SQLITE_OK;
+  if (std::holds_alternative<std::monostate>(value)) rc = sqlite3_bind_null(stmt_, position);
+  else if (const auto* i = std::get_if<std::int64_t>(&value)) rc = sqlite3_bind_int64(stmt_, position, *i);
+  else if (const auto* d = std::get_if<double>(&value)) rc = sqlite3_bind_double(stmt_, position, *d);
+  else {
+    const auto& s = std::get<std::string>(value);
+    rc = sqlite3_bind_text(stmt_, position, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
+  if (rc != SQLITE_OK) fail(db_, file_, "cannot bind a value");
+  return *this;
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  fail(db_, file_, "cannot run '" + std::string(sqlite3_sql(stmt_)) + "'");
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+int Statement::columns() const { return sqlite3_column_count(stmt_); }
+
+std::string Statement::column_name(int i) const { return sqlite3_column_name(stmt_, i); }
+
+Cell Statement::column(int i) const {
+  switch (sqlite3_column_type(stmt_, i)) {
+    case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(stmt_, i));
+    case SQLITE_FLOAT: return sqlite3_column_double(stmt_, i);
+    case SQLITE_NULL: return std::monostate{};
+    default: return text(i);
+  }
+}
+
+std::string Statement::text(int i) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
+}
+
+std::int64_t Statement::integer(int i) const { return sqlite3_column_int64(stmt_, i); }
+
+Database::Database(const std::string& file, Mode mode) : file_(file) {
+  const int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError(file + ": error: cannot open the store: " + msg);
+  }
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+}
+
+Database::~Database() { sqlite3_close(db_); }
+
+void Database::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    throw StoreError(file_ + ": error: " + msg + " (in '" + sql.substr(0, 200) + "')");
+  }
+}
+
+bool Database::has_table(const std::string& name) {
+  Statement st = prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+  st.bind(1, name);
+  return st.step();
+}
+
+Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (done_) return;
+  try {
+    db_.exec("ROLLBACK");
+  } catch (...) {
+    // Nothing more to do: SQLite rolls back an unfinished transaction when the file is next opened.
+  }
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+std::string quote(const std::string& identifier) {
+  std::string out = "\"";
+  for (char c : identifier) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace cimsim::sweep::sql
