@@ -16,14 +16,14 @@ double sum(const Breakdown& b) {
 namespace {
 
 Breakdown layer_breakdown(const EnergyPerAction& e, const functional::ActionCounts& c, const engine::Traffic& t,
-                          double cell_pj, double per_inference) {
+                          double cell_pj, double dac_pj, double per_inference) {
   const double k = 1.0 / per_inference;
   const double tile_bits = static_cast<double>(t.input_buffer_write_bits + t.input_buffer_read_bits +
                                                t.output_buffer_write_bits);
   const double global_bits = static_cast<double>(t.global_buffer_read_bits + t.global_buffer_write_bits);
   return {
       {"cells", cell_pj},
-      {"dac", k * c.dac_drives * e.dac_pj},
+      {"dac", dac_pj},
       {"sample_hold", k * c.sample_holds * e.sample_hold_pj},
       {"adc", k * c.conversions * e.adc_pj},
       {"shift_add", k * c.shift_adds * e.shift_add_pj},
@@ -56,9 +56,12 @@ CostResult compute_costs(const CostInputs& in) {
 
   const double per = std::max(1, in.timing.inferences);
   for (std::size_t l = 0; l < in.timing.layers.size(); ++l) {
-    const double cell_pj = l < in.activity.layers.size() ? in.activity.layers[l].cell_energy_pj : 0.0;
+    // Cells and drivers spend energy by the data they see: the functional engine measures it.
+    const bool measured = l < in.activity.layers.size();
+    const double cell_pj = measured ? in.activity.layers[l].cell_energy_pj : 0.0;
+    const double dac_pj = measured ? in.activity.layers[l].dac_energy_pj : 0.0;
     r.layer_energy.push_back(
-        layer_breakdown(r.per_action, in.timing.layers[l].counts, in.timing.layers[l].traffic, cell_pj, per));
+        layer_breakdown(r.per_action, in.timing.layers[l].counts, in.timing.layers[l].traffic, cell_pj, dac_pj, per));
   }
   r.energy = r.layer_energy.empty() ? Breakdown{} : r.layer_energy.front();
   for (auto& kv : r.energy) kv.second = 0;

@@ -16,7 +16,7 @@ int partial_sum_bits(const mapping::ChipMap& chip, const mapping::LayerMap& lm) 
 ChipPlan make_plan(const mapping::ChipMap& chip, const TimingParams& params) {
   const mapping::Architecture& arch = chip.arch;
   ChipPlan plan;
-  plan.read_cycles = arch.read_cycles();
+  plan.read_cycles = params.read_cycles > 0 ? params.read_cycles : arch.read_cycles();
   plan.sample_hold_cycles = params.sample_hold_cycles;
   plan.buffer_width = arch.buffer_width_bits;
   plan.global_width = arch.global_buffer_width_bits;
@@ -106,7 +106,7 @@ ChipPlan make_plan(const mapping::ChipMap& chip, const TimingParams& params) {
       // blocks are counted per column block since all-zero blocks have no array.
       lp.per_vector_block_unit.digital_adds =
           1 + (lm.zero_point_correction ? 1 : 0) + (arch.encoding == mapping::Encoding::Offset ? 1 : 0);
-      lp.per_vector_block_unit.digital_mults = 1;
+      lp.per_vector_block_unit.digital_mults = 1 + (lm.output_scaling ? 1 : 0);
       lp.per_vector_layer.digital_adds = arch.encoding == mapping::Encoding::Offset ? lm.in : 0;
     }
     plan.layers.push_back(std::move(lp));

@@ -15,6 +15,7 @@ struct TimingParams {
   int adc_conversion_cycles = 8;  // one conversion (the ADC model says: SAR = bits, flash = 1)
   int columns_per_adc = 8;
   int sample_hold_cycles = 1;
+  std::int64_t read_cycles = 0;   // one array read (DAC drive and settling); 0: from array.read_time_ns
   int inferences = 1;  // inferences run back to back
 };
 

@@ -12,6 +12,7 @@ ActionCounts& ActionCounts::operator+=(const ActionCounts& o) {
   digital_mults += o.digital_mults;
   digital_compares += o.digital_compares;
   cell_energy_pj += o.cell_energy_pj;
+  dac_energy_pj += o.dac_energy_pj;
   return *this;
 }
 

@@ -18,6 +18,7 @@ struct ActionCounts {
   std::int64_t digital_mults = 0;   // requantization scales, average-pool scales
   std::int64_t digital_compares = 0;  // max pooling
   double cell_energy_pj = 0;        // Σ V²·G·t over every cell of every read
+  double dac_energy_pj = 0;         // Σ over row drives of the driver's energy at its level
 
   ActionCounts& operator+=(const ActionCounts& o);
   bool same_counts(const ActionCounts& o) const;  // every integer count equal

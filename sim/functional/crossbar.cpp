@@ -40,19 +40,27 @@ CalibrationTable CalibrationRecorder::percentiles(double percentile) const {
 
 struct CrossbarBackend::Chunk {
   Eigen::MatrixXd y;  // vectors × outputs
-  double cell_energy_pj = 0;
+  double cell_energy_pj = 0, dac_energy_pj = 0;
   CalibrationRecorder record;
 };
 
 CrossbarBackend::CrossbarBackend(const mapping::ChipMap& chip, const ProgrammedChip& programmed,
                                  const models::AdcModel& adc, const FullScalePlan& plan,
-                                 CalibrationRecorder* recorder, int threads)
-    : chip_(chip), programmed_(programmed), adc_(adc), plan_(plan), recorder_(recorder), threads_(threads) {
-  const double v_unit = chip.arch.read_voltage_v / ((1 << chip.dac_bits) - 1);
-  // µS·V²·ns = fJ; the report uses pJ.
-  cell_energy_unit_pj_ = v_unit * v_unit * chip.arch.read_time_ns * 1e-3;
+                                 CalibrationRecorder* recorder, int threads, const DriveLevels* drive)
+    : chip_(chip), programmed_(programmed), adc_(adc), plan_(plan),
+      drive_(drive ? *drive : DriveLevels::of(nullptr, chip.dac_bits, chip.arch.read_voltage_v, chip.arch.read_time_ns)),
+      recorder_(recorder), threads_(threads) {
   activity_.layers.resize(chip.layers.size());
 }
+
+namespace {
+
+// Elementwise table lookup on DAC levels.
+Eigen::MatrixXf by_level(const Eigen::Ref<const Eigen::MatrixXf>& u, const std::vector<double>& table) {
+  return u.unaryExpr([&](float level) { return static_cast<float>(table[static_cast<std::size_t>(level)]); });
+}
+
+}  // namespace
 
 void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count,
                                 std::int64_t first_vector, Chunk& out) const {
@@ -101,19 +109,54 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
       const int local0 = arch.rows_per_read > 0 ? k * arch.rows_per_read : 0;
       const int n = first_array.rows_in_read(arch, k);
       const auto ublk = u.middleCols(rb.row_begin + local0, n);
-      if (!binary) u2 = ublk.array().square();
-      const auto& usq = binary ? ublk : u2.leftCols(n);
 
       // Every ADC input of every array on these rows, for every slice of every vector.
-      const Eigen::MatrixXf current = ublk * rb.diff.middleRows(local0, n);
+      Eigen::MatrixXf current = ublk * rb.diff.middleRows(local0, n);
+      if (rb.nl2.size() > 0) {
+        // I–V non-linearity the DAC levels do not fold into G: two more products.
+        current.noalias() += by_level(ublk, drive_.nl2) * rb.nl2.middleRows(local0, n);
+        current.noalias() += by_level(ublk, drive_.nl3) * rb.nl3.middleRows(local0, n);
+      }
       Eigen::MatrixXf sd, ref_sd;
       if (noisy) {
+        // Variance of a read: Σ u²·σ², and u² = u for 1-bit slices.
+        if (!binary) u2 = ublk.array().square();
+        const auto usq = binary ? ublk : u2.leftCols(n);
         sd = (usq * rb.var.middleRows(local0, n)).array().sqrt();
         if (rb.reference_var.size() > 0) ref_sd = (usq * rb.reference_var.middleRows(local0, n)).array().sqrt();
       }
       Eigen::VectorXf usum;
       if (offset_readout) usum = ublk.rowwise().sum();
-      out.cell_energy_pj += cell_energy_unit_pj_ * static_cast<double>((usq * rb.row_g_us.segment(local0, n)).sum());
+      // Energies of the read: cells Σ V(u)²·t(u)·G, drivers Σ E(u), one driver per row per array.
+      const double arrays_here = static_cast<double>(rb.arrays.size());
+      if (binary) {
+        const Eigen::RowVectorXd ucol = ublk.colwise().sum().cast<double>();
+        out.cell_energy_pj += drive_.cell_pj_per_us[1] * ucol.dot(rb.row_g_us.segment(local0, n));
+        out.dac_energy_pj += arrays_here * (drive_.dac_pj[0] * static_cast<double>(ublk.size()) +
+                                            (drive_.dac_pj[1] - drive_.dac_pj[0]) * ucol.sum());
+      } else {
+        const Eigen::RowVectorXd wcol = by_level(ublk, drive_.cell_pj_per_us).colwise().sum().cast<double>();
+        out.cell_energy_pj += wcol.dot(rb.row_g_us.segment(local0, n));
+        out.dac_energy_pj += arrays_here * static_cast<double>(by_level(ublk, drive_.dac_pj).sum());
+      }
+      // Devices read disturb has flipped, from their flip on (test reads only; calibration reads
+      // the chip as programmed).
+      if (!recorder_) {
+        for (const auto& d : rb.disturbs) {
+          if (d.row < local0 || d.row >= local0 + n) continue;
+          for (int s = 0; s < n_slices; ++s) {
+            // Read number of (vector, slice) is vector · slices + slice.
+            const std::int64_t fr = static_cast<std::int64_t>(d.first_read);
+            const std::int64_t v_min = std::max<std::int64_t>(
+                0, (fr - s + n_slices - 1) / n_slices - static_cast<std::int64_t>(vector0));
+            for (Eigen::Index v = v_min; v < count; ++v) {
+              const float add = d.delta * ublk(s * count + v, d.row - local0);
+              if (add == 0.0f) continue;
+              for (const auto& [col, sign] : d.targets) current(s * count + v, col) += sign * add;
+            }
+          }
+        }
+      }
 
       for (std::size_t ka = 0; ka < rb.arrays.size(); ++ka) {
         const int ai = rb.arrays[ka];
@@ -197,6 +240,7 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
     Chunk& ch = chunks[static_cast<std::size_t>(c)];
     y.middleCols(c * per_chunk, ch.y.rows()) = ch.y.transpose();
     counts.cell_energy_pj += ch.cell_energy_pj;
+    counts.dac_energy_pj += ch.dac_energy_pj;
     if (recorder_) recorder_->merge(std::move(ch.record));
   }
 
@@ -232,6 +276,11 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
     counts.digital_adds += static_cast<std::int64_t>(lm->in + lm->out) * vectors;
   }
   if (lm->zero_point_correction) counts.digital_adds += static_cast<std::int64_t>(lm->out) * vectors;
+  if (lm->output_scaling) {
+    if (scales_ && (*scales_)[static_cast<std::size_t>(lm_index)].size() > 0)
+      y = (*scales_)[static_cast<std::size_t>(lm_index)].asDiagonal() * y;
+    counts.digital_mults += static_cast<std::int64_t>(lm->out) * vectors;
+  }
   // Requantization: one scale multiply and one bias add per output.
   counts.digital_mults += static_cast<std::int64_t>(lm->out) * vectors;
   counts.digital_adds += static_cast<std::int64_t>(lm->out) * vectors;

@@ -17,6 +17,7 @@
 
 #include "models/periphery/adc.hpp"
 #include "sim/functional/activity.hpp"
+#include "sim/functional/drive_levels.hpp"
 #include "sim/functional/full_scale.hpp"
 #include "sim/functional/programmed_chip.hpp"
 #include "sim/functional/reference.hpp"
@@ -35,13 +36,19 @@ class CrossbarBackend final : public MatrixBackend {
  public:
   // With a recorder, conversions are exact and ADC inputs are recorded (calibration pass).
   // `threads` > 1 spreads the chunks of a layer over that many threads.
+  // `drive` gives the DAC's per-level behaviour (energies, non-linear charge); nullptr: an
+  // amplitude DAC whose drive energy is not counted.
   CrossbarBackend(const mapping::ChipMap& chip, const ProgrammedChip& programmed, const models::AdcModel& adc,
-                  const FullScalePlan& plan, CalibrationRecorder* recorder = nullptr, int threads = 1);
+                  const FullScalePlan& plan, CalibrationRecorder* recorder = nullptr, int threads = 1,
+                  const DriveLevels* drive = nullptr);
 
   Eigen::MatrixXd multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
                            std::int64_t first_vector) override;
 
   const Activity& activity() const { return activity_; }
+  // Digital output scales per ChipMap layer (drift compensation); applied to layers marked
+  // output_scaling, one multiply per output.
+  void set_output_scales(const std::vector<Eigen::VectorXd>* scales) { scales_ = scales; }
 
  private:
   struct Chunk;
@@ -52,9 +59,10 @@ class CrossbarBackend final : public MatrixBackend {
   const ProgrammedChip& programmed_;
   const models::AdcModel& adc_;
   const FullScalePlan& plan_;
-  double cell_energy_unit_pj_;  // (V_read/(2^db−1))²·t_read in pJ per µS of u²·G
+  DriveLevels drive_;
   CalibrationRecorder* recorder_;
   int threads_;
+  const std::vector<Eigen::VectorXd>* scales_ = nullptr;
   Activity activity_;
 };
 

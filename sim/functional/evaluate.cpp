@@ -77,6 +77,7 @@ Activity EvalResult::mean_activity() const {
     l.digital_mults /= per;
     l.digital_compares /= per;
     l.cell_energy_pj /= static_cast<double>(per);
+    l.dac_energy_pj /= static_cast<double>(per);
   }
   mean.samples = 1;
   return mean;
@@ -110,20 +111,49 @@ EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipM
   }
 
   util::Progress progress("chip", static_cast<std::size_t>(test.size()) * o.chip_instances, o.progress);
+  // Vectors each layer reads during the test, for read disturb.
+  std::vector<std::int64_t> vectors(chip.layers.size());
+  for (std::size_t l = 0; l < chip.layers.size(); ++l) vectors[l] = test.size() * chip.layers[l].vectors_per_sample;
   for (int inst = 0; inst < o.chip_instances; ++inst) {
-    const ProgrammedChip programmed =
-        ProgrammedChip::program(chip, cell, o.seed, static_cast<std::uint32_t>(inst), o.t_inference_s, o.threads);
+    ProgramSettings ps;
+    ps.seed = o.seed;
+    ps.instance = static_cast<std::uint32_t>(inst);
+    ps.t_inference_s = o.t_inference_s;
+    ps.threads = o.threads;
+    ps.drive = o.drive;
+    ps.vectors = vectors;
+    const ProgrammedChip programmed = ProgrammedChip::program(chip, cell, ps);
     result.current_unit_ua = programmed.delta_g_us * chip.arch.read_voltage_v / ((1 << chip.dac_bits) - 1);
     result.lossless_adc_bits = lossless_adc_bits(chip, programmed.g_min_norm);
+    InstanceResult ir;
+    ir.columns_over_current_limit = programmed.columns_over_current_limit;
+    ir.disturbed_devices = programmed.disturbed_devices;
+    const FullScalePlan exact_plan(chip, adc.common(), programmed.g_min_norm, result.current_unit_ua);
+
+    // Drift compensation: the same chip read right after programming and now, on one batch of the
+    // calibration inputs, with exact conversions (the periphery measures the analog drift).
+    if (o.drift.on()) {
+      ProgramSettings rs = ps;
+      rs.t_inference_s = o.drift.reference_time_s;
+      rs.vectors.clear();
+      const ProgrammedChip reference = ProgrammedChip::program(chip, cell, rs);
+      CalibrationRecorder scratch_ref, scratch_now;
+      CrossbarBackend ref_backend(chip, reference, adc, exact_plan, &scratch_ref, util::resolve_threads(o.threads), o.drive);
+      CrossbarBackend now_backend(chip, programmed, adc, exact_plan, &scratch_now, util::resolve_threads(o.threads), o.drive);
+      CompensationBackend comp(chip, ref_backend, now_backend, o.drift.mode);
+      const std::int64_t n = std::min<std::int64_t>(o.drift.samples, calibration.size());
+      quantized_logits(qnet, calibration.inputs.leftCols(n), test.size(), comp);
+      ir.drift_scales = comp.scales();
+    }
 
     CalibrationTable table;
     if (adc.common().full_scale == models::FullScale::Calibrated) {
-      const FullScalePlan exact_plan(chip, adc.common(), programmed.g_min_norm, result.current_unit_ua);
       const Batches cb{calibration.size(), std::max(1, o.batch_size)};
       std::vector<CalibrationRecorder> recorders(cb.count());
       over_batches(calibration, o, nullptr, [&](std::size_t b, std::int64_t first, const Batch& x, int inner) {
         // Calibration reads are keyed apart from test reads: their samples sit past the test set.
-        CrossbarBackend backend(chip, programmed, adc, exact_plan, &recorders[b], inner);
+        CrossbarBackend backend(chip, programmed, adc, exact_plan, &recorders[b], inner, o.drive);
+        backend.set_output_scales(&ir.drift_scales);
         quantized_logits(qnet, x, test.size() + first, backend);
       });
       CalibrationRecorder all;
@@ -135,14 +165,14 @@ EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipM
     std::vector<std::int64_t> ok(nb, 0);
     std::vector<Activity> acts(nb);
     over_batches(test, o, &progress, [&](std::size_t b, std::int64_t first, const Batch& x, int inner) {
-      CrossbarBackend backend(chip, programmed, adc, plan, nullptr, inner);
+      CrossbarBackend backend(chip, programmed, adc, plan, nullptr, inner, o.drive);
+      backend.set_output_scales(&ir.drift_scales);
       const Batch logits = quantized_logits(qnet, x, first, backend);
       if (labelled) ok[b] = count_correct(logits, test.labels, first);
       acts[b] = backend.activity();
       acts[b].samples = x.cols();
       add_digital_work(chip, x.cols(), acts[b]);
     });
-    InstanceResult ir;
     for (std::size_t b = 0; b < nb; ++b) {
       ir.correct += ok[b];
       ir.activity.add(acts[b]);

@@ -9,6 +9,8 @@
 #include "models/cells/cell_model.hpp"
 #include "models/periphery/adc.hpp"
 #include "sim/functional/activity.hpp"
+#include "sim/functional/drift_compensation.hpp"
+#include "sim/functional/drive_levels.hpp"
 #include "sim/mapping/mapping.hpp"
 #include "sim/workload/dataset.hpp"
 #include "sim/workload/quantize.hpp"
@@ -22,12 +24,17 @@ struct EvalOptions {
   int threads = 0;
   int batch_size = 64;
   bool progress = false;
+  const DriveLevels* drive = nullptr;  // the DAC's levels; nullptr: amplitude DAC, energy not counted
+  DriftCompensation drift;             // mode None: off (ChipMap layers must say output_scaling)
 };
 
 struct InstanceResult {
   std::int64_t correct = 0;
   double accuracy = 0;
   Activity activity;
+  int columns_over_current_limit = 0;  // columns a full read drives past the cell's limit
+  int disturbed_devices = 0;           // devices read disturb flipped during the test reads
+  std::vector<Eigen::VectorXd> drift_scales;  // per ChipMap layer, when compensating
 };
 
 struct EvalResult {

@@ -10,37 +10,66 @@ namespace {
 
 // One array after programming, in ΔG units, before row blocks are stacked.
 struct ArrayState {
-  Eigen::MatrixXf g;       // rows × columns
-  Eigen::MatrixXf var;     // rows × columns, empty when noiseless
-  Eigen::VectorXf row_g_us;
+  Eigen::MatrixXf g;         // rows × columns
+  Eigen::MatrixXf var;       // rows × columns, empty when noiseless
+  Eigen::MatrixXf nl2, nl3;  // rows × columns, ΔG per volt and per volt², empty when linear
+  Eigen::VectorXd row_g_us;
+  std::vector<models::DisturbEvent> disturbs;
+  int over_limit = 0;
 };
+
+// Readout columns a device's column feeds, with the sign it enters them.
+std::vector<std::pair<Eigen::Index, float>> readouts_of_column(const mapping::ArrayMap& a, Eigen::Index col,
+                                                               Eigen::Index first) {
+  std::vector<std::pair<Eigen::Index, float>> out;
+  for (std::size_t r = 0; r < a.readouts.size(); ++r) {
+    if (a.readouts[r].plus == col) out.emplace_back(first + static_cast<Eigen::Index>(r), 1.0f);
+    if (a.readouts[r].minus == col) out.emplace_back(first + static_cast<Eigen::Index>(r), -1.0f);
+  }
+  return out;
+}
 
 }  // namespace
 
 ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const models::CellModel& cell,
-                                       std::uint64_t seed, std::uint32_t instance, double t_inference_s,
-                                       int threads) {
+                                       const ProgramSettings& st) {
   ProgrammedChip pc;
-  pc.seed = seed;
-  pc.instance = instance;
+  pc.seed = st.seed;
+  pc.instance = st.instance;
   pc.g_min_us = cell.g_min_us();
   const int levels = (1 << chip.arch.bits_per_cell) - 1;
   pc.delta_g_us = (cell.g_max_us() - cell.g_min_us()) / levels;
   pc.g_min_norm = pc.g_min_us / pc.delta_g_us;
+  const DriveLevels linear = DriveLevels::of(nullptr, chip.dac_bits, chip.arch.read_voltage_v, chip.arch.read_time_ns);
+  const DriveLevels& drive = st.drive ? *st.drive : linear;
 
   // Draw every array (once per chip instance), in parallel: draws are keyed by array, not order.
   std::vector<ArrayState> states(chip.arrays.size());
-  util::parallel_for(chip.arrays.size(), threads, [&](std::size_t i) {
+  util::parallel_for(chip.arrays.size(), st.threads, [&](std::size_t i) {
     const mapping::ArrayMap& a = chip.arrays[i];
     const Eigen::MatrixXf target =
         (a.digits.cast<float>() * static_cast<float>(pc.delta_g_us)).array() + static_cast<float>(pc.g_min_us);
-    const models::ArrayKey key{seed, instance, static_cast<std::uint32_t>(a.layer), static_cast<std::uint32_t>(i)};
-    const models::ArrayDevices dev = cell.program(target, key, t_inference_s);
+    const models::ArrayKey key{st.seed, st.instance, static_cast<std::uint32_t>(a.layer), static_cast<std::uint32_t>(i)};
+    const models::ArrayDevices dev = cell.program(target, key, st.t_inference_s);
     const float inv = static_cast<float>(1.0 / pc.delta_g_us);
-    states[i].g = dev.g_us * inv;
-    if (dev.read_sigma_us.size() > 0) states[i].var = (dev.read_sigma_us * inv).array().square();
-    states[i].row_g_us = dev.g_us.rowwise().sum();
+    ArrayState& s = states[i];
+    s.g = dev.g_us * inv;
+    if (dev.read_sigma_us.size() > 0) s.var = (dev.read_sigma_us * inv).array().square();
+    if (dev.iv_nl2_ua_per_v2.size() > 0) s.nl2 = dev.iv_nl2_ua_per_v2 * inv;
+    if (dev.iv_nl3_ua_per_v3.size() > 0) s.nl3 = dev.iv_nl3_ua_per_v3 * inv;
+    s.row_g_us = dev.g_us.cast<double>().rowwise().sum();
+    const auto lm = static_cast<std::size_t>(a.layer_map);
+    if (!st.vectors.empty() && lm < st.vectors.size()) {
+      const auto reads = static_cast<std::uint64_t>(st.vectors[lm]) * chip.layers[lm].input_slices.size();
+      s.disturbs = models::read_disturb_events(dev, key, reads);
+    }
+    s.over_limit = models::columns_over_current_limit(dev, chip.arch.read_voltage_v, chip.arch.rows_per_read,
+                                                      cell.column_current_limit_ua());
   });
+  for (const auto& s : states) {
+    pc.columns_over_current_limit += s.over_limit;
+    pc.disturbed_devices += static_cast<int>(s.disturbs.size());
+  }
 
   // Stack each row block's arrays.
   pc.layers.resize(chip.layers.size());
@@ -55,34 +84,61 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
     }
     for (auto& [index, rb] : blocks) {
       Eigen::Index readouts = 0;
-      bool noisy = false, reference = false;
+      bool noisy = false, reference = false, nonlinear = false;
       for (int ai : rb.arrays) {
+        const ArrayState& s = states[static_cast<std::size_t>(ai)];
         rb.first_readout.push_back(static_cast<int>(readouts));
         readouts += static_cast<Eigen::Index>(chip.arrays[static_cast<std::size_t>(ai)].readouts.size());
-        noisy = noisy || states[static_cast<std::size_t>(ai)].var.size() > 0;
+        noisy = noisy || s.var.size() > 0;
+        nonlinear = nonlinear || s.nl2.size() > 0 || s.nl3.size() > 0;
         reference = reference || chip.arrays[static_cast<std::size_t>(ai)].reference_column >= 0;
       }
       rb.diff.resize(rb.rows, readouts);
       if (noisy) rb.var = Eigen::MatrixXf::Zero(rb.rows, readouts);
       if (noisy && reference) rb.reference_var = Eigen::MatrixXf::Zero(rb.rows, static_cast<Eigen::Index>(rb.arrays.size()));
-      rb.row_g_us = Eigen::VectorXf::Zero(rb.rows);
+      if (nonlinear) {
+        rb.nl2 = Eigen::MatrixXf::Zero(rb.rows, readouts);
+        rb.nl3 = Eigen::MatrixXf::Zero(rb.rows, readouts);
+      }
+      rb.row_g_us = Eigen::VectorXd::Zero(rb.rows);
       for (std::size_t k = 0; k < rb.arrays.size(); ++k) {
         const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(rb.arrays[k])];
-        const ArrayState& st = states[static_cast<std::size_t>(rb.arrays[k])];
+        const ArrayState& st_a = states[static_cast<std::size_t>(rb.arrays[k])];
+        // Combines columns as the readout does: plus, minus its pair or the reference column.
+        auto combine = [&](Eigen::MatrixXf& dst, const Eigen::MatrixXf& src, Eigen::Index col, const mapping::Readout& ro) {
+          dst.col(col) = src.col(ro.plus);
+          if (ro.minus >= 0) dst.col(col) -= src.col(ro.minus);
+        };
         for (std::size_t r = 0; r < a.readouts.size(); ++r) {
           const mapping::Readout& ro = a.readouts[r];
           const Eigen::Index col = rb.first_readout[k] + static_cast<Eigen::Index>(r);
-          rb.diff.col(col) = st.g.col(ro.plus);
+          combine(rb.diff, st_a.g, col, ro);
+          if (st_a.nl2.size() > 0) combine(rb.nl2, st_a.nl2, col, ro);
+          if (st_a.nl3.size() > 0) combine(rb.nl3, st_a.nl3, col, ro);
           const bool pair = ro.minus >= 0 && ro.minus != a.reference_column;
-          if (ro.minus >= 0) rb.diff.col(col) -= st.g.col(ro.minus);
-          if (st.var.size() > 0) {
-            rb.var.col(col) = st.var.col(ro.plus);
-            if (pair) rb.var.col(col) += st.var.col(ro.minus);
+          if (st_a.var.size() > 0) {
+            rb.var.col(col) = st_a.var.col(ro.plus);
+            if (pair) rb.var.col(col) += st_a.var.col(ro.minus);
           }
         }
-        if (st.var.size() > 0 && a.reference_column >= 0)
-          rb.reference_var.col(static_cast<Eigen::Index>(k)) = st.var.col(a.reference_column);
-        rb.row_g_us += st.row_g_us;
+        if (st_a.var.size() > 0 && a.reference_column >= 0)
+          rb.reference_var.col(static_cast<Eigen::Index>(k)) = st_a.var.col(a.reference_column);
+        rb.row_g_us += st_a.row_g_us;
+        for (const auto& e : st_a.disturbs) {
+          ProgrammedRowBlock::Disturb d;
+          d.row = static_cast<int>(e.row);
+          d.first_read = e.first_read;
+          d.delta = static_cast<float>(e.g_us / pc.delta_g_us) - st_a.g(e.row, e.col);
+          d.targets = readouts_of_column(a, e.col, rb.first_readout[k]);
+          rb.disturbs.push_back(std::move(d));
+        }
+      }
+      // A DAC whose non-linear charge is proportional to the level (one voltage, or 1-bit inputs)
+      // lets the non-linear terms fold into the conductances: no extra products per read.
+      if (nonlinear && drive.nl_linear) {
+        rb.diff += static_cast<float>(drive.nl2[1]) * rb.nl2 + static_cast<float>(drive.nl3[1]) * rb.nl3;
+        rb.nl2.resize(0, 0);
+        rb.nl3.resize(0, 0);
       }
       pc.layers[l].row_blocks.push_back(std::move(rb));
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/cells/cell_model.hpp"
+#include "sim/functional/drive_levels.hpp"
 #include "sim/mapping/mapping.hpp"
 
 namespace cimsim::functional {
@@ -29,11 +30,37 @@ struct ProgrammedRowBlock {
   // to all of them and drawn once per read.
   Eigen::MatrixXf reference_var;
   // Σ over every physical column of G per row, µS: a read's cell energy is Σ_i V_i²·row_g_us_i·t.
-  Eigen::VectorXf row_g_us;
+  Eigen::VectorXd row_g_us;
+  // I–V non-linearity of each readout (plus minus minus), in units of ΔG per volt (nl2) and per
+  // volt² (nl3); empty when linear, or when the DAC drives every level at one voltage and the
+  // terms were folded into `diff`.
+  Eigen::MatrixXf nl2, nl3;
+
+  // A device that read disturb flips: from read `first_read` of its row group on (reads counted
+  // as vector · input slices + slice), the readouts in `targets` see `delta` more conductance
+  // (units of ΔG) on its row.
+  struct Disturb {
+    int row = 0;  // within the row block
+    std::uint64_t first_read = 0;
+    float delta = 0;
+    std::vector<std::pair<Eigen::Index, float>> targets;  // readout column in `diff`, sign
+  };
+  std::vector<Disturb> disturbs;
 };
 
 struct ProgrammedLayer {
   std::vector<ProgrammedRowBlock> row_blocks;
+};
+
+// How a chip instance is programmed and how it will be read.
+struct ProgramSettings {
+  std::uint64_t seed = 1;
+  std::uint32_t instance = 0;
+  double t_inference_s = 1;
+  int threads = 1;
+  const DriveLevels* drive = nullptr;  // nullptr: amplitude-coded DAC
+  // Input vectors each layer (ChipMap::layers order) will read, for read disturb; empty: none.
+  std::vector<std::int64_t> vectors;
 };
 
 struct ProgrammedChip {
@@ -42,9 +69,21 @@ struct ProgrammedChip {
   std::uint64_t seed = 0;
   std::uint32_t instance = 0;
   std::vector<ProgrammedLayer> layers;  // ChipMap::layers order; digital layers have none
+  int columns_over_current_limit = 0;   // columns a full read drives past the cell's limit
+  int disturbed_devices = 0;            // devices read disturb flips within the reads planned
 
+  static ProgrammedChip program(const mapping::ChipMap& chip, const models::CellModel& cell,
+                                const ProgramSettings& settings);
+  // Shorthand for tests and benchmarks: amplitude DAC, no read disturb.
   static ProgrammedChip program(const mapping::ChipMap& chip, const models::CellModel& cell, std::uint64_t seed,
-                                std::uint32_t instance, double t_inference_s, int threads);
+                                std::uint32_t instance, double t_inference_s, int threads) {
+    ProgramSettings s;
+    s.seed = seed;
+    s.instance = instance;
+    s.t_inference_s = t_inference_s;
+    s.threads = threads;
+    return program(chip, cell, s);
+  }
 };
 
 }  // namespace cimsim::functional

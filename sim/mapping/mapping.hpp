@@ -89,6 +89,7 @@ struct LayerMap {
   int weight_bits = 8, activation_bits = 8;
   bool input_signed = false;
   bool zero_point_correction = false;  // inputs carry a zero point, removed digitally per output
+  bool output_scaling = false;         // outputs rescaled digitally (drift compensation)
   int weight_slices = 0;
   std::vector<InputSlice> input_slices;
   int row_blocks = 0, col_blocks = 0;

@@ -81,6 +81,11 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
   // Mapping.
   sim->chip = mapping::map_network(sim->qnet, mapping::Architecture::from(c), sim->dac->bits(),
                                    sim->cell->max_bits_per_cell());
+  const functional::DriftCompensation drift = functional::DriftCompensation::from(c.section("drift_compensation"));
+  for (auto& lm : sim->chip.layers) lm.output_scaling = drift.on() && lm.kind == mapping::LayerMap::Kind::Matrix;
+  // An array read lasts as long as the DAC drives it, and no shorter than the device allows.
+  const double read_ns = std::max(sim->dac->drive_time_ns(sim->chip.arch.read_time_ns), sim->cell->read_latency_ns());
+  sim->drive = functional::DriveLevels::of(sim->dac.get(), sim->dac->bits(), sim->chip.arch.read_voltage_v, read_ns);
 
   // Functional engine.
   const auto f_start = std::chrono::steady_clock::now();
@@ -91,13 +96,21 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
   eo.threads = rs.threads;
   eo.batch_size = rs.batch_size;
   eo.progress = rs.progress == "always" || (rs.progress == "auto" && util::Progress::terminal_attached());
+  eo.drive = &sim->drive;
+  eo.drift = drift;
   sim->eval = functional::evaluate(sim->qnet, sim->chip, *sim->cell, *sim->adc, sim->test, sim->calibration, eo);
+  const int over = sim->eval.instances.front().columns_over_current_limit;
+  if (over > 0)
+    spdlog::warn("{} columns can carry more than the cell's column current limit of {} uA in a full read "
+                 "(cell.column_current_limit_ua)",
+                 over, sim->cell->column_current_limit_ua());
   sim->functional_seconds = seconds_since(f_start);
 
   // Timing engine.
   const auto t_start = std::chrono::steady_clock::now();
   engine::TimingParams tp;
-  tp.adc_conversion_cycles = sim->adc->conversion_cycles();
+  tp.adc_conversion_cycles = sim->adc->conversion_cycles_at(sim->chip.arch.clock_mhz);
+  tp.read_cycles = sim->chip.arch.cycles_of_ns(read_ns);
   tp.columns_per_adc = sim->adc->common().columns_per_adc;
   tp.sample_hold_cycles = static_cast<int>(c.section("sample_hold").integer("latency_cycles"));
   tp.inferences = rs.timing_inferences;

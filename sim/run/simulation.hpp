@@ -41,6 +41,7 @@ struct Simulation {
   std::unique_ptr<models::AdcModel> adc;
   std::unique_ptr<models::DacModel> dac;
   mapping::ChipMap chip;
+  functional::DriveLevels drive;  // the DAC's levels over one read
   functional::EvalResult eval;
   engine::TimingResult timing;
   cost::CostResult cost;

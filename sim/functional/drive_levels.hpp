@@ -1,0 +1,28 @@
+#pragma once
+// What one DAC level does to a row during a read, per level u = 0 … 2^db − 1: the charge it
+// passes through a device (linear in G), the extra charge through the I–V non-linear terms, the
+// cell energy weight V²·t and the driver's energy. Currents in the functional engine are in units
+// of the charge level 1 passes through ΔG, so the linear term is exactly u for every shipped DAC.
+
+#include <vector>
+
+namespace cimsim::models {
+class DacModel;
+}
+
+namespace cimsim::functional {
+
+struct DriveLevels {
+  std::vector<double> nl2;        // V(u)²·t(u) / (V(1)·t(1)), volts: multiplies NL2/ΔG (1/V)
+  std::vector<double> nl3;        // V(u)³·t(u) / (V(1)·t(1)), volts²: multiplies NL3/ΔG (1/V²)
+  std::vector<double> cell_pj_per_us;  // V(u)²·t(u) in pJ per µS of conductance
+  std::vector<double> dac_pj;     // one row driver's energy for one read at level u
+  bool nl_linear = true;          // nl2 and nl3 proportional to u: non-linearity folds into G
+
+  int levels() const { return static_cast<int>(dac_pj.size()); }
+  // From the DAC model; nullptr means an amplitude driver with the given power per drive.
+  static DriveLevels of(const models::DacModel* dac, int dac_bits, double v_read, double read_time_ns,
+                        double dac_energy_pj = 0);
+};
+
+}  // namespace cimsim::functional
