@@ -171,6 +171,7 @@ void Chip::read_stream(int b) {
     while (ss.staged.available - ss.staged.freed >= kReadAhead) wait_for(ss.staged.freed_event);
     global_read->use((2 << 20) + b, read_cycles, ss.read_done);
     st.traffic.global_buffer_read_bits += bs.read_bits;
+    ++st.control_ops;
     stage(ss.staged, u + 1);
   }
 }

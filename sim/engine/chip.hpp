@@ -63,7 +63,7 @@ struct StationState {
   std::vector<int> partial_sum_slot;                // per partial_sums_to entry: slot at the home
   sc_core::sc_event partial_sum_event;
   std::deque<std::pair<std::int64_t, std::int64_t>> results;  // (unit, ready cycle) from compute to output
-  sc_core::sc_event result_event;
+  sc_core::sc_event result_event, result_taken;
   Staging out;
   std::int64_t processed = 0;
   std::int64_t first_activity = -1, last_activity = 0;
@@ -109,6 +109,8 @@ class Chip : public sc_core::sc_module {
               int priority);
 
   std::int64_t wait_inputs(int s, std::int64_t unit);
+  void wait_result_slot(int s);
+  void post_result(int s, std::int64_t unit, std::int64_t ready);
   void release_inputs(int s, std::int64_t unit);
   void deliver(const Destination& d, int layer, std::int64_t unit);
   void stage(Staging& staged, std::int64_t units);

@@ -179,6 +179,7 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
         in.producer = p;
         in.window = window_for(lm, lp.units, u.units);
         in.bits_per_unit = u.elements * u.bits;
+        in.accumulate = lp.units == 1 && u.units > 1 && lm.digital.compares + lm.digital.adds > 0;
         operand_bits += ceil_div(in.bits_per_unit * u.units, lp.units);
         st.inputs.push_back(in);
         link_needs.push_back({{0, u.elements}});
@@ -351,7 +352,7 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
     const LayerMap& lm = chip.layers[static_cast<std::size_t>(st.layer)];
     for (InputLink& in : st.inputs) {
       in.capacity_units = units;
-      const std::int64_t span = in.window.span();
+      const std::int64_t span = in.accumulate ? 1 : in.window.span();
       if (in.bits_per_unit > 0 && units < span)
         fail_buffer(arch, "input_buffer_kib",
                     "layer '" + lm.name + "' on tile " + std::to_string(st.tile) + " needs " + std::to_string(span) +

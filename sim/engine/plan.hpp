@@ -34,6 +34,9 @@ struct InputLink {
   std::int64_t bits_per_unit = 0;  // what this station needs of one producer unit
   std::int64_t capacity_units = 1;  // units its share of the tile input buffer holds
   int sources = 1;                 // senders delivering pieces of each unit
+  // A whole-map reduction (global pooling) folds each unit into an accumulator as it arrives, so
+  // it holds one unit at a time instead of the whole map.
+  bool accumulate = false;
 };
 
 // Where a station's (or the global buffer's) units go: an input link of a station, or the global

@@ -12,7 +12,21 @@ namespace {
 // inputs; within a kind, the lower station (or stream) index first.
 constexpr int kPriorityOutput = 0;
 constexpr int kPriorityPartial = 1 << 20;
+// Results a station's arrays (or digital unit) hold for its output path: the shift-add registers of
+// one vector being drained and of the next.
+constexpr std::size_t kResultSlots = 2;
 }  // namespace
+
+void Chip::post_result(int s, std::int64_t unit, std::int64_t ready) {
+  StationState& ss = stations_[static_cast<std::size_t>(s)];
+  ss.results.emplace_back(unit, ready);
+  ss.result_event.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Chip::wait_result_slot(int s) {
+  StationState& ss = stations_[static_cast<std::size_t>(s)];
+  while (ss.results.size() >= kResultSlots) wait_for(ss.result_taken);
+}
 
 // --- inputs ----------------------------------------------------------------------------------------
 
@@ -25,7 +39,13 @@ std::int64_t Chip::wait_inputs(int s, std::int64_t unit) {
     const InputLink& in = *ls.link;
     if (in.sources == 0) continue;
     const std::int64_t need = n * in.window.producer_units + in.window.need(j);
-    while (ls.arrived < need) wait_for(ss.arrived_event);
+    while (ls.arrived < need) {
+      if (in.accumulate && ls.released < ls.arrived) {
+        ls.released = ls.arrived;  // folded into the accumulator
+        ss.released_event.notify(sc_core::SC_ZERO_TIME);
+      }
+      wait_for(ss.arrived_event);
+    }
     ready = std::max(ready, ls.arrival_time(need - 1));
   }
   return ready;
@@ -68,6 +88,7 @@ void Chip::compute_matrix(int s) {
 
   const std::int64_t total = plan.inferences * st.units;
   for (std::int64_t unit = 0; unit < total; ++unit) {
+    wait_result_slot(s);
     const std::int64_t arrived = wait_inputs(s, unit);
     std::int64_t last_fetch = arrived, ready = 0;
     for (std::size_t k = 0; k < n_arrays; ++k) {
@@ -92,6 +113,7 @@ void Chip::compute_matrix(int s) {
       stats_l.adc_busy_cycles += w.reads * t_conv * plan.adcs_per_array;
       stats_l.counts += w.per_vector;
       stats_l.traffic.input_buffer_read_bits += w.fetch_bits;
+      ++stats_l.control_ops;
       if (trace.on()) {
         trace.slice(array_track[k], label, start, last_held);
         trace.slice(adc_track[k], label, first_sample + t_sh, adc_free[k]);
@@ -100,8 +122,7 @@ void Chip::compute_matrix(int s) {
     // The input units this vector needed leave the buffer once every array has fetched them.
     wait_until(last_fetch);
     release_inputs(s, unit);
-    ss.results.emplace_back(unit, ready);
-    ss.result_event.notify(sc_core::SC_ZERO_TIME);
+    post_result(s, unit, ready);
   }
 }
 
@@ -117,12 +138,18 @@ void Chip::compute_digital(int s) {
   wait_for(*layer_start_[static_cast<std::size_t>(st.layer)]);
   const std::int64_t total = plan.inferences * st.units;
   for (std::int64_t unit = 0; unit < total; ++unit) {
+    wait_result_slot(s);
     const std::int64_t arrived = wait_inputs(s, unit);
-    // Operands stream out of the input buffer through the unit's lanes.
-    const std::int64_t start = tile.digital.reserve(arrived, st.digital_cycles_per_unit);
-    const std::int64_t end = start + st.digital_cycles_per_unit;
+    // Operands stream out of the input buffer through the unit's lanes. An accumulating
+    // reduction has folded in all but its last input unit by the time that one arrives.
+    const std::int64_t cycles = st.inputs.size() == 1 && st.inputs.front().accumulate
+                                    ? ceil_div(st.digital_cycles_per_unit, st.inputs.front().window.producer_units)
+                                    : st.digital_cycles_per_unit;
+    const std::int64_t start = tile.digital.reserve(arrived, cycles);
+    const std::int64_t end = start + cycles;
     if (ss.first_activity < 0) ss.first_activity = start;
     stats_l.digital_busy_cycles += st.digital_cycles_per_unit;
+    ++stats_l.control_ops;
     if (unit % st.units == st.units - 1) {
       stats_l.counts += lp.per_sample_digital;
       stats_l.digital_compares += lp.digital_compares_per_sample;
@@ -130,8 +157,7 @@ void Chip::compute_digital(int s) {
     trace.slice(track, label, start, end);
     wait_until(end);
     release_inputs(s, unit);
-    ss.results.emplace_back(unit, end);
-    ss.result_event.notify(sc_core::SC_ZERO_TIME);
+    post_result(s, unit, end);
   }
 }
 
@@ -151,12 +177,14 @@ void Chip::output(int s) {
     while (ss.results.empty()) wait_for(ss.result_event);
     const std::int64_t ready = ss.results.front().second;
     ss.results.pop_front();
+    ss.result_taken.notify(sc_core::SC_ZERO_TIME);
     wait_until(ready);
     // Partial sums of column blocks homed on other tiles.
     for (std::size_t k = 0; k < st.partial_sums_to.size(); ++k) {
       const auto& [home, bits] = st.partial_sums_to[k];
       const int to = node_of_station(home);
       net->transfer(st.tile, to, bits, kPriorityPartial + s, label, done);
+      ++stats_l.control_ops;
       if (to != st.tile) {
         stats_l.traffic.bus_bits += bits;
         stats_l.traffic.interconnect_bit_hops += bits * net->hops(st.tile, to);
@@ -179,6 +207,7 @@ void Chip::output(int s) {
     wait_until(start + write);
     stats_l.traffic.output_buffer_write_bits += st.out_bits;
     stats_l.counts += st.per_unit;
+    ++stats_l.control_ops;
     ss.last_activity = now_cycles();
     stage(ss.out, unit + 1);
   }
@@ -205,6 +234,7 @@ void Chip::sender(Staging& staged, int index, int from, const Destination& d, in
       while (u >= ls.released + ls.link->capacity_units) wait_for(ds.released_event);
     }
     net->transfer(from, to, d.bits, kind + priority, label, done, sink);
+    ++stats_l.control_ops;
     if (from != to) {
       stats_l.traffic.bus_bits += d.bits;
       stats_l.traffic.interconnect_bit_hops += d.bits * net->hops(from, to);

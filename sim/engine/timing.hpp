@@ -47,6 +47,7 @@ struct LayerTiming {
   std::int64_t start_cycle = 0, end_cycle = 0;
   functional::ActionCounts counts;  // every action of the layer (integer counts only)
   std::int64_t digital_compares = 0;  // comparisons of digital layers (pooling)
+  std::int64_t control_ops = 0;       // addresses the control logic generates: buffer accesses and transfers
   Traffic traffic;
   std::int64_t array_busy_cycles = 0;  // Σ over the layer's arrays of cycles reading or converting
   std::int64_t adc_busy_cycles = 0;    // Σ over the layer's ADC banks of converting cycles
