@@ -185,28 +185,47 @@ void Chip::stage(Staging& staged, std::int64_t units) {
 // --- stall diagnosis ------------------------------------------------------------------------------
 
 std::string Chip::stall_report() const {
-  for (std::size_t s = 0; s < plan.stations.size(); ++s) {
+  auto layer_name = [&](int l) {
+    return l < 0 ? std::string("the network input") : "'" + map.layers[static_cast<std::size_t>(l)].name + "'";
+  };
+  // A station waiting for input units that have not arrived.
+  std::string waiting;
+  for (std::size_t s = 0; s < plan.stations.size() && waiting.empty(); ++s) {
     const Station& st = plan.stations[s];
     const StationState& ss = stations_[s];
-    const std::int64_t total = plan.inferences * st.units;
-    if (ss.processed >= total) continue;
-    const std::string name = map.layers[static_cast<std::size_t>(st.layer)].name;
-    const std::int64_t unit = ss.processed;
-    const std::int64_t n = unit / st.units, j = unit % st.units;
+    if (ss.processed >= plan.inferences * st.units) continue;
+    const std::int64_t n = ss.processed / st.units, j = ss.processed % st.units;
     for (const LinkState& ls : ss.inputs) {
       const InputLink& in = *ls.link;
-      if (in.sources == 0) continue;
       const std::int64_t need = n * in.window.producer_units + in.window.need(j);
-      if (ls.arrived >= need) continue;
-      const std::string from =
-          in.producer < 0 ? std::string("the network input") : "'" + map.layers[static_cast<std::size_t>(in.producer)].name + "'";
-      return "layer '" + name + "' on tile " + std::to_string(st.tile) + " waits for unit " + std::to_string(need - 1) +
-             " of " + from + " (" + std::to_string(ls.arrived) + " arrived, room for " +
-             std::to_string(in.capacity_units) + "), while the units that would free it wait for buffer space elsewhere";
+      if (in.sources == 0 || ls.arrived >= need) continue;
+      waiting = "layer " + layer_name(st.layer) + " on tile " + std::to_string(st.tile) + " waits for unit " +
+                std::to_string(need - 1) + " of " + layer_name(in.producer);
+      break;
     }
-    return "layer '" + name + "' on tile " + std::to_string(st.tile) + " stopped at unit " + std::to_string(unit);
   }
-  return "no station is waiting";
+  // A sender that has a unit but no room for it at its destination.
+  std::string blocked;
+  for (std::size_t s = 0; s < plan.stations.size() && blocked.empty(); ++s) {
+    const Station& st = plan.stations[s];
+    const StationState& ss = stations_[s];
+    for (std::size_t d = 0; d < st.destinations.size(); ++d) {
+      const Destination& dest = st.destinations[d];
+      const std::int64_t u = ss.out.sent[d];
+      if (dest.station == kGlobalBuffer || u >= ss.out.available) continue;
+      const LinkState& ls = stations_[static_cast<std::size_t>(dest.station)].inputs[static_cast<std::size_t>(dest.link)];
+      if (u < ls.released + ls.link->capacity_units) continue;
+      const Station& to = plan.stations[static_cast<std::size_t>(dest.station)];
+      blocked = layer_name(st.layer) + " cannot send unit " + std::to_string(u) + " to " + layer_name(to.layer) +
+                " on tile " + std::to_string(to.tile) + ", whose share of the input buffer holds " +
+                std::to_string(ls.link->capacity_units) + " units";
+      break;
+    }
+  }
+  if (waiting.empty() && blocked.empty()) return "no station is waiting for input";
+  if (waiting.empty()) return blocked;
+  if (blocked.empty()) return waiting;
+  return blocked + ", while " + waiting;
 }
 
 }  // namespace cimsim::engine

@@ -28,6 +28,8 @@ VcdTrace::~VcdTrace() {
 }
 
 std::string VcdTrace::close() {
+  // Values changed in the last instant are recorded when time moves on: move it one cycle.
+  sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_NS));
   sc_core::sc_close_vcd_trace_file(file_);
   file_ = nullptr;
   std::filesystem::rename(partial_base_ + ".vcd", path_);
