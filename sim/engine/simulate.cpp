@@ -37,8 +37,10 @@ std::mutex& kernel_mutex() {
 double g_cycle_ns = 1;
 double sim_time_ns() { return static_cast<double>(now_cycles()) * g_cycle_ns; }
 
-// SystemC keeps one global kernel; each run gets a new one so that runs do not see each other.
+// SystemC keeps one global kernel; each run gets a new one so that runs do not see each other, and
+// the previous run's kernel (its processes, their stacks) goes.
 void fresh_kernel() {
+  delete sc_core::sc_curr_simcontext;
   sc_core::sc_curr_simcontext = new sc_core::sc_simcontext();
   sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
   sc_core::sc_set_time_resolution(1, sc_core::SC_NS);
