@@ -6,8 +6,10 @@ namespace cimsim::cost {
 
 functional::Activity uniform_activity(const mapping::ChipMap& chip, const models::CellModel& cell) {
   const mapping::Architecture& arch = chip.arch;
-  // The mean digit (2^cb − 1)/2 sits halfway between G_min and G_max.
-  const double g_mean = cell.g_min_us() + (cell.g_max_us() - cell.g_min_us()) / 2;
+  // A uniform digit averages (2^cb − 1)/2: halfway between G_min and G_max. In a differential pair
+  // one cell holds the magnitude's digit and the other digit 0, so a pair averages half that.
+  const double spread = arch.encoding == mapping::Encoding::Differential ? 0.25 : 0.5;
+  const double g_mean = cell.g_min_us() + (cell.g_max_us() - cell.g_min_us()) * spread;
   const double dac_max = (1 << chip.dac_bits) - 1;
   functional::Activity act;
   act.samples = 1;
