@@ -20,13 +20,8 @@
 #include <vector>
 
 #include "bench/shape_networks.hpp"
-#include "models/cells/cell_model.hpp"
-#include "models/periphery/adc.hpp"
-#include "models/periphery/dac.hpp"
+#include "bench/shape_run.hpp"
 #include "sim/config/loader.hpp"
-#include "sim/cost/activity_estimate.hpp"
-#include "sim/cost/cost_model.hpp"
-#include "sim/engine/timing.hpp"
 
 using namespace cimsim;
 
@@ -74,32 +69,17 @@ Figures measure(const engine::ShapeNetwork& net, const std::vector<std::string>&
   const auto start = std::chrono::steady_clock::now();
   config::LoadOptions opt;
   opt.sets = sets;
-  const config::Config cfg = config::load_config(std::string(CIMSIM_SOURCE_DIR) + "/configs/default.yaml", opt);
-  const auto cell = models::CellRegistry::instance().create(cfg.section("cell"));
-  const auto adc = models::AdcRegistry::instance().create(cfg.section("adc"));
-  const auto dac = models::DacRegistry::instance().create(cfg.section("dac"));
-  const mapping::Architecture arch = mapping::Architecture::from(cfg);
-  const int wb = static_cast<int>(cfg.section("quantization").integer("weight_bits"));
-  const int ab = static_cast<int>(cfg.section("quantization").integer("activation_bits"));
-  const mapping::ChipMap chip = engine::map_shapes(net, arch, dac->bits(), wb, ab);
-
-  engine::TimingParams tp;
-  tp.adc_conversion_cycles = adc->conversion_cycles();
-  tp.columns_per_adc = adc->common().columns_per_adc;
-  tp.sample_hold_cycles = static_cast<int>(cfg.section("sample_hold").integer("latency_cycles"));
-  const engine::TimingResult timing = engine::simulate(chip, tp);
-  const functional::Activity activity = cost::uniform_activity(chip, *cell);
-  const cost::CostResult costs = cost::compute_costs({chip, timing, activity, *cell, *adc, *dac, cfg});
-
+  const bench::ShapeRun run =
+      bench::run_shapes(config::load_config(std::string(CIMSIM_SOURCE_DIR) + "/configs/default.yaml", opt), net);
   Figures f;
   f.wall_s = seconds_since(start);
-  f.cycles = timing.cycles;
-  f.events = timing.kernel_events;
-  f.arrays = static_cast<std::int64_t>(chip.arrays.size());
+  f.cycles = run.timing.cycles;
+  f.events = run.timing.kernel_events;
+  f.arrays = static_cast<std::int64_t>(run.chip.arrays.size());
   f.macs = static_cast<double>(net.macs_per_sample());
-  f.energy_uj = cost::sum(costs.energy) * 1e-6;
-  f.area_mm2 = cost::sum(costs.area);
-  f.latency_ms = timing.latency_ns() * 1e-6;
+  f.energy_uj = cost::sum(run.costs.energy) * 1e-6;
+  f.area_mm2 = cost::sum(run.costs.area);
+  f.latency_ms = run.timing.latency_ns() * 1e-6;
   f.roofline_s = event_roofline(f.events);
   return f;
 }

@@ -12,13 +12,8 @@
 #include <vector>
 
 #include "bench/shape_networks.hpp"
-#include "models/cells/cell_model.hpp"
-#include "models/periphery/adc.hpp"
-#include "models/periphery/dac.hpp"
+#include "bench/shape_run.hpp"
 #include "sim/config/loader.hpp"
-#include "sim/cost/activity_estimate.hpp"
-#include "sim/cost/cost_model.hpp"
-#include "sim/engine/timing.hpp"
 
 using namespace cimsim;
 
@@ -30,7 +25,7 @@ struct Outcome {
   double energy_pj = 0;   // per inference
   double adc_pj = 0;      // of which ADC conversions
   double conversions = 0;
-  double tile_mm2 = 0, interconnect_mm2 = 0, global_mm2 = 0, chip_mm2 = 0;
+  double tile_mm2 = 0, interconnect_mm2 = 0, global_mm2 = 0;
   std::int64_t vectors = 0;
   double tops() const { return ops / seconds * 1e-12; }
   double tops_per_w() const { return ops / energy_pj; }
@@ -45,32 +40,18 @@ double component(const cost::Breakdown& b, const std::string& name) {
 Outcome run(const std::string& chip_file, const engine::ShapeNetwork& net, const std::vector<std::string>& sets) {
   config::LoadOptions opt;
   opt.sets = sets;
-  const config::Config cfg = config::load_config(std::string(CIMSIM_SOURCE_DIR) + "/configs/chips/" + chip_file, opt);
-  const auto cell = models::CellRegistry::instance().create(cfg.section("cell"));
-  const auto adc = models::AdcRegistry::instance().create(cfg.section("adc"));
-  const auto dac = models::DacRegistry::instance().create(cfg.section("dac"));
-  const int wb = static_cast<int>(cfg.section("quantization").integer("weight_bits"));
-  const int ab = static_cast<int>(cfg.section("quantization").integer("activation_bits"));
-  const mapping::ChipMap chip = engine::map_shapes(net, mapping::Architecture::from(cfg), dac->bits(), wb, ab);
-  engine::TimingParams tp;
-  tp.adc_conversion_cycles = adc->conversion_cycles();
-  tp.columns_per_adc = adc->common().columns_per_adc;
-  tp.sample_hold_cycles = static_cast<int>(cfg.section("sample_hold").integer("latency_cycles"));
-  const engine::TimingResult t = engine::simulate(chip, tp);
-  const cost::CostResult c = cost::compute_costs({chip, t, cost::uniform_activity(chip, *cell), *cell, *adc, *dac, cfg});
-  if (std::getenv("CIMSIM_VALIDATION_BREAKDOWN"))
-    for (const auto& [n, v] : c.energy) std::fprintf(stderr, "  %s %s %.4g pJ\n", chip_file.c_str(), n.c_str(), v);
+  const bench::ShapeRun r =
+      bench::run_shapes(config::load_config(std::string(CIMSIM_SOURCE_DIR) + "/configs/chips/" + chip_file, opt), net);
   Outcome o;
   o.ops = 2.0 * static_cast<double>(net.macs_per_sample());
-  o.seconds = t.latency_ns() * 1e-9;
-  o.energy_pj = cost::sum(c.energy);
-  o.adc_pj = component(c.energy, "adc");
-  for (const auto& l : t.layers) o.conversions += static_cast<double>(l.counts.conversions);
-  for (const auto& l : chip.layers) o.vectors += l.vectors_per_sample;
-  o.tile_mm2 = c.tile_mm2;
-  o.interconnect_mm2 = component(c.area, "interconnect") / chip.arch.tiles;
-  o.global_mm2 = component(c.area, "global_buffer");
-  o.chip_mm2 = cost::sum(c.area);
+  o.seconds = r.timing.latency_ns() * 1e-9;
+  o.energy_pj = cost::sum(r.costs.energy);
+  o.adc_pj = component(r.costs.energy, "adc");
+  for (const auto& l : r.timing.layers) o.conversions += static_cast<double>(l.counts.conversions);
+  for (const auto& l : r.chip.layers) o.vectors += l.vectors_per_sample;
+  o.tile_mm2 = r.costs.tile_mm2;
+  o.interconnect_mm2 = component(r.costs.area, "interconnect") / r.chip.arch.tiles;
+  o.global_mm2 = component(r.costs.area, "global_buffer");
   return o;
 }
 
@@ -86,7 +67,7 @@ engine::ShapeNetwork steady(int in, int out, int layers) {
   n.name = "steady";
   n.in_channels = in;
   n.in_h = n.in_w = 32;
-  for (int l = 0; l < layers; ++l) n.layers.push_back(bench::conv("conv" + std::to_string(l), out, 1, 1, 0));
+  for (int l = 0; l < layers; ++l) n.layers.push_back(engine::conv_shape("conv" + std::to_string(l), out, 1, 1, 0));
   return n;
 }
 
@@ -99,8 +80,8 @@ engine::ShapeNetwork kws() {
   n.in_channels = 1;
   n.in_h = 49;
   n.in_w = 10;
-  n.layers = {bench::conv("conv1", 64, 3, 2, 1), bench::conv("conv2", 64, 3, 1, 1), bench::conv("conv3", 64, 3, 1, 1),
-              bench::conv("conv4", 64, 3, 1, 1), bench::digital("pool", "global_avgpool"), bench::dense("fc", 12)};
+  n.layers = {engine::conv_shape("conv1", 64, 3, 2, 1), engine::conv_shape("conv2", 64, 3, 1, 1), engine::conv_shape("conv3", 64, 3, 1, 1),
+              engine::conv_shape("conv4", 64, 3, 1, 1), engine::digital_shape("pool", "global_avgpool"), engine::dense_shape("fc", 12)};
   return n;
 }
 

@@ -8,42 +8,10 @@
 
 namespace cimsim::bench {
 
-using engine::LayerShape;
 using engine::ShapeNetwork;
-using Kind = LayerShape::Kind;
-
-inline LayerShape conv(const std::string& name, int out, int kernel, int stride, int pad, std::vector<int> inputs = {}) {
-  LayerShape l;
-  l.kind = Kind::Conv;
-  l.name = name;
-  l.out = out;
-  l.kernel = kernel;
-  l.stride = stride;
-  l.pad = pad;
-  l.inputs = std::move(inputs);
-  return l;
-}
-
-inline LayerShape dense(const std::string& name, int out) {
-  LayerShape l;
-  l.kind = Kind::Dense;
-  l.name = name;
-  l.out = out;
-  return l;
-}
-
-inline LayerShape digital(const std::string& name, const std::string& op, int kernel = 1, int stride = 1, int pad = 0,
-                          std::vector<int> inputs = {}) {
-  LayerShape l;
-  l.kind = Kind::Digital;
-  l.name = name;
-  l.op = op;
-  l.kernel = kernel;
-  l.stride = stride;
-  l.pad = pad;
-  l.inputs = std::move(inputs);
-  return l;
-}
+using engine::conv_shape;
+using engine::dense_shape;
+using engine::digital_shape;
 
 // ResNet-18 (He et al., CVPR 2016, Table 1; the torchvision layout): basic blocks of two 3×3
 // convolutions with a residual add, a 1×1 stride-2 projection where the shape changes.
@@ -57,10 +25,10 @@ inline ShapeNetwork resnet18(bool imagenet) {
   auto& L = n.layers;
   auto last = [&] { return static_cast<int>(L.size()) - 1; };
   if (imagenet) {
-    L.push_back(conv("conv1", 64, 7, 2, 3));
-    L.push_back(digital("maxpool", "maxpool", 3, 2, 1));
+    L.push_back(conv_shape("conv1", 64, 7, 2, 3));
+    L.push_back(digital_shape("maxpool", "maxpool", 3, 2, 1));
   } else {
-    L.push_back(conv("conv1", 64, 3, 1, 1));
+    L.push_back(conv_shape("conv1", 64, 3, 1, 1));
   }
   int channels = 64;
   const int widths[] = {64, 128, 256, 512};
@@ -69,20 +37,20 @@ inline ShapeNetwork resnet18(bool imagenet) {
       const std::string p = "layer" + std::to_string(stage + 1) + "." + std::to_string(block) + ".";
       const int in = last();
       const int stride = stage > 0 && block == 0 ? 2 : 1;
-      L.push_back(conv(p + "conv1", widths[stage], 3, stride, 1));
-      L.push_back(conv(p + "conv2", widths[stage], 3, 1, 1));
+      L.push_back(conv_shape(p + "conv1", widths[stage], 3, stride, 1));
+      L.push_back(conv_shape(p + "conv2", widths[stage], 3, 1, 1));
       const int main = last();
       int skip = in;
       if (stride != 1 || channels != widths[stage]) {
-        L.push_back(conv(p + "downsample", widths[stage], 1, stride, 0, {in}));
+        L.push_back(conv_shape(p + "downsample", widths[stage], 1, stride, 0, {in}));
         skip = last();
       }
-      L.push_back(digital(p + "add", "add", 1, 1, 0, {main, skip}));
+      L.push_back(digital_shape(p + "add", "add", 1, 1, 0, {main, skip}));
       channels = widths[stage];
     }
   }
-  L.push_back(digital("avgpool", "global_avgpool"));
-  L.push_back(dense("fc", imagenet ? 1000 : 10));
+  L.push_back(digital_shape("avgpool", "global_avgpool"));
+  L.push_back(dense_shape("fc", imagenet ? 1000 : 10));
   return n;
 }
 
@@ -97,11 +65,11 @@ inline ShapeNetwork vgg8_cifar10() {
   auto& L = n.layers;
   const int widths[] = {128, 128, 256, 256, 512, 512};
   for (int i = 0; i < 6; ++i) {
-    L.push_back(conv("conv" + std::to_string(i + 1), widths[i], 3, 1, 1));
-    if (i % 2 == 1) L.push_back(digital("pool" + std::to_string(i / 2 + 1), "maxpool", 2, 2, 0));
+    L.push_back(conv_shape("conv" + std::to_string(i + 1), widths[i], 3, 1, 1));
+    if (i % 2 == 1) L.push_back(digital_shape("pool" + std::to_string(i / 2 + 1), "maxpool", 2, 2, 0));
   }
-  L.push_back(dense("fc1", 1024));
-  L.push_back(dense("fc2", 10));
+  L.push_back(dense_shape("fc1", 1024));
+  L.push_back(dense_shape("fc2", 10));
   return n;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/periphery/adc.hpp"
 #include "sim/engine/shape_map.hpp"
 #include "sim/engine/timing.hpp"
 #include "sim/mapping/architecture.hpp"
@@ -30,11 +31,9 @@ struct EngineCase {
   engine::TimingParams params;
 
   explicit EngineCase(const std::string& yaml, const std::vector<std::string>& sets = {})
-      : cfg(config_with(yaml, sets)), arch(mapping::Architecture::from(cfg)) {
-    params.adc_conversion_cycles = static_cast<int>(cfg.section("adc").integer("bits"));  // SAR
-    params.columns_per_adc = static_cast<int>(cfg.section("adc").integer("columns_per_adc"));
-    params.sample_hold_cycles = static_cast<int>(cfg.section("sample_hold").integer("latency_cycles"));
-  }
+      : cfg(config_with(yaml, sets)),
+        arch(mapping::Architecture::from(cfg)),
+        params(engine::timing_params(cfg, *models::AdcRegistry::instance().create(cfg.section("adc")))) {}
   mapping::ChipMap map(const engine::ShapeNetwork& net, int weight_bits = 4, int activation_bits = 4) const {
     return engine::map_shapes(net, arch, 1, weight_bits, activation_bits);
   }
@@ -46,35 +45,6 @@ struct EngineCase {
     return cfg.section(section).integer(key);
   }
 };
-
-inline engine::LayerShape dense_layer(const std::string& name, int out, std::vector<int> inputs = {}) {
-  engine::LayerShape l;
-  l.kind = engine::LayerShape::Kind::Dense;
-  l.name = name;
-  l.out = out;
-  l.inputs = std::move(inputs);
-  return l;
-}
-
-inline engine::LayerShape conv_layer(const std::string& name, int out, int kernel, int stride, int pad,
-                                     std::vector<int> inputs = {}) {
-  engine::LayerShape l = dense_layer(name, out, std::move(inputs));
-  l.kind = engine::LayerShape::Kind::Conv;
-  l.kernel = kernel;
-  l.stride = stride;
-  l.pad = pad;
-  return l;
-}
-
-inline engine::LayerShape digital_layer(const std::string& name, const std::string& op, int kernel = 1,
-                                        int stride = 1, std::vector<int> inputs = {}) {
-  engine::LayerShape l = dense_layer(name, 0, std::move(inputs));
-  l.kind = engine::LayerShape::Kind::Digital;
-  l.op = op;
-  l.kernel = kernel;
-  l.stride = stride;
-  return l;
-}
 
 inline engine::ShapeNetwork network(int channels, int h, int w, std::vector<engine::LayerShape> layers) {
   engine::ShapeNetwork n;

@@ -26,9 +26,9 @@ mapping::LayerMap conv_consumer(int in_h, int in_w, int k, int s, int p) {
 // conv → maxpool → conv → add(maxpool, conv) → global average pooling → dense, on 2×8×8 inputs.
 engine::ShapeNetwork residual_net() {
   return test::network(2, 8, 8,
-                       {test::conv_layer("c1", 4, 3, 1, 1), test::digital_layer("pool", "maxpool", 2, 2),
-                        test::conv_layer("c2", 4, 3, 1, 1), test::digital_layer("add", "add", 1, 1, {1, 2}),
-                        test::digital_layer("gap", "global_avgpool"), test::dense_layer("fc", 3)});
+                       {engine::conv_shape("c1", 4, 3, 1, 1), engine::digital_shape("pool", "maxpool", 2, 2),
+                        engine::conv_shape("c2", 4, 3, 1, 1), engine::digital_shape("add", "add", 1, 1, 0, {1, 2}),
+                        engine::digital_shape("gap", "global_avgpool"), engine::dense_shape("fc", 3)});
 }
 
 }  // namespace
@@ -99,9 +99,9 @@ TEST_CASE("engine: a residual connection without room for its skip data is repor
   test::EngineCase c(test::kSmallChip, {"chip.tiles=8", "chip.schedule=pipelined", "tile.input_buffer_kib=0.075",
                                         "tile.output_buffer_kib=0.004"});
   const auto chip = c.map(test::network(4, 8, 8,
-                                        {test::conv_layer("c1", 4, 3, 1, 1), test::conv_layer("c2", 4, 3, 1, 1),
-                                         test::conv_layer("c3", 4, 3, 1, 1),
-                                         test::digital_layer("add", "add", 1, 1, {0, 2})}));
+                                        {engine::conv_shape("c1", 4, 3, 1, 1), engine::conv_shape("c2", 4, 3, 1, 1),
+                                         engine::conv_shape("c3", 4, 3, 1, 1),
+                                         engine::digital_shape("add", "add", 1, 1, 0, {0, 2})}));
   try {
     c.run(chip);
     FAIL("no error");
@@ -113,16 +113,16 @@ TEST_CASE("engine: a residual connection without room for its skip data is repor
   // With buffers that hold the skip data it runs.
   test::EngineCase roomy(test::kSmallChip, {"chip.tiles=8", "chip.schedule=pipelined"});
   CHECK(roomy.run(roomy.map(test::network(4, 8, 8,
-                                           {test::conv_layer("c1", 4, 3, 1, 1), test::conv_layer("c2", 4, 3, 1, 1),
-                                            test::conv_layer("c3", 4, 3, 1, 1),
-                                            test::digital_layer("add", "add", 1, 1, {0, 2})})))
+                                           {engine::conv_shape("c1", 4, 3, 1, 1), engine::conv_shape("c2", 4, 3, 1, 1),
+                                            engine::conv_shape("c3", 4, 3, 1, 1),
+                                            engine::digital_shape("add", "add", 1, 1, 0, {0, 2})})))
             .cycles > 0);
 }
 
 TEST_CASE("engine: a window larger than the input buffer is refused, saying by how much", "[engine]") {
   test::EngineCase c(test::kSmallChip, {"tile.input_buffer_kib=0.01"});
   try {
-    c.run(c.map(test::network(4, 8, 8, {test::conv_layer("c1", 4, 3, 1, 1)})));
+    c.run(c.map(test::network(4, 8, 8, {engine::conv_shape("c1", 4, 3, 1, 1)})));
     FAIL("no error");
   } catch (const config::ConfigError& e) {
     CHECK(e.key() == "tile.input_buffer_kib");

@@ -30,14 +30,14 @@ class WritableCell final : public models::CellModel {
 };
 
 engine::ShapeNetwork three_layers() {
-  return test::network(1, 1, 32, {test::dense_layer("fc1", 16), test::dense_layer("fc2", 16), test::dense_layer("fc3", 16)});
+  return test::network(1, 1, 32, {engine::dense_shape("fc1", 16), engine::dense_shape("fc2", 16), engine::dense_shape("fc3", 16)});
 }
 
 }  // namespace
 
 TEST_CASE("programming: rows write one at a time, as slow as their slowest cell", "[engine][programming]") {
   test::EngineCase c(test::kSmallChip);
-  auto chip = c.map(test::network(1, 1, 2, {test::dense_layer("fc", 1)}));
+  auto chip = c.map(test::network(1, 1, 2, {engine::dense_shape("fc", 1)}));
   mapping::ArrayMap& a = chip.arrays.front();
   REQUIRE(a.rows == 2);
   REQUIRE(a.columns == 2);  // one differential pair
@@ -52,7 +52,7 @@ TEST_CASE("programming: rows write one at a time, as slow as their slowest cell"
   CHECK(p.endurance_writes == 1e6);
   CHECK(p.writes_per_cell_per_batch() == 0);
   // Without digits (a shape-only map) every row holds every level.
-  const cost::ProgrammingCost shape = cost::programming_cost(c.map(test::network(1, 1, 2, {test::dense_layer("fc", 1)})),
+  const cost::ProgrammingCost shape = cost::programming_cost(c.map(test::network(1, 1, 2, {engine::dense_shape("fc", 1)})),
                                                              WritableCell());
   CHECK(shape.round_time_ns.front() == Approx(2 * 180));
   CHECK(shape.energy_pj == Approx(4 * 2 * 4.5));  // mean target (1 + 8) / 2 µS
@@ -107,7 +107,7 @@ TEST_CASE("reprogramming: refused unless allowed, and never for pipelined", "[en
                     Catch::Contains("reprogramming needs schedule: layer_serial"));
   // A layer larger than the whole chip cannot be run in rounds either.
   test::EngineCase small(test::kSmallChip, {"chip.tiles=1", "tile.arrays=2", "chip.reprogram=true"});
-  CHECK_THROWS_WITH(small.map(test::network(1, 1, 32, {test::dense_layer("wide", 48)})),
+  CHECK_THROWS_WITH(small.map(test::network(1, 1, 32, {engine::dense_shape("wide", 48)})),
                     Catch::Contains("layer 'wide' alone needs 3 arrays"));
 }
 

@@ -48,7 +48,7 @@ std::int64_t one_array_cycles(const test::EngineCase& c, std::int64_t in, std::i
 
 TEST_CASE("engine: one array's cycles follow the formula", "[engine][timing]") {
   test::EngineCase c(test::kSmallChip);
-  const auto chip = c.map(test::network(1, 1, 32, {test::dense_layer("fc", 16)}));
+  const auto chip = c.map(test::network(1, 1, 32, {engine::dense_shape("fc", 16)}));
   const auto r = c.run(chip);
   CHECK(r.cycles == one_array_cycles(c, 32, 16, 32, 2));
 }
@@ -57,8 +57,8 @@ TEST_CASE("engine: two tiles sharing one bus take longer than one", "[engine][ti
   // The same per-tile work: one array with all 32 inputs and 16 outputs. With two tiles (32
   // outputs, one column block each) the second tile's input waits for the first one's transfer.
   test::EngineCase c(test::kSmallChip, {"chip.bus_width_bits=8"});
-  const auto one = c.run(c.map(test::network(1, 1, 32, {test::dense_layer("fc", 16)})));
-  const auto two_map = c.map(test::network(1, 1, 32, {test::dense_layer("fc", 32)}));
+  const auto one = c.run(c.map(test::network(1, 1, 32, {engine::dense_shape("fc", 16)})));
+  const auto two_map = c.map(test::network(1, 1, 32, {engine::dense_shape("fc", 32)}));
   REQUIRE(two_map.tiles_used == 2);
   const auto two = c.run(two_map);
   const std::int64_t beats = cdiv(32 * 4, 8);
@@ -72,7 +72,7 @@ TEST_CASE("engine: mesh transfers take hops x hop latency plus the flits", "[eng
   const std::int64_t hop = 3;
   test::EngineCase c(test::kSmallChip, {"chip.interconnect=mesh", "chip.mesh_link_width_bits=32",
                                         "chip.mesh_hop_cycles=" + std::to_string(hop)});
-  auto chip = c.map(test::network(1, 1, 32, {test::dense_layer("fc", 16)}));
+  auto chip = c.map(test::network(1, 1, 32, {engine::dense_shape("fc", 16)}));
   const auto near = c.run(chip);
   // Tile 0 sits one link (the global buffer's) from the buffer.
   CHECK(near.cycles == one_array_cycles(c, 32, 16, 32, 1 * hop));
@@ -86,7 +86,7 @@ TEST_CASE("engine: mesh transfers take hops x hop latency plus the flits", "[eng
 
 TEST_CASE("engine: a pipeline's steady state is its slowest stage", "[engine][timing][pipelined]") {
   test::EngineCase c(test::kSmallChip, {"chip.schedule=pipelined"});
-  const auto chip = c.map(test::network(1, 1, 16, {test::dense_layer("fc1", 4), test::dense_layer("fc2", 4)}));
+  const auto chip = c.map(test::network(1, 1, 16, {engine::dense_shape("fc1", 4), engine::dense_shape("fc2", 4)}));
   REQUIRE(chip.arrays[0].tile != chip.arrays[1].tile);
   const auto r = c.run(chip, 8);
   // Per vector, an array whose inputs wait in its buffer repeats every F + T_r (or T_c when the
@@ -127,7 +127,7 @@ TEST_CASE("engine: a convolution moves its feature map once and waits for its wi
   test::EngineCase c(test::kSmallChip, {"trace.perfetto=true"});
   c.params.trace.perfetto = true;
   // 3×3 convolution, padding 1, over a 6×6 map of 3 channels: 27 rows, 36 vectors.
-  const auto chip = c.map(test::network(3, 6, 6, {test::conv_layer("conv", 4, 3, 1, 1)}));
+  const auto chip = c.map(test::network(3, 6, 6, {engine::conv_shape("conv", 4, 3, 1, 1)}));
   const auto r = c.run(chip);
   const auto& t = r.layers[0].traffic;
   const std::int64_t ab = 4, pixels = 36;

@@ -81,30 +81,26 @@ Chip::Chip(sc_core::sc_module_name name, const mapping::ChipMap& m, const ChipPl
     if (st.digital) spawn("digital_unit", [this, si] { compute_digital(si); });
     else spawn("arrays", [this, si] { compute_matrix(si); });
     if (st.home || !st.partial_sums_to.empty()) spawn("output", [this, si] { output(si); });
-    const std::int64_t units = plan.inferences * st.units;
-    for (std::size_t d = 0; d < st.destinations.size(); ++d) {
-      const Destination* dest = &st.destinations[d];
-      const int index = static_cast<int>(d);
-      spawn("sender", [this, si, dest, index, units] {
-        sender(stations_[static_cast<std::size_t>(si)].out, index, node_of_station(si), *dest,
-               plan.stations[static_cast<std::size_t>(si)].layer, units, si);
-      });
-    }
+    spawn_senders(stations_[s].out, st.destinations, st.tile, st.layer, plan.inferences * st.units, si);
   }
   for (std::size_t b = 0; b < plan.streams.size(); ++b) {
     const BufferStream& bs = plan.streams[b];
     const int bi = static_cast<int>(b);
     spawn("buffer_reader", [this, bi] { read_stream(bi); });
-    const std::int64_t units = plan.inferences * bs.units;
-    for (std::size_t d = 0; d < bs.destinations.size(); ++d) {
-      const Destination* dest = &bs.destinations[d];
-      const int index = static_cast<int>(d);
-      spawn("buffer_sender", [this, bi, dest, index, units] {
-        const BufferStream& stream = plan.streams[static_cast<std::size_t>(bi)];
-        sender(streams_[static_cast<std::size_t>(bi)].staged, index, net->global_buffer_node(), *dest, stream.layer,
-               units, (2 << 20) + bi);
-      });
-    }
+    spawn_senders(streams_[b].staged, bs.destinations, net->global_buffer_node(), bs.layer,
+                  plan.inferences * bs.units, (2 << 20) + bi);
+  }
+}
+
+void Chip::spawn_senders(Staging& staged, const std::vector<Destination>& dests, int from, int layer,
+                         std::int64_t units, int priority) {
+  for (std::size_t d = 0; d < dests.size(); ++d) {
+    const Destination* dest = &dests[d];
+    const int index = static_cast<int>(d);
+    Staging* from_staging = &staged;
+    spawn("sender", [this, from_staging, dest, index, from, layer, units, priority] {
+      sender(*from_staging, index, from, *dest, layer, units, priority);
+    });
   }
 }
 

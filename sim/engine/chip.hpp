@@ -107,10 +107,13 @@ class Chip : public sc_core::sc_module {
   void read_stream(int b);
   void sender(Staging& staged, int index, int from_node, const Destination& d, int layer, std::int64_t units,
               int priority);
+  void spawn_senders(Staging& staged, const std::vector<Destination>& dests, int from_node, int layer,
+                     std::int64_t units, int priority);
 
   std::int64_t wait_inputs(int s, std::int64_t unit);
   void wait_result_slot(int s);
-  void post_result(int s, std::int64_t unit, std::int64_t ready);
+  // The unit's inputs leave the buffer at `release_at`; its result is ready for the output path at `ready`.
+  void finish_unit(int s, std::int64_t unit, std::int64_t release_at, std::int64_t ready);
   void release_inputs(int s, std::int64_t unit);
   void deliver(const Destination& d, int layer, std::int64_t unit);
   void stage(Staging& staged, std::int64_t units);

@@ -87,6 +87,15 @@ Ranges needed_elements(const LayerMap& lm, const Ranges& rows, const UnitShape& 
   return merged(out);
 }
 
+// A station's input link from `producer`, before the bits it needs are known.
+InputLink link_from(const ChipMap& chip, const LayerMap& consumer, std::int64_t units, int producer, UnitShape& u) {
+  u = producer_shape(chip, consumer, producer);
+  InputLink in;
+  in.producer = producer;
+  in.window = window_for(consumer, units, u.units);
+  return in;
+}
+
 void fail_buffer(const mapping::Architecture& arch, const std::string& key, const std::string& msg) {
   arch.tile_params.fail(key, msg);
 }
@@ -174,10 +183,8 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
       std::vector<Ranges> link_needs;
       std::int64_t operand_bits = 0;
       for (int p : producers_of(lm)) {
-        const UnitShape u = producer_shape(chip, lm, p);
-        InputLink in;
-        in.producer = p;
-        in.window = window_for(lm, lp.units, u.units);
+        UnitShape u;
+        InputLink in = link_from(chip, lm, lp.units, p, u);
         in.bits_per_unit = u.elements * u.bits;
         in.accumulate = lp.units == 1 && u.units > 1 && lm.digital.compares + lm.digital.adds > 0;
         operand_bits += ceil_div(in.bits_per_unit * u.units, lp.units);
@@ -219,10 +226,8 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
       rows = merged(rows);
       std::vector<Ranges> link_needs;
       for (int p : producers_of(lm)) {
-        const UnitShape u = producer_shape(chip, lm, p);
-        InputLink in;
-        in.producer = p;
-        in.window = window_for(lm, lp.units, u.units);
+        UnitShape u;
+        InputLink in = link_from(chip, lm, lp.units, p, u);
         Ranges need = needed_elements(lm, rows, u);
         in.bits_per_unit = size_of(need) * u.bits;
         st.inputs.push_back(in);

@@ -16,6 +16,38 @@ struct MapShape {
 
 }  // namespace
 
+namespace {
+
+LayerShape shape(LayerShape::Kind kind, const std::string& name, int out, int kernel, int stride, int pad,
+                 std::vector<int> inputs) {
+  LayerShape l;
+  l.kind = kind;
+  l.name = name;
+  l.out = out;
+  l.kernel = kernel;
+  l.stride = stride;
+  l.pad = pad;
+  l.inputs = std::move(inputs);
+  return l;
+}
+
+}  // namespace
+
+LayerShape dense_shape(const std::string& name, int out, std::vector<int> inputs) {
+  return shape(LayerShape::Kind::Dense, name, out, 1, 1, 0, std::move(inputs));
+}
+
+LayerShape conv_shape(const std::string& name, int out, int kernel, int stride, int pad, std::vector<int> inputs) {
+  return shape(LayerShape::Kind::Conv, name, out, kernel, stride, pad, std::move(inputs));
+}
+
+LayerShape digital_shape(const std::string& name, const std::string& op, int kernel, int stride, int pad,
+                         std::vector<int> inputs) {
+  LayerShape l = shape(LayerShape::Kind::Digital, name, 0, kernel, stride, pad, std::move(inputs));
+  l.op = op;
+  return l;
+}
+
 int conv_out(int in, int kernel, int stride, int pad) { return (in + 2 * pad - kernel) / stride + 1; }
 
 mapping::DigitalWork digital_work(const std::string& op, int window_elements, std::int64_t out_elements,

@@ -28,6 +28,12 @@ struct ShapeNetwork {
   std::int64_t macs_per_sample() const;
 };
 
+// Layers for networks written in code.
+LayerShape dense_shape(const std::string& name, int out, std::vector<int> inputs = {});
+LayerShape conv_shape(const std::string& name, int out, int kernel, int stride, int pad, std::vector<int> inputs = {});
+LayerShape digital_shape(const std::string& name, const std::string& op, int kernel = 1, int stride = 1, int pad = 0,
+                         std::vector<int> inputs = {});
+
 // Output size of a convolution or pooling window along one axis.
 int conv_out(int in, int kernel, int stride, int pad);
 

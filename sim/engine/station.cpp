@@ -17,7 +17,9 @@ constexpr int kPriorityPartial = 1 << 20;
 constexpr std::size_t kResultSlots = 2;
 }  // namespace
 
-void Chip::post_result(int s, std::int64_t unit, std::int64_t ready) {
+void Chip::finish_unit(int s, std::int64_t unit, std::int64_t release_at, std::int64_t ready) {
+  wait_until(release_at);
+  release_inputs(s, unit);
   StationState& ss = stations_[static_cast<std::size_t>(s)];
   ss.results.emplace_back(unit, ready);
   ss.result_event.notify(sc_core::SC_ZERO_TIME);
@@ -120,9 +122,7 @@ void Chip::compute_matrix(int s) {
       }
     }
     // The input units this vector needed leave the buffer once every array has fetched them.
-    wait_until(last_fetch);
-    release_inputs(s, unit);
-    post_result(s, unit, ready);
+    finish_unit(s, unit, last_fetch, ready);
   }
 }
 
@@ -155,9 +155,7 @@ void Chip::compute_digital(int s) {
       stats_l.digital_compares += lp.digital_compares_per_sample;
     }
     trace.slice(track, label, start, end);
-    wait_until(end);
-    release_inputs(s, unit);
-    post_result(s, unit, end);
+    finish_unit(s, unit, end, end);
   }
 }
 

@@ -10,6 +10,13 @@
 #include "sim/functional/activity.hpp"
 #include "sim/mapping/mapping.hpp"
 
+namespace cimsim::config {
+class Config;
+}
+namespace cimsim::models {
+class AdcModel;
+}
+
 namespace cimsim::engine {
 
 // What to record while simulating. Both are off unless asked for.
@@ -99,6 +106,10 @@ struct TimingResult {
   // steady-state interval of a pipeline); 0 with one inference.
   double interval_cycles() const;
 };
+
+// The parameters of a configured chip: conversion cycles and ADC sharing from the ADC model, the
+// sample-and-hold latency from its section; no reprogramming writes, no traces.
+TimingParams timing_params(const config::Config& config, const models::AdcModel& adc, int inferences = 1);
 
 // Runs the timing model of `chip` for `params.inferences` inferences. Deterministic. Fails
 // (config::ConfigError at the key that limits it) when a buffer cannot hold what the schedule

@@ -82,11 +82,7 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
 
   // Timing engine.
   const auto t_start = std::chrono::steady_clock::now();
-  engine::TimingParams tp;
-  tp.adc_conversion_cycles = sim->adc->conversion_cycles();
-  tp.columns_per_adc = sim->adc->common().columns_per_adc;
-  tp.sample_hold_cycles = static_cast<int>(c.section("sample_hold").integer("latency_cycles"));
-  tp.inferences = rs.timing_inferences;
+  engine::TimingParams tp = engine::timing_params(c, *sim->adc, rs.timing_inferences);
   // Programming is reported apart; rewrites between programming rounds stall the run.
   const cost::ProgrammingCost programming = cost::programming_cost(sim->chip, *sim->cell);
   tp.round_write_cycles = cost::round_write_cycles(programming, sim->chip.arch);
