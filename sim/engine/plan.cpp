@@ -178,7 +178,6 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
       st.units = lp.units;
       st.home = true;
       const std::int64_t elements = std::max<std::int64_t>(1, ceil_div(lm.output_elements, lp.units));
-      st.out_elements = elements;
       st.out_bits = elements * lm.activation_bits;
       std::vector<Ranges> link_needs;
       std::int64_t operand_bits = 0;
@@ -256,7 +255,6 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
       const auto& first = chip.arrays[static_cast<std::size_t>(lm.arrays[static_cast<std::size_t>(cb)])];
       Station& h = plan.stations[static_cast<std::size_t>(home)];
       h.home = true;
-      h.out_elements += first.outputs;
       h.out_bits += static_cast<std::int64_t>(first.outputs) * lm.activation_bits;
       h.adder_cycles = adder;
       h.requantize_cycles = 1;

@@ -61,7 +61,6 @@ struct Station {
   int partial_sum_sources = 0;
   bool home = false;
   std::int64_t out_bits = 0;  // bits per unit written to the output buffer
-  std::int64_t out_elements = 0;
   std::int64_t adder_cycles = 0, requantize_cycles = 0;
   std::int64_t out_capacity_units = 1;
   std::vector<Destination> destinations;
