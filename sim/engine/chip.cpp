@@ -45,8 +45,7 @@ Chip::Chip(sc_core::sc_module_name name, const mapping::ChipMap& m, const ChipPl
 
   tiles_.reserve(static_cast<std::size_t>(plan.tiles));
   for (int t = 0; t < plan.tiles; ++t) {
-    tiles_.push_back({ServerPool(arch.buffer_read_ports), ServerPool(arch.buffer_write_ports), ServerPool(1), 0});
-    tiles_.back().layers_track = trace.track("tile " + std::to_string(t), "layers");
+    tiles_.push_back({ServerPool(arch.buffer_read_ports), ServerPool(arch.buffer_write_ports), ServerPool(1), -1});
   }
   net = make_interconnect(arch, trace);
   global_read = std::make_unique<Port>("global_buffer_read", 1);

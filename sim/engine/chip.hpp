@@ -32,7 +32,7 @@ namespace cimsim::engine {
 // the digital unit.
 struct TileResources {
   ServerPool input_read, output_write, digital;
-  int layers_track = 0;
+  int layers_track = -1;  // trace track of the tile's layers, made when first used
 };
 
 // Units staged for sending: `available` are ready, each sender sends them in order, and a unit's

@@ -209,8 +209,10 @@ void Chip::output(int s) {
     ss.last_activity = now_cycles();
     stage(ss.out, unit + 1);
   }
-  if (ss.first_activity >= 0)
+  if (trace.on() && ss.first_activity >= 0) {
+    if (tile.layers_track < 0) tile.layers_track = trace.track("tile " + std::to_string(st.tile), "layers");
     trace.span(tile.layers_track, label, ss.first_activity, std::max(ss.first_activity, ss.last_activity));
+  }
 }
 
 // --- senders ---------------------------------------------------------------------------------------
