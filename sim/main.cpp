@@ -1,6 +1,6 @@
 // The cimsim command.
 //
-//   cimsim run CONFIG [--set section.key=value ...] [--output DIR] [--threads N] [--quiet]
+//   cimsim run CONFIG [--set section.key=value ...] [--output DIR] [--threads N] [--trace] [--quiet]
 //   cimsim check CONFIG [--set ...]         validate, print the resolved config
 //   cimsim describe [SECTION[.MODEL]] [--markdown]
 //   --plugin LIB (any command, repeatable) loads model plug-ins, as a config's `plugins:` does
@@ -29,7 +29,7 @@ constexpr int kBadInput = 2;
 
 const char* kUsage =
     "usage:\n"
-    "  cimsim run CONFIG [--set SECTION.KEY=VALUE ...] [--output DIR] [--threads N] [--quiet]\n"
+    "  cimsim run CONFIG [--set SECTION.KEY=VALUE ...] [--output DIR] [--threads N] [--trace] [--quiet]\n"
     "  cimsim check CONFIG [--set SECTION.KEY=VALUE ...]\n"
     "  cimsim describe [SECTION[.MODEL]] [--markdown]\n"
     "  cimsim sweep run|check|merge|export|status ...   (cimsim sweep --help)\n"
@@ -43,6 +43,7 @@ const char* kUsage =
     "\n"
     "  --set      override any parameter (repeatable; YAML values: --set adc.bits=6)\n"
     "  --plugin   load a model plug-in library first (repeatable), e.g. to describe its models\n"
+    "  --trace    also write trace.json (Perfetto/Chrome) and timing.vcd into the output folder\n"
     "  --log-level trace|debug|info|warn|error|off (default warn)\n";
 
 struct UsageError : std::runtime_error {
@@ -53,7 +54,7 @@ struct Args {
   std::string command, target;
   std::vector<std::string> sets, plugins;
   std::string output, threads, log_level = "warn";
-  bool quiet = false, markdown = false;
+  bool quiet = false, markdown = false, trace = false;
 };
 
 Args parse(int argc, char** argv) {
@@ -74,6 +75,7 @@ Args parse(int argc, char** argv) {
     else if (s == "--threads" || s == "-j") a.threads = value(s);
     else if (s == "--log-level") a.log_level = value(s);
     else if (s == "--quiet" || s == "-q") a.quiet = true;
+    else if (s == "--trace") a.trace = true;
     else if (s == "--markdown") a.markdown = true;
     else if (!s.empty() && s[0] == '-') throw UsageError("unknown option '" + s + "'");
     else if (a.target.empty()) a.target = s;
@@ -88,6 +90,10 @@ cimsim::config::Config load(const Args& a) {
   opt.sets = a.sets;
   if (!a.threads.empty()) opt.sets.push_back("run.threads=" + a.threads);
   if (!a.output.empty()) opt.sets.push_back("run.output_dir=\"" + a.output + "\"");
+  if (a.trace) {
+    opt.sets.push_back("trace.perfetto=true");
+    opt.sets.push_back("trace.vcd=true");
+  }
   return cimsim::config::load_config(a.target, opt);
 }
 

@@ -21,7 +21,9 @@ std::unique_ptr<run::Simulation> golden(const std::vector<std::string>& sets = {
 
 std::int64_t cdiv(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
-// The closed form of docs/timing.md ("One layer on one array"), from the config's own values.
+// The closed form of docs/timing.md ("One layer on one array"), from the config's own values. On a
+// mesh the bus latency λ becomes the hop latency (tile 0 is one link from the global buffer) and
+// the bus width the link width.
 std::int64_t formula_cycles(const run::Simulation& s, std::int64_t vectors) {
   const auto& c = s.config;
   const std::int64_t in = 16, out = 4, ab = 4, R = 4, readouts = 4;
@@ -31,9 +33,10 @@ std::int64_t formula_cycles(const run::Simulation& s, std::int64_t vectors) {
   const std::int64_t n_adc = cdiv(c.section("array").integer("cols"), c.section("adc").integer("columns_per_adc"));
   const std::int64_t t_c = cdiv(readouts, n_adc) * c.section("adc").integer("bits");
   const std::int64_t wg = c.section("chip").integer("global_buffer_width_bits");
-  const std::int64_t wb = c.section("chip").integer("bus_width_bits");
+  const bool mesh = c.section("chip").text("interconnect") == "mesh";
+  const std::int64_t wb = c.section("chip").integer(mesh ? "mesh_link_width_bits" : "bus_width_bits");
   const std::int64_t wt = c.section("tile").integer("buffer_width_bits");
-  const std::int64_t lat = c.section("chip").integer("bus_latency_cycles");
+  const std::int64_t lat = c.section("chip").integer(mesh ? "mesh_hop_cycles" : "bus_latency_cycles");
   const std::int64_t t0 = cdiv(in * ab, wg) + cdiv(in * ab, wb) + lat;
   const std::int64_t f = cdiv(in * ab, wt);
   const std::int64_t p = std::max(t_r, t_c);
@@ -73,6 +76,28 @@ TEST_CASE("golden: the closed form holds when the ADC is the bottleneck", "[gold
   CHECK(s->timing.cycles == formula_cycles(*s, 2));
 }
 
+TEST_CASE("golden: a narrower tile buffer port adds its stall", "[golden][timing]") {
+  // 8 bits per cycle instead of 16: the fetch takes 64/8 = 8 cycles instead of 4 and the output
+  // write 16/8 = 2 instead of 1 (docs/timing.md, worked example).
+  const auto s = golden({"tile.buffer_width_bits=8"});
+  CHECK(s->timing.cycles == 66 + 4 + 1);
+  CHECK(s->timing.cycles == formula_cycles(*s, 1));
+  const auto s3 = golden({"tile.buffer_width_bits=8", "run.timing_inferences=3"});
+  CHECK(s3->timing.cycles == formula_cycles(*s3, 3));
+  CHECK(s3->timing.cycles == 162 + 5 + 2 * 4);  // each later vector waits 4 more for its fetch
+}
+
+TEST_CASE("golden: on a mesh the bus latency becomes the hop latency", "[golden][timing][mesh]") {
+  const auto s = golden({"chip.interconnect=mesh", "chip.mesh_link_width_bits=32", "chip.mesh_hop_cycles=5"});
+  CHECK(s->timing.cycles == 66 + 2 * (5 - 2));
+  CHECK(s->timing.cycles == formula_cycles(*s, 1));
+}
+
+TEST_CASE("golden: one layer pipelined runs as it does layer-serial", "[golden][timing][pipelined]") {
+  CHECK(golden({"chip.schedule=pipelined"})->timing.cycles == 66);
+  CHECK(golden({"chip.schedule=pipelined", "run.timing_inferences=3"})->timing.cycles == 162);
+}
+
 TEST_CASE("golden: energy per component matches docs/golden.md", "[golden][energy]") {
   const auto s = golden();
   // Conductances are held in single precision (relative error below 1e-7).
@@ -85,7 +110,9 @@ TEST_CASE("golden: energy per component matches docs/golden.md", "[golden][energ
   CHECK(energy_of(*s, "tile_buffers") == Approx(11.5056).epsilon(1e-9));
   CHECK(energy_of(*s, "global_buffer") == Approx(6.392).epsilon(1e-9));
   CHECK(energy_of(*s, "interconnect") == Approx(6.48).epsilon(1e-9));
-  CHECK(cost::sum(s->cost.energy) == Approx(59.8916).epsilon(1e-8));
+  CHECK(energy_of(*s, "control") == Approx(0.5).epsilon(1e-9));
+  CHECK(energy_of(*s, "leakage") == Approx(0.00361709568).epsilon(1e-9));
+  CHECK(cost::sum(s->cost.energy) == Approx(60.39521709568).epsilon(1e-8));
 }
 
 TEST_CASE("golden: the chip computes W·x of the golden input", "[golden]") {

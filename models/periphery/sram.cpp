@@ -6,9 +6,16 @@ namespace {
 config::SectionSpec section() {
   config::SectionSpec s("sram", "On-chip buffers (tile and global): energy per bit moved and area per capacity");
   s.order(82);
-  // ISAAC's 64 KB eDRAM: 20.45 pJ per 256-bit access, 0.083 mm^2.
-  s.real("energy_pj_per_bit", 0.0799, "pJ/bit", "Access energy per bit (ISAAC eDRAM: 20.45 pJ / 256 bit)").at_least(0);
-  s.real("area_mm2_per_kib", 0.0012969, "mm^2/KiB", "Area per KiB (ISAAC eDRAM: 0.083 mm^2 / 64 KiB)").at_least(0);
+  // 0 derives each buffer's figures from the tech node, its capacity and its ports (docs/energy-area.md).
+  // A given value applies to every buffer, e.g. ISAAC's 64 KB eDRAM: 20.45 pJ per 256-bit access
+  // (0.0799 pJ/bit) and 0.083 mm^2 (0.0012969 mm^2/KiB).
+  s.real("energy_pj_per_bit", 0, "pJ/bit",
+         "Access energy per bit of every buffer; 0 = from the tech node, scaled with each buffer's capacity per port "
+         "(ISAAC eDRAM: 0.0799)")
+      .at_least(0);
+  s.real("area_mm2_per_kib", 0, "mm^2/KiB",
+         "Area per KiB of every buffer; 0 = from the tech node's bit cell (ISAAC eDRAM: 0.0012969)")
+      .at_least(0);
   return s;
 }
 const config::SectionRegistrar registered(section);

@@ -1,13 +1,16 @@
 #pragma once
 // Energy and area (DESIGN §6). Energy is counts × energy per action: counts from the timing
-// engine, the data-dependent cell read energy (Σ V²·G·t) from the functional engine. Area is the
-// provisioned chip: every tile, array, converter and buffer, used or not.
+// engine, the data-dependent cell read energy (Σ V²·G·t) from the functional engine; leakage is
+// static power × the simulated time. Area is the provisioned chip: every tile, array, converter,
+// buffer, digital unit and link, used or not. Buffers, digital logic, control and interconnect
+// scale with the tech node unless their sections pin a value (docs/energy-area.md).
 
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "sim/config/params.hpp"
+#include "sim/cost/programming.hpp"
 #include "sim/engine/timing.hpp"
 #include "sim/functional/activity.hpp"
 #include "sim/mapping/mapping.hpp"
@@ -25,7 +28,12 @@ using Breakdown = std::vector<std::pair<std::string, double>>;
 double sum(const Breakdown& b);
 
 struct EnergyPerAction {
-  double dac_pj, sample_hold_pj, adc_pj, shift_add_pj, add_pj, mult_pj, sram_pj_per_bit, bus_pj_per_bit;
+  double dac_pj, sample_hold_pj, adc_pj, shift_add_pj, add_pj, mult_pj;
+  double sram_pj_per_bit;  // tile input buffer
+  double bus_pj_per_bit;   // per bit and link crossed
+  double output_buffer_pj_per_bit = 0, global_buffer_pj_per_bit = 0;
+  double compare_pj = 0, control_pj = 0;
+  double leakage_w = 0;  // static power of every buffer
 };
 
 struct CostResult {
@@ -34,6 +42,9 @@ struct CostResult {
   std::vector<Breakdown> layer_energy;  // per mapped layer, per inference
   Breakdown area;                       // chip, per component
   Breakdown area_per_unit;              // the unit areas used (µm² or mm² as named)
+  double tile_mm2 = 0;                  // one tile with everything in it
+  double link_mm = 0;                   // length of one mesh link (the tile pitch) or of the bus
+  ProgrammingCost programming;          // writing the weights, apart from inference
 };
 
 struct CostInputs {

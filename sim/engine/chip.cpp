@@ -5,269 +5,222 @@
 
 namespace cimsim::engine {
 
-using sc_core::sc_event;
-
 namespace {
-// Bus priorities: traffic that drains the chip goes first, so outputs never wait behind inputs.
-constexpr int kPriorityOutput = 0;
-constexpr int kPriorityPartial = 1 << 20;
-constexpr int kPriorityInput = 2 << 20;
+
+// Threads do little beyond arithmetic between waits; a small stack keeps thousands of them cheap.
+constexpr std::size_t kStackBytes = 64 * 1024;
+
+template <class Fn>
+void spawn(const char* name, Fn&& fn) {
+  sc_core::sc_spawn_options opt;
+  opt.set_stack_size(kStackBytes);
+  sc_core::sc_spawn(std::forward<Fn>(fn), sc_core::sc_gen_unique_name(name), &opt);
+}
+
 }  // namespace
 
-Tile::Tile(sc_core::sc_module_name name, const mapping::Architecture& arch)
-    : sc_core::sc_module(name),
-      input_read_("input_buffer_read", arch.buffer_read_ports),
-      output_write_("output_buffer_write", arch.buffer_write_ports) {}
-
-// --- arrays -----------------------------------------------------------------------------------
-
-ArrayUnit::ArrayUnit(sc_core::sc_module_name name, Chip& chip, int index, TileInput& input, int slot)
-    : sc_core::sc_module(name), chip_(chip), index_(index), input_(input), slot_(slot) {
-  SC_HAS_PROCESS(ArrayUnit);
-  SC_THREAD(run);
-}
-
-void ArrayUnit::run() {
-  const Chip::ArraySeat seat = chip_.seats[static_cast<std::size_t>(index_)];
-  const ArrayWork& work = chip_.plan.arrays[static_cast<std::size_t>(index_)];
-  const LayerPlan& lp = chip_.plan.layers[static_cast<std::size_t>(seat.layer)];
-  LayerTiming& stats = chip_.stats[static_cast<std::size_t>(seat.layer)];
-  Tile& tile = *chip_.tiles[static_cast<std::size_t>(input_.share->tile)];
-  const std::int64_t t_read = chip_.plan.read_cycles;
-  const std::int64_t t_sh = chip_.plan.sample_hold_cycles;
-  const std::int64_t t_conv = work.conversion_cycles;
-  ColumnBlock& block = *chip_.blocks[static_cast<std::size_t>(seat.layer)][static_cast<std::size_t>(seat.block)];
-
-  ++kernel_wakeups();
-  sc_core::wait(*chip_.layer_start[static_cast<std::size_t>(seat.layer)]);
-  std::int64_t rows_free = now_cycles();  // the DACs may load a new vector
-  std::int64_t adc_free = now_cycles();   // the ADC bank has converted everything held
-  for (std::int64_t v = 0; v < lp.vectors; ++v) {
-    while (input_.arrived <= v) {
-      ++kernel_wakeups();
-      sc_core::wait(input_.arrived_event);
-    }
-    wait_until(rows_free);
-    tile.input_buffer().use(slot_, ceil_div(work.fetch_bits, chip_.plan.buffer_width), done_);
-    // This array has the vector; the buffer slot is free once every array of the tile has it.
-    input_.fetched[static_cast<std::size_t>(slot_)] = v + 1;
-    const std::int64_t released = *std::min_element(input_.fetched.begin(), input_.fetched.end());
-    if (released > input_.released) {
-      input_.released = released;
-      input_.released_event.notify(sc_core::SC_ZERO_TIME);
-    }
-    // Reads, one per input slice and row group: drive and settle, sample once the ADCs are free,
-    // convert while the next read settles.
-    std::int64_t t = now_cycles();
-    for (int k = 0; k < work.reads; ++k) {
-      const std::int64_t sample_start = std::max(t + t_read, adc_free);
-      t = sample_start + t_sh;
-      adc_free = t + t_conv;
-      stats.array_busy_cycles += t_read + t_sh;
-      stats.adc_busy_cycles += t_conv * chip_.plan.adcs_per_array;
-    }
-    rows_free = t;
-    stats.counts += work.per_vector;
-    stats.traffic.input_buffer_read_bits += work.fetch_bits;
-    // The last code is shift-added one cycle after its conversion.
-    block.post(seat.position, adc_free + 1);
-  }
-}
-
-// --- column blocks ------------------------------------------------------------------------------
-
-ColumnBlock::ColumnBlock(sc_core::sc_module_name name, Chip& chip, int layer, int block)
-    : sc_core::sc_module(name), chip_(chip), layer_(layer), block_(block) {
-  SC_HAS_PROCESS(ColumnBlock);
-  SC_THREAD(run);
-  const auto& cp = chip.plan.layers[static_cast<std::size_t>(layer)].column_blocks[static_cast<std::size_t>(block)];
-  ready_.resize(cp.arrays.size());
-}
-
-void ColumnBlock::post(int position, std::int64_t ready) {
-  ready_[static_cast<std::size_t>(position)].push_back(ready);
-  posted_.notify(sc_core::SC_ZERO_TIME);
-}
-
-void ColumnBlock::run() {
-  const LayerPlan& lp = chip_.plan.layers[static_cast<std::size_t>(layer_)];
-  const ColumnBlockPlan& cp = lp.column_blocks[static_cast<std::size_t>(block_)];
-  LayerTiming& stats = chip_.stats[static_cast<std::size_t>(layer_)];
-  Tile& home = *chip_.tiles[static_cast<std::size_t>(cp.home_tile)];
-  GlobalBuffer& gb = *chip_.global_buffer.front();
-  (void)gb;
-  const int priority = block_;
-
-  ++kernel_wakeups();
-  sc_core::wait(*chip_.layer_start[static_cast<std::size_t>(layer_)]);
-  for (std::int64_t v = 0; v < lp.vectors; ++v) {
-    auto all_posted = [&] {
-      return std::all_of(ready_.begin(), ready_.end(), [](const auto& q) { return !q.empty(); });
-    };
-    while (!all_posted()) {
-      ++kernel_wakeups();
-      sc_core::wait(posted_);
-    }
-    std::int64_t ready = 0;
-    for (auto& q : ready_) {
-      ready = std::max(ready, q.front());
-      q.pop_front();
-    }
-    wait_until(ready);
-    for (std::size_t r = 0; r < cp.remote_tiles.size(); ++r) {
-      chip_.bus.transfer(kPriorityPartial + priority, cp.partial_bits, done_);
-      stats.traffic.bus_bits += cp.partial_bits;
-    }
-    // Adder tree over the row blocks, then one cycle to scale, add the bias and requantize.
-    wait_until(now_cycles() + cp.adder_cycles + 1);
-    home.output_buffer().use(priority, ceil_div(cp.output_bits, chip_.plan.buffer_width), done_);
-    stats.traffic.output_buffer_write_bits += cp.output_bits;
-    // To the global buffer's pong half: the slower of the bus and the buffer port sets the pace.
-    chip_.bus.transfer(kPriorityOutput + priority, cp.output_bits, done_,
-                       ceil_div(cp.output_bits, chip_.plan.global_width));
-    stats.traffic.bus_bits += cp.output_bits;
-    stats.traffic.global_buffer_write_bits += cp.output_bits;
-    functional::ActionCounts unit = lp.per_vector_block_unit;
-    stats.counts.digital_adds += (unit.digital_adds + cp.row_blocks - 1) * cp.outputs;
-    stats.counts.digital_mults += unit.digital_mults * cp.outputs;
-  }
-  ++chip_.blocks_done[static_cast<std::size_t>(layer_)];
-  chip_.block_done_event.notify(sc_core::SC_ZERO_TIME);
-}
-
-// --- global buffer --------------------------------------------------------------------------------
-
-GlobalBuffer::GlobalBuffer(sc_core::sc_module_name name, Chip& chip)
-    : sc_core::sc_module(name), chip_(chip), read_("read_port", 1) {
-  SC_HAS_PROCESS(GlobalBuffer);
-  SC_THREAD(reader);
-  read_count_.assign(chip.plan.layers.size(), 0);
-  for (std::size_t l = 0; l < chip.plan.layers.size(); ++l) {
-    for (auto& input : chip.inputs[l]) {
-      TileInput* in = input.get();
-      const int layer = static_cast<int>(l);
-      sender_done_.push_back(std::make_unique<sc_event>());
-      sc_core::sc_spawn_options opt;
-      sc_core::sc_spawn([this, layer, in] { sender(layer, in); },
-                        sc_core::sc_gen_unique_name("sender"), &opt);
-    }
-  }
-}
-
-void GlobalBuffer::reader() {
-  for (std::size_t l = 0; l < chip_.plan.layers.size(); ++l) {
-    const LayerPlan& lp = chip_.plan.layers[l];
-    if (lp.digital) continue;
-    LayerTiming& stats = chip_.stats[l];
-    ++kernel_wakeups();
-    sc_core::wait(*chip_.layer_start[l]);
-    for (std::int64_t v = 0; v < lp.vectors; ++v) {
-      read_.use(0, ceil_div(lp.input_bits, chip_.plan.global_width), reader_done_);
-      stats.traffic.global_buffer_read_bits += lp.input_bits;
-      stats.counts += lp.per_vector_layer;
-      read_count_[l] = v + 1;
-      read_event_.notify(sc_core::SC_ZERO_TIME);
-    }
-  }
-}
-
-void GlobalBuffer::sender(int layer, TileInput* in) {
-  const auto l = static_cast<std::size_t>(layer);
-  const LayerPlan& lp = chip_.plan.layers[l];
-  LayerTiming& stats = chip_.stats[l];
-  sc_event done;
-  ++kernel_wakeups();
-  sc_core::wait(*chip_.layer_start[l]);
-  for (std::int64_t v = 0; v < lp.vectors; ++v) {
-    while (read_count_[l] <= v) {
-      ++kernel_wakeups();
-      sc_core::wait(read_event_);
-    }
-    while (in->arrived - in->released >= in->share->capacity_vectors) {
-      ++kernel_wakeups();
-      sc_core::wait(in->released_event);
-    }
-    chip_.bus.transfer(kPriorityInput + in->share->tile, in->share->input_bits, done);
-    stats.traffic.bus_bits += in->share->input_bits;
-    stats.traffic.input_buffer_write_bits += in->share->input_bits;
-    in->arrived = v + 1;
-    in->arrived_event.notify(sc_core::SC_ZERO_TIME);
-  }
-}
-
-// --- control ------------------------------------------------------------------------------------
-
-ControlUnit::ControlUnit(sc_core::sc_module_name name, Chip& chip) : sc_core::sc_module(name), chip_(chip) {
-  SC_HAS_PROCESS(ControlUnit);
-  SC_THREAD(run);
-}
-
-void ControlUnit::run() {
-  for (std::size_t l = 0; l < chip_.plan.layers.size(); ++l) {
-    LayerTiming& stats = chip_.stats[l];
-    stats.start_cycle = now_cycles();
-    const LayerPlan& lp = chip_.plan.layers[l];
-    if (lp.digital) {
-      // The digital unit's work is counted; its latency is not modelled yet.
-      for (std::int64_t v = 0; v < lp.vectors; ++v) stats.counts += lp.per_vector_layer;
-      stats.end_cycle = now_cycles();
-      continue;
-    }
-    chip_.layer_start[l]->notify(sc_core::SC_ZERO_TIME);
-    const int blocks = static_cast<int>(chip_.plan.layers[l].column_blocks.size());
-    while (chip_.blocks_done[l] < blocks) {
-      ++kernel_wakeups();
-      sc_core::wait(chip_.block_done_event);
-    }
-    stats.end_cycle = now_cycles();
-  }
-  chip_.finished_at = now_cycles();
-}
-
-// --- assembly -----------------------------------------------------------------------------------
-
-Chip::Chip(sc_core::sc_module_name name, const mapping::ChipMap& m, const ChipPlan& p)
-    : sc_core::sc_module(name), map(m), plan(p), bus("bus", p.bus_width, p.bus_latency) {
-  const std::size_t n_layers = plan.layers.size();
-  stats.resize(n_layers);
-  blocks_done.assign(n_layers, 0);
-  for (std::size_t l = 0; l < n_layers; ++l) layer_start.push_back(std::make_unique<sc_event>());
-
-  for (int t = 0; t < map.tiles_used; ++t)
-    tiles.push_back(std::make_unique<Tile>(("tile_" + std::to_string(t)).c_str(), map.arch));
-
-  seats.resize(map.arrays.size());
-  inputs.resize(n_layers);
-  blocks.resize(n_layers);
-  for (std::size_t l = 0; l < n_layers; ++l) {
-    const LayerPlan& lp = plan.layers[l];
+Chip::Chip(sc_core::sc_module_name name, const mapping::ChipMap& m, const ChipPlan& p, const TimingParams& tp,
+           TraceRecorder& tr)
+    : sc_core::sc_module(name), map(m), plan(p), params(tp), trace(tr) {
+  const std::size_t L = plan.layers.size();
+  const mapping::Architecture& arch = map.arch;
+  stats.resize(L);
+  inference_done.assign(static_cast<std::size_t>(plan.inferences), -1);
+  outputs_done_per_inference_.assign(static_cast<std::size_t>(plan.inferences), 0);
+  layer_start_cycle_.assign(L, 0);
+  layer_outputs_done_.assign(L, 0);
+  buffer_delivered_.resize(L);
+  for (std::size_t l = 0; l < L; ++l) {
     const mapping::LayerMap& lm = map.layers[l];
+    const LayerPlan& lp = plan.layers[l];
     stats[l].name = lm.name;
     stats[l].arrays = static_cast<int>(lm.arrays.size());
-    stats[l].tiles = static_cast<int>(lp.tiles.size());
-    for (std::size_t b = 0; b < lp.column_blocks.size(); ++b) {
-      const auto& cp = lp.column_blocks[b];
-      for (std::size_t pos = 0; pos < cp.arrays.size(); ++pos)
-        seats[static_cast<std::size_t>(cp.arrays[pos])] = {static_cast<int>(l), static_cast<int>(b), static_cast<int>(pos)};
-      const std::string bname = "layer" + std::to_string(l) + "_block" + std::to_string(b);
-      blocks[l].push_back(std::make_unique<ColumnBlock>(bname.c_str(), *this, static_cast<int>(l), static_cast<int>(b)));
-    }
-    for (const TileShare& share : lp.tiles) {
-      auto input = std::make_unique<TileInput>();
-      input->share = &share;
-      input->fetched.assign(share.arrays.size(), 0);
-      for (std::size_t s = 0; s < share.arrays.size(); ++s) {
-        const int ai = share.arrays[s];
-        const std::string aname = "array_" + std::to_string(ai);
-        arrays.push_back(std::make_unique<ArrayUnit>(aname.c_str(), *this, ai, *input, static_cast<int>(s)));
-      }
-      inputs[l].push_back(std::move(input));
-    }
+    stats[l].tiles = static_cast<int>(lp.stations.size());
+    stats[l].round = lp.round;
+    buffer_delivered_[l].assign(static_cast<std::size_t>(lp.buffer_senders), 0);
+    if (lp.network_output) ++output_layers_;
+    layer_start_.push_back(std::make_unique<sc_core::sc_event>());
+    labels_.push_back(trace.label(lm.name));
   }
-  global_buffer.push_back(std::make_unique<GlobalBuffer>("global_buffer", *this));
-  control.push_back(std::make_unique<ControlUnit>("control_unit", *this));
+
+  tiles_.reserve(static_cast<std::size_t>(plan.tiles));
+  for (int t = 0; t < plan.tiles; ++t) {
+    tiles_.push_back({ServerPool(arch.buffer_read_ports), ServerPool(arch.buffer_write_ports), ServerPool(1), -1});
+  }
+  net = make_interconnect(arch, trace);
+  global_read = std::make_unique<Port>("global_buffer_read", 1);
+
+  stations_ = std::vector<StationState>(plan.stations.size());
+  for (std::size_t s = 0; s < plan.stations.size(); ++s) {
+    const Station& st = plan.stations[s];
+    StationState& ss = stations_[s];
+    for (const InputLink& in : st.inputs) {
+      LinkState ls;
+      ls.link = &in;
+      ls.delivered.assign(static_cast<std::size_t>(in.sources), 0);
+      const std::int64_t total = plan.inferences * in.window.producer_units;
+      ls.arrival_ring.assign(static_cast<std::size_t>(std::max<std::int64_t>(1, std::min(in.capacity_units, total))), 0);
+      ss.inputs.push_back(std::move(ls));
+    }
+    ss.partial_sums_received.assign(static_cast<std::size_t>(st.partial_sum_sources), 0);
+    ss.out.sent.assign(st.destinations.size(), 0);
+  }
+  std::vector<int> slots(plan.stations.size(), 0);
+  for (std::size_t s = 0; s < plan.stations.size(); ++s)
+    for (const auto& [home, bits] : plan.stations[s].partial_sums_to)
+      stations_[s].partial_sum_slot.push_back(slots[static_cast<std::size_t>(home)]++);
+  streams_ = std::vector<StreamState>(plan.streams.size());
+  for (std::size_t b = 0; b < plan.streams.size(); ++b) streams_[b].staged.sent.assign(plan.streams[b].destinations.size(), 0);
+
+  // Processes.
+  spawn("control_unit", [this] { control(); });
+  for (std::size_t s = 0; s < plan.stations.size(); ++s) {
+    const Station& st = plan.stations[s];
+    const int si = static_cast<int>(s);
+    if (st.digital) spawn("digital_unit", [this, si] { compute_digital(si); });
+    else spawn("arrays", [this, si] { compute_matrix(si); });
+    if (st.home || !st.partial_sums_to.empty()) spawn("output", [this, si] { output(si); });
+    spawn_senders(stations_[s].out, st.destinations, st.tile, st.layer, plan.inferences * st.units, si);
+  }
+  for (std::size_t b = 0; b < plan.streams.size(); ++b) {
+    const BufferStream& bs = plan.streams[b];
+    const int bi = static_cast<int>(b);
+    spawn("buffer_reader", [this, bi] { read_stream(bi); });
+    spawn_senders(streams_[b].staged, bs.destinations, net->global_buffer_node(), bs.layer,
+                  plan.inferences * bs.units, (2 << 20) + bi);
+  }
+}
+
+void Chip::spawn_senders(Staging& staged, const std::vector<Destination>& dests, int from, int layer,
+                         std::int64_t units, int priority) {
+  for (std::size_t d = 0; d < dests.size(); ++d) {
+    const Destination* dest = &dests[d];
+    const int index = static_cast<int>(d);
+    Staging* from_staging = &staged;
+    spawn("sender", [this, from_staging, dest, index, from, layer, units, priority] {
+      sender(*from_staging, index, from, *dest, layer, units, priority);
+    });
+  }
 }
 
 Chip::~Chip() = default;
+
+// --- control unit ---------------------------------------------------------------------------------
+
+void Chip::control() {
+  const std::size_t L = plan.layers.size();
+  if (plan.schedule == mapping::Schedule::Pipelined) {
+    vcd_layers_running = static_cast<int>(L);
+    for (std::size_t l = 0; l < L; ++l) layer_start_[l]->notify(sc_core::SC_ZERO_TIME);
+    while (std::count(inference_done.begin(), inference_done.end(), -1) > 0) wait_for(buffer_event_);
+    vcd_layers_running = 0;
+    // Every layer ran from its first action to its last output.
+    for (std::size_t l = 0; l < L; ++l) {
+      std::int64_t first = -1;
+      for (int s : plan.layers[l].stations) {
+        const std::int64_t a = stations_[static_cast<std::size_t>(s)].first_activity;
+        if (a >= 0 && (first < 0 || a < first)) first = a;
+      }
+      stats[l].start_cycle = std::max<std::int64_t>(0, first);
+    }
+  } else {
+    int round = 0;
+    for (std::size_t l = 0; l < L; ++l) {
+      const LayerPlan& lp = plan.layers[l];
+      if (lp.round != round) {
+        // Reprogram the arrays with the next round's weights; nothing else runs meanwhile.
+        round = lp.round;
+        const std::size_t r = static_cast<std::size_t>(round);
+        const std::int64_t write = r < params.round_write_cycles.size() ? params.round_write_cycles[r] : 0;
+        vcd_reprogramming = 1;
+        wait_until(now_cycles() + write);
+        vcd_reprogramming = 0;
+        reprogram_cycles += write;
+      }
+      vcd_layer = static_cast<int>(l);
+      vcd_layers_running = 1;
+      layer_start_cycle_[l] = now_cycles();
+      stats[l].start_cycle = now_cycles();
+      layer_start_[l]->notify(sc_core::SC_ZERO_TIME);
+      const std::int64_t total = plan.inferences * lp.units;
+      while (layer_outputs_done_[l] < total) wait_for(buffer_event_);
+      stats[l].end_cycle = now_cycles();
+    }
+    vcd_layers_running = 0;
+  }
+  finished_at = now_cycles();
+}
+
+// --- global buffer streams ------------------------------------------------------------------------
+
+void Chip::read_stream(int b) {
+  const BufferStream& bs = plan.streams[static_cast<std::size_t>(b)];
+  StreamState& ss = streams_[static_cast<std::size_t>(b)];
+  LayerTiming& st = stats[static_cast<std::size_t>(bs.layer)];
+  wait_for(*layer_start_[static_cast<std::size_t>(bs.layer)]);
+  const std::int64_t total = plan.inferences * bs.units;
+  const std::int64_t read_cycles = ceil_div(bs.read_bits, plan.global_width);
+  // The reader runs at most two units ahead of the slowest of its senders.
+  constexpr std::int64_t kReadAhead = 2;
+  for (std::int64_t u = 0; u < total; ++u) {
+    while (ss.staged.available - ss.staged.freed >= kReadAhead) wait_for(ss.staged.freed_event);
+    global_read->use((2 << 20) + b, read_cycles, ss.read_done);
+    st.traffic.global_buffer_read_bits += bs.read_bits;
+    ++st.control_ops;
+    stage(ss.staged, u + 1);
+  }
+}
+
+void Chip::stage(Staging& staged, std::int64_t units) {
+  staged.available = units;
+  if (staged.sent.empty()) staged.freed = units;  // nobody to send to: nothing stays
+  staged.available_event.notify(sc_core::SC_ZERO_TIME);
+}
+
+// --- stall diagnosis ------------------------------------------------------------------------------
+
+std::string Chip::stall_report() const {
+  auto layer_name = [&](int l) {
+    return l < 0 ? std::string("the network input") : "'" + map.layers[static_cast<std::size_t>(l)].name + "'";
+  };
+  // A station waiting for input units that have not arrived.
+  std::string waiting;
+  for (std::size_t s = 0; s < plan.stations.size() && waiting.empty(); ++s) {
+    const Station& st = plan.stations[s];
+    const StationState& ss = stations_[s];
+    if (ss.processed >= plan.inferences * st.units) continue;
+    const std::int64_t n = ss.processed / st.units, j = ss.processed % st.units;
+    for (const LinkState& ls : ss.inputs) {
+      const InputLink& in = *ls.link;
+      const std::int64_t need = n * in.window.producer_units + in.window.need(j);
+      if (in.sources == 0 || ls.arrived >= need) continue;
+      waiting = "layer " + layer_name(st.layer) + " on tile " + std::to_string(st.tile) + " waits for unit " +
+                std::to_string(need - 1) + " of " + layer_name(in.producer);
+      break;
+    }
+  }
+  // A sender that has a unit but no room for it at its destination.
+  std::string blocked;
+  for (std::size_t s = 0; s < plan.stations.size() && blocked.empty(); ++s) {
+    const Station& st = plan.stations[s];
+    const StationState& ss = stations_[s];
+    for (std::size_t d = 0; d < st.destinations.size(); ++d) {
+      const Destination& dest = st.destinations[d];
+      const std::int64_t u = ss.out.sent[d];
+      if (dest.station == kGlobalBuffer || u >= ss.out.available) continue;
+      const LinkState& ls = stations_[static_cast<std::size_t>(dest.station)].inputs[static_cast<std::size_t>(dest.link)];
+      if (u < ls.released + ls.link->capacity_units) continue;
+      const Station& to = plan.stations[static_cast<std::size_t>(dest.station)];
+      blocked = layer_name(st.layer) + " cannot send unit " + std::to_string(u) + " to " + layer_name(to.layer) +
+                " on tile " + std::to_string(to.tile) + ", whose share of the input buffer holds " +
+                std::to_string(ls.link->capacity_units) + " units";
+      break;
+    }
+  }
+  if (waiting.empty() && blocked.empty()) return "no station is waiting for input";
+  if (waiting.empty()) return blocked;
+  if (blocked.empty()) return waiting;
+  return blocked + ", while " + waiting;
+}
 
 }  // namespace cimsim::engine

@@ -1,8 +1,20 @@
 #pragma once
-// The chip as SystemC modules: a control unit, a global buffer feeding tiles over a bus, tiles
-// with input/output buffer ports, arrays (with their DAC and ADC banks) and, per column block,
-// the digital path that adds row blocks, requantizes and writes outputs back. Modules talk through
-// plain calls and events; each computes when its current action ends and sleeps until then.
+// The chip as a SystemC model: a control unit, a global buffer, an interconnect and tiles.
+//
+// A station is one layer's share of one tile: the tile's arrays of a matrix layer (with their DAC
+// banks, sample-and-holds, ADC banks and shift-adds) or the tile's digital unit for a digital layer.
+// Each station has
+//   - a compute thread: waits until the input units its next unit needs are in the tile's input
+//     buffer, then dispatches the unit to its arrays in slot order (fetch, reads, conversions; the
+//     array's action chain is computed on the spot, so a vector costs one wake-up, not one per
+//     read), and frees the input units no later unit needs;
+//   - an output thread: sends partial sums of column blocks homed elsewhere, waits for the partial
+//     sums of the blocks homed here, adds and requantizes them, and writes the outputs to the
+//     tile's output buffer;
+//   - one sender thread per destination: moves each output unit over the interconnect into a
+//     consumer's input buffer (or the global buffer) once the consumer has room for it.
+// The global buffer streams its units (layer inputs when layer_serial, the network input when
+// pipelined) the same way. Threads sleep until their next action ends; nothing ticks.
 
 #include <deque>
 #include <memory>
@@ -12,118 +24,113 @@
 #include "sim/engine/kernel.hpp"
 #include "sim/engine/plan.hpp"
 #include "sim/engine/timing.hpp"
+#include "sim/engine/trace_recorder.hpp"
 
 namespace cimsim::engine {
 
-class Chip;
+// A tile's shared resources: the input buffer's read ports, the output buffer's write ports and
+// the digital unit.
+struct TileResources {
+  ServerPool input_read, output_write, digital;
+  int layers_track = -1;  // trace track of the tile's layers, made when first used
+};
 
-// One tile's share of one layer's input: vectors that arrived in its input buffer and vectors
-// every array on the tile has fetched (which frees their space).
-struct TileInput {
-  const TileShare* share = nullptr;
-  std::int64_t arrived = 0;
-  std::vector<std::int64_t> fetched;  // per array of the share, vectors fetched
-  std::int64_t released = 0;          // min of fetched
+// Units staged for sending: `available` are ready, each sender sends them in order, and a unit's
+// space frees when every sender has sent it.
+struct Staging {
+  std::int64_t available = 0;
+  std::vector<std::int64_t> sent;  // per sender
+  std::int64_t freed = 0;          // min over senders
+  sc_core::sc_event available_event, freed_event;
+};
+
+// One input link of a station as the run goes: units delivered by each source, units arrived
+// (delivered by all), units freed, and when each unit in the buffer arrived.
+struct LinkState {
+  const InputLink* link = nullptr;
+  std::vector<std::int64_t> delivered;
+  std::int64_t arrived = 0, released = 0;
+  std::vector<std::int64_t> arrival_ring;
+  std::int64_t arrival_time(std::int64_t unit) const {
+    return arrival_ring[static_cast<std::size_t>(unit % static_cast<std::int64_t>(arrival_ring.size()))];
+  }
+};
+
+struct StationState {
+  std::vector<LinkState> inputs;
   sc_core::sc_event arrived_event, released_event;
+  std::vector<std::int64_t> partial_sums_received;  // per source station
+  std::vector<int> partial_sum_slot;                // per partial_sums_to entry: slot at the home
+  sc_core::sc_event partial_sum_event;
+  std::deque<std::pair<std::int64_t, std::int64_t>> results;  // (unit, ready cycle) from compute to output
+  sc_core::sc_event result_event, result_taken;
+  Staging out;
+  std::int64_t processed = 0;
+  std::int64_t first_activity = -1, last_activity = 0;
+  sc_core::sc_event compute_done, output_done;
 };
 
-class Tile : public sc_core::sc_module {
- public:
-  Tile(sc_core::sc_module_name name, const mapping::Architecture& arch);
-  Port& input_buffer() { return input_read_; }
-  Port& output_buffer() { return output_write_; }
-
- private:
-  Port input_read_;
-  Port output_write_;
-};
-
-// An array with its DAC bank, sample-and-holds and ADC bank, processing its layer's vectors in
-// order. Reads follow each other; a read's sample waits for the ADCs to finish the previous read.
-class ArrayUnit : public sc_core::sc_module {
- public:
-  ArrayUnit(sc_core::sc_module_name name, Chip& chip, int index, TileInput& input, int slot_in_share);
-
- private:
-  void run();
-  Chip& chip_;
-  int index_;
-  TileInput& input_;
-  int slot_;
-  sc_core::sc_event done_;
-};
-
-// Partial sums of one column block meet at its home tile: remote row blocks arrive over the bus,
-// the adder tree adds them, outputs are requantized, written to the output buffer and sent to
-// the global buffer.
-class ColumnBlock : public sc_core::sc_module {
- public:
-  ColumnBlock(sc_core::sc_module_name name, Chip& chip, int layer, int block);
-  // An array of this block finished vector v; its result is ready at cycle `ready`.
-  void post(int array_position, std::int64_t ready);
-
- private:
-  void run();
-  Chip& chip_;
-  int layer_, block_;
-  std::vector<std::deque<std::int64_t>> ready_;  // per array position: ready cycles of vectors not yet taken
-  sc_core::sc_event posted_, done_;
-};
-
-// The global buffer's side of a layer: reads input vectors out of the ping half and sends each
-// tile its rows over the bus.
-class GlobalBuffer : public sc_core::sc_module {
- public:
-  GlobalBuffer(sc_core::sc_module_name name, Chip& chip);
-  Port& read_port() { return read_; }
-
- private:
-  void reader();
-  void sender(int layer, TileInput* input);
-  Chip& chip_;
-  Port read_;
-  std::vector<std::int64_t> read_count_;
-  sc_core::sc_event read_event_, reader_done_;
-  std::vector<std::unique_ptr<sc_core::sc_event>> sender_done_;
-};
-
-// Runs the layers in order (layer_serial): a layer starts when the previous one's outputs are all
-// in the global buffer.
-class ControlUnit : public sc_core::sc_module {
- public:
-  ControlUnit(sc_core::sc_module_name name, Chip& chip);
-
- private:
-  void run();
-  Chip& chip_;
+struct StreamState {
+  Staging staged;
+  sc_core::sc_event read_done;
 };
 
 class Chip : public sc_core::sc_module {
  public:
-  Chip(sc_core::sc_module_name name, const mapping::ChipMap& map, const ChipPlan& plan);
+  Chip(sc_core::sc_module_name name, const mapping::ChipMap& map, const ChipPlan& plan, const TimingParams& params,
+       TraceRecorder& trace);
   ~Chip() override;
 
   const mapping::ChipMap& map;
   const ChipPlan& plan;
+  const TimingParams& params;
+  TraceRecorder& trace;
+
   std::vector<LayerTiming> stats;
-  std::vector<std::unique_ptr<sc_core::sc_event>> layer_start;
-  std::vector<int> blocks_done;
-  sc_core::sc_event block_done_event;
-  std::int64_t finished_at = 0;
+  std::vector<std::int64_t> inference_done;
+  std::int64_t finished_at = -1;
+  std::int64_t reprogram_cycles = 0;
+  std::unique_ptr<Interconnect> net;
+  std::unique_ptr<Port> global_read;
 
-  Bus bus;
-  std::vector<std::unique_ptr<Tile>> tiles;
-  std::vector<std::unique_ptr<GlobalBuffer>> global_buffer;  // one
-  std::vector<std::vector<std::unique_ptr<TileInput>>> inputs;  // per layer, per tile share
-  std::vector<std::unique_ptr<ArrayUnit>> arrays;
-  std::vector<std::vector<std::unique_ptr<ColumnBlock>>> blocks;  // per layer
-  std::vector<std::unique_ptr<ControlUnit>> control;  // one
+  // Signals for the VCD (low rate: they change per layer or per inference).
+  int vcd_layer = -1, vcd_layers_running = 0, vcd_inferences_done = 0, vcd_reprogramming = 0;
 
-  // Where array i sits: its column block and position among that block's row blocks.
-  struct ArraySeat {
-    int layer = 0, block = 0, position = 0;
-  };
-  std::vector<ArraySeat> seats;
+  // Explains, after a run that did not finish, which station waits for what.
+  std::string stall_report() const;
+
+ private:
+  void control();
+  void compute_matrix(int s);
+  void compute_digital(int s);
+  void output(int s);
+  void read_stream(int b);
+  void sender(Staging& staged, int index, int from_node, const Destination& d, int layer, std::int64_t units,
+              int priority);
+  void spawn_senders(Staging& staged, const std::vector<Destination>& dests, int from_node, int layer,
+                     std::int64_t units, int priority);
+
+  std::int64_t wait_inputs(int s, std::int64_t unit);
+  void wait_result_slot(int s);
+  // The unit's inputs leave the buffer at `release_at`; its result is ready for the output path at `ready`.
+  void finish_unit(int s, std::int64_t unit, std::int64_t release_at, std::int64_t ready);
+  void release_inputs(int s, std::int64_t unit);
+  void deliver(const Destination& d, int layer, std::int64_t unit);
+  void stage(Staging& staged, std::int64_t units);
+  int node_of_station(int s) const { return plan.stations[static_cast<std::size_t>(s)].tile; }
+
+  std::vector<TileResources> tiles_;
+  std::vector<StationState> stations_;
+  std::vector<StreamState> streams_;
+  std::vector<std::unique_ptr<sc_core::sc_event>> layer_start_;
+  std::vector<std::int64_t> layer_start_cycle_;
+  // Global buffer writes: per layer, units delivered by each of its senders to the buffer.
+  std::vector<std::vector<std::int64_t>> buffer_delivered_;
+  std::vector<std::int64_t> layer_outputs_done_;  // units every buffer sender of the layer delivered
+  std::vector<int> outputs_done_per_inference_;
+  sc_core::sc_event buffer_event_;
+  int output_layers_ = 0;
+  std::vector<int> labels_;  // trace label of each layer
 };
 
 }  // namespace cimsim::engine

@@ -4,7 +4,7 @@
 // from cycles × the clock period outside the kernel.
 
 #ifndef SC_INCLUDE_DYNAMIC_PROCESSES
-#define SC_INCLUDE_DYNAMIC_PROCESSES  // sc_spawn, for per-layer sender threads
+#define SC_INCLUDE_DYNAMIC_PROCESSES  // sc_spawn, for per-destination sender threads
 #endif
 #include <systemc>
 
@@ -20,37 +20,70 @@ inline sc_core::sc_time cycles(std::int64_t n) { return sc_core::sc_time(static_
 
 // Sleeps the calling thread until cycle `t` (no-op when t is not in the future).
 void wait_until(std::int64_t t);
+// Sleeps the calling thread until `e` is notified.
+void wait_for(const sc_core::sc_event& e);
 
 // Counts process wake-ups for the speed report.
 std::int64_t& kernel_wakeups();
 
-// A resource that serves one request at a time per server (a buffer port, a bus). Requests made
-// at the same instant are granted by priority (lower first), then in the order they came; later
-// requests queue behind earlier grants. The caller's thread sleeps until its request is served.
-class Port : public sc_core::sc_module {
+// Servers a single thread reserves ahead of time (a tile's buffer ports, its digital unit): a
+// request takes the server that frees first, at `earliest` or later.
+class ServerPool {
  public:
-  Port(sc_core::sc_module_name name, int servers);
-
-  // Occupies a server for `n` cycles; returns at the end of the service. `done` is the caller's own
-  // event (one per thread).
-  void use(int priority, std::int64_t n, sc_core::sc_event& done);
-
+  explicit ServerPool(int servers = 1) : free_(static_cast<std::size_t>(std::max(1, servers)), 0) {}
+  // Returns the start of an `n`-cycle service.
+  std::int64_t reserve(std::int64_t earliest, std::int64_t n);
   std::int64_t busy_cycles() const { return busy_; }
 
  private:
-  void arbitrate();
-
-  struct Request {
-    int priority;
-    std::int64_t order;
-    std::int64_t cycles;
-    sc_core::sc_event* done;
-  };
-  std::vector<Request> pending_;
-  std::vector<std::int64_t> free_at_;
-  std::int64_t order_ = 0;
+  std::vector<std::int64_t> free_;
   std::int64_t busy_ = 0;
+};
+
+// A shared resource that many threads request at run time (the global buffer's read port, the
+// interconnect). Requests made at the same instant are granted by priority (lower first), then in
+// the order they came; later requests are granted after earlier ones. grant() says when the
+// requester resumes; the requester's thread sleeps until then.
+class Arbiter : public sc_core::sc_module {
+ public:
+  struct Request {
+    int priority = 0;
+    std::int64_t order = 0;
+    int from = 0, to = 0;
+    std::int64_t amount = 0;  // cycles (a port) or bits (a link)
+    std::int64_t sink_cycles = 0;
+    int label = 0;            // trace slice name
+    sc_core::sc_event* done = nullptr;
+  };
+
+  explicit Arbiter(sc_core::sc_module_name name);
+  // Blocks the calling thread until its request has been served.
+  void request(Request r);
+
+ protected:
+  // Serves `r` at `now` or later; returns the cycle its requester resumes.
+  virtual std::int64_t grant(const Request& r, std::int64_t now) = 0;
+
+ private:
+  void arbitrate();
+  std::vector<Request> pending_;
+  std::int64_t order_ = 0;
   sc_core::sc_event request_;
+};
+
+// A port of `servers` identical servers, each busy `amount` cycles per request.
+class Port : public Arbiter {
+ public:
+  Port(sc_core::sc_module_name name, int servers);
+  // Occupies a server for `n` cycles; returns at the end of the service.
+  void use(int priority, std::int64_t n, sc_core::sc_event& done);
+  std::int64_t busy_cycles() const { return pool_.busy_cycles(); }
+
+ protected:
+  std::int64_t grant(const Request& r, std::int64_t now) override;
+
+ private:
+  ServerPool pool_;
 };
 
 }  // namespace cimsim::engine

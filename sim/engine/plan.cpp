@@ -4,31 +4,137 @@
 #include <cmath>
 #include <map>
 
+#include "sim/mapping/placement.hpp"
+
 namespace cimsim::engine {
 
-int partial_sum_bits(const mapping::ChipMap& chip, const mapping::LayerMap& lm) {
+namespace {
+
+using mapping::ChipMap;
+using mapping::LayerMap;
+
+// Sorted, disjoint [begin, end) ranges of element indices within one unit.
+using Ranges = std::vector<std::pair<std::int64_t, std::int64_t>>;
+
+Ranges merged(Ranges r) {
+  std::sort(r.begin(), r.end());
+  Ranges out;
+  for (const auto& x : r) {
+    if (x.first >= x.second) continue;
+    if (!out.empty() && x.first <= out.back().second) out.back().second = std::max(out.back().second, x.second);
+    else out.push_back(x);
+  }
+  return out;
+}
+
+std::int64_t size_of(const Ranges& r) {
+  std::int64_t n = 0;
+  for (const auto& x : r) n += x.second - x.first;
+  return n;
+}
+
+std::int64_t overlap(const Ranges& a, const Ranges& b) {
+  std::int64_t n = 0;
+  for (const auto& x : a)
+    for (const auto& y : b) n += std::max<std::int64_t>(0, std::min(x.second, y.second) - std::max(x.first, y.first));
+  return n;
+}
+
+bool is_matrix(const LayerMap& lm) { return lm.kind == LayerMap::Kind::Matrix; }
+
+std::vector<int> producers_of(const LayerMap& lm) {
+  return lm.producers.empty() ? std::vector<int>{kNetworkInput} : lm.producers;
+}
+
+// What one unit of a producer looks like to consumer `lm`: units per sample, elements per unit,
+// bits per element.
+struct UnitShape {
+  std::int64_t units = 1, elements = 1;
+  int bits = 8;
+};
+
+UnitShape producer_shape(const ChipMap& chip, const LayerMap& consumer, int producer) {
+  UnitShape s;
+  if (producer == kNetworkInput) {
+    const auto& g = consumer.conv;
+    s.units = g.in_h > 0 && g.in_w > 0 ? static_cast<std::int64_t>(g.in_h) * g.in_w : 1;
+    const std::int64_t total = consumer.input_elements > 0 ? consumer.input_elements : consumer.in;
+    s.elements = std::max<std::int64_t>(1, ceil_div(total, s.units));
+    s.bits = consumer.activation_bits;
+    return s;
+  }
+  const LayerMap& p = chip.layers[static_cast<std::size_t>(producer)];
+  s.units = units_per_sample(p);
+  s.elements = is_matrix(p) ? p.out : std::max<std::int64_t>(1, ceil_div(p.output_elements, s.units));
+  s.bits = p.activation_bits;
+  return s;
+}
+
+// The elements of a producer's unit that a matrix station holding `rows` needs: channels of a
+// convolution's inputs (im2col rows in (channel, ky, kx) order, channel-major), the matching
+// channels of a flattened feature map (channel-major), or the elements themselves.
+Ranges needed_elements(const LayerMap& lm, const Ranges& rows, const UnitShape& u) {
+  std::int64_t per = 1;  // rows per element
+  if (lm.conv.kernel_h > 0 && lm.conv.kernel_w > 0) {
+    if (lm.conv.groups > 1) return {{0, u.elements}};
+    per = static_cast<std::int64_t>(lm.conv.kernel_h) * lm.conv.kernel_w;
+  } else if (u.units > 1) {
+    per = u.units;
+  }
+  Ranges out;
+  for (const auto& r : rows)
+    out.emplace_back(std::min(u.elements, r.first / per), std::min(u.elements, (r.second - 1) / per + 1));
+  return merged(out);
+}
+
+// A station's input link from `producer`, before the bits it needs are known.
+InputLink link_from(const ChipMap& chip, const LayerMap& consumer, std::int64_t units, int producer, UnitShape& u) {
+  u = producer_shape(chip, consumer, producer);
+  InputLink in;
+  in.producer = producer;
+  in.window = window_for(consumer, units, u.units);
+  return in;
+}
+
+void fail_buffer(const mapping::Architecture& arch, const std::string& key, const std::string& msg) {
+  arch.tile_params.fail(key, msg);
+}
+
+}  // namespace
+
+int partial_sum_bits(const ChipMap& chip, const LayerMap& lm) {
   const double x_max = std::ldexp(1.0, lm.activation_bits) - 1;
   const double w_max = std::ldexp(1.0, lm.weight_bits - 1) - 1;
   const double most = std::min(chip.arch.rows, lm.in) * x_max * w_max;
   return 1 + static_cast<int>(std::ceil(std::log2(most + 1)));
 }
 
-ChipPlan make_plan(const mapping::ChipMap& chip, const TimingParams& params) {
+std::int64_t units_per_sample(const LayerMap& lm) {
+  if (is_matrix(lm)) return std::max<std::int64_t>(1, lm.vectors_per_sample);
+  const auto& g = lm.conv;
+  return g.out_h > 0 && g.out_w > 0 ? static_cast<std::int64_t>(g.out_h) * g.out_w : 1;
+}
+
+ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
   const mapping::Architecture& arch = chip.arch;
   ChipPlan plan;
+  plan.schedule = arch.schedule;
+  plan.inferences = params.inferences;
   plan.read_cycles = params.read_cycles > 0 ? params.read_cycles : arch.read_cycles();
   plan.sample_hold_cycles = params.sample_hold_cycles;
   plan.buffer_width = arch.buffer_width_bits;
   plan.global_width = arch.global_buffer_width_bits;
-  plan.bus_width = arch.bus_width_bits;
-  plan.bus_latency = arch.bus_latency_cycles;
   plan.adcs_per_array = static_cast<int>(ceil_div(arch.cols, params.columns_per_adc));
+  plan.tiles = std::max(1, arch.tiles);
+  const bool pipelined = arch.schedule == mapping::Schedule::Pipelined;
   const bool offset_readout = !arch.analog_pairs() && arch.gmin_removal == mapping::GminRemoval::Digital;
+  const bool offset_encoding = arch.encoding == mapping::Encoding::Offset;
 
+  // --- arrays ---
   plan.arrays.resize(chip.arrays.size());
   for (std::size_t i = 0; i < chip.arrays.size(); ++i) {
     const mapping::ArrayMap& a = chip.arrays[i];
-    const mapping::LayerMap& lm = chip.layers[static_cast<std::size_t>(a.layer_map)];
+    const LayerMap& lm = chip.layers[static_cast<std::size_t>(a.layer_map)];
     ArrayWork& w = plan.arrays[i];
     const int slices = static_cast<int>(lm.input_slices.size());
     w.reads = slices * a.sub_reads(arch);
@@ -43,74 +149,277 @@ ChipPlan make_plan(const mapping::ChipMap& chip, const TimingParams& params) {
     w.per_vector.digital_adds = offset_readout ? readouts * w.reads : 0;
   }
 
-  for (std::size_t li = 0; li < chip.layers.size(); ++li) {
-    const mapping::LayerMap& lm = chip.layers[li];
-    LayerPlan lp;
-    lp.layer_map = static_cast<int>(li);
-    lp.vectors = lm.vectors_per_sample * params.inferences;
-    lp.input_bits = static_cast<std::int64_t>(lm.in) * lm.activation_bits;
+  // --- stations ---
+  const mapping::ProgrammingRounds rounds = mapping::programming_rounds(chip);
+  plan.rounds = rounds.count;
+  plan.layers.resize(chip.layers.size());
+  std::vector<std::vector<int>> consumers(chip.layers.size());
+  for (std::size_t l = 0; l < chip.layers.size(); ++l)
+    for (int p : producers_of(chip.layers[l]))
+      if (p >= 0) consumers[static_cast<std::size_t>(p)].push_back(static_cast<int>(l));
 
-    // Tiles in order, each with the distinct rows it holds.
-    std::map<int, std::map<int, int>> rows_by_tile;  // tile -> row block -> rows
-    std::map<int, std::vector<int>> arrays_by_tile;
-    for (int ai : lm.arrays) {
-      const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(ai)];
-      rows_by_tile[a.tile][a.row_block] = a.rows;
-      arrays_by_tile[a.tile].push_back(ai);
-    }
-    const std::int64_t ib_bits = static_cast<std::int64_t>(arch.input_buffer_kib * 8192.0);
-    for (const auto& [tile, blocks] : rows_by_tile) {
-      TileShare ts;
-      ts.tile = tile;
-      for (const auto& kv : blocks) ts.input_bits += static_cast<std::int64_t>(kv.second) * lm.activation_bits;
-      ts.capacity_vectors = std::max<std::int64_t>(1, ib_bits / std::max<std::int64_t>(1, ts.input_bits));
-      ts.arrays = arrays_by_tile[tile];
-      lp.tiles.push_back(std::move(ts));
+  // Per station, for each of its input links: the producer elements it needs.
+  std::vector<std::vector<Ranges>> needs;
+  // Per home station: the elements of its layer's unit it writes.
+  std::vector<Ranges> holds;
+
+  for (std::size_t l = 0; l < chip.layers.size(); ++l) {
+    const LayerMap& lm = chip.layers[l];
+    LayerPlan& lp = plan.layers[l];
+    lp.units = units_per_sample(lm);
+    lp.round = rounds.of_layer[l];
+    lp.network_output = consumers[l].empty();
+
+    if (!is_matrix(lm)) {
+      Station st;
+      st.layer = static_cast<int>(l);
+      st.tile = lm.tile;
+      st.digital = true;
+      st.units = lp.units;
+      st.home = true;
+      const std::int64_t elements = std::max<std::int64_t>(1, ceil_div(lm.output_elements, lp.units));
+      st.out_bits = elements * lm.activation_bits;
+      std::vector<Ranges> link_needs;
+      std::int64_t operand_bits = 0;
+      for (int p : producers_of(lm)) {
+        UnitShape u;
+        InputLink in = link_from(chip, lm, lp.units, p, u);
+        in.bits_per_unit = u.elements * u.bits;
+        in.accumulate = lp.units == 1 && u.units > 1 && lm.digital.compares + lm.digital.adds > 0;
+        operand_bits += ceil_div(in.bits_per_unit * u.units, lp.units);
+        st.inputs.push_back(in);
+        link_needs.push_back({{0, u.elements}});
+      }
+      const std::int64_t ops = lm.digital.adds + lm.digital.compares + lm.digital.mults;
+      st.digital_cycles_per_unit =
+          ceil_div(operand_bits, plan.buffer_width) + ceil_div(ceil_div(ops, lp.units), arch.digital_lanes);
+      lp.per_sample_digital.digital_adds = lm.digital.adds;
+      lp.per_sample_digital.digital_mults = lm.digital.mults;
+      lp.per_sample_digital.digital_compares = lm.digital.compares;
+      lp.stations.push_back(static_cast<int>(plan.stations.size()));
+      lp.homes.push_back(static_cast<int>(plan.stations.size()));
+      plan.stations.push_back(std::move(st));
+      needs.push_back(std::move(link_needs));
+      holds.push_back({{0, elements}});
+      continue;
     }
 
-    const int psum_bits = lm.arrays.empty() ? 0 : partial_sum_bits(chip, lm);
+    // Matrix layer: one station per tile holding its arrays.
+    std::map<int, std::vector<int>> by_tile;
+    for (int ai : lm.arrays) by_tile[chip.arrays[static_cast<std::size_t>(ai)].tile].push_back(ai);
+    std::map<int, int> station_of_tile;
+    for (auto& [tile, arrays] : by_tile) {
+      std::sort(arrays.begin(), arrays.end(), [&](int a, int b) {
+        return chip.arrays[static_cast<std::size_t>(a)].slot < chip.arrays[static_cast<std::size_t>(b)].slot;
+      });
+      Station st;
+      st.layer = static_cast<int>(l);
+      st.tile = tile;
+      st.units = lp.units;
+      st.arrays = arrays;
+      Ranges rows;
+      for (int ai : arrays) {
+        const auto& a = chip.arrays[static_cast<std::size_t>(ai)];
+        rows.emplace_back(a.row_begin, a.row_begin + a.rows);
+      }
+      rows = merged(rows);
+      std::vector<Ranges> link_needs;
+      for (int p : producers_of(lm)) {
+        UnitShape u;
+        InputLink in = link_from(chip, lm, lp.units, p, u);
+        Ranges need = needed_elements(lm, rows, u);
+        in.bits_per_unit = size_of(need) * u.bits;
+        st.inputs.push_back(in);
+        link_needs.push_back(std::move(need));
+      }
+      station_of_tile[tile] = static_cast<int>(plan.stations.size());
+      lp.stations.push_back(static_cast<int>(plan.stations.size()));
+      plan.stations.push_back(std::move(st));
+      needs.push_back(std::move(link_needs));
+      holds.emplace_back();
+    }
+
+    // Column blocks: each meets at the station holding most of its row blocks.
+    const int psum_bits = partial_sum_bits(chip, lm);
+    std::map<std::pair<int, int>, std::int64_t> psum;  // (from station, home station) -> bits
     for (int cb = 0; cb < lm.col_blocks; ++cb) {
-      ColumnBlockPlan cp;
-      std::vector<int> tiles;
+      // The row blocks of this column block that have an array (all-zero blocks have none).
+      std::map<int, int> count;  // station -> row blocks
+      const mapping::ArrayMap* first_ptr = nullptr;
+      int blocks = 0;
       for (int ai : lm.arrays) {
         const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(ai)];
         if (a.col_block != cb) continue;
-        cp.arrays.push_back(ai);
-        tiles.push_back(a.tile);
+        if (!first_ptr) first_ptr = &a;
+        ++blocks;
+        ++count[station_of_tile[a.tile]];
       }
-      const mapping::ArrayMap& first = chip.arrays[static_cast<std::size_t>(cp.arrays.front())];
-      cp.home_tile = first.tile;
-      cp.outputs = first.outputs;
-      std::sort(tiles.begin(), tiles.end());
-      tiles.erase(std::unique(tiles.begin(), tiles.end()), tiles.end());
-      for (int t : tiles)
-        if (t != cp.home_tile) cp.remote_tiles.push_back(t);
-      cp.output_bits = static_cast<std::int64_t>(cp.outputs) * lm.activation_bits;
-      cp.partial_bits = static_cast<std::int64_t>(cp.outputs) * psum_bits;
-      const auto blocks = static_cast<double>(cp.arrays.size());
-      cp.adder_cycles = blocks > 1 ? static_cast<std::int64_t>(std::ceil(std::log2(blocks))) : 0;
-      cp.row_blocks = static_cast<int>(cp.arrays.size());
-      lp.column_blocks.push_back(std::move(cp));
+      int home = count.begin()->first;
+      for (const auto& [s, n] : count)
+        if (n > count[home]) home = s;
+      const auto& first = *first_ptr;
+      Station& h = plan.stations[static_cast<std::size_t>(home)];
+      h.home = true;
+      h.out_bits += static_cast<std::int64_t>(first.outputs) * lm.activation_bits;
+      h.adder_cycles = std::max<std::int64_t>(h.adder_cycles, blocks > 1 ? static_cast<std::int64_t>(std::ceil(std::log2(blocks))) : 0);
+      h.requantize_cycles = 1;
+      // Row-block adds, bias, offset and zero-point removal; scale, and drift rescaling.
+      h.per_unit.digital_adds += static_cast<std::int64_t>((blocks - 1) + 1 + (offset_encoding ? 1 : 0) +
+                                                           (lm.zero_point_correction ? 1 : 0)) *
+                                 first.outputs;
+      h.per_unit.digital_mults += static_cast<std::int64_t>(1 + (lm.output_scaling ? 1 : 0)) * first.outputs;
+      holds[static_cast<std::size_t>(home)].emplace_back(first.output_begin, first.output_begin + first.outputs);
+      for (const auto& [s, n] : count)
+        if (s != home) psum[{s, home}] += static_cast<std::int64_t>(first.outputs) * psum_bits;
     }
-
-    if (lm.kind == mapping::LayerMap::Kind::Digital) {
-      // Digital layers: their work per sample, done in the tile's digital unit.
-      lp.digital = true;
-      lp.vectors = params.inferences;
-      lp.per_vector_layer.digital_adds = lm.digital.adds;
-      lp.per_vector_layer.digital_mults = lm.digital.mults;
-      lp.per_vector_layer.digital_compares = lm.digital.compares;
-    } else {
-      // Digital work per vector that belongs to the layer, not to an array (as the functional
-      // engine counts it): row-block adds, zero-point and offset removal, requantization. Row
-      // blocks are counted per column block since all-zero blocks have no array.
-      lp.per_vector_block_unit.digital_adds =
-          1 + (lm.zero_point_correction ? 1 : 0) + (arch.encoding == mapping::Encoding::Offset ? 1 : 0);
-      lp.per_vector_block_unit.digital_mults = 1 + (lm.output_scaling ? 1 : 0);
-      lp.per_vector_layer.digital_adds = arch.encoding == mapping::Encoding::Offset ? lm.in : 0;
+    for (const auto& [key, bits] : psum) {
+      plan.stations[static_cast<std::size_t>(key.first)].partial_sums_to.emplace_back(key.second, bits);
+      ++plan.stations[static_cast<std::size_t>(key.second)].partial_sum_sources;
     }
-    plan.layers.push_back(std::move(lp));
+    for (int s : lp.stations) {
+      holds[static_cast<std::size_t>(s)] = merged(holds[static_cast<std::size_t>(s)]);
+      if (plan.stations[static_cast<std::size_t>(s)].home) lp.homes.push_back(s);
+    }
+    // The offset encoding removes 2^(wb−1)·Σx once per vector for the whole layer.
+    if (offset_encoding) plan.stations[static_cast<std::size_t>(lp.homes.front())].per_unit.digital_adds += lm.in;
   }
+
+  // --- where units go ---
+  auto add_destination = [](std::vector<Destination>& dests, int station, int link, std::int64_t bits) {
+    if (bits > 0) dests.push_back({station, link, bits, 0});
+  };
+  for (std::size_t l = 0; l < chip.layers.size(); ++l) {
+    LayerPlan& lp = plan.layers[l];
+    const LayerMap& lm = chip.layers[l];
+    for (int h : lp.homes) {
+      Station& home = plan.stations[static_cast<std::size_t>(h)];
+      if (!pipelined || lp.network_output) {
+        home.destinations.push_back({kGlobalBuffer, 0, home.out_bits, 0});
+        if (!pipelined) continue;
+      }
+      for (int c : consumers[l]) {
+        for (int s : plan.layers[static_cast<std::size_t>(c)].stations) {
+          const Station& cs = plan.stations[static_cast<std::size_t>(s)];
+          for (std::size_t k = 0; k < cs.inputs.size(); ++k) {
+            if (cs.inputs[k].producer != static_cast<int>(l)) continue;
+            const std::int64_t bits =
+                overlap(holds[static_cast<std::size_t>(h)], needs[static_cast<std::size_t>(s)][k]) * lm.activation_bits;
+            add_destination(home.destinations, s, static_cast<int>(k), bits);
+          }
+        }
+      }
+    }
+    // The global buffer feeds every layer (layer_serial) or the network input (pipelined).
+    for (std::size_t k = 0; k < producers_of(lm).size(); ++k) {
+      const int p = producers_of(lm)[k];
+      if (pipelined && p != kNetworkInput) continue;
+      BufferStream bs;
+      bs.layer = static_cast<int>(l);
+      bs.producer = p;
+      const UnitShape u = producer_shape(chip, lm, p);
+      bs.units = u.units;
+      bs.read_bits = u.elements * u.bits;
+      for (int s : lp.stations)
+        add_destination(bs.destinations, s, static_cast<int>(k),
+                        plan.stations[static_cast<std::size_t>(s)].inputs[k].bits_per_unit);
+      lp.streams.push_back(static_cast<int>(plan.streams.size()));
+      plan.streams.push_back(std::move(bs));
+    }
+  }
+  // Number the senders of every input link, and each layer's writers into the global buffer.
+  auto number = [&](std::vector<Destination>& dests, int layer) {
+    for (Destination& d : dests) {
+      if (d.station == kGlobalBuffer) {
+        d.source_slot = plan.layers[static_cast<std::size_t>(layer)].buffer_senders++;
+        continue;
+      }
+      InputLink& in = plan.stations[static_cast<std::size_t>(d.station)].inputs[static_cast<std::size_t>(d.link)];
+      d.source_slot = in.sources++;
+    }
+  };
+  for (Station& st : plan.stations)
+    for (InputLink& in : st.inputs) in.sources = 0;
+  for (Station& st : plan.stations) number(st.destinations, st.layer);
+  for (BufferStream& bs : plan.streams) number(bs.destinations, bs.layer);
+
+  // --- buffer capacities ---
+  // Stations that run at the same time share their tile's buffers equally: every station of the
+  // tile when pipelined, one at a time when layer_serial.
+  std::vector<int> on_tile(static_cast<std::size_t>(plan.tiles), 0), homes_on_tile(static_cast<std::size_t>(plan.tiles), 0);
+  for (const Station& st : plan.stations) {
+    ++on_tile[static_cast<std::size_t>(st.tile)];
+    if (st.home) ++homes_on_tile[static_cast<std::size_t>(st.tile)];
+  }
+  const std::int64_t in_bits = static_cast<std::int64_t>(arch.input_buffer_kib * 8192.0);
+  const std::int64_t out_bits = static_cast<std::int64_t>(arch.output_buffer_kib * 8192.0);
+  for (Station& st : plan.stations) {
+    const std::size_t t = static_cast<std::size_t>(st.tile);
+    const std::int64_t share_in = pipelined ? in_bits / on_tile[t] : in_bits;
+    const std::int64_t share_out = pipelined ? out_bits / std::max(1, homes_on_tile[t]) : out_bits;
+    std::int64_t per_unit = 0;
+    for (const InputLink& in : st.inputs) per_unit += in.bits_per_unit;
+    const std::int64_t units = per_unit > 0 ? share_in / per_unit : 1 << 30;
+    const LayerMap& lm = chip.layers[static_cast<std::size_t>(st.layer)];
+    for (InputLink& in : st.inputs) {
+      in.capacity_units = units;
+      const std::int64_t span = in.accumulate ? 1 : in.window.span();
+      if (in.bits_per_unit > 0 && units < span)
+        fail_buffer(arch, "input_buffer_kib",
+                    "layer '" + lm.name + "' on tile " + std::to_string(st.tile) + " needs " + std::to_string(span) +
+                        " input units of " + std::to_string(per_unit) + " bits at once (" +
+                        std::to_string(span * per_unit) + " bits); its share of the input buffer holds " +
+                        std::to_string(share_in) + " bits");
+    }
+    if (st.home) {
+      st.out_capacity_units = st.out_bits > 0 ? share_out / st.out_bits : 1 << 30;
+      if (st.out_capacity_units < 1)
+        fail_buffer(arch, "output_buffer_kib",
+                    "layer '" + lm.name + "' on tile " + std::to_string(st.tile) + " writes " +
+                        std::to_string(st.out_bits) + " bits per output unit; its share of the output buffer holds " +
+                        std::to_string(share_out) + " bits");
+    }
+  }
+
+  // --- global buffer ---
+  // layer_serial keeps every tensor from the layer that writes it to the last layer that reads it
+  // (the network input from the start, the outputs to the end); pipelined holds the network
+  // input and outputs only.
+  const std::size_t L = chip.layers.size();
+  std::vector<std::int64_t> tensor_bits(L, 0), last_use(L, 0);
+  std::int64_t input_bits = 0, input_last = 0;
+  for (std::size_t l = 0; l < L; ++l) {
+    const LayerMap& lm = chip.layers[l];
+    tensor_bits[l] = (is_matrix(lm) ? lm.out * lm.vectors_per_sample : lm.output_elements) * lm.activation_bits *
+                     params.inferences;
+    last_use[l] = consumers[l].empty() ? static_cast<std::int64_t>(L) : consumers[l].back();
+    for (int p : producers_of(lm))
+      if (p == kNetworkInput) {
+        const UnitShape u = producer_shape(chip, lm, p);
+        input_bits = std::max(input_bits, u.units * u.elements * u.bits * params.inferences);
+        input_last = static_cast<std::int64_t>(l);
+      }
+  }
+  std::int64_t peak = 0;
+  if (pipelined) {
+    peak = input_bits;
+    for (std::size_t l = 0; l < L; ++l)
+      if (consumers[l].empty()) peak += tensor_bits[l];
+  } else {
+    for (std::size_t step = 0; step < L; ++step) {
+      std::int64_t live = static_cast<std::int64_t>(step) <= input_last ? input_bits : 0;
+      for (std::size_t t = 0; t <= step; ++t)
+        if (last_use[t] >= static_cast<std::int64_t>(step)) live += tensor_bits[t];
+      peak = std::max(peak, live);
+    }
+  }
+  plan.global_buffer_peak_bits = peak;
+  const std::int64_t capacity = static_cast<std::int64_t>(arch.global_buffer_kib * 8192.0);
+  if (peak > capacity)
+    arch.chip_params.fail("global_buffer_kib",
+                          "the schedule holds up to " + std::to_string(peak) + " bits of activations for " +
+                              std::to_string(params.inferences) + " inference(s) at once; the global buffer holds " +
+                              std::to_string(capacity) + " bits (short by " + std::to_string(peak - capacity) +
+                              " bits)");
   return plan;
 }
 

@@ -1,62 +1,117 @@
 #pragma once
-// What the timing model needs to know about each layer, worked out once from the mapping: which
-// tiles hold it, how many bits each tile receives per input vector, where each column block's
-// partial sums meet, and how much each array does per vector. Plain C++.
+// What the timing model needs to know, worked out once from the mapping (plain C++, no SystemC):
+// the stations (one per layer and tile: the tile's arrays of a matrix layer, or the tile's digital
+// unit for a digital layer), what each station receives per unit from each producer, where each
+// column block's partial sums meet, where outputs go, and what every array does per vector.
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "sim/engine/timing.hpp"
+#include "sim/engine/window.hpp"
 
 namespace cimsim::engine {
 
 inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
-struct TileShare {
-  int tile = 0;
-  std::int64_t input_bits = 0;        // rows this tile holds × activation bits, per vector
-  std::int64_t capacity_vectors = 1;  // input vectors its input buffer holds at once
-  std::vector<int> arrays;            // ChipMap::arrays indices on this tile
-};
-
-struct ColumnBlockPlan {
-  int home_tile = 0;
-  std::vector<int> arrays;        // all row blocks of this column block
-  std::vector<int> remote_tiles;  // tiles other than home holding some of its row blocks
-  int outputs = 0;
-  std::int64_t output_bits = 0;   // requantized outputs written per vector
-  std::int64_t partial_bits = 0;  // one remote tile's partial sums per vector
-  std::int64_t adder_cycles = 0;  // adder tree over the row blocks
-  int row_blocks = 1;             // row blocks with an array (all-zero blocks have none)
-};
+// Producer index of the network input.
+constexpr int kNetworkInput = -1;
+// Destination station index of the global buffer.
+constexpr int kGlobalBuffer = -1;
 
 struct ArrayWork {
-  int reads = 0;                 // per vector: input slices × sub-reads
-  std::int64_t fetch_bits = 0;   // rows × activation bits
+  int reads = 0;                       // per vector: input slices × sub-reads
+  std::int64_t fetch_bits = 0;         // rows × activation bits
   std::int64_t conversion_cycles = 0;  // per read: ceil(readouts / ADCs) × cycles per conversion
   functional::ActionCounts per_vector;  // actions of one vector on this array
 };
 
+// One input stream of a station: the units of one producer.
+struct InputLink {
+  int producer = kNetworkInput;   // ChipMap::layers index
+  Window window;
+  std::int64_t bits_per_unit = 0;  // what this station needs of one producer unit
+  std::int64_t capacity_units = 1;  // units its share of the tile input buffer holds
+  int sources = 1;                 // senders delivering pieces of each unit
+  // A whole-map reduction (global pooling) folds each unit into an accumulator as it arrives, so
+  // it holds one unit at a time instead of the whole map.
+  bool accumulate = false;
+};
+
+// Where a station's (or the global buffer's) units go: an input link of a station, or the global
+// buffer.
+struct Destination {
+  int station = kGlobalBuffer;
+  int link = 0;
+  std::int64_t bits = 0;  // per unit
+  int source_slot = 0;    // which of the link's sources (or of the layer's global-buffer writers) this is
+};
+
+struct Station {
+  int layer = 0, tile = 0;
+  bool digital = false;
+  std::int64_t units = 1;  // per sample
+  std::vector<int> arrays;  // matrix: ChipMap::arrays on this tile, in slot order
+  std::vector<InputLink> inputs;
+
+  // Output side. A station holding row blocks of a column block homed elsewhere sends their
+  // partial sums there; a home adds them, requantizes and writes the outputs it holds.
+  std::vector<std::pair<int, std::int64_t>> partial_sums_to;  // (home station, bits per unit)
+  int partial_sum_sources = 0;
+  bool home = false;
+  std::int64_t out_bits = 0;  // bits per unit written to the output buffer
+  std::int64_t adder_cycles = 0, requantize_cycles = 0;
+  std::int64_t out_capacity_units = 1;
+  std::vector<Destination> destinations;
+  functional::ActionCounts per_unit;  // layer-level digital work per unit (row-block adds, requantize ...)
+
+  // Digital stations.
+  std::int64_t digital_cycles_per_unit = 0;
+};
+
+// The global buffer reading one producer's units for a consumer layer (layer_serial: every
+// layer's inputs; pipelined: the network input).
+struct BufferStream {
+  int layer = 0;                   // consumer
+  int producer = kNetworkInput;
+  std::int64_t units = 1;          // per sample
+  std::int64_t read_bits = 0;      // one unit, all channels
+  std::vector<Destination> destinations;
+};
+
 struct LayerPlan {
-  int layer_map = 0;
-  bool digital = false;  // runs in a tile's digital unit, not on arrays
-  std::int64_t vectors = 0;  // per run (inferences × vectors per sample)
-  std::int64_t input_bits = 0;
-  std::vector<TileShare> tiles;
-  std::vector<ColumnBlockPlan> column_blocks;
-  functional::ActionCounts per_vector_layer;  // actions done once per vector for the whole layer
-  functional::ActionCounts per_vector_block_unit;  // actions per vector per output of a column block
+  std::int64_t units = 1;  // per sample
+  std::vector<int> stations;
+  std::vector<int> homes;     // stations that write the layer's outputs
+  std::vector<int> streams;   // global buffer streams feeding it
+  int round = 0;
+  bool network_output = false;  // no layer consumes it
+  int buffer_senders = 0;       // senders writing its units into the global buffer
+  functional::ActionCounts per_sample_digital;  // digital layers: work per sample
 };
 
 struct ChipPlan {
+  mapping::Schedule schedule = mapping::Schedule::LayerSerial;
+  std::int64_t inferences = 1;
   std::vector<LayerPlan> layers;
+  std::vector<Station> stations;
+  std::vector<BufferStream> streams;
   std::vector<ArrayWork> arrays;  // ChipMap::arrays order
+  int rounds = 1;
   std::int64_t read_cycles = 0;
   std::int64_t sample_hold_cycles = 0;
-  std::int64_t buffer_width = 1, global_width = 1, bus_width = 1, bus_latency = 0;
+  std::int64_t buffer_width = 1, global_width = 1;
   int adcs_per_array = 1;
+  int tiles = 1;
+  std::int64_t global_buffer_peak_bits = 0;
 };
 
+// Fails (config::ConfigError at the key that limits it) when a buffer cannot hold what the
+// schedule needs at once.
 ChipPlan make_plan(const mapping::ChipMap& chip, const TimingParams& params);
+
+// Units one sample of a layer produces (output pixels, vectors, or 1).
+std::int64_t units_per_sample(const mapping::LayerMap& lm);
 
 }  // namespace cimsim::engine

@@ -3,7 +3,9 @@
 #include <chrono>
 #include <mutex>
 
+#include "sim/config/error.hpp"
 #include "sim/engine/chip.hpp"
+#include "sim/engine/vcd.hpp"
 #include "sim/util/log.hpp"
 
 namespace cimsim::engine {
@@ -15,7 +17,14 @@ Traffic& Traffic::operator+=(const Traffic& o) {
   input_buffer_read_bits += o.input_buffer_read_bits;
   output_buffer_write_bits += o.output_buffer_write_bits;
   bus_bits += o.bus_bits;
+  interconnect_bit_hops += o.interconnect_bit_hops;
   return *this;
+}
+
+double TimingResult::interval_cycles() const {
+  if (inference_done_cycles.size() < 2) return 0;
+  return static_cast<double>(inference_done_cycles.back() - inference_done_cycles.front()) /
+         static_cast<double>(inference_done_cycles.size() - 1);
 }
 
 namespace {
@@ -28,8 +37,10 @@ std::mutex& kernel_mutex() {
 double g_cycle_ns = 1;
 double sim_time_ns() { return static_cast<double>(now_cycles()) * g_cycle_ns; }
 
-// SystemC keeps one global kernel; each run gets a new one so that runs do not see each other.
+// SystemC keeps one global kernel; each run gets a new one so that runs do not see each other, and
+// the previous run's kernel (its processes, their stacks) goes.
 void fresh_kernel() {
+  delete sc_core::sc_curr_simcontext;
   sc_core::sc_curr_simcontext = new sc_core::sc_simcontext();
   sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
   sc_core::sc_set_time_resolution(1, sc_core::SC_NS);
@@ -46,23 +57,40 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
   result.inferences = params.inferences;
   result.cycle_ns = map.arch.cycle_ns();
   result.global_buffer_capacity_bits = static_cast<std::int64_t>(map.arch.global_buffer_kib * 8192.0);
-  for (const auto& lm : map.layers)
-    result.global_buffer_peak_bits =
-        std::max(result.global_buffer_peak_bits,
-                 (lm.input_elements + lm.output_elements) * lm.activation_bits * params.inferences);
+  result.global_buffer_peak_bits = plan.global_buffer_peak_bits;
+  result.rounds = plan.rounds;
+  if (params.trace.perfetto) {
+    result.trace = std::make_shared<TraceLog>();
+    result.trace->cycle_ns = result.cycle_ns;
+  }
+  TraceRecorder recorder(result.trace.get(), params.trace.max_slices);
 
   fresh_kernel();
   kernel_wakeups() = 0;
   g_cycle_ns = result.cycle_ns;
+  std::string stall;
   {
-    Chip chip("chip", map, plan);
+    Chip chip("chip", map, plan, params, recorder);
+    std::unique_ptr<VcdTrace> vcd;
+    if (!params.trace.vcd_path.empty()) vcd = std::make_unique<VcdTrace>(params.trace.vcd_path, chip);
     log::set_sim_time_source(&sim_time_ns);
     sc_core::sc_start();
     log::set_sim_time_source(nullptr);
+    if (vcd) result.vcd_file = vcd->close();
+    if (chip.finished_at < 0) stall = chip.stall_report();
     result.cycles = chip.finished_at;
     result.layers = chip.stats;
-    result.bus_busy_cycles = chip.bus.busy_cycles();
+    result.inference_done_cycles = chip.inference_done;
+    result.bus_busy_cycles = chip.net->busiest_link_cycles();
+    result.link_busy_cycles = chip.net->link_busy_cycles();
+    result.links = chip.net->links();
+    result.reprogram_cycles = chip.reprogram_cycles;
+    for (const auto& l : result.layers) result.digital_busy_cycles += l.digital_busy_cycles;
   }
+  if (!stall.empty())
+    map.arch.tile_params.fail("input_buffer_kib",
+                              "the schedule stalls for lack of buffer space: " + stall +
+                                  "; give the tiles larger buffers (tile.input_buffer_kib, tile.output_buffer_kib)");
   result.kernel_events = kernel_wakeups();
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return result;

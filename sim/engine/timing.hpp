@@ -1,22 +1,41 @@
 #pragma once
 // The timing engine's interface. Nothing here includes SystemC: the rest of the simulator calls
-// simulate() and gets cycles, per-layer spans, action counts and traffic back.
+// simulate() and gets cycles, per-layer spans, action counts, traffic and (on request) a trace back.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/functional/activity.hpp"
 #include "sim/mapping/mapping.hpp"
 
+namespace cimsim::config {
+class Config;
+}
+namespace cimsim::models {
+class AdcModel;
+}
+
 namespace cimsim::engine {
+
+// What to record while simulating. Both are off unless asked for.
+struct TraceRequest {
+  bool perfetto = false;            // slices for a Perfetto/Chrome trace (TimingResult::trace)
+  std::int64_t max_slices = 200000;  // per-vector slices kept; later ones are counted, not kept
+  std::string vcd_path;             // where sc_trace writes the VCD; empty: none
+};
 
 struct TimingParams {
   int adc_conversion_cycles = 8;  // one conversion (the ADC model says: SAR = bits, flash = 1)
   int columns_per_adc = 8;
   int sample_hold_cycles = 1;
-  std::int64_t read_cycles = 0;   // one array read (DAC drive and settling); 0: from array.read_time_ns
-  int inferences = 1;  // inferences run back to back
+  std::int64_t read_cycles = 0;  // one array read (DAC drive and settling); 0: from array.read_time_ns
+  int inferences = 1;  // inferences run back to back (the batch)
+  // Cycles to reprogram the arrays of each programming round (mapping::programming_rounds);
+  // round 0 is programmed before the run and is not counted here. Missing entries count as 0.
+  std::vector<std::int64_t> round_write_cycles;
+  TraceRequest trace;
 };
 
 // Bits moved through each kind of storage and link.
@@ -26,7 +45,8 @@ struct Traffic {
   std::int64_t input_buffer_write_bits = 0;
   std::int64_t input_buffer_read_bits = 0;
   std::int64_t output_buffer_write_bits = 0;
-  std::int64_t bus_bits = 0;
+  std::int64_t bus_bits = 0;               // bits that crossed the interconnect (bus or mesh)
+  std::int64_t interconnect_bit_hops = 0;  // Σ bits × links crossed (a bus transfer is one hop)
   Traffic& operator+=(const Traffic& o);
 };
 
@@ -34,11 +54,32 @@ struct LayerTiming {
   std::string name;
   std::int64_t start_cycle = 0, end_cycle = 0;
   functional::ActionCounts counts;  // every action of the layer (integer counts only)
+  std::int64_t control_ops = 0;       // addresses the control logic generates: buffer accesses and transfers
   Traffic traffic;
   std::int64_t array_busy_cycles = 0;  // Σ over the layer's arrays of cycles reading or converting
   std::int64_t adc_busy_cycles = 0;    // Σ over the layer's ADC banks of converting cycles
+  std::int64_t digital_busy_cycles = 0;  // cycles the digital unit spent on this layer
   int arrays = 0;
   int tiles = 0;
+  int round = 0;  // programming round
+};
+
+// Slices for a timeline viewer: one track per tile, array, ADC bank and interconnect link.
+struct TraceLog {
+  struct Track {
+    std::string group;  // "tile 3", "interconnect", "control"
+    std::string name;   // "array 17", "ADC bank 17", "link 4->5", "layers"
+  };
+  struct Slice {
+    int track = 0;
+    int name = 0;  // index into names
+    std::int64_t start = 0, end = 0;  // cycles
+  };
+  std::vector<Track> tracks;
+  std::vector<std::string> names;
+  std::vector<Slice> slices;
+  std::int64_t dropped = 0;  // per-vector slices past the limit
+  double cycle_ns = 1;
 };
 
 struct TimingResult {
@@ -47,14 +88,32 @@ struct TimingResult {
   double latency_ns() const { return static_cast<double>(cycles) * cycle_ns; }
   int inferences = 1;
   std::vector<LayerTiming> layers;  // ChipMap::layers order
-  std::int64_t bus_busy_cycles = 0;
-  std::int64_t global_buffer_peak_bits = 0;  // largest input + output of one layer (ping + pong)
+  std::vector<std::int64_t> inference_done_cycles;  // when each inference's last output reached the global buffer
+  std::int64_t bus_busy_cycles = 0;       // the bus, or the busiest mesh link
+  std::int64_t link_busy_cycles = 0;      // Σ over interconnect links (the bus is one link)
+  int links = 1;                          // links of the interconnect
+  std::int64_t digital_busy_cycles = 0;   // Σ over tiles' digital units
+  int rounds = 1;                         // programming rounds
+  std::int64_t reprogram_cycles = 0;      // stalls while arrays were reprogrammed between rounds
+  std::int64_t global_buffer_peak_bits = 0;  // most activations held at once
   std::int64_t global_buffer_capacity_bits = 0;
   std::int64_t kernel_events = 0;  // SystemC process activations, for speed reporting
   double wall_seconds = 0;
+  std::shared_ptr<TraceLog> trace;  // when requested
+  std::string vcd_file;             // written when requested
+
+  // Cycles between the completions of the first and the last inference, per inference (the
+  // steady-state interval of a pipeline); 0 with one inference.
+  double interval_cycles() const;
 };
 
-// Runs the timing model of `chip` for `params.inferences` inferences. Deterministic.
+// The parameters of a configured chip: conversion cycles and ADC sharing from the ADC model, the
+// sample-and-hold latency from its section; no reprogramming writes, no traces.
+TimingParams timing_params(const config::Config& config, const models::AdcModel& adc, int inferences = 1);
+
+// Runs the timing model of `chip` for `params.inferences` inferences. Deterministic. Fails
+// (config::ConfigError at the key that limits it) when a buffer cannot hold what the schedule
+// needs at once.
 TimingResult simulate(const mapping::ChipMap& chip, const TimingParams& params);
 
 // Bits of a partial sum leaving a row block: sign plus the magnitude of rows·x_max·w_max.

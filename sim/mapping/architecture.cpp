@@ -27,6 +27,10 @@ config::SectionSpec tile_section() {
   s.integer("buffer_width_bits", 256, "bit", "Width of one buffer port per cycle").range(1, 1 << 20);
   s.integer("buffer_read_ports", 1, "ports", "Read ports of the input buffer, shared by the tile's arrays").range(1, 64);
   s.integer("buffer_write_ports", 1, "ports", "Write ports of the output buffer").range(1, 64);
+  s.integer("digital_lanes", 32, "ops/cycle",
+            "Lanes of the tile's digital unit (pooling, residual add, requantize of digital layers), one operation "
+            "per lane per cycle; 32 lanes take one 256-bit buffer word of 8-bit values per cycle")
+      .range(1, 1 << 16);
   return s;
 }
 
@@ -36,12 +40,29 @@ config::SectionSpec chip_section() {
   s.real("clock_mhz", 1000, "MHz", "Digital clock; analog latencies round up to whole cycles").above(0);
   s.real("feature_size_nm", 32, "nm", "Technology feature size F (cell areas are given in F^2)").above(0);
   s.integer("tiles", 16, "tiles", "Tiles on the chip").range(1, 1 << 20);
-  s.choice("schedule", "layer_serial", {"layer_serial"},
-           "layer_serial: one layer at a time, weights stay in their arrays, activations ping-pong (AON-CIM)");
+  s.choice("schedule", "layer_serial", {"layer_serial", "pipelined"},
+           "layer_serial: one layer at a time, weights stay in their arrays, activations ping-pong through the "
+           "global buffer (AON-CIM); pipelined: every layer on its own tiles, all at once, each starting as soon "
+           "as enough of its input exists (ISAAC)");
+  s.boolean("reprogram", false,
+            "When the network needs more arrays than the chip has: false refuses it; true (layer_serial only) "
+            "runs it in rounds of layers that fit, reprogramming the arrays between rounds");
   s.real("global_buffer_kib", 256, "KiB", "Global activation buffer (ping and pong halves together)").above(0);
   s.integer("global_buffer_width_bits", 256, "bit", "Global buffer port width per cycle").range(1, 1 << 20);
   s.integer("bus_width_bits", 256, "bit", "Shared bus width per cycle").range(1, 1 << 20);
   s.integer("bus_latency_cycles", 1, "cycle", "Cycles from grant to first bit arriving").range(0, 1 << 20);
+  s.choice("interconnect", "bus", {"bus", "mesh"},
+           "bus: one shared bus between the global buffer and every tile; mesh: a 2-D mesh of routers, one per "
+           "tile, XY routing, the global buffer attached to the router of tile 0");
+  s.integer("mesh_columns", 0, "tiles", "Routers per mesh row; 0 = ceil(sqrt(tiles))").range(0, 1 << 16);
+  // ISAAC moves 256-bit flits between its routers (20.74 pJ per 256-bit transfer, Shafiee et al., ISCA 2016).
+  s.integer("mesh_link_width_bits", 256, "bit", "Bits a mesh link carries per cycle (ISAAC: 256-bit transfers)")
+      .range(1, 1 << 20);
+  // Dally & Towles, Principles and Practices of Interconnection Networks (2004): a virtual-channel router
+  // pipeline of four stages (route, VC allocation, switch allocation, switch traversal) plus a link cycle.
+  s.integer("mesh_hop_cycles", 5, "cycle",
+            "Cycles a packet's head takes per hop: router pipeline plus link (Dally & Towles 2004: 4 stages + 1)")
+      .range(1, 1 << 16);
   return s;
 }
 
@@ -88,6 +109,7 @@ Architecture Architecture::from(const config::Config& c) {
   a.buffer_width_bits = static_cast<int>(ti.integer("buffer_width_bits"));
   a.buffer_read_ports = static_cast<int>(ti.integer("buffer_read_ports"));
   a.buffer_write_ports = static_cast<int>(ti.integer("buffer_write_ports"));
+  a.digital_lanes = static_cast<int>(ti.integer("digital_lanes"));
   a.clock_mhz = ch.real("clock_mhz");
   a.feature_size_nm = ch.real("feature_size_nm");
   a.tiles = static_cast<int>(ch.integer("tiles"));
@@ -95,6 +117,14 @@ Architecture Architecture::from(const config::Config& c) {
   a.global_buffer_width_bits = static_cast<int>(ch.integer("global_buffer_width_bits"));
   a.bus_width_bits = static_cast<int>(ch.integer("bus_width_bits"));
   a.bus_latency_cycles = static_cast<int>(ch.integer("bus_latency_cycles"));
+  a.schedule = ch.text("schedule") == "pipelined" ? Schedule::Pipelined : Schedule::LayerSerial;
+  a.reprogram = ch.flag("reprogram");
+  if (a.reprogram && a.schedule == Schedule::Pipelined)
+    ch.fail("reprogram", "pipelined keeps every layer in its own arrays; reprogramming needs schedule: layer_serial");
+  a.interconnect = ch.text("interconnect") == "mesh" ? Interconnect::Mesh : Interconnect::Bus;
+  a.mesh_columns = static_cast<int>(ch.integer("mesh_columns"));
+  a.mesh_link_width_bits = static_cast<int>(ch.integer("mesh_link_width_bits"));
+  a.mesh_hop_cycles = static_cast<int>(ch.integer("mesh_hop_cycles"));
   a.bits_per_cell = static_cast<int>(mp.integer("bits_per_cell"));
   a.encoding = mp.text("encoding") == "offset" ? Encoding::Offset : Encoding::Differential;
   a.differential_readout =

@@ -13,7 +13,8 @@ namespace cimsim::mapping {
 enum class Encoding { Differential, Offset };
 enum class DifferentialReadout { Analog, Digital };
 enum class GminRemoval { Digital, ReferenceColumn };
-enum class Schedule { LayerSerial };
+enum class Schedule { LayerSerial, Pipelined };
+enum class Interconnect { Bus, Mesh };
 
 struct Architecture {
   // array
@@ -25,6 +26,7 @@ struct Architecture {
   double input_buffer_kib = 8, output_buffer_kib = 8;
   int buffer_width_bits = 256;
   int buffer_read_ports = 1, buffer_write_ports = 1;
+  int digital_lanes = 32;
   // chip
   double clock_mhz = 1000;
   double feature_size_nm = 32;
@@ -34,6 +36,11 @@ struct Architecture {
   int global_buffer_width_bits = 256;
   int bus_width_bits = 256;
   int bus_latency_cycles = 1;
+  bool reprogram = false;
+  Interconnect interconnect = Interconnect::Bus;
+  int mesh_columns = 0;  // 0 = ceil(sqrt(tiles))
+  int mesh_link_width_bits = 256;
+  int mesh_hop_cycles = 5;
   // mapping
   int bits_per_cell = 2;
   Encoding encoding = Encoding::Differential;
@@ -53,6 +60,9 @@ struct Architecture {
   }
   long long read_cycles() const { return cycles_of_ns(read_time_ns); }
   int arrays_total() const { return tiles * arrays_per_tile; }
+  int mesh_row_length() const {
+    return mesh_columns > 0 ? mesh_columns : static_cast<int>(std::ceil(std::sqrt(static_cast<double>(tiles)) - 1e-9));
+  }
   // The G_min current of a column is removed before the ADC in these cases.
   bool analog_pairs() const {
     return encoding == Encoding::Differential && differential_readout == DifferentialReadout::Analog;

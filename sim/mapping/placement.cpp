@@ -4,17 +4,19 @@
 
 namespace cimsim::mapping {
 
-void place_on_tiles(ChipMap& chip) {
-  const Architecture& arch = chip.arch;
-  // layer_serial keeps every layer's weights in place and runs one layer at a time, so arrays
-  // simply fill tiles in order; a layer may share its first tile with the previous one.
-  for (std::size_t i = 0; i < chip.arrays.size(); ++i) {
-    chip.arrays[i].tile = static_cast<int>(i) / arch.arrays_per_tile;
-    chip.arrays[i].slot = static_cast<int>(i) % arch.arrays_per_tile;
-  }
-  const int needed = static_cast<int>(chip.arrays.size());
-  chip.tiles_used = (needed + arch.arrays_per_tile - 1) / arch.arrays_per_tile;
-  // A digital layer runs on the tile of its first producer that has arrays (tile 0 otherwise).
+namespace {
+
+int tiles_for(int arrays, int per_tile) { return (arrays + per_tile - 1) / per_tile; }
+
+[[noreturn]] void refuse(const Architecture& arch, int arrays, int tiles, const std::string& what,
+                         const std::string& advice) {
+  arch.chip_params.fail("tiles", what + " needs " + std::to_string(arrays) + " arrays in " + std::to_string(tiles) +
+                                     " tiles of " + std::to_string(arch.arrays_per_tile) + "; the chip has " +
+                                     std::to_string(arch.tiles) + " tiles (short by " +
+                                     std::to_string(tiles - arch.tiles) + ")" + advice);
+}
+
+void place_digital_layers(ChipMap& chip) {
   for (auto& lm : chip.layers) {
     if (lm.kind != LayerMap::Kind::Digital) continue;
     lm.tile = 0;
@@ -28,12 +30,75 @@ void place_on_tiles(ChipMap& chip) {
       lm.tile = src.tile;
     }
   }
+}
+
+}  // namespace
+
+ProgrammingRounds programming_rounds(const ChipMap& chip) {
+  const Architecture& arch = chip.arch;
+  ProgrammingRounds r;
+  r.of_layer.assign(chip.layers.size(), 0);
+  const int capacity = arch.arrays_total();
+  if (!arch.reprogram || static_cast<int>(chip.arrays.size()) <= capacity) return r;
+  int round = 0, used = 0;
+  for (std::size_t l = 0; l < chip.layers.size(); ++l) {
+    const int n = static_cast<int>(chip.layers[l].arrays.size());
+    if (n > capacity)
+      refuse(arch, n, tiles_for(n, arch.arrays_per_tile), "layer '" + chip.layers[l].name + "' alone",
+             "; reprogramming runs whole layers, so each layer must fit the chip");
+    if (used + n > capacity) {
+      ++round;
+      used = 0;
+    }
+    used += n;
+    r.of_layer[l] = round;
+  }
+  r.count = round + 1;
+  return r;
+}
+
+void place_on_tiles(ChipMap& chip) {
+  const Architecture& arch = chip.arch;
+  const int per_tile = arch.arrays_per_tile;
+  const int needed = static_cast<int>(chip.arrays.size());
+
+  if (arch.schedule == Schedule::Pipelined) {
+    // Each matrix layer starts on a fresh tile: layers run at once and must not share tiles.
+    int next_tile = 0;
+    for (const auto& lm : chip.layers) {
+      if (lm.arrays.empty()) continue;
+      for (std::size_t k = 0; k < lm.arrays.size(); ++k) {
+        ArrayMap& a = chip.arrays[static_cast<std::size_t>(lm.arrays[k])];
+        a.tile = next_tile + static_cast<int>(k) / per_tile;
+        a.slot = static_cast<int>(k) % per_tile;
+      }
+      next_tile += tiles_for(static_cast<int>(lm.arrays.size()), per_tile);
+    }
+    chip.tiles_used = next_tile;
+    place_digital_layers(chip);
+    if (chip.tiles_used > arch.tiles)
+      refuse(arch, needed, chip.tiles_used, "the network, with every layer on tiles of its own,",
+             " (pipelined gives each layer its own tiles; layer_serial packs them)");
+    return;
+  }
+
+  const ProgrammingRounds rounds = programming_rounds(chip);
+  // Arrays fill tiles in layer order; each programming round starts again at tile 0.
+  std::vector<int> filled(static_cast<std::size_t>(rounds.count), 0);
+  chip.tiles_used = 0;
+  for (std::size_t l = 0; l < chip.layers.size(); ++l) {
+    int& cursor = filled[static_cast<std::size_t>(rounds.of_layer[l])];
+    for (int ai : chip.layers[l].arrays) {
+      ArrayMap& a = chip.arrays[static_cast<std::size_t>(ai)];
+      a.tile = cursor / per_tile;
+      a.slot = cursor % per_tile;
+      ++cursor;
+    }
+    chip.tiles_used = std::max(chip.tiles_used, tiles_for(cursor, per_tile));
+  }
+  place_digital_layers(chip);
   if (chip.tiles_used > arch.tiles)
-    arch.chip_params.fail("tiles", "the network needs " + std::to_string(needed) + " arrays in " +
-                                       std::to_string(chip.tiles_used) + " tiles of " +
-                                       std::to_string(arch.arrays_per_tile) + "; the chip has " +
-                                       std::to_string(arch.tiles) + " tiles (short by " +
-                                       std::to_string(chip.tiles_used - arch.tiles) + ")");
+    refuse(arch, needed, chip.tiles_used, "the network", "; set chip.reprogram: true to run it in rounds of layers");
 }
 
 }  // namespace cimsim::mapping

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
 #include "sim/config/node.hpp"
+#include "sim/report/trace_perfetto.hpp"
 #include "sim/util/atomic_file.hpp"
 
 namespace cimsim::report {
@@ -63,6 +65,37 @@ Value counts_json(const functional::ActionCounts& c, double per) {
 
 double utilization(double busy, double units, double cycles) {
   return units > 0 && cycles > 0 ? busy / (units * cycles) : 0.0;
+}
+
+const char* schedule_name(mapping::Schedule s) {
+  return s == mapping::Schedule::Pipelined ? "pipelined" : "layer_serial";
+}
+
+double adcs_per_array(const run::Simulation& sim) {
+  return std::ceil(static_cast<double>(sim.chip.arch.cols) / sim.adc->common().columns_per_adc);
+}
+
+// Utilization of what the run used: mapped arrays and their ADCs, interconnect links, digital units.
+struct Utilization {
+  double arrays = 0, adcs = 0, busiest_link = 0, links = 0, digital = 0;
+};
+
+Utilization utilization_of(const run::Simulation& sim) {
+  const auto& t = sim.timing;
+  double array_busy = 0, adc_busy = 0;
+  for (const auto& l : t.layers) {
+    array_busy += static_cast<double>(l.array_busy_cycles);
+    adc_busy += static_cast<double>(l.adc_busy_cycles);
+  }
+  const double arrays = static_cast<double>(sim.chip.arrays.size());
+  const double cycles = static_cast<double>(t.cycles);
+  Utilization u;
+  u.arrays = utilization(array_busy, arrays, cycles);
+  u.adcs = utilization(adc_busy, arrays * adcs_per_array(sim), cycles);
+  u.busiest_link = utilization(static_cast<double>(t.bus_busy_cycles), 1, cycles);
+  u.links = utilization(static_cast<double>(t.link_busy_cycles), t.links, cycles);
+  u.digital = utilization(static_cast<double>(t.digital_busy_cycles), sim.chip.tiles_used, cycles);
+  return u;
 }
 
 }  // namespace
@@ -123,6 +156,12 @@ Value build_json(const run::Simulation& sim) {
   perf.set("tops", quantity(m.tops, "TOPS"));
   perf.set("tops_per_w", quantity(m.tops_per_w, "TOPS/W"));
   perf.set("tops_per_mm2", quantity(m.tops_per_mm2, "TOPS/mm^2"));
+  perf.set("schedule", schedule_name(chip.arch.schedule));
+  const double interval = t.interval_cycles();
+  perf.set("interval_per_inference", quantity(interval, "cycles"));
+  perf.set("throughput_steady",
+           quantity(interval > 0 ? 1e9 / (interval * t.cycle_ns) : 0, "inferences/s"));
+  perf.set("reprogram_stall", quantity(static_cast<double>(t.reprogram_cycles), "cycles"));
 
   Value& energy = root["energy"];
   energy.set("per_inference", quantity(m.energy_pj, "pJ"));
@@ -137,10 +176,34 @@ Value build_json(const run::Simulation& sim) {
   epa.set("digital_mult", quantity(pa.mult_pj, "pJ"));
   epa.set("sram_bit", quantity(pa.sram_pj_per_bit, "pJ/bit"));
   epa.set("interconnect_bit", quantity(pa.bus_pj_per_bit, "pJ/bit"));
+  epa.set("tile_output_buffer_bit", quantity(pa.output_buffer_pj_per_bit, "pJ/bit"));
+  epa.set("global_buffer_bit", quantity(pa.global_buffer_pj_per_bit, "pJ/bit"));
+  epa.set("digital_compare", quantity(pa.compare_pj, "pJ"));
+  epa.set("control_op", quantity(pa.control_pj, "pJ"));
+  epa.set("leakage_power", quantity(pa.leakage_w * 1e3, "mW"));
 
   Value& area = root["area"];
   area.set("total", quantity(m.area_mm2, "mm^2"));
   area.set("components", breakdown_json(sim.cost.area, "mm^2"));
+  area.set("tile", quantity(sim.cost.tile_mm2, "mm^2"));
+  area.set("link_length", quantity(sim.cost.link_mm, "mm"));
+
+  const cost::ProgrammingCost& pc = sim.cost.programming;
+  Value& prog = root["programming"];
+  prog.set("characterised", pc.characterised);
+  prog.set("cells", quantity(static_cast<double>(pc.cells), "cells"));
+  prog.set("energy", quantity(pc.energy_pj, "pJ"));
+  prog.set("time", quantity(pc.round_time_ns.empty() ? 0 : pc.round_time_ns.front(), "ns"));
+  prog.set("rounds", quantity(pc.rounds(), "rounds"));
+  prog.set("reprogram_energy_per_batch", quantity(pc.reprogram_energy_per_batch_pj(), "pJ"));
+  prog.set("reprogram_time_per_batch", quantity(pc.reprogram_time_per_batch_ns(), "ns"));
+  prog.set("writes_per_cell_per_batch", quantity(pc.writes_per_cell_per_batch(), "writes"));
+  prog.set("endurance", quantity(pc.endurance_writes, "writes"));
+  const double batches = pc.writes_per_cell_per_batch() > 0 && pc.endurance_writes > 0
+                             ? pc.endurance_writes / pc.writes_per_cell_per_batch()
+                             : 0;
+  prog.set("batches_to_wear_out", quantity(batches, "batches"));
+  prog.set("inferences_to_wear_out", quantity(batches * t.inferences, "inferences"));
 
   Value& mp = root["mapping"];
   const double arrays_avail = static_cast<double>(chip.arch.arrays_total());
@@ -159,19 +222,14 @@ Value build_json(const run::Simulation& sim) {
   mp.set("current_unit", quantity(sim.eval.current_unit_ua, "uA"));
 
   Value& util = root["utilization"];
-  double array_busy = 0, adc_busy = 0;
-  for (const auto& l : t.layers) {
-    array_busy += static_cast<double>(l.array_busy_cycles);
-    adc_busy += static_cast<double>(l.adc_busy_cycles);
-  }
-  const double adcs = static_cast<double>(chip.arrays.size()) *
-                      std::ceil(static_cast<double>(chip.arch.cols) / sim.adc->common().columns_per_adc);
-  util.set("arrays", quantity(utilization(array_busy, static_cast<double>(chip.arrays.size()), t.cycles),
-                              "fraction of mapped arrays' cycles"));
-  util.set("adcs", quantity(utilization(adc_busy, adcs, t.cycles), "fraction of mapped ADCs' cycles"));
-  util.set("bus", quantity(utilization(static_cast<double>(t.bus_busy_cycles), 1, t.cycles), "fraction of cycles"));
+  const Utilization u = utilization_of(sim);
+  util.set("arrays", quantity(u.arrays, "fraction of mapped arrays' cycles"));
+  util.set("adcs", quantity(u.adcs, "fraction of mapped ADCs' cycles"));
+  util.set("bus", quantity(u.busiest_link, "fraction of cycles (the bus, or the busiest mesh link)"));
   util.set("global_buffer_peak", quantity(static_cast<double>(t.global_buffer_peak_bits), "bit"));
   util.set("global_buffer_capacity", quantity(static_cast<double>(t.global_buffer_capacity_bits), "bit"));
+  util.set("interconnect_links", quantity(u.links, "fraction of all links' cycles"));
+  util.set("digital_units", quantity(u.digital, "fraction of used tiles' digital-unit cycles"));
 
   Value layers = Value::array();
   for (std::size_t i = 0; i < chip.layers.size(); ++i) {
@@ -196,6 +254,17 @@ Value build_json(const run::Simulation& sim) {
     l.set("energy", quantity(cost::sum(sim.cost.layer_energy[i]), "pJ"));
     l.set("energy_components", breakdown_json(sim.cost.layer_energy[i], "pJ"));
     l.set("actions_per_inference", counts_json(lt.counts, t.inferences));
+    l["actions_per_inference"].set("digital_compares",
+                                   quantity(static_cast<double>(lt.counts.digital_compares) / t.inferences, "operations"));
+    l["actions_per_inference"].set("control_ops",
+                                   quantity(static_cast<double>(lt.control_ops) / t.inferences, "operations"));
+    l.set("kind", lm.kind == mapping::LayerMap::Kind::Matrix ? "matrix" : "digital");
+    l.set("tiles", quantity(lt.tiles, "tiles"));
+    l.set("programming_round", quantity(lt.round, "round"));
+    const double span = static_cast<double>(lt.end_cycle - lt.start_cycle);
+    l.set("array_utilization", quantity(utilization(static_cast<double>(lt.array_busy_cycles),
+                                                    static_cast<double>(lm.arrays.size()), span),
+                                        "fraction of its arrays' cycles while it ran"));
     layers.push(std::move(l));
   }
   root.set("layers", std::move(layers));
@@ -203,6 +272,15 @@ Value build_json(const run::Simulation& sim) {
   Value& run = root["simulation"];
   run.set("seed", static_cast<long long>(sim.settings.seed));
   run.set("timing_kernel_events", quantity(static_cast<double>(t.kernel_events), "events"));
+  if (t.trace || !t.vcd_file.empty()) {
+    Value& tr = root["traces"];
+    if (t.trace) {
+      tr.set("perfetto", "trace.json");
+      tr.set("slices", quantity(static_cast<double>(t.trace->slices.size()), "slices"));
+      tr.set("dropped_slices", quantity(static_cast<double>(t.trace->dropped), "slices"));
+    }
+    if (!t.vcd_file.empty()) tr.set("vcd", "timing.vcd");
+  }
   return root;
 }
 
@@ -262,6 +340,16 @@ std::string console_summary(const run::Simulation& sim, const std::string& outpu
                      chip.arch.clock_mhz, sim.timing.inferences, sim.timing.inferences == 1 ? "" : "s");
   out += fmt::format("efficiency  {:.3f} TOPS/W, {:.4f} TOPS/mm^2, {:.4f} TOPS\n", m.tops_per_w, m.tops_per_mm2,
                      m.tops);
+  const Utilization u = utilization_of(sim);
+  out += fmt::format("utilization {}: arrays {:.1f} %, ADCs {:.1f} %, busiest link {:.1f} %\n",
+                     schedule_name(chip.arch.schedule), 100 * u.arrays, 100 * u.adcs, 100 * u.busiest_link);
+  const cost::ProgrammingCost& pc = sim.cost.programming;
+  if (pc.characterised)
+    out += fmt::format("programming {:.1f} nJ, {:.1f} us for {} cells ({} round{})\n", pc.energy_pj * 1e-3,
+                       (pc.round_time_ns.empty() ? 0 : pc.round_time_ns.front()) * 1e-3, pc.cells, pc.rounds(),
+                       pc.rounds() == 1 ? "" : "s");
+  else
+    out += fmt::format("programming {} cells; write cost not characterised by the cell model\n", pc.cells);
   if (!output_dir.empty())
     out += fmt::format("report      {}/report.json (also layers.csv, resolved.yaml)\n", output_dir);
   out += fmt::format("run time    {:.2f} s (functional {:.2f} s, timing {:.2f} s)\n", sim.wall_seconds,
@@ -281,6 +369,8 @@ void write_outputs(const run::Simulation& sim, const std::string& dir) {
       config::to_yaml(sim.config.resolved());
   util::write_file_atomically(dir + "/resolved.yaml", resolved);
   util::write_file_atomically(dir + "/layers.csv", csv);
+  const std::string trace = sim.timing.trace ? perfetto_json(*sim.timing.trace) : std::string();
+  if (sim.timing.trace) util::write_file_atomically(dir + "/trace.json", trace);
   util::write_file_atomically(dir + "/report.json", report);
   util::write_file_atomically(dir + "/wallclock.json", build_wallclock_json(sim).dump(2));
 }

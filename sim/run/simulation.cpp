@@ -5,6 +5,8 @@
 #include <chrono>
 
 #include "sim/config/schema.hpp"
+#include "sim/cost/programming.hpp"
+#include "sim/report/trace_perfetto.hpp"
 #include "sim/workload/load_network.hpp"
 #include "sim/util/progress.hpp"
 
@@ -108,18 +110,19 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
 
   // Timing engine.
   const auto t_start = std::chrono::steady_clock::now();
-  engine::TimingParams tp;
-  tp.adc_conversion_cycles = sim->adc->conversion_cycles_at(sim->chip.arch.clock_mhz);
+  engine::TimingParams tp = engine::timing_params(c, *sim->adc, rs.timing_inferences);
   tp.read_cycles = sim->chip.arch.cycles_of_ns(read_ns);
-  tp.columns_per_adc = sim->adc->common().columns_per_adc;
-  tp.sample_hold_cycles = static_cast<int>(c.section("sample_hold").integer("latency_cycles"));
-  tp.inferences = rs.timing_inferences;
+  // Programming is reported apart; rewrites between programming rounds stall the run.
+  const cost::ProgrammingCost programming = cost::programming_cost(sim->chip, *sim->cell);
+  tp.round_write_cycles = cost::round_write_cycles(programming, sim->chip.arch);
+  tp.trace = report::trace_request(c.section("trace"), rs.output_dir);
   sim->timing = engine::simulate(sim->chip, tp);
   sim->timing_seconds = seconds_since(t_start);
 
   // Costs.
   const functional::Activity mean = sim->eval.mean_activity();
   sim->cost = cost::compute_costs({sim->chip, sim->timing, mean, *sim->cell, *sim->adc, *sim->dac, c});
+  sim->cost.programming = programming;
   sim->wall_seconds = seconds_since(start);
   return sim;
 }

@@ -1,0 +1,77 @@
+#include "sim/cost/programming.hpp"
+
+#include <algorithm>
+
+#include "models/cells/cell_model.hpp"
+#include "sim/mapping/placement.hpp"
+
+namespace cimsim::cost {
+
+double ProgrammingCost::reprogram_energy_per_batch_pj() const {
+  if (rounds() < 2) return 0;
+  double e = 0;
+  for (double x : round_energy_pj) e += x;
+  return e;
+}
+
+double ProgrammingCost::reprogram_time_per_batch_ns() const {
+  double t = 0;
+  for (std::size_t r = 1; r < round_time_ns.size(); ++r) t += round_time_ns[r];
+  return t;
+}
+
+ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell) {
+  const mapping::Architecture& arch = chip.arch;
+  const int levels = 1 << arch.bits_per_cell;
+  const double g_min = cell.g_min_us();
+  const double delta = (cell.g_max_us() - g_min) / (levels - 1);
+  std::vector<models::WriteCost> level(static_cast<std::size_t>(levels));
+  for (int d = 0; d < levels; ++d) level[static_cast<std::size_t>(d)] = cell.write_cost(g_min + d * delta);
+  double slowest = 0, mean_energy = 0;
+  for (const auto& w : level) {
+    slowest = std::max(slowest, w.time_ns);
+    mean_energy += w.energy_pj / levels;
+  }
+
+  ProgrammingCost p;
+  p.characterised = level.front().characterised;
+  p.endurance_writes = p.characterised ? cell.endurance_writes() : 0;
+  const mapping::ProgrammingRounds rounds = mapping::programming_rounds(chip);
+  p.round_cells.assign(static_cast<std::size_t>(rounds.count), 0);
+  p.round_time_ns.assign(static_cast<std::size_t>(rounds.count), 0);
+  p.round_energy_pj.assign(static_cast<std::size_t>(rounds.count), 0);
+  for (const mapping::ArrayMap& a : chip.arrays) {
+    const std::size_t r = static_cast<std::size_t>(rounds.of_layer[static_cast<std::size_t>(a.layer_map)]);
+    const std::int64_t cells = static_cast<std::int64_t>(a.rows) * a.columns;
+    double time = 0, energy = 0;
+    if (a.digits.size() == cells) {
+      for (int row = 0; row < a.rows; ++row) {
+        double row_time = 0;
+        for (int col = 0; col < a.columns; ++col) {
+          const auto& w = level[a.digits(row, col)];
+          row_time = std::max(row_time, w.time_ns);
+          energy += w.energy_pj;
+        }
+        time += row_time;
+      }
+    } else {
+      // No digits (a shape-only map): every level equally likely, the slowest in every row.
+      time = a.rows * slowest;
+      energy = static_cast<double>(cells) * mean_energy;
+    }
+    p.cells += cells;
+    p.energy_pj += energy;
+    p.round_cells[r] += cells;
+    p.round_energy_pj[r] += energy;
+    p.round_time_ns[r] = std::max(p.round_time_ns[r], time);
+  }
+  return p;
+}
+
+std::vector<std::int64_t> round_write_cycles(const ProgrammingCost& p, const mapping::Architecture& arch) {
+  std::vector<std::int64_t> out;
+  for (double ns : p.round_time_ns) out.push_back(arch.cycles_of_ns(ns));
+  return out;
+}
+
+}  // namespace cimsim::cost

@@ -1,0 +1,43 @@
+#pragma once
+// Writing the weights into the cells (reported apart from inference): every cell is programmed to
+// its target conductance G_min + d·ΔG with the cell model's write cost (program-and-verify pulses,
+// energy, time). Arrays program in parallel; within an array one row at a time, the cells of a row
+// together, so a row takes as long as its slowest cell. With several programming rounds
+// (chip.reprogram) the arrays are rewritten between rounds: those writes stall the run and wear
+// the cells.
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/mapping/mapping.hpp"
+
+namespace cimsim::models {
+class CellModel;
+}
+
+namespace cimsim::cost {
+
+struct ProgrammingCost {
+  bool characterised = false;  // the cell model gives write costs
+  std::int64_t cells = 0;      // cells written to hold every weight once
+  double energy_pj = 0;        // writing every weight once
+  std::vector<std::int64_t> round_cells;
+  std::vector<double> round_time_ns;   // per programming round (arrays in parallel)
+  std::vector<double> round_energy_pj;
+  double endurance_writes = 0;  // per cell; 0 when not characterised
+
+  int rounds() const { return static_cast<int>(round_time_ns.size()); }
+  // Rewrites during one batch (rounds 1..R−1), then round 0 again for the next batch: in steady
+  // state every round is written once per batch.
+  double reprogram_energy_per_batch_pj() const;
+  double reprogram_time_per_batch_ns() const;  // within the batch (rounds 1..R−1)
+  // Writes one array position takes per batch in steady state (one per round it serves).
+  int writes_per_cell_per_batch() const { return rounds() > 1 ? rounds() : 0; }
+};
+
+ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell);
+
+// Round write times in clock cycles, as the timing engine takes them.
+std::vector<std::int64_t> round_write_cycles(const ProgrammingCost& p, const mapping::Architecture& arch);
+
+}  // namespace cimsim::cost

@@ -1,0 +1,291 @@
+// The threads of a station (its arrays or digital unit, its output path) and the senders that move
+// units between stations and the global buffer.
+
+#include <algorithm>
+
+#include "sim/engine/chip.hpp"
+
+namespace cimsim::engine {
+
+namespace {
+// Interconnect priorities: traffic that drains the chip goes first, so outputs never wait behind
+// inputs; within a kind, the lower station (or stream) index first.
+constexpr int kPriorityOutput = 0;
+constexpr int kPriorityPartial = 1 << 20;
+// Results a station's arrays (or digital unit) hold for its output path: the shift-add registers of
+// one vector being drained and of the next.
+constexpr std::size_t kResultSlots = 2;
+}  // namespace
+
+void Chip::finish_unit(int s, std::int64_t unit, std::int64_t release_at, std::int64_t ready) {
+  wait_until(release_at);
+  release_inputs(s, unit);
+  StationState& ss = stations_[static_cast<std::size_t>(s)];
+  ss.results.emplace_back(unit, ready);
+  ss.result_event.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Chip::wait_result_slot(int s) {
+  StationState& ss = stations_[static_cast<std::size_t>(s)];
+  while (ss.results.size() >= kResultSlots) wait_for(ss.result_taken);
+}
+
+// --- inputs ----------------------------------------------------------------------------------------
+
+std::int64_t Chip::wait_inputs(int s, std::int64_t unit) {
+  const Station& st = plan.stations[static_cast<std::size_t>(s)];
+  StationState& ss = stations_[static_cast<std::size_t>(s)];
+  const std::int64_t n = unit / st.units, j = unit % st.units;
+  std::int64_t ready = layer_start_cycle_[static_cast<std::size_t>(st.layer)];
+  for (LinkState& ls : ss.inputs) {
+    const InputLink& in = *ls.link;
+    if (in.sources == 0) continue;
+    const std::int64_t need = n * in.window.producer_units + in.window.need(j);
+    while (ls.arrived < need) {
+      if (in.accumulate && ls.released < ls.arrived) {
+        ls.released = ls.arrived;  // folded into the accumulator
+        ss.released_event.notify(sc_core::SC_ZERO_TIME);
+      }
+      wait_for(ss.arrived_event);
+    }
+    ready = std::max(ready, ls.arrival_time(need - 1));
+  }
+  return ready;
+}
+
+void Chip::release_inputs(int s, std::int64_t unit) {
+  const Station& st = plan.stations[static_cast<std::size_t>(s)];
+  StationState& ss = stations_[static_cast<std::size_t>(s)];
+  const std::int64_t next = unit + 1;
+  const std::int64_t n = next / st.units, j = next % st.units;
+  for (LinkState& ls : ss.inputs) {
+    const Window& w = ls.link->window;
+    ls.released = next >= plan.inferences * st.units ? plan.inferences * w.producer_units
+                                                     : n * w.producer_units + w.first(j);
+  }
+  ss.processed = next;
+  ss.released_event.notify(sc_core::SC_ZERO_TIME);
+}
+
+// --- compute ---------------------------------------------------------------------------------------
+
+void Chip::compute_matrix(int s) {
+  const Station& st = plan.stations[static_cast<std::size_t>(s)];
+  StationState& ss = stations_[static_cast<std::size_t>(s)];
+  LayerTiming& stats_l = stats[static_cast<std::size_t>(st.layer)];
+  TileResources& tile = tiles_[static_cast<std::size_t>(st.tile)];
+  const int label = labels_[static_cast<std::size_t>(st.layer)];
+  const std::int64_t t_read = plan.read_cycles, t_sh = plan.sample_hold_cycles;
+
+  wait_for(*layer_start_[static_cast<std::size_t>(st.layer)]);
+  const std::size_t n_arrays = st.arrays.size();
+  std::vector<std::int64_t> dac_free(n_arrays, now_cycles()), adc_free(n_arrays, now_cycles());
+  std::vector<int> array_track(n_arrays, 0), adc_track(n_arrays, 0);
+  if (trace.on())
+    for (std::size_t k = 0; k < n_arrays; ++k) {
+      const std::string group = "tile " + std::to_string(st.tile);
+      array_track[k] = trace.track(group, "array " + std::to_string(st.arrays[k]));
+      adc_track[k] = trace.track(group, "ADC bank " + std::to_string(st.arrays[k]));
+    }
+
+  const std::int64_t total = plan.inferences * st.units;
+  for (std::int64_t unit = 0; unit < total; ++unit) {
+    wait_result_slot(s);
+    const std::int64_t arrived = wait_inputs(s, unit);
+    std::int64_t last_fetch = arrived, ready = 0;
+    for (std::size_t k = 0; k < n_arrays; ++k) {
+      const ArrayWork& w = plan.arrays[static_cast<std::size_t>(st.arrays[k])];
+      // Fetch: the array's rows leave the input buffer once the vector is there, a read port is
+      // free and the DACs have let go of the previous vector.
+      const std::int64_t fetch = ceil_div(w.fetch_bits, plan.buffer_width);
+      const std::int64_t start = tile.input_read.reserve(std::max(arrived, dac_free[k]), fetch);
+      const std::int64_t fetched = start + fetch;
+      if (ss.first_activity < 0) ss.first_activity = start;
+      // Reads: the first settles after the fetch and samples once the ADCs are done with the
+      // previous vector; each later read settles while the ADCs convert the one before.
+      const std::int64_t t_conv = w.conversion_cycles;
+      const std::int64_t period = std::max(t_read, t_conv) + t_sh;
+      const std::int64_t first_sample = std::max(fetched + t_read, adc_free[k]);
+      const std::int64_t last_held = first_sample + t_sh + (w.reads - 1) * period;
+      dac_free[k] = last_held;
+      adc_free[k] = last_held + t_conv;
+      ready = std::max(ready, adc_free[k] + 1);  // the last code is shift-added a cycle later
+      last_fetch = std::max(last_fetch, fetched);
+      stats_l.array_busy_cycles += w.reads * (t_read + t_sh);
+      stats_l.adc_busy_cycles += w.reads * t_conv * plan.adcs_per_array;
+      stats_l.counts += w.per_vector;
+      stats_l.traffic.input_buffer_read_bits += w.fetch_bits;
+      ++stats_l.control_ops;
+      if (trace.on()) {
+        trace.slice(array_track[k], label, start, last_held);
+        trace.slice(adc_track[k], label, first_sample + t_sh, adc_free[k]);
+      }
+    }
+    // The input units this vector needed leave the buffer once every array has fetched them.
+    finish_unit(s, unit, last_fetch, ready);
+  }
+}
+
+void Chip::compute_digital(int s) {
+  const Station& st = plan.stations[static_cast<std::size_t>(s)];
+  StationState& ss = stations_[static_cast<std::size_t>(s)];
+  const LayerPlan& lp = plan.layers[static_cast<std::size_t>(st.layer)];
+  LayerTiming& stats_l = stats[static_cast<std::size_t>(st.layer)];
+  TileResources& tile = tiles_[static_cast<std::size_t>(st.tile)];
+  const int label = labels_[static_cast<std::size_t>(st.layer)];
+  const int track = trace.on() ? trace.track("tile " + std::to_string(st.tile), "digital unit") : 0;
+
+  wait_for(*layer_start_[static_cast<std::size_t>(st.layer)]);
+  const std::int64_t total = plan.inferences * st.units;
+  for (std::int64_t unit = 0; unit < total; ++unit) {
+    wait_result_slot(s);
+    const std::int64_t arrived = wait_inputs(s, unit);
+    // Operands stream out of the input buffer through the unit's lanes. An accumulating
+    // reduction has folded in all but its last input unit by the time that one arrives.
+    const std::int64_t cycles = st.inputs.size() == 1 && st.inputs.front().accumulate
+                                    ? ceil_div(st.digital_cycles_per_unit, st.inputs.front().window.producer_units)
+                                    : st.digital_cycles_per_unit;
+    const std::int64_t start = tile.digital.reserve(arrived, cycles);
+    const std::int64_t end = start + cycles;
+    if (ss.first_activity < 0) ss.first_activity = start;
+    stats_l.digital_busy_cycles += st.digital_cycles_per_unit;
+    ++stats_l.control_ops;
+    if (unit % st.units == st.units - 1) {
+      stats_l.counts += lp.per_sample_digital;
+    }
+    trace.slice(track, label, start, end);
+    finish_unit(s, unit, end, end);
+  }
+}
+
+// --- output path -----------------------------------------------------------------------------------
+
+void Chip::output(int s) {
+  const Station& st = plan.stations[static_cast<std::size_t>(s)];
+  StationState& ss = stations_[static_cast<std::size_t>(s)];
+  LayerTiming& stats_l = stats[static_cast<std::size_t>(st.layer)];
+  TileResources& tile = tiles_[static_cast<std::size_t>(st.tile)];
+  const int label = labels_[static_cast<std::size_t>(st.layer)];
+  sc_core::sc_event done;
+
+  const std::int64_t total = plan.inferences * st.units;
+  const std::int64_t write = ceil_div(st.out_bits, plan.buffer_width);
+  for (std::int64_t unit = 0; unit < total; ++unit) {
+    while (ss.results.empty()) wait_for(ss.result_event);
+    const std::int64_t ready = ss.results.front().second;
+    ss.results.pop_front();
+    ss.result_taken.notify(sc_core::SC_ZERO_TIME);
+    wait_until(ready);
+    // Partial sums of column blocks homed on other tiles.
+    for (std::size_t k = 0; k < st.partial_sums_to.size(); ++k) {
+      const auto& [home, bits] = st.partial_sums_to[k];
+      const int to = node_of_station(home);
+      net->transfer(st.tile, to, bits, kPriorityPartial + s, label, done);
+      ++stats_l.control_ops;
+      if (to != st.tile) {
+        stats_l.traffic.bus_bits += bits;
+        stats_l.traffic.interconnect_bit_hops += bits * net->hops(st.tile, to);
+      }
+      StationState& hs = stations_[static_cast<std::size_t>(home)];
+      hs.partial_sums_received[static_cast<std::size_t>(ss.partial_sum_slot[k])] = unit + 1;
+      hs.partial_sum_event.notify(sc_core::SC_ZERO_TIME);
+    }
+    ss.last_activity = std::max(ss.last_activity, now_cycles());
+    if (!st.home) continue;
+    auto all_partials = [&] {
+      return std::all_of(ss.partial_sums_received.begin(), ss.partial_sums_received.end(),
+                         [&](std::int64_t r) { return r > unit; });
+    };
+    while (!all_partials()) wait_for(ss.partial_sum_event);
+    // Adder tree over row blocks, requantization, then the output buffer (once it has room).
+    const std::int64_t added = now_cycles() + st.adder_cycles + st.requantize_cycles;
+    while (ss.out.available - ss.out.freed >= st.out_capacity_units) wait_for(ss.out.freed_event);
+    const std::int64_t start = tile.output_write.reserve(std::max(added, now_cycles()), write);
+    wait_until(start + write);
+    stats_l.traffic.output_buffer_write_bits += st.out_bits;
+    stats_l.counts += st.per_unit;
+    ++stats_l.control_ops;
+    ss.last_activity = now_cycles();
+    stage(ss.out, unit + 1);
+  }
+  if (trace.on() && ss.first_activity >= 0) {
+    if (tile.layers_track < 0) tile.layers_track = trace.track("tile " + std::to_string(st.tile), "layers");
+    trace.span(tile.layers_track, label, ss.first_activity, std::max(ss.first_activity, ss.last_activity));
+  }
+}
+
+// --- senders ---------------------------------------------------------------------------------------
+
+void Chip::sender(Staging& staged, int index, int from, const Destination& d, int layer, std::int64_t units,
+                  int priority) {
+  LayerTiming& stats_l = stats[static_cast<std::size_t>(layer)];
+  const int label = labels_[static_cast<std::size_t>(layer)];
+  const bool to_buffer = d.station == kGlobalBuffer;
+  const int to = to_buffer ? net->global_buffer_node() : node_of_station(d.station);
+  const std::int64_t sink = to_buffer ? ceil_div(d.bits, plan.global_width) : 0;
+  const int kind = from == net->global_buffer_node() ? 0 : kPriorityOutput;
+  sc_core::sc_event done;
+  for (std::int64_t u = 0; u < units; ++u) {
+    while (staged.available <= u) wait_for(staged.available_event);
+    if (!to_buffer) {
+      StationState& ds = stations_[static_cast<std::size_t>(d.station)];
+      const LinkState& ls = ds.inputs[static_cast<std::size_t>(d.link)];
+      while (u >= ls.released + ls.link->capacity_units) wait_for(ds.released_event);
+    }
+    net->transfer(from, to, d.bits, kind + priority, label, done, sink);
+    ++stats_l.control_ops;
+    if (from != to) {
+      stats_l.traffic.bus_bits += d.bits;
+      stats_l.traffic.interconnect_bit_hops += d.bits * net->hops(from, to);
+    }
+    deliver(d, layer, u);
+    // The unit's space in the sender's staging frees once every sender has sent it.
+    staged.sent[static_cast<std::size_t>(index)] = u + 1;
+    const std::int64_t freed = *std::min_element(staged.sent.begin(), staged.sent.end());
+    if (freed > staged.freed) {
+      staged.freed = freed;
+      staged.freed_event.notify(sc_core::SC_ZERO_TIME);
+    }
+  }
+}
+
+void Chip::deliver(const Destination& d, int layer, std::int64_t unit) {
+  const std::size_t l = static_cast<std::size_t>(layer);
+  const std::int64_t now = now_cycles();
+  if (d.station == kGlobalBuffer) {
+    stats[l].traffic.global_buffer_write_bits += d.bits;
+    auto& delivered = buffer_delivered_[l];
+    delivered[static_cast<std::size_t>(d.source_slot)] = unit + 1;
+    const std::int64_t done = *std::min_element(delivered.begin(), delivered.end());
+    const LayerPlan& lp = plan.layers[l];
+    if (done > layer_outputs_done_[l]) {
+      // Inferences whose last unit of this layer just reached the buffer.
+      for (std::int64_t n = layer_outputs_done_[l] / lp.units; n < done / lp.units; ++n) {
+        if (!lp.network_output) break;
+        if (++outputs_done_per_inference_[static_cast<std::size_t>(n)] == output_layers_) {
+          inference_done[static_cast<std::size_t>(n)] = now;
+          vcd_inferences_done = static_cast<int>(n + 1);
+        }
+      }
+      layer_outputs_done_[l] = done;
+    }
+    stats[l].end_cycle = std::max(stats[l].end_cycle, now);
+    buffer_event_.notify(sc_core::SC_ZERO_TIME);
+    return;
+  }
+  StationState& ds = stations_[static_cast<std::size_t>(d.station)];
+  LinkState& ls = ds.inputs[static_cast<std::size_t>(d.link)];
+  stats[static_cast<std::size_t>(plan.stations[static_cast<std::size_t>(d.station)].layer)]
+      .traffic.input_buffer_write_bits += d.bits;
+  ls.delivered[static_cast<std::size_t>(d.source_slot)] = unit + 1;
+  const std::int64_t arrived = *std::min_element(ls.delivered.begin(), ls.delivered.end());
+  for (std::int64_t u = ls.arrived; u < arrived; ++u)
+    ls.arrival_ring[static_cast<std::size_t>(u % static_cast<std::int64_t>(ls.arrival_ring.size()))] = now;
+  if (arrived > ls.arrived) {
+    ls.arrived = arrived;
+    ds.arrived_event.notify(sc_core::SC_ZERO_TIME);
+  }
+  stats[l].end_cycle = std::max(stats[l].end_cycle, now);
+}
+
+}  // namespace cimsim::engine

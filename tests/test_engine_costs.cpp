@@ -1,0 +1,112 @@
+// Cost models: technology scaling of digital and buffer energies, buffers sized by capacity and
+// ports, leakage over the simulated time, the interconnect's energy per hop, and the node presets.
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "models/tech/tech.hpp"
+#include "sim/config/loader.hpp"
+#include "sim/cost/cost_model.hpp"
+#include "sim/run/simulation.hpp"
+#include "support.hpp"
+
+using namespace cimsim;
+
+namespace {
+
+models::Tech at(double node_nm, double vdd_v) {
+  models::Tech t;
+  t.node_nm = node_nm;
+  t.vdd_v = vdd_v;
+  return t;
+}
+
+double component(const cost::Breakdown& b, const std::string& name) {
+  for (const auto& [n, v] : b)
+    if (n == name) return v;
+  FAIL("no component " << name);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("tech: Horowitz's 45 nm figures scale with F and V^2", "[cost][tech]") {
+  const models::Tech ref = at(45, 0.9);
+  CHECK(ref.add_pj() == Approx(0.1));
+  CHECK(ref.mult_pj() == Approx(3.1));
+  CHECK(ref.sram_pj_per_bit(8, 1) == Approx(10.0 / 64));
+  CHECK(ref.sram_pj_per_bit(32, 1) == Approx(20.0 / 64));  // Horowitz: 20 pJ per 64 bits at 32 KB
+  // Two ports as two banks of half the capacity each.
+  CHECK(ref.sram_pj_per_bit(32, 2) == Approx(ref.sram_pj_per_bit(16, 1)));
+  const models::Tech n22 = at(22, 0.8);
+  CHECK(n22.add_pj() == Approx(0.1 * 22 / 45 * (0.8 / 0.9) * (0.8 / 0.9)));
+  CHECK(n22.adder_um2() == Approx(137 * (22.0 / 45) * (22.0 / 45)));
+  // ISAAC's router energy at its own node, and wires at ½·C·V².
+  CHECK(at(32, 0.9).router_pj_per_bit() == Approx(20.74 / 256));
+  CHECK(at(32, 0.9).wire_pj_per_bit_mm() == Approx(0.5 * 0.2 * 0.81));
+}
+
+TEST_CASE("tech: every node preset loads with its own values", "[cost][tech][config]") {
+  for (const char* node : {"14nm", "22nm", "28nm", "32nm", "45nm", "65nm"}) {
+    INFO(node);
+    const auto cfg = test::config_with(std::string("tech: {preset: ") + node + "}\n");
+    const auto t = models::Tech::from(cfg.section("tech"));
+    CHECK(t.node_nm == Approx(std::stod(node)));
+    CHECK(t.sram_cell_um2 > 0.05);
+    CHECK(t.sram_cell_um2 < 0.6);
+  }
+  const auto t14 = models::Tech::from(test::config_with("tech: {preset: 14nm}\n").section("tech"));
+  const auto t65 = models::Tech::from(test::config_with("tech: {preset: 65nm}\n").section("tech"));
+  CHECK(t14.add_pj() < t65.add_pj());
+  CHECK(t14.sram_mm2(64) < t65.sram_mm2(64));
+}
+
+TEST_CASE("costs: buffers cost by their capacity and ports, leakage by the time", "[cost]") {
+  auto run = [](const std::vector<std::string>& sets) {
+    return run::simulate(test::config_with("workload: {samples: 4}\n", sets));
+  };
+  const auto base = run({});
+  const auto& e = base->cost.per_action;
+  const auto tech = models::Tech::from(base->config.section("tech"));
+  CHECK(e.sram_pj_per_bit == Approx(tech.sram_pj_per_bit(8, 1)));
+  CHECK(e.global_buffer_pj_per_bit == Approx(tech.sram_pj_per_bit(256, 1)));
+  CHECK(e.global_buffer_pj_per_bit == Approx(e.sram_pj_per_bit * std::sqrt(256.0 / 8)));
+  CHECK(component(base->cost.area, "global_buffer") == Approx(tech.sram_mm2(256)));
+  // A bigger global buffer costs more area, more energy per bit and more leakage.
+  const auto big = run({"chip.global_buffer_kib=1024"});
+  CHECK(component(big->cost.area, "global_buffer") == Approx(4 * component(base->cost.area, "global_buffer")));
+  CHECK(big->cost.per_action.global_buffer_pj_per_bit == Approx(2 * e.global_buffer_pj_per_bit));
+  CHECK(big->cost.per_action.leakage_w > e.leakage_w);
+  // Leakage is static power over the simulated time, per inference.
+  const double leak = component(base->cost.energy, "leakage");
+  CHECK(leak == Approx(e.leakage_w * base->timing.latency_ns() * 1e3));
+  const auto twice = run({"run.timing_inferences=2"});
+  CHECK(component(twice->cost.energy, "leakage") ==
+        Approx(e.leakage_w * twice->timing.latency_ns() * 1e3 / 2));
+  // A pinned per-bit energy overrides the model for every buffer.
+  const auto pinned = run({"sram.energy_pj_per_bit=0.05"});
+  CHECK(pinned->cost.per_action.sram_pj_per_bit == 0.05);
+  CHECK(pinned->cost.per_action.global_buffer_pj_per_bit == 0.05);
+}
+
+TEST_CASE("costs: a mesh hop costs a router and a tile pitch of wire", "[cost][mesh]") {
+  const auto s = run::simulate(test::config_with("workload: {samples: 4}\nchip: {interconnect: mesh}\n"));
+  const auto tech = models::Tech::from(s->config.section("tech"));
+  CHECK(s->cost.link_mm == Approx(std::sqrt(s->cost.tile_mm2)));
+  CHECK(s->cost.per_action.bus_pj_per_bit ==
+        Approx(tech.router_pj_per_bit() + tech.wire_pj_per_bit_mm() * s->cost.link_mm));
+  std::int64_t bit_hops = 0;
+  for (const auto& l : s->timing.layers) bit_hops += l.traffic.interconnect_bit_hops;
+  CHECK(component(s->cost.energy, "interconnect") == Approx(bit_hops * s->cost.per_action.bus_pj_per_bit));
+  CHECK(component(s->cost.area, "interconnect") == Approx(s->chip.arch.tiles * tech.router_mm2_per_tile()));
+}
+
+TEST_CASE("costs: the digital unit's area follows its lanes", "[cost]") {
+  const auto a = run::simulate(test::config_with("workload: {samples: 4}\n"));
+  const auto b = run::simulate(test::config_with("workload: {samples: 4}\ntile: {digital_lanes: 64}\n"));
+  CHECK(component(b->cost.area, "digital") == Approx(2 * component(a->cost.area, "digital")));
+  const auto tech = models::Tech::from(a->config.section("tech"));
+  CHECK(component(a->cost.area, "digital") ==
+        Approx(a->chip.arch.tiles * 32 * (tech.adder_um2() + tech.multiplier_um2()) * 1e-6));
+}
