@@ -74,10 +74,9 @@ DeviceSpread DeviceSpread::from(const config::Params& p) { return {p.real("d2d_s
 Eigen::MatrixXf DeviceSpread::factors(Eigen::Index rows, Eigen::Index cols, const ArrayKey& key) const {
   Eigen::MatrixXf f = Eigen::MatrixXf::Ones(rows, cols);
   if (sigma <= 0) return f;
-  const rng::Stream s = device_stream(key, rng::Purpose::DeviceSpread);
+  const std::vector<float> z = device_stream(key, rng::Purpose::DeviceSpread).normals_fast(static_cast<std::size_t>(rows * cols));
   for (Eigen::Index r = 0; r < rows; ++r)
-    for (Eigen::Index c = 0; c < cols; ++c)
-      f(r, c) = static_cast<float>(std::exp(sigma * s.normal(static_cast<std::uint64_t>(r * cols + c))));
+    for (Eigen::Index c = 0; c < cols; ++c) f(r, c) = static_cast<float>(std::exp(sigma * z[static_cast<std::size_t>(r * cols + c)]));
   return f;
 }
 
@@ -132,12 +131,13 @@ void apply_time_noise(ArrayDevices& d, const Eigen::MatrixXf& sigma_us, NoiseDra
     add_read_sigma(d, sigma_us);
     return;
   }
-  const rng::Stream s = device_stream(key, rng::Purpose::AccumulatedNoise);
   const Eigen::Index cols = d.g_us.cols();
+  const std::vector<float> draws =
+      device_stream(key, rng::Purpose::AccumulatedNoise).normals_fast(static_cast<std::size_t>(d.g_us.size()));
   for (Eigen::Index r = 0; r < d.g_us.rows(); ++r)
     for (Eigen::Index c = 0; c < cols; ++c) {
       if (sigma_us(r, c) == 0) continue;
-      const double z = s.normal(static_cast<std::uint64_t>(r * cols + c));
+      const double z = draws[static_cast<std::size_t>(r * cols + c)];
       d.g_us(r, c) = static_cast<float>(std::max(0.0, d.g_us(r, c) + sigma_us(r, c) * z));
     }
 }

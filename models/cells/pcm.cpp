@@ -87,14 +87,16 @@ class PcmCell final : public DeviceCell {
     ArrayDevices out;
     out.g_us.resize(rows, cols);
     Eigen::MatrixXf g_hat_prog(rows, cols);
+    const auto n = static_cast<std::size_t>(rows * cols);
+    const std::vector<float> z_prog = prog.normals_fast(n), z_nu = nu_draw.normals_fast(n);
     for (Eigen::Index r = 0; r < rows; ++r) {
       for (Eigen::Index c = 0; c < cols; ++c) {
         const auto i = static_cast<std::uint64_t>(r * cols + c);
         const double g_t = target_us(r, c);
         const double g_hat_t = g_t / g_max;
         const double sigma = std::max(0.0, polynomial(prog_coeffs_, g_hat_t)) * prog_scale_;
-        const double g_prog = std::max(0.0, g_t + sigma * prog.normal(i)) * spread(r, c);
-        const double nu = std::fabs(nu_mean_(g_hat_t) + nu_sigma_(g_hat_t) * nu_draw.normal(i)) * drift_scale_;
+        const double g_prog = std::max(0.0, g_t + sigma * z_prog[i]) * spread(r, c);
+        const double nu = std::fabs(nu_mean_(g_hat_t) + nu_sigma_(g_hat_t) * z_nu[i]) * drift_scale_;
         out.g_us(r, c) = static_cast<float>(g_prog * std::exp(-nu * log_decay));
         g_hat_prog(r, c) = static_cast<float>(g_prog / g_max);
       }

@@ -94,13 +94,16 @@ class RramCell final : public DeviceCell {
 
     ArrayDevices out;
     out.g_us.resize(rows, cols);
+    const auto n = static_cast<std::size_t>(rows * cols);
+    const std::vector<float> z_prog = prog.normals_fast(n);
+    const std::vector<float> z_relax = relax_sigma > 0 || shift != 0 ? relax.normals_fast(n) : std::vector<float>();
     for (Eigen::Index r = 0; r < rows; ++r) {
       for (Eigen::Index c = 0; c < cols; ++c) {
         const auto i = static_cast<std::uint64_t>(r * cols + c);
         const double g_t = target_us(r, c);
         const double x = normalised_ ? g_t / window_.g_max_us : g_t;
-        double g = g_t + sigma_.at(x, when) * sigma_scale_ * prog.normal(i);
-        if (relax_sigma > 0 || shift != 0) g += shift + relax_sigma * relax.normal(i);
+        double g = g_t + sigma_.at(x, when) * sigma_scale_ * z_prog[i];
+        if (relax_sigma > 0 || shift != 0) g += shift + relax_sigma * z_relax[i];
         out.g_us(r, c) = static_cast<float>(std::max(0.0, g * spread(r, c)));
       }
     }

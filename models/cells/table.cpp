@@ -39,13 +39,15 @@ class TableCell final : public DeviceCell {
 
     ArrayDevices out;
     out.g_us.resize(rows, cols);
+    const auto n = static_cast<std::size_t>(rows * cols);
+    const std::vector<float> z_prog = prog.normals_fast(n), z_nu = nu_draw.normals_fast(n);
     for (Eigen::Index r = 0; r < rows; ++r) {
       for (Eigen::Index c = 0; c < cols; ++c) {
         const auto i = static_cast<std::uint64_t>(r * cols + c);
         const double fraction = (target_us(r, c) - window_.g_min_us) / span;
         const Level& l = levels_[static_cast<std::size_t>(std::clamp(std::round(fraction * last), 0.0, last))];
-        const double g_prog = std::max(0.0, l.g_us + l.sigma_us * prog.normal(i)) * spread(r, c);
-        const double nu = std::fabs(l.nu_mean + l.nu_sigma * nu_draw.normal(i));
+        const double g_prog = std::max(0.0, l.g_us + l.sigma_us * z_prog[i]) * spread(r, c);
+        const double nu = std::fabs(l.nu_mean + l.nu_sigma * z_nu[i]);
         out.g_us(r, c) = static_cast<float>(g_prog * std::exp(-nu * log_decay));
       }
     }

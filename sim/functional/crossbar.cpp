@@ -15,14 +15,22 @@ namespace {
 constexpr Eigen::Index kChunkFloats = Eigen::Index{1} << 22;
 // Calibration keeps at most this many ADC inputs per chunk (evenly spaced), so that a large network
 // does not record hundreds of millions of values.
-constexpr Eigen::Index kRecordPerChunk = Eigen::Index{1} << 20;
+constexpr Eigen::Index kRecordPerChunk = Eigen::Index{1} << 16;
 
 }  // namespace
 
 void CalibrationRecorder::merge(CalibrationRecorder&& o) {
+  // Each key keeps at most kRecordPerKey values: past that, every other one is dropped. Merges
+  // happen in a fixed order, so the same values survive whatever the threads did.
+  constexpr std::size_t kRecordPerKey = std::size_t{1} << 14;
   for (auto& [key, values] : o.magnitudes) {
     auto& dst = magnitudes[key];
     dst.insert(dst.end(), values.begin(), values.end());
+    while (dst.size() > kRecordPerKey) {
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < dst.size(); i += 2) dst[kept++] = dst[i];
+      dst.resize(kept);
+    }
   }
 }
 

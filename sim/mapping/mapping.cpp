@@ -91,14 +91,19 @@ bool block_has_weights(const workload::QuantLayer& q, int row_begin, int rows, i
   return (q.w.block(out_begin, row_begin, outs, rows).array() != 0).any();
 }
 
+// Window geometry of a convolution or pooling layer; for other layers on (channels, height,
+// width) tensors, just the spatial sizes (the timing engine streams them pixel by pixel).
 ConvGeometry conv_geometry(const workload::Layer& l) {
   ConvGeometry g;
+  if (l.in_shape.size() != 3 || l.out_shape.size() != 3) return g;
   g.in_channels = static_cast<int>(l.in_shape[0]);
   g.in_h = static_cast<int>(l.in_shape[1]);
   g.in_w = static_cast<int>(l.in_shape[2]);
   g.out_channels = static_cast<int>(l.out_shape[0]);
   g.out_h = static_cast<int>(l.out_shape[1]);
   g.out_w = static_cast<int>(l.out_shape[2]);
+  const bool windowed = l.op == workload::Op::Conv || l.op == workload::Op::MaxPool || l.op == workload::Op::AvgPool;
+  if (!windowed) return g;
   g.kernel_h = l.window.kernel_h;
   g.kernel_w = l.window.kernel_w;
   g.stride_h = l.window.stride_h;
@@ -197,6 +202,7 @@ ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& 
       lm.kind = LayerMap::Kind::Digital;
       lm.activation_bits = qnet.activation_bits;
       lm.digital = functional::digital_work(layer, input_shapes);
+      lm.conv = conv_geometry(layer);
     }
     map_index[li] = static_cast<int>(chip.layers.size());
     chip.layers.push_back(std::move(lm));

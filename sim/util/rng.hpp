@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
+#include <vector>
 
 namespace cimsim::rng {
 
@@ -83,6 +84,12 @@ class Stream {
   // both halves), in single precision with vectorised log, sqrt, cos and sin. Element i comes from
   // block i/4, lane i%4. This is a sequence of its own: it does not equal normal(i).
   void normals_fast(std::uint64_t first, std::size_t n, float* out) const;
+  // Draws 0 … n−1 of normals_fast, for a model that needs one per device.
+  std::vector<float> normals_fast(std::size_t n) const {
+    std::vector<float> z(n);
+    normals_fast(0, n, z.data());
+    return z;
+  }
 
  private:
   std::array<std::uint32_t, 2> key_;

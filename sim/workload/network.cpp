@@ -116,12 +116,12 @@ void fold_batchnorm(Layer& layer, const Eigen::VectorXd& gamma, const Eigen::Vec
 }
 
 void init_random_weights(Layer& layer, std::int64_t fan_in, std::uint64_t seed) {
-  const rng::Stream stream(seed, rng::Purpose::Weights, {});
   const double std_dev = std::sqrt(2.0 / static_cast<double>(std::max<std::int64_t>(1, fan_in)));
+  const std::vector<float> z = rng::Stream(seed, rng::Purpose::Weights, {}).normals_fast(static_cast<std::size_t>(layer.weight.size()));
   for (Eigen::Index o = 0; o < layer.weight.rows(); ++o)
     for (Eigen::Index i = 0; i < layer.weight.cols(); ++i)
       if (layer.op != Op::Conv || layer.weight(o, i) != 0.0f)  // keep a grouped layout's zeros
-        layer.weight(o, i) = static_cast<float>(std_dev * stream.normal(static_cast<std::uint64_t>(o * layer.weight.cols() + i)));
+        layer.weight(o, i) = static_cast<float>(std_dev * z[static_cast<std::size_t>(o * layer.weight.cols() + i)]);
   layer.bias = Eigen::VectorXf::Zero(layer.weight.rows());
 }
 
