@@ -91,6 +91,7 @@ class Loader {
   std::map<std::string, Constant> constants_;
   std::map<std::string, Flow> activations_;
   std::map<std::string, int> readers_;  // how many nodes read each tensor
+  std::map<std::string, std::vector<std::string>> consumers_;  // operator types reading each tensor
   std::string output_;
 };
 
@@ -441,13 +442,23 @@ void Loader::dequantize(const onnx::NodeProto& node) {
     fail(node, "scale or zero point differ from its QuantizeLinear");
   x.quant = *x.pending;
   x.pending.reset();
-  // The pair fake-quantizes the tensor: the producing layer's output is rounded onto the grid, and
-  // matrix layers that read it take it as their input quantizer.
-  if (x.producer != Layer::kNetworkInput) {
-    Layer& p = net_.layers[static_cast<std::size_t>(x.producer)];
-    if (p.output_quant && (p.output_quant->scale != q.scale || p.output_quant->zero_point != q.zero_point))
-      fail(node, "a second, different quantizer on the same tensor");
-    p.output_quant = x.quant;
+  // The pair fake-quantizes this branch only. Matrix layers that read it take it as their input
+  // quantizer (the same codes); anything else reads it through an identity layer that rounds
+  // onto the grid, so that other readers of the original tensor still see it unrounded.
+  bool only_matrix = true;
+  for (const std::string& op : consumers_[node.output(0)])
+    only_matrix = only_matrix && (op == "Conv" || op == "Gemm" || op == "MatMul");
+  if (!only_matrix) {
+    Layer layer;
+    layer.op = Op::Identity;
+    layer.output_quant = x.quant;
+    layer.name = node.name().empty() ? node.output(0) : node.name();
+    Flow in = x;
+    in.quant.reset();
+    const auto q = x.quant;
+    add_layer(std::move(layer), node, {&in});
+    activations_[node.output(0)].quant = q;
+    return;
   }
   activations_[node.output(0)] = x;
 }
@@ -467,7 +478,10 @@ Network Loader::load() {
 
   for (const auto& t : g.initializer()) constants_[t.name()] = tensor_of(t);
   for (const auto& node : g.node())
-    for (const auto& i : node.input()) ++readers_[i];
+    for (const auto& i : node.input()) {
+      ++readers_[i];
+      consumers_[i].push_back(node.op_type());
+    }
   for (const auto& o : g.output()) ++readers_[o.name()];
 
   // The network input: the first graph input that is not an initializer.

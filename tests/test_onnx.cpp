@@ -1,0 +1,182 @@
+// ONNX import: every shipped model against a reference computed here from the same file (a
+// separate interpreter with direct convolutions and unfolded batch norm), the QDQ models against
+// their integer semantics exactly, and the error paths.
+
+#include <catch2/catch.hpp>
+
+#include <onnx/onnx_pb.h>
+
+#include <fstream>
+
+#include "onnx_reference.hpp"
+#include "sim/config/error.hpp"
+#include "sim/functional/reference.hpp"
+#include "sim/util/npy.hpp"
+#include "sim/workload/dataset.hpp"
+#include "sim/workload/onnx_loader.hpp"
+#include "sim/workload/quantize.hpp"
+#include "support.hpp"
+
+using namespace cimsim;
+
+namespace {
+
+std::string trace(const std::string& name) { return test::source_dir() + "/traces/" + name; }
+
+workload::Dataset test_set(const std::string& folder, std::int64_t n) {
+  return workload::load_dataset(trace(folder + "/test_inputs.npy"), trace(folder + "/test_labels.npy"), n);
+}
+
+std::vector<float> column(const Eigen::MatrixXf& m, Eigen::Index c) {
+  return std::vector<float>(m.col(c).data(), m.col(c).data() + m.rows());
+}
+
+// Records what the exact integer backend computes for each layer.
+class RecordingBackend : public functional::MatrixBackend {
+ public:
+  Eigen::MatrixXd multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes, std::int64_t first) override {
+    Eigen::MatrixXd acc = exact_.multiply(q, codes, first);
+    // The zero point comes off after the product: Σ w·(x − z) = Σ w·x − z·Σ w.
+    recorded[q.layer] = acc.colwise() - static_cast<double>(q.input_zero_point) * q.w_row_sums;
+    return acc;
+  }
+  std::map<int, Eigen::MatrixXd> recorded;
+
+ private:
+  functional::ExactBackend exact_;
+};
+
+void check_float_model(const std::string& path, const std::string& folder) {
+  const workload::Network net = workload::load_onnx(path);
+  const workload::Dataset data = test_set(folder, 40);
+  test::OnnxReference reference(path);
+  const Eigen::MatrixXf ours = functional::float_logits(net, data.inputs);
+  for (Eigen::Index s = 0; s < data.size(); ++s) {
+    const std::vector<float> ref = reference.run(column(data.inputs, s));
+    REQUIRE(ref.size() == static_cast<std::size_t>(ours.rows()));
+    for (std::size_t k = 0; k < ref.size(); ++k) {
+      INFO("sample " << s << " logit " << k);
+      // Float tolerance: folded batch norm and a different summation order round differently.
+      CHECK(ours(static_cast<Eigen::Index>(k), s) == Approx(ref[k]).epsilon(1e-4).margin(1e-4));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("onnx: the float MLP matches the reference and the layer-list weights", "[onnx]") {
+  check_float_model(trace("digits_mlp/model.onnx"), "digits_mlp");
+  // The same network exported as .npy weights.
+  const workload::Dataset data = test_set("digits_mlp", 40);
+  const auto w1 = npy::load(trace("digits_mlp/fc1.weight.npy")), b1 = npy::load(trace("digits_mlp/fc1.bias.npy"));
+  const auto w2 = npy::load(trace("digits_mlp/fc2.weight.npy")), b2 = npy::load(trace("digits_mlp/fc2.bias.npy"));
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const Eigen::MatrixXd W1 = Eigen::Map<const RowMajor>(w1.values.data(), w1.shape[0], w1.shape[1]);
+  const Eigen::MatrixXd W2 = Eigen::Map<const RowMajor>(w2.values.data(), w2.shape[0], w2.shape[1]);
+  const Eigen::Map<const Eigen::VectorXd> B1(b1.values.data(), b1.size()), B2(b2.values.data(), b2.size());
+  Eigen::MatrixXd h = (W1 * data.inputs.cast<double>()).colwise() + B1;
+  h = h.cwiseMax(0.0);
+  const Eigen::MatrixXd expected = (W2 * h).colwise() + B2;
+  const Eigen::MatrixXf ours = functional::float_logits(workload::load_onnx(trace("digits_mlp/model.onnx")), data.inputs);
+  CHECK((ours.cast<double>() - expected).cwiseAbs().maxCoeff() < 1e-4);
+}
+
+TEST_CASE("onnx: the float CNN (batch norm, residual add, pooling) matches the reference", "[onnx]") {
+  check_float_model(trace("digits_cnn/model.onnx"), "digits_cnn");
+  const workload::Network net = workload::load_onnx(trace("digits_cnn/model.onnx"));
+  // Batch norm folded away: four convolutions and the classifier on arrays, the rest digital.
+  CHECK(net.matrix_layers().size() == 5);
+  CHECK(net.macs_per_sample() == 378176);
+}
+
+TEST_CASE("onnx: QDQ models keep their integer semantics exactly", "[onnx][qdq]") {
+  for (const std::string folder : {"digits_mlp", "digits_cnn"}) {
+    INFO(folder);
+    const std::string path = trace(folder + "/model_qdq.onnx");
+    const workload::Network net = workload::load_onnx(path);
+    const workload::Dataset data = test_set(folder, 24);
+    // The model's own quantizers are used; the config's bits do not enter.
+    const config::Config cfg = test::config_with("quantization: {weight_bits: 4, activation_bits: 4}");
+    const workload::QuantizedNetwork qnet = workload::quantize(net, data, cfg.section("quantization"));
+    for (const auto& q : qnet.layers) {
+      CHECK(q.activation_bits == 8);
+      CHECK(q.round_half_even);
+    }
+    test::OnnxReference reference(path);
+    for (Eigen::Index s = 0; s < data.size(); ++s) {
+      RecordingBackend backend;
+      const Eigen::MatrixXf logits = functional::quantized_logits(qnet, data.inputs.col(s), s, backend);
+      const std::vector<float> ref = reference.run(column(data.inputs, s));
+      for (std::size_t k = 0; k < ref.size(); ++k)
+        CHECK(logits(static_cast<Eigen::Index>(k), 0) == Approx(ref[k]).epsilon(1e-5).margin(1e-5));
+      // Every accumulator, integer for integer.
+      for (const auto& [layer, acc] : backend.recorded) {
+        const auto& name = net.layers[static_cast<std::size_t>(layer)].name;
+        INFO("sample " << s << " layer " << name);
+        const auto& expected = reference.accumulators().at(name);
+        const Eigen::Index pixels = acc.cols();
+        REQUIRE(static_cast<Eigen::Index>(expected.size()) == acc.rows() * pixels);
+        std::int64_t mismatches = 0;
+        for (Eigen::Index o = 0; o < acc.rows(); ++o)
+          for (Eigen::Index p = 0; p < pixels; ++p)
+            mismatches += static_cast<std::int64_t>(acc(o, p)) != expected[static_cast<std::size_t>(o * pixels + p)];
+        CHECK(mismatches == 0);
+      }
+    }
+  }
+}
+
+TEST_CASE("onnx: an unsupported operator names the node, the operator and the supported list", "[onnx][errors]") {
+  onnx::ModelProto m;
+  m.set_ir_version(7);
+  m.add_opset_import()->set_version(13);
+  auto* g = m.mutable_graph();
+  g->set_name("bad");
+  auto* in = g->add_input();
+  in->set_name("x");
+  auto* shape = in->mutable_type()->mutable_tensor_type()->mutable_shape();
+  shape->add_dim()->set_dim_value(1);
+  shape->add_dim()->set_dim_value(4);
+  in->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+  auto* node = g->add_node();
+  node->set_op_type("Tanh");
+  node->set_name("squash");
+  node->add_input("x");
+  node->add_output("y");
+  g->add_output()->set_name("y");
+  test::TempDir dir;
+  const std::string path = dir.path() + "/bad.onnx";
+  {
+    std::ofstream out(path, std::ios::binary);
+    m.SerializeToOstream(&out);
+  }
+  try {
+    workload::load_onnx(path);
+    FAIL("no error");
+  } catch (const config::InputError& e) {
+    const std::string msg = e.what();
+    CHECK_THAT(msg, Catch::Contains("bad.onnx"));
+    CHECK_THAT(msg, Catch::Contains("'squash'"));
+    CHECK_THAT(msg, Catch::Contains("Tanh"));
+    CHECK_THAT(msg, Catch::Contains("supported: Add, AveragePool"));
+  }
+  // Through the command line: status 2.
+  const std::string cfg = dir.file("c.yaml", "workload: {network: bad.onnx, synthetic_samples: 1}\n");
+  const auto r = test::run_cimsim({"run", cfg, "--quiet"});
+  CHECK(r.status == 2);
+  CHECK_THAT(r.err, Catch::Contains("squash"));
+}
+
+TEST_CASE("onnx: a malformed file is an error, not a crash", "[onnx][errors]") {
+  test::TempDir dir;
+  const std::string junk = dir.file("junk.onnx", std::string("\x08\x07\xff\xff\xff garbage \x00\x01", 20));
+  CHECK_THROWS_WITH(workload::load_onnx(junk), Catch::Contains("junk.onnx") && Catch::Contains("not a valid ONNX model"));
+  const std::string truncated = dir.file("cut.onnx", [] {
+    std::ifstream in(test::source_dir() + "/traces/digits_cnn/model.onnx", std::ios::binary);
+    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return s.substr(0, s.size() / 2);
+  }());
+  CHECK_THROWS_AS(workload::load_onnx(truncated), config::InputError);
+  const std::string cfg = dir.file("c.yaml", "workload: {network: junk.onnx, synthetic_samples: 1}\n");
+  CHECK(test::run_cimsim({"run", cfg, "--quiet"}).status == 2);
+}
