@@ -29,8 +29,10 @@ std::string nearest(const std::string& word, const std::vector<std::string>& can
   std::size_t best_d = static_cast<std::size_t>(-1);
   for (const auto& c : candidates) {
     std::size_t d = edit_distance(word, c);
-    // A key that only lacks or adds its unit suffix ("g_max" for "g_max_us") is a near miss too.
+    // A key that only lacks or adds its unit suffix ("g_max" for "g_max_us") is a near miss too, and
+    // so is a longer spelling of a short name ("convolution" for "conv").
     if (c.rfind(word + "_", 0) == 0 || word.rfind(c + "_", 0) == 0) d = std::min<std::size_t>(d, 1);
+    if (c.size() >= 3 && word.rfind(c, 0) == 0) d = std::min<std::size_t>(d, 2);
     if (d < best_d) {
       best_d = d;
       best = c;

@@ -43,12 +43,15 @@ std::string Activation::text() const {
   return "?";
 }
 
+// A window that does not fit its padded input gives no output (0), not a truncated division.
 int Window::out_h(int in_h) const {
-  return (in_h + pad_top + pad_bottom - dilation_h * (kernel_h - 1) - 1) / stride_h + 1;
+  const int span = in_h + pad_top + pad_bottom - dilation_h * (kernel_h - 1) - 1;
+  return span < 0 ? 0 : span / stride_h + 1;
 }
 
 int Window::out_w(int in_w) const {
-  return (in_w + pad_left + pad_right - dilation_w * (kernel_w - 1) - 1) / stride_w + 1;
+  const int span = in_w + pad_left + pad_right - dilation_w * (kernel_w - 1) - 1;
+  return span < 0 ? 0 : span / stride_w + 1;
 }
 
 std::int32_t FixedQuant::code(float x) const {
