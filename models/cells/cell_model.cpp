@@ -7,6 +7,12 @@
 
 namespace cimsim::models {
 
+bool DrawOverride::applies(rng::Purpose p) const {
+  for (rng::Purpose q : purposes)
+    if (q == p) return true;
+  return false;
+}
+
 namespace {
 
 config::SectionSpec cell_section() {

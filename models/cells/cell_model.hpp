@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/config/registry.hpp"
+#include "sim/util/rng.hpp"
 
 namespace cimsim::models {
 
@@ -20,6 +21,20 @@ struct ArrayKey {
   std::uint32_t instance = 0;
   std::uint32_t layer = 0;
   std::uint32_t array = 0;
+  // Corner and worst-case analyses fix the normal draws of the once-per-chip variations instead of
+  // drawing them (see DrawOverride); nullptr for ordinary chip instances.
+  const struct DrawOverride* override_draws = nullptr;
+};
+
+// Which once-per-chip draws an analysis fixes, and to what: every draw to `corner` (a ±kσ corner),
+// or, when `pattern` is given, device (r, c) of array a to pattern[a][r·cols + c] (a searched worst
+// case; arrays with an empty entry keep their random draws). Models get this for free by drawing
+// through device_stream().
+struct DrawOverride {
+  std::vector<rng::Purpose> purposes;
+  float corner = 0;
+  const std::vector<std::vector<float>>* pattern = nullptr;  // per ChipMap array; empty entry: corner
+  bool applies(rng::Purpose p) const;
 };
 
 // One array's devices as reads see them at the inference time. Every matrix is rows × columns

@@ -6,7 +6,15 @@
 namespace cimsim::models {
 
 rng::Stream device_stream(const ArrayKey& key, rng::Purpose purpose) {
-  return rng::Stream(key.seed, purpose, {key.instance, key.layer, key.array});
+  rng::Stream s(key.seed, purpose, {key.instance, key.layer, key.array});
+  if (const DrawOverride* o = key.override_draws; o && o->applies(purpose)) {
+    if (!o->pattern) {
+      s.fix_normals(o->corner);
+    } else if (key.array < o->pattern->size() && !(*o->pattern)[key.array].empty()) {
+      s.fix_normals((*o->pattern)[key.array].data());
+    }
+  }
+  return s;
 }
 
 double polynomial(const std::vector<double>& coeffs, double x) {

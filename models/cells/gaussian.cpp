@@ -19,8 +19,8 @@ class GaussianCell final : public DeviceCell {
   ArrayDevices program(const Eigen::MatrixXf& target_us, const ArrayKey& key, double) const override {
     const rng::Stream stream = device_stream(key, rng::Purpose::Programming);
     ArrayDevices out;
-    // One draw per device, column-major: device (r, c) takes draw c·rows + r.
-    Eigen::MatrixXf z(target_us.rows(), target_us.cols());
+    // One draw per device, row-major as in every model: device (r, c) takes draw r·cols + c.
+    Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> z(target_us.rows(), target_us.cols());
     stream.normals_fast(0, static_cast<std::size_t>(z.size()), z.data());
     const Eigen::ArrayXXf sigma = sigma_us_ + sigma_relative_ * target_us.array();
     out.g_us = (target_us.array() + sigma * z.array()).max(0.0f).matrix();

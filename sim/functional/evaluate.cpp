@@ -83,9 +83,97 @@ Activity EvalResult::mean_activity() const {
   return mean;
 }
 
+EvalSetup::EvalSetup(const workload::QuantizedNetwork& q, const mapping::ChipMap& c, const models::CellModel& ce,
+                     const models::AdcModel& a, const workload::Dataset& t, const workload::Dataset& cal,
+                     const EvalOptions& o)
+    : qnet(q), chip(c), cell(ce), adc(a), test(t), calibration(cal), options(o) {
+  // Vectors each layer reads during the test, for read disturb.
+  vectors.resize(chip.layers.size());
+  for (std::size_t l = 0; l < chip.layers.size(); ++l) vectors[l] = test.size() * chip.layers[l].vectors_per_sample;
+}
+
+ProgramSettings EvalSetup::settings(std::uint32_t instance) const {
+  ProgramSettings ps;
+  ps.seed = options.seed;
+  ps.instance = instance;
+  ps.t_inference_s = options.t_inference_s;
+  ps.threads = options.threads;
+  ps.drive = options.drive;
+  ps.vectors = vectors;
+  return ps;
+}
+
+InstanceResult evaluate_chip(const EvalSetup& e, const ProgramSettings& ps, util::Progress* progress) {
+  const EvalOptions& o = e.options;
+  const mapping::ChipMap& chip = e.chip;
+  const Batches test_batches{e.test.size(), std::max(1, o.batch_size)};
+  const std::size_t nb = test_batches.count();
+  const bool labelled = !e.test.labels.empty();
+
+  const ProgrammedChip programmed = ProgrammedChip::program(chip, e.cell, ps);
+  InstanceResult ir;
+  ir.current_unit_ua = programmed.delta_g_us * chip.arch.read_voltage_v / ((1 << chip.dac_bits) - 1);
+  ir.lossless_adc_bits = lossless_adc_bits(chip, programmed.g_min_norm);
+  ir.columns_over_current_limit = programmed.columns_over_current_limit;
+  ir.disturbed_devices = programmed.disturbed_devices;
+  const FullScalePlan exact_plan(chip, e.adc.common(), programmed.g_min_norm, ir.current_unit_ua);
+
+  // Drift compensation: the same chip read right after programming and now, on one batch of the
+  // calibration inputs, with exact conversions (the periphery measures the analog drift).
+  if (o.drift.on()) {
+    ProgramSettings rs = ps;
+    rs.t_inference_s = o.drift.reference_time_s;
+    rs.vectors.clear();
+    const ProgrammedChip reference = ProgrammedChip::program(chip, e.cell, rs);
+    CalibrationRecorder scratch_ref, scratch_now;
+    const int threads = util::resolve_threads(o.threads);
+    CrossbarBackend ref_backend(chip, reference, e.adc, exact_plan, &scratch_ref, threads, o.drive);
+    CrossbarBackend now_backend(chip, programmed, e.adc, exact_plan, &scratch_now, threads, o.drive);
+    CompensationBackend comp(chip, ref_backend, now_backend, o.drift.mode);
+    const std::int64_t n = std::min<std::int64_t>(o.drift.samples, e.calibration.size());
+    quantized_logits(e.qnet, e.calibration.inputs.leftCols(n), e.test.size(), comp);
+    ir.drift_scales = comp.scales();
+  }
+
+  CalibrationTable table;
+  if (e.adc.common().full_scale == models::FullScale::Calibrated) {
+    const Batches cb{e.calibration.size(), std::max(1, o.batch_size)};
+    std::vector<CalibrationRecorder> recorders(cb.count());
+    over_batches(e.calibration, o, nullptr, [&](std::size_t b, std::int64_t first, const Batch& x, int inner) {
+      // Calibration reads are keyed apart from test reads: their samples sit past the test set.
+      CrossbarBackend backend(chip, programmed, e.adc, exact_plan, &recorders[b], inner, o.drive);
+      backend.set_output_scales(&ir.drift_scales);
+      quantized_logits(e.qnet, x, e.test.size() + first, backend);
+    });
+    CalibrationRecorder all;
+    for (auto& r : recorders) all.merge(std::move(r));
+    table = all.percentiles(e.adc.common().calibration_percentile);
+  }
+  const FullScalePlan plan(chip, e.adc.common(), programmed.g_min_norm, ir.current_unit_ua, std::move(table));
+
+  std::vector<std::int64_t> ok(nb, 0);
+  std::vector<Activity> acts(nb);
+  over_batches(e.test, o, progress, [&](std::size_t b, std::int64_t first, const Batch& x, int inner) {
+    CrossbarBackend backend(chip, programmed, e.adc, plan, nullptr, inner, o.drive);
+    backend.set_output_scales(&ir.drift_scales);
+    const Batch logits = quantized_logits(e.qnet, x, first, backend);
+    if (labelled) ok[b] = count_correct(logits, e.test.labels, first);
+    acts[b] = backend.activity();
+    acts[b].samples = x.cols();
+    add_digital_work(chip, x.cols(), acts[b]);
+  });
+  for (std::size_t b = 0; b < nb; ++b) {
+    ir.correct += ok[b];
+    ir.activity.add(acts[b]);
+  }
+  ir.accuracy = labelled && e.test.size() ? static_cast<double>(ir.correct) / static_cast<double>(e.test.size()) : 0;
+  return ir;
+}
+
 EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipMap& chip,
                     const models::CellModel& cell, const models::AdcModel& adc, const workload::Dataset& test,
                     const workload::Dataset& calibration, const EvalOptions& o) {
+  const EvalSetup setup(qnet, chip, cell, adc, test, calibration, o);
   EvalResult result;
   result.samples = test.size();
   const Batches test_batches{test.size(), std::max(1, o.batch_size)};
@@ -111,73 +199,10 @@ EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipM
   }
 
   util::Progress progress("chip", static_cast<std::size_t>(test.size()) * o.chip_instances, o.progress);
-  // Vectors each layer reads during the test, for read disturb.
-  std::vector<std::int64_t> vectors(chip.layers.size());
-  for (std::size_t l = 0; l < chip.layers.size(); ++l) vectors[l] = test.size() * chip.layers[l].vectors_per_sample;
   for (int inst = 0; inst < o.chip_instances; ++inst) {
-    ProgramSettings ps;
-    ps.seed = o.seed;
-    ps.instance = static_cast<std::uint32_t>(inst);
-    ps.t_inference_s = o.t_inference_s;
-    ps.threads = o.threads;
-    ps.drive = o.drive;
-    ps.vectors = vectors;
-    const ProgrammedChip programmed = ProgrammedChip::program(chip, cell, ps);
-    result.current_unit_ua = programmed.delta_g_us * chip.arch.read_voltage_v / ((1 << chip.dac_bits) - 1);
-    result.lossless_adc_bits = lossless_adc_bits(chip, programmed.g_min_norm);
-    InstanceResult ir;
-    ir.columns_over_current_limit = programmed.columns_over_current_limit;
-    ir.disturbed_devices = programmed.disturbed_devices;
-    const FullScalePlan exact_plan(chip, adc.common(), programmed.g_min_norm, result.current_unit_ua);
-
-    // Drift compensation: the same chip read right after programming and now, on one batch of the
-    // calibration inputs, with exact conversions (the periphery measures the analog drift).
-    if (o.drift.on()) {
-      ProgramSettings rs = ps;
-      rs.t_inference_s = o.drift.reference_time_s;
-      rs.vectors.clear();
-      const ProgrammedChip reference = ProgrammedChip::program(chip, cell, rs);
-      CalibrationRecorder scratch_ref, scratch_now;
-      CrossbarBackend ref_backend(chip, reference, adc, exact_plan, &scratch_ref, util::resolve_threads(o.threads), o.drive);
-      CrossbarBackend now_backend(chip, programmed, adc, exact_plan, &scratch_now, util::resolve_threads(o.threads), o.drive);
-      CompensationBackend comp(chip, ref_backend, now_backend, o.drift.mode);
-      const std::int64_t n = std::min<std::int64_t>(o.drift.samples, calibration.size());
-      quantized_logits(qnet, calibration.inputs.leftCols(n), test.size(), comp);
-      ir.drift_scales = comp.scales();
-    }
-
-    CalibrationTable table;
-    if (adc.common().full_scale == models::FullScale::Calibrated) {
-      const Batches cb{calibration.size(), std::max(1, o.batch_size)};
-      std::vector<CalibrationRecorder> recorders(cb.count());
-      over_batches(calibration, o, nullptr, [&](std::size_t b, std::int64_t first, const Batch& x, int inner) {
-        // Calibration reads are keyed apart from test reads: their samples sit past the test set.
-        CrossbarBackend backend(chip, programmed, adc, exact_plan, &recorders[b], inner, o.drive);
-        backend.set_output_scales(&ir.drift_scales);
-        quantized_logits(qnet, x, test.size() + first, backend);
-      });
-      CalibrationRecorder all;
-      for (auto& r : recorders) all.merge(std::move(r));
-      table = all.percentiles(adc.common().calibration_percentile);
-    }
-    const FullScalePlan plan(chip, adc.common(), programmed.g_min_norm, result.current_unit_ua, std::move(table));
-
-    std::vector<std::int64_t> ok(nb, 0);
-    std::vector<Activity> acts(nb);
-    over_batches(test, o, &progress, [&](std::size_t b, std::int64_t first, const Batch& x, int inner) {
-      CrossbarBackend backend(chip, programmed, adc, plan, nullptr, inner, o.drive);
-      backend.set_output_scales(&ir.drift_scales);
-      const Batch logits = quantized_logits(qnet, x, first, backend);
-      if (labelled) ok[b] = count_correct(logits, test.labels, first);
-      acts[b] = backend.activity();
-      acts[b].samples = x.cols();
-      add_digital_work(chip, x.cols(), acts[b]);
-    });
-    for (std::size_t b = 0; b < nb; ++b) {
-      ir.correct += ok[b];
-      ir.activity.add(acts[b]);
-    }
-    ir.accuracy = labelled && result.samples ? static_cast<double>(ir.correct) / result.samples : 0;
+    InstanceResult ir = evaluate_chip(setup, setup.settings(static_cast<std::uint32_t>(inst)), &progress);
+    result.current_unit_ua = ir.current_unit_ua;
+    result.lossless_adc_bits = ir.lossless_adc_bits;
     spdlog::debug("chip instance {}: accuracy {:.4f}", inst, ir.accuracy);
     result.instances.push_back(std::move(ir));
   }

@@ -11,6 +11,8 @@
 #include "sim/functional/activity.hpp"
 #include "sim/functional/drift_compensation.hpp"
 #include "sim/functional/drive_levels.hpp"
+#include "sim/functional/programmed_chip.hpp"
+#include "sim/util/progress.hpp"
 #include "sim/mapping/mapping.hpp"
 #include "sim/workload/dataset.hpp"
 #include "sim/workload/quantize.hpp"
@@ -35,6 +37,8 @@ struct InstanceResult {
   int columns_over_current_limit = 0;  // columns a full read drives past the cell's limit
   int disturbed_devices = 0;           // devices read disturb flipped during the test reads
   std::vector<Eigen::VectorXd> drift_scales;  // per ChipMap layer, when compensating
+  double current_unit_ua = 0;
+  int lossless_adc_bits = 0;
 };
 
 struct EvalResult {
@@ -48,6 +52,28 @@ struct EvalResult {
   // Mean activity per inference over all instances.
   Activity mean_activity() const;
 };
+
+// Everything one evaluation of a chip needs, shared by chip instances, corners and worst cases.
+struct EvalSetup {
+  EvalSetup(const workload::QuantizedNetwork& qnet, const mapping::ChipMap& chip, const models::CellModel& cell,
+            const models::AdcModel& adc, const workload::Dataset& test, const workload::Dataset& calibration,
+            const EvalOptions& options);
+  // How instance `instance` is programmed (draws may then be fixed by an analysis).
+  ProgramSettings settings(std::uint32_t instance) const;
+
+  const workload::QuantizedNetwork& qnet;
+  const mapping::ChipMap& chip;
+  const models::CellModel& cell;
+  const models::AdcModel& adc;
+  const workload::Dataset& test;
+  const workload::Dataset& calibration;
+  EvalOptions options;
+  std::vector<std::int64_t> vectors;  // per layer, read by the test
+};
+
+// Programs one chip as `settings` say, calibrates its periphery (drift compensation, ADC full
+// scales) and runs the test set on it.
+InstanceResult evaluate_chip(const EvalSetup& setup, const ProgramSettings& settings, util::Progress* progress);
 
 EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipMap& chip,
                     const models::CellModel& cell, const models::AdcModel& adc, const workload::Dataset& test,

@@ -49,7 +49,8 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
     const mapping::ArrayMap& a = chip.arrays[i];
     const Eigen::MatrixXf target =
         (a.digits.cast<float>() * static_cast<float>(pc.delta_g_us)).array() + static_cast<float>(pc.g_min_us);
-    const models::ArrayKey key{st.seed, st.instance, static_cast<std::uint32_t>(a.layer), static_cast<std::uint32_t>(i)};
+    const models::ArrayKey key{st.seed, st.instance, static_cast<std::uint32_t>(a.layer), static_cast<std::uint32_t>(i),
+                               st.draws};
     const models::ArrayDevices dev = cell.program(target, key, st.t_inference_s);
     const float inv = static_cast<float>(1.0 / pc.delta_g_us);
     ArrayState& s = states[i];

@@ -61,6 +61,8 @@ struct ProgramSettings {
   const DriveLevels* drive = nullptr;  // nullptr: amplitude-coded DAC
   // Input vectors each layer (ChipMap::layers order) will read, for read disturb; empty: none.
   std::vector<std::int64_t> vectors;
+  // Corners and worst-case patterns: once-per-chip draws fixed instead of drawn.
+  const models::DrawOverride* draws = nullptr;
 };
 
 struct ProgrammedChip {

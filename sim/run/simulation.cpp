@@ -101,6 +101,9 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
   eo.drive = &sim->drive;
   eo.drift = drift;
   sim->eval = functional::evaluate(sim->qnet, sim->chip, *sim->cell, *sim->adc, sim->test, sim->calibration, eo);
+  sim->variability = analysis::analyse_variability(
+      functional::EvalSetup(sim->qnet, sim->chip, *sim->cell, *sim->adc, sim->test, sim->calibration, eo),
+      c.section("analysis"));
   const int over = sim->eval.instances.front().columns_over_current_limit;
   if (over > 0)
     spdlog::warn("{} columns can carry more than the cell's column current limit of {} uA in a full read "

@@ -8,6 +8,7 @@
 #include "models/cells/cell_model.hpp"
 #include "models/periphery/adc.hpp"
 #include "models/periphery/dac.hpp"
+#include "sim/analysis/variability.hpp"
 #include "sim/config/params.hpp"
 #include "sim/cost/cost_model.hpp"
 #include "sim/engine/timing.hpp"
@@ -43,6 +44,7 @@ struct Simulation {
   mapping::ChipMap chip;
   functional::DriveLevels drive;  // the DAC's levels over one read
   functional::EvalResult eval;
+  analysis::VariabilityResult variability;
   engine::TimingResult timing;
   cost::CostResult cost;
   double wall_seconds = 0, functional_seconds = 0, timing_seconds = 0;

@@ -27,7 +27,7 @@ std::array<double, 2> Stream::normal_pair(std::uint64_t index) const {
 }
 
 void Stream::normals(std::uint64_t first, std::size_t n, float* out) const {
-  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(normal_pair(first + i)[0]);
+  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(normal(first + i));
 }
 
 }  // namespace cimsim::rng
@@ -85,6 +85,10 @@ void fill_uniforms(const Stream& stream, std::uint64_t first_block,
 
 void Stream::normals_fast(std::uint64_t first, std::size_t n, float* out) const {
   if (n == 0) return;
+  if (fixed_) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = pattern_ ? pattern_[first + i] : fixed_value_;
+    return;
+  }
   const std::uint64_t first_block = first / 4, last_block = (first + n - 1) / 4;
   const std::size_t pairs = 2 * static_cast<std::size_t>(last_block - first_block + 1);
   // Uniforms: u1 in (0, 1] for the radius, u2 in [0, 1) for the angle, two pairs per block.

@@ -77,7 +77,10 @@ class Stream {
   }
   // Two independent standard normal draws for element `index` (Box–Muller).
   std::array<double, 2> normal_pair(std::uint64_t index) const;
-  double normal(std::uint64_t index) const { return normal_pair(index)[0]; }
+  double normal(std::uint64_t index) const {
+    if (fixed_) return pattern_ ? pattern_[index] : fixed_value_;
+    return normal_pair(index)[0];
+  }
   // Fills out[0..n) with standard normals for elements first .. first+n-1 (one per element).
   void normals(std::uint64_t first, std::size_t n, float* out) const;
   // Standard normals for elements first .. first+n-1, fast: four per generator block (Box–Muller on
@@ -91,9 +94,25 @@ class Stream {
     return z;
   }
 
+  // Corners and worst-case patterns: every normal draw of this stream becomes `value`, or
+  // pattern[index] (the caller keeps the pattern alive and long enough). Uniform draws stay random.
+  Stream& fix_normals(float value) {
+    fixed_ = true;
+    fixed_value_ = value;
+    return *this;
+  }
+  Stream& fix_normals(const float* pattern) {
+    fixed_ = true;
+    pattern_ = pattern;
+    return *this;
+  }
+
  private:
   std::array<std::uint32_t, 2> key_;
   std::uint64_t stream_;
+  bool fixed_ = false;
+  float fixed_value_ = 0;
+  const float* pattern_ = nullptr;
 };
 
 }  // namespace cimsim::rng
