@@ -19,6 +19,10 @@ config::SectionSpec adc_section() {
            "max: largest value a column can reach (lossless with enough bits); calibrated: a percentile "
            "of a calibration batch, per layer and slice; fixed: a given current");
   s.real("fixed_full_scale_ua", 10.0, "uA", "Full-scale input current when full_scale is fixed").above(0);
+  s.real("calibration_time_s", 1.0, "s",
+         "Time after programming at which calibrated full scales are measured; they stay fixed afterwards, as "
+         "references set when the chip is deployed do")
+      .above(0);
   s.real("calibration_percentile", 99.9, "%", "Percentile of |ADC input| that sets a calibrated full scale")
       .range(50, 100);
   s.integer("columns_per_adc", 8, "columns", "Columns sharing one ADC, converted one after another").range(1, 4096);
@@ -70,6 +74,7 @@ AdcCommon AdcCommon::from(const config::Params& p) {
   c.full_scale = full_scale_of(p.text("full_scale"));
   c.fixed_full_scale_ua = p.real("fixed_full_scale_ua");
   c.calibration_percentile = p.real("calibration_percentile");
+  c.calibration_time_s = p.real("calibration_time_s");
   c.columns_per_adc = static_cast<int>(p.integer("columns_per_adc"));
 
   const auto& tb = p.integers("table_bits");

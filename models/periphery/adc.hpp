@@ -21,6 +21,7 @@ struct AdcCommon {
   FullScale full_scale = FullScale::Max;
   double fixed_full_scale_ua = 0;     // FullScale::Fixed
   double calibration_percentile = 0;  // FullScale::Calibrated, of |input|
+  double calibration_time_s = 1;      // FullScale::Calibrated: measured this long after programming
   int columns_per_adc = 1;
   double energy_pj = 0;  // per conversion, from the energy model
   double area_um2 = 0;   // per ADC

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 #include "sim/functional/crossbar.hpp"
 #include "sim/functional/reference.hpp"
 #include "sim/util/parallel.hpp"
@@ -137,12 +139,24 @@ InstanceResult evaluate_chip(const EvalSetup& e, const ProgramSettings& ps, util
 
   CalibrationTable table;
   if (e.adc.common().full_scale == models::FullScale::Calibrated) {
+    // Full scales are measured once, calibration_time_s after programming, on the same devices; a
+    // chip read later keeps them (drift then eats into the range, unless compensated digitally).
+    const double t_cal = e.adc.common().calibration_time_s;
+    const bool same_time = t_cal == ps.t_inference_s;
+    std::optional<ProgrammedChip> at_calibration;
+    if (!same_time) {
+      ProgramSettings cs = ps;
+      cs.t_inference_s = t_cal;
+      cs.vectors.clear();
+      at_calibration = ProgrammedChip::program(chip, e.cell, cs);
+    }
+    const ProgrammedChip& calibrated = same_time ? programmed : *at_calibration;
     const Batches cb{e.calibration.size(), std::max(1, o.batch_size)};
     std::vector<CalibrationRecorder> recorders(cb.count());
     over_batches(e.calibration, o, nullptr, [&](std::size_t b, std::int64_t first, const Batch& x, int inner) {
       // Calibration reads are keyed apart from test reads: their samples sit past the test set.
-      CrossbarBackend backend(chip, programmed, e.adc, exact_plan, &recorders[b], inner, o.drive);
-      backend.set_output_scales(&ir.drift_scales);
+      CrossbarBackend backend(chip, calibrated, e.adc, exact_plan, &recorders[b], inner, o.drive);
+      if (same_time) backend.set_output_scales(&ir.drift_scales);
       quantized_logits(e.qnet, x, e.test.size() + first, backend);
     });
     CalibrationRecorder all;
