@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PCM time since programming (1 s ... 1 year) vs accuracy, with and without drift compensation.
 
-Runs scripts/studies/pcm_drift.yaml (3 compensation modes x 9 times, 5 chip instances each)
+Runs scripts/studies/pcm_drift.yaml (3 compensation modes x 9 times, 3 chip instances each)
 through `cimsim sweep` and draws docs/img/pcm_drift.png: accuracy against the time since
 programming, mean over the chip instances with a band down to the worst chip.
 
@@ -32,6 +32,6 @@ for seconds, name in [(60, "1 min"), (3600, "1 h"), (86400, "1 day"), (2592000, 
     ax.text(seconds, ax.get_ylim()[0], " " + name, rotation=90, va="bottom", fontsize=7, color="grey")
 ax.set_xlabel("time since programming (s)")
 ax.set_ylabel("accuracy (%): mean, band to the worst chip")
-ax.set_title("PCM drift on the digits MLP (5 chips per point)", fontsize=10)
+ax.set_title("PCM drift on the digits CNN (3 chips per point)", fontsize=10)
 ax.legend(fontsize=8)
 common.save(fig, args.out)
