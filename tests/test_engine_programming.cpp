@@ -22,7 +22,9 @@ class WritableCell final : public models::CellModel {
   double g_max_us() const override { return 8; }
   int max_bits_per_cell() const override { return 3; }
   models::ArrayDevices program(const Eigen::MatrixXf& target, const models::ArrayKey&, double) const override {
-    return {target, {}};
+    models::ArrayDevices d;
+    d.g_us = target;
+    return d;
   }
   double area_f2() const override { return 25; }
   models::WriteCost write_cost(double g) const override { return {true, 1, 2 * g, 100 + 10 * g}; }

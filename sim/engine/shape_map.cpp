@@ -97,10 +97,6 @@ mapping::ChipMap map_shapes(const ShapeNetwork& net, const mapping::Architecture
   mapping::ChipMap chip;
   chip.arch = arch;
   chip.dac_bits = dac_bits;
-  const int slices = mapping::weight_slices(weight_bits, arch.bits_per_cell, arch.encoding);
-  const int per_output = arch.encoding == mapping::Encoding::Differential ? 2 : 1;  // columns per slice
-  const int readouts_per_slice = arch.analog_pairs() || per_output == 1 ? 1 : 2;
-  const int usable_cols = arch.cols - (arch.uses_reference_column() ? 1 : 0);
   const MapShape input{net.in_channels, net.in_h, net.in_w};
   std::vector<MapShape> shapes;
 
@@ -163,33 +159,12 @@ mapping::ChipMap map_shapes(const ShapeNetwork& net, const mapping::Architecture
     }
     lm.out = ls.out;
     lm.output_elements = out.elements();
-    lm.weight_slices = slices;
-    lm.input_slices = mapping::input_slices(activation_bits, dac_bits, false);
-    lm.outputs_per_col_block = usable_cols / (slices * per_output);
-    if (lm.outputs_per_col_block == 0)
-      arch.array_params.fail("cols", "layer '" + lm.name + "' needs " + std::to_string(slices * per_output) +
-                                         " columns per output, more than an array has");
-    lm.row_blocks = (lm.in + arch.rows - 1) / arch.rows;
-    lm.col_blocks = (lm.out + lm.outputs_per_col_block - 1) / lm.outputs_per_col_block;
+    mapping::plan_matrix_layer(lm, arch, dac_bits);
     const int map_index = static_cast<int>(chip.layers.size());
     for (int rb = 0; rb < lm.row_blocks; ++rb) {
       for (int cb = 0; cb < lm.col_blocks; ++cb) {
-        mapping::ArrayMap a;
-        a.layer = lm.layer;
-        a.layer_map = map_index;
-        a.row_block = rb;
-        a.col_block = cb;
-        a.row_begin = rb * arch.rows;
-        a.rows = std::min(arch.rows, lm.in - a.row_begin);
-        a.output_begin = cb * lm.outputs_per_col_block;
-        a.outputs = std::min(lm.outputs_per_col_block, lm.out - a.output_begin);
-        a.columns = a.outputs * slices * per_output + (arch.uses_reference_column() ? 1 : 0);
-        a.reference_column = arch.uses_reference_column() ? a.columns - 1 : -1;
-        for (int o = 0; o < a.outputs; ++o)
-          for (int k = 0; k < slices * readouts_per_slice; ++k)
-            a.readouts.push_back({-1, -1, a.output_begin + o, static_cast<std::int16_t>(k / readouts_per_slice), 1});
         lm.arrays.push_back(static_cast<int>(chip.arrays.size()));
-        chip.arrays.push_back(std::move(a));
+        chip.arrays.push_back(mapping::layout_array(lm, arch, map_index, rb, cb));
       }
     }
     chip.layers.push_back(std::move(lm));

@@ -44,17 +44,14 @@ inline std::uint8_t digit(std::int64_t v, int k, int cb) {
   return static_cast<std::uint8_t>((v >> (k * cb)) & ((1 << cb) - 1));
 }
 
-void fill_array(ArrayMap& a, const LayerMap& lm, const workload::QuantLayer& q, const Architecture& arch) {
+// Digits of every cell: the weight-dependent half of an array (layout_array gives the rest).
+void fill_digits(ArrayMap& a, const LayerMap& lm, const workload::QuantLayer& q, const Architecture& arch) {
   const int S = lm.weight_slices;
   const int cb = arch.bits_per_cell;
   const bool differential = arch.encoding == Encoding::Differential;
   const int P = differential ? 2 : 1;
-  const int data_columns = a.outputs * S * P;
-  a.columns = data_columns + (arch.uses_reference_column() ? 1 : 0);
-  a.reference_column = arch.uses_reference_column() ? data_columns : -1;
   a.digits = MatrixXu8::Zero(a.rows, a.columns);
   const std::int64_t offset = std::int64_t{1} << (lm.weight_bits - 1);
-
   for (int oo = 0; oo < a.outputs; ++oo) {
     const int o = a.output_begin + oo;
     for (int k = 0; k < S; ++k) {
@@ -68,6 +65,48 @@ void fill_array(ArrayMap& a, const LayerMap& lm, const workload::QuantLayer& q, 
           a.digits(r, base) = digit(w + offset, k, cb);
         }
       }
+    }
+  }
+}
+
+}  // namespace
+
+void plan_matrix_layer(LayerMap& lm, const Architecture& arch, int dac_bits) {
+  const int P = arch.encoding == Encoding::Differential ? 2 : 1;
+  const int usable_cols = arch.cols - (arch.uses_reference_column() ? 1 : 0);
+  lm.kind = LayerMap::Kind::Matrix;
+  lm.weight_slices = weight_slices(lm.weight_bits, arch.bits_per_cell, arch.encoding);
+  lm.input_slices = input_slices(lm.activation_bits, dac_bits, lm.input_signed);
+  const int cols_per_output = lm.weight_slices * P;
+  lm.outputs_per_col_block = usable_cols / cols_per_output;
+  if (lm.outputs_per_col_block == 0)
+    arch.array_params.fail("cols", "layer '" + lm.name + "' needs " + std::to_string(cols_per_output) +
+                                       " columns per output (" + std::to_string(lm.weight_slices) + " slices x " +
+                                       std::to_string(P) + "), more than an array has");
+  lm.row_blocks = (lm.in + arch.rows - 1) / arch.rows;
+  lm.col_blocks = (lm.out + lm.outputs_per_col_block - 1) / lm.outputs_per_col_block;
+}
+
+ArrayMap layout_array(const LayerMap& lm, const Architecture& arch, int layer_map_index, int rb, int cb) {
+  ArrayMap a;
+  a.layer = lm.layer;
+  a.layer_map = layer_map_index;
+  a.row_block = rb;
+  a.col_block = cb;
+  a.row_begin = rb * arch.rows;
+  a.rows = std::min(arch.rows, lm.in - a.row_begin);
+  a.output_begin = cb * lm.outputs_per_col_block;
+  a.outputs = std::min(lm.outputs_per_col_block, lm.out - a.output_begin);
+  const int S = lm.weight_slices;
+  const bool differential = arch.encoding == Encoding::Differential;
+  const int P = differential ? 2 : 1;
+  const int data_columns = a.outputs * S * P;
+  a.columns = data_columns + (arch.uses_reference_column() ? 1 : 0);
+  a.reference_column = arch.uses_reference_column() ? data_columns : -1;
+  for (int oo = 0; oo < a.outputs; ++oo) {
+    const int o = a.output_begin + oo;
+    for (int k = 0; k < S; ++k) {
+      const int base = (oo * S + k) * P;
       const auto slice = static_cast<std::int16_t>(k);
       if (!differential) {
         a.readouts.push_back({base, a.reference_column, o, slice, 1});
@@ -79,9 +118,8 @@ void fill_array(ArrayMap& a, const LayerMap& lm, const workload::QuantLayer& q, 
       }
     }
   }
+  return a;
 }
-
-}  // namespace
 
 namespace {
 
@@ -119,47 +157,27 @@ ConvGeometry conv_geometry(const workload::Layer& l) {
 void map_matrix_layer(ChipMap& chip, LayerMap& lm, const workload::QuantLayer& q, const workload::Layer& layer,
                       int dac_bits) {
   const Architecture& arch = chip.arch;
-  const int P = arch.encoding == Encoding::Differential ? 2 : 1;
-  const int usable_cols = arch.cols - (arch.uses_reference_column() ? 1 : 0);
-  lm.kind = LayerMap::Kind::Matrix;
   lm.in = static_cast<int>(layer.in_features());
   lm.out = static_cast<int>(layer.out_features());
   lm.weight_bits = q.weight_bits;
   lm.activation_bits = q.activation_bits;
   lm.input_signed = q.input_signed;
   lm.zero_point_correction = q.input_zero_point != 0;
-  lm.weight_slices = weight_slices(q.weight_bits, arch.bits_per_cell, arch.encoding);
-  lm.input_slices = input_slices(q.activation_bits, dac_bits, q.input_signed);
   lm.vectors_per_sample = layer.vectors_per_sample();
   if (layer.op == workload::Op::Conv) lm.conv = conv_geometry(layer);
-  const int cols_per_output = lm.weight_slices * P;
-  lm.outputs_per_col_block = usable_cols / cols_per_output;
-  if (lm.outputs_per_col_block == 0)
-    arch.array_params.fail("cols", "layer '" + lm.name + "' needs " + std::to_string(cols_per_output) +
-                                       " columns per output (" + std::to_string(lm.weight_slices) + " slices x " +
-                                       std::to_string(P) + "), more than an array has");
-  lm.row_blocks = (lm.in + arch.rows - 1) / arch.rows;
-  lm.col_blocks = (lm.out + lm.outputs_per_col_block - 1) / lm.outputs_per_col_block;
+  plan_matrix_layer(lm, arch, dac_bits);
 
   const int layer_map_index = static_cast<int>(chip.layers.size());
   for (int rb = 0; rb < lm.row_blocks; ++rb) {
     for (int cb = 0; cb < lm.col_blocks; ++cb) {
-      ArrayMap a;
-      a.layer = q.layer;
-      a.layer_map = layer_map_index;
-      a.row_block = rb;
-      a.col_block = cb;
-      a.row_begin = rb * arch.rows;
-      a.rows = std::min(arch.rows, lm.in - a.row_begin);
-      a.output_begin = cb * lm.outputs_per_col_block;
-      a.outputs = std::min(lm.outputs_per_col_block, lm.out - a.output_begin);
+      ArrayMap a = layout_array(lm, arch, layer_map_index, rb, cb);
       // Differential pairs of zero weights carry nothing, so an all-zero block needs no array. The
       // offset encoding stores 2^(wb−1) for a zero and removes it over every input, so it maps all.
       // A column block always keeps its first row block, so that its outputs have a home.
       const bool skip = arch.encoding == Encoding::Differential && rb > 0 &&
                         !block_has_weights(q, a.row_begin, a.rows, a.output_begin, a.outputs);
       if (skip) continue;
-      fill_array(a, lm, q, arch);
+      fill_digits(a, lm, q, arch);
       lm.arrays.push_back(static_cast<int>(chip.arrays.size()));
       chip.arrays.push_back(std::move(a));
     }

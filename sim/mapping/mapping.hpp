@@ -118,6 +118,13 @@ int weight_slices(int weight_bits, int bits_per_cell, Encoding e);
 // Input slices for an activation width, DAC width and signedness.
 std::vector<InputSlice> input_slices(int activation_bits, int dac_bits, bool is_signed);
 
+// The weight-independent parts of mapping a matrix layer, for mappers that have only shapes:
+// slices and blocks of a layer whose in, out, weight and activation bits and signedness are set
+// (fails at array.cols when an output's columns do not fit), and one array's rows, outputs,
+// columns and readouts (no digits).
+void plan_matrix_layer(LayerMap& lm, const Architecture& arch, int dac_bits);
+ArrayMap layout_array(const LayerMap& lm, const Architecture& arch, int layer_map_index, int row_block, int col_block);
+
 // Maps every matrix layer. Fails (ConfigError at the key that limits it) when an output's columns
 // do not fit one array, a cell cannot hold bits_per_cell, or the network needs more arrays than
 // the chip has.
