@@ -3,7 +3,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <vector>
 
 #include "sim/util/rng.hpp"
 
@@ -53,4 +56,50 @@ TEST_CASE("rng: streams are pure functions of seed, identifiers and index", "[rn
     const double u = a.uniform(i);
     CHECK((u > 0 && u < 1));
   }
+}
+
+TEST_CASE("rng: fast normals have the normal moments and tails", "[rng]") {
+  const rng::Stream s(99, rng::Purpose::ReadNoise, {4, 5});
+  const std::size_t n = 400000;
+  std::vector<float> x(n);
+  s.normals_fast(0, n, x.data());
+  double mean = 0, var = 0, beyond2 = 0, beyond3 = 0;
+  for (float v : x) {
+    mean += v;
+    beyond2 += std::fabs(v) > 2;
+    beyond3 += std::fabs(v) > 3;
+  }
+  mean /= n;
+  for (float v : x) var += (v - mean) * (v - mean);
+  var /= n - 1;
+  const double se = 1 / std::sqrt(static_cast<double>(n));
+  CHECK(std::fabs(mean) < 5 * se);
+  CHECK(std::fabs(var - 1) < 5 * std::sqrt(2.0) * se);
+  // Two-sided tail masses of N(0, 1): 0.0455 beyond 2, 0.0027 beyond 3; binomial standard errors.
+  const auto tail_ok = [&](double count, double p) {
+    return std::fabs(count / n - p) < 5 * std::sqrt(p * (1 - p) / n);
+  };
+  CHECK(tail_ok(beyond2, 0.0455003));
+  CHECK(tail_ok(beyond3, 0.0026998));
+}
+
+TEST_CASE("rng: fast normals drawn in pieces equal one long draw", "[rng]") {
+  // The engine draws the same index range in many short calls or one long one depending on the
+  // thread split; the values must not depend on it.
+  const rng::Stream s(5, rng::Purpose::Programming, {7});
+  const std::size_t n = 5000;
+  std::vector<float> whole(n), pieces(n);
+  s.normals_fast(0, n, whole.data());
+  const std::size_t sizes[] = {1, 3, 2, 511, 512, 513, 7, 1024, 4, 5};
+  std::size_t at = 0;
+  for (std::size_t k = 0; at < n; ++k) {
+    const std::size_t len = std::min(sizes[k % std::size(sizes)], n - at);
+    s.normals_fast(at, len, pieces.data() + at);
+    at += len;
+  }
+  CHECK(whole == pieces);
+  // A draw starting mid-way equals the tail of a draw from 0.
+  std::vector<float> tail(n - 1234);
+  s.normals_fast(1234, tail.size(), tail.data());
+  CHECK(std::equal(tail.begin(), tail.end(), whole.begin() + 1234));
 }

@@ -63,6 +63,16 @@ CrossbarBackend::CrossbarBackend(const mapping::ChipMap& chip, const ProgrammedC
 
 namespace {
 
+// Working memory of run_chunk, kept per thread across chunks: the matrices are large and fresh
+// allocations of them would spend their time having pages zeroed.
+struct Scratch {
+  std::vector<float> u, current, sd, ref_sd;
+  static Eigen::Map<Eigen::MatrixXf> matrix(std::vector<float>& buf, Eigen::Index rows, Eigen::Index cols) {
+    if (buf.size() < static_cast<std::size_t>(rows * cols)) buf.resize(static_cast<std::size_t>(rows * cols));
+    return {buf.data(), rows, cols};
+  }
+};
+
 // Elementwise table lookup on DAC levels.
 Eigen::MatrixXf by_level(const Eigen::Ref<const Eigen::MatrixXf>& u, const std::vector<double>& table) {
   return u.unaryExpr([&](float level) { return static_cast<float>(table[static_cast<std::size_t>(level)]); });
@@ -83,7 +93,8 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
   // Digits: u(s·count + v, i) is slice s of input i of vector v (rows: slice-major vectors).
   const Eigen::MatrixXi ct = codes.middleCols(first, count).transpose();
   const std::uint32_t code_mask = (1u << lm.activation_bits) - 1u;
-  Eigen::MatrixXf u(count * n_slices, in);
+  thread_local Scratch scratch;
+  Eigen::Map<Eigen::MatrixXf> u = Scratch::matrix(scratch.u, count * n_slices, in);
   bool binary = true;  // all slices one bit wide: u² = u
   for (int s = 0; s < n_slices; ++s) {
     const auto& sl = lm.input_slices[static_cast<std::size_t>(s)];
@@ -119,19 +130,28 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
       const auto ublk = u.middleCols(rb.row_begin + local0, n);
 
       // Every ADC input of every array on these rows, for every slice of every vector.
-      Eigen::MatrixXf current = ublk * rb.diff.middleRows(local0, n);
+      Eigen::Map<Eigen::MatrixXf> current = Scratch::matrix(scratch.current, ublk.rows(), rb.diff.cols());
+      current.noalias() = ublk * rb.diff.middleRows(local0, n);
       if (rb.nl2.size() > 0) {
         // I–V non-linearity the DAC levels do not fold into G: two more products.
         current.noalias() += by_level(ublk, drive_.nl2) * rb.nl2.middleRows(local0, n);
         current.noalias() += by_level(ublk, drive_.nl3) * rb.nl3.middleRows(local0, n);
       }
-      Eigen::MatrixXf sd, ref_sd;
+      // Per-read noise: variance Σ u²·σ² per readout (u² = u for 1-bit slices); empty when noiseless.
+      const bool reference_noise = noisy && rb.reference_var.size() > 0;
+      Eigen::Map<Eigen::MatrixXf> sd = Scratch::matrix(scratch.sd, noisy ? ublk.rows() : 0, noisy ? rb.var.cols() : 0);
+      Eigen::Map<Eigen::MatrixXf> ref_sd = Scratch::matrix(
+          scratch.ref_sd, reference_noise ? ublk.rows() : 0, reference_noise ? rb.reference_var.cols() : 0);
       if (noisy) {
-        // Variance of a read: Σ u²·σ², and u² = u for 1-bit slices.
         if (!binary) u2 = ublk.array().square();
-        const auto usq = binary ? ublk : u2.leftCols(n);
-        sd = (usq * rb.var.middleRows(local0, n)).array().sqrt();
-        if (rb.reference_var.size() > 0) ref_sd = (usq * rb.reference_var.middleRows(local0, n)).array().sqrt();
+        const Eigen::Ref<const Eigen::MatrixXf> usq =
+            binary ? Eigen::Ref<const Eigen::MatrixXf>(ublk) : Eigen::Ref<const Eigen::MatrixXf>(u2);
+        sd.noalias() = usq * rb.var.middleRows(local0, n);
+        sd = sd.array().sqrt();
+        if (reference_noise) {
+          ref_sd.noalias() = usq * rb.reference_var.middleRows(local0, n);
+          ref_sd = ref_sd.array().sqrt();
+        }
       }
       Eigen::VectorXf usum;
       if (offset_readout) usum = ublk.rowwise().sum();

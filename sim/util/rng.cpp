@@ -89,21 +89,31 @@ void Stream::normals_fast(std::uint64_t first, std::size_t n, float* out) const 
     for (std::size_t i = 0; i < n; ++i) out[i] = pattern_ ? pattern_[first + i] : fixed_value_;
     return;
   }
-  const std::uint64_t first_block = first / 4, last_block = (first + n - 1) / 4;
-  const std::size_t pairs = 2 * static_cast<std::size_t>(last_block - first_block + 1);
-  // Uniforms: u1 in (0, 1] for the radius, u2 in [0, 1) for the angle, two pairs per block.
-  std::vector<float> u1(pairs), u2(pairs), lanes(2 * pairs);
-  fill_uniforms(*this, first_block, pairs, u1.data(), u2.data());
-  // Lanes per block: (c0, s0, c1, s1).
-  for (std::size_t p = 0; p < pairs; ++p) {
-    const float r = std::sqrt(-2.0f * log_unit(u1[p]));
-    float sn, cs;
-    sincos_2pi(u2[p], sn, cs);
-    lanes[2 * p] = r * cs;
-    lanes[2 * p + 1] = r * sn;
+  // In pieces of kPairs Box–Muller pairs (2 per generator block, 4 draws), on the stack: no heap
+  // traffic for the millions of short calls the engine makes.
+  constexpr std::size_t kPairs = 256;
+  float u1[kPairs], u2[kPairs], lanes[2 * kPairs];
+  std::uint64_t block = first / 4;
+  std::size_t skip = static_cast<std::size_t>(first % 4);  // lanes of the first block before `first`
+  std::size_t done = 0;
+  while (done < n) {
+    const std::size_t want = std::min(n - done + skip, 2 * kPairs);  // lanes this piece yields
+    const std::size_t pairs = (want + 3) / 4 * 2;
+    fill_uniforms(*this, block, pairs, u1, u2);
+    // Lanes per block: (c0, s0, c1, s1).
+    for (std::size_t p = 0; p < pairs; ++p) {
+      const float r = std::sqrt(-2.0f * log_unit(u1[p]));
+      float sn, cs;
+      sincos_2pi(u2[p], sn, cs);
+      lanes[2 * p] = r * cs;
+      lanes[2 * p + 1] = r * sn;
+    }
+    const std::size_t take = want - skip;
+    std::copy(lanes + skip, lanes + skip + take, out + done);
+    done += take;
+    block += pairs / 2;
+    skip = 0;
   }
-  const std::size_t skip = static_cast<std::size_t>(first % 4);
-  std::copy(lanes.begin() + static_cast<std::ptrdiff_t>(skip), lanes.begin() + static_cast<std::ptrdiff_t>(skip + n), out);
 }
 
 }  // namespace cimsim::rng
