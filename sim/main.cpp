@@ -128,13 +128,16 @@ int main(int argc, char** argv) {
     std::cout << "cimsim " << CIMSIM_VERSION << "\n";
     return 0;
   }
-  if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
-                    std::string(argv[1]) == "help")) {
-    std::cout << kUsage;
-    return 0;
+  const bool sweep = argc >= 2 && std::string(argv[1]) == "sweep";  // sweep answers --help itself
+  for (int i = 1; i < argc && !sweep; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h" || (i == 1 && a == "help")) {
+      std::cout << kUsage;
+      return 0;
+    }
   }
   try {
-    if (argc >= 2 && std::string(argv[1]) == "sweep")
+    if (sweep)
       return cimsim::sweep::command(std::vector<std::string>(argv + 2, argv + argc));
     const Args args = parse(argc, argv);
     cimsim::log::init(args.log_level);

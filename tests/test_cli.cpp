@@ -48,6 +48,14 @@ TEST_CASE("cli: usage errors exit with 2", "[cli]") {
   CHECK_THAT(r.err, Catch::Contains("did you mean 'adc'"));
 }
 
+TEST_CASE("cli: --help after any command prints the usage and succeeds", "[cli]") {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--help"}, {"run", "--help"}, {"check", "x.yaml", "-h"}}) {
+    const auto r = test::run_cimsim(args);
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains("cimsim run CONFIG"));
+  }
+}
+
 TEST_CASE("cli: a run writes report.json, layers.csv and resolved.yaml", "[cli]") {
   test::TempDir dir;
   const auto r = test::run_cimsim({"run", test::source_dir() + "/configs/default.yaml", "--output", dir.path(),
