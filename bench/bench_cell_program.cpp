@@ -11,6 +11,7 @@
 
 #include "models/cells/cell_model.hpp"
 #include "sim/config/loader.hpp"
+#include "sim/util/allocator.hpp"
 #include "sim/util/rng.hpp"
 
 using namespace cimsim;
@@ -27,6 +28,7 @@ double seconds_per_call(const std::function<void()>& fn, int repeats) {
 }  // namespace
 
 int main() {
+  cimsim::util::keep_freed_memory();
   const Eigen::Index n = 256;
   const int repeats = 20;
   const double devices = static_cast<double>(n * n);

@@ -22,6 +22,7 @@
 #include "bench/shape_networks.hpp"
 #include "bench/shape_run.hpp"
 #include "sim/config/loader.hpp"
+#include "sim/util/allocator.hpp"
 
 using namespace cimsim;
 
@@ -116,6 +117,7 @@ Figures measure_apart(const engine::ShapeNetwork& net, const std::vector<std::st
 }  // namespace
 
 int main(int argc, char** argv) {
+  cimsim::util::keep_freed_memory();
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   std::vector<std::string> sets = kChip;
   for (int i = 1; i < argc; ++i) {

@@ -14,6 +14,7 @@
 #include "bench/shape_networks.hpp"
 #include "bench/shape_run.hpp"
 #include "sim/config/loader.hpp"
+#include "sim/util/allocator.hpp"
 
 using namespace cimsim;
 
@@ -149,6 +150,7 @@ void aon_cim(bool calibrate) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  cimsim::util::keep_freed_memory();
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   const bool calibrate = argc > 1 && std::string(argv[1]) == "--calibrate";
   std::printf("| chip | metric | published | cimsim | error |\n|---|---|---|---|---|\n");

@@ -29,6 +29,7 @@
 #include "sim/functional/crossbar.hpp"
 #include "sim/functional/programmed_chip.hpp"
 #include "sim/mapping/mapping.hpp"
+#include "sim/util/allocator.hpp"
 #include "sim/util/parallel.hpp"
 #include "sim/workload/dataset.hpp"
 #include "sim/workload/load_network.hpp"
@@ -74,6 +75,7 @@ double gemm_flops_per_second(int threads) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  cimsim::util::keep_freed_memory();
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   const std::string network = argc > 1 ? argv[1] : std::string(CIMSIM_SOURCE_DIR) + "/traces/resnet18_cifar10/network.yaml";
   const int images = argc > 2 ? std::atoi(argv[2]) : 4;

@@ -19,6 +19,7 @@
 
 #include "sim/sweep/points.hpp"
 #include "sim/sweep/runner.hpp"
+#include "sim/util/allocator.hpp"
 
 extern char** environ;
 namespace fs = std::filesystem;
@@ -49,6 +50,7 @@ double seconds(const std::chrono::steady_clock::time_point& since) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  cimsim::util::keep_freed_memory();
   const int points = argc > 1 ? std::stoi(argv[1]) : 24;
   const std::string binary = (fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "cimsim").string();
   const fs::path tmp = fs::temp_directory_path() / ("cimsim-bench-sweep-" + std::to_string(getpid()));

@@ -21,6 +21,7 @@
 #include "sim/report/report.hpp"
 #include "sim/run/simulation.hpp"
 #include "sim/sweep/command.hpp"
+#include "sim/util/allocator.hpp"
 #include "sim/util/log.hpp"
 
 namespace {
@@ -122,6 +123,7 @@ int run_command(const Args& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  cimsim::util::keep_freed_memory();
   // SystemC prints a banner on first use unless told not to.
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   if (argc >= 2 && (std::string(argv[1]) == "--version" || std::string(argv[1]) == "version")) {
