@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "sim/util/read_file.hpp"
 #include "support.hpp"
 
 using namespace cimsim;
@@ -68,4 +69,16 @@ TEST_CASE("cli: a run writes report.json, layers.csv and resolved.yaml", "[cli]"
   // The resolved config runs again on its own.
   const auto again = test::run_cimsim({"check", dir.path() + "/resolved.yaml"});
   CHECK(again.status == 0);
+}
+
+TEST_CASE("cli: without labels accuracy is reported as not measured, null in report.json", "[cli]") {
+  test::TempDir dir;
+  const auto r = test::run_cimsim({"run", test::source_dir() + "/configs/default.yaml", "--output", dir.path(), "--set",
+                                   "workload.inputs=\"\"", "--set", "workload.labels=\"\"", "--set",
+                                   "workload.calibration_inputs=\"\"", "--set", "workload.synthetic_samples=4"});
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("accuracy    not measured"));
+  const std::string report = util::read_file(dir.path() + "/report.json");
+  CHECK_THAT(report, Catch::Contains("\"labelled\": false"));
+  CHECK_THAT(report, Catch::Contains("\"chip\": {\n      \"value\": null"));
 }

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <limits>
 #include <optional>
 
 #include "sim/functional/crossbar.hpp"
@@ -25,6 +26,12 @@ std::int64_t count_correct(const Batch& logits, const std::vector<std::int64_t>&
   std::int64_t c = 0;
   for (std::size_t i = 0; i < pred.size(); ++i) c += pred[i] == labels[static_cast<std::size_t>(first) + i];
   return c;
+}
+
+// Accuracy is undefined (NaN, null in report.json) without labels, as for shape-only networks.
+double fraction_correct(std::int64_t correct, const workload::Dataset& test) {
+  if (test.labels.empty() || test.size() == 0) return std::numeric_limits<double>::quiet_NaN();
+  return static_cast<double>(correct) / static_cast<double>(test.size());
 }
 
 // Threads go where the work is: over batches when there are enough of them, otherwise inside each
@@ -180,7 +187,7 @@ InstanceResult evaluate_chip(const EvalSetup& e, const ProgramSettings& ps, util
     ir.correct += ok[b];
     ir.activity.add(acts[b]);
   }
-  ir.accuracy = labelled && e.test.size() ? static_cast<double>(ir.correct) / static_cast<double>(e.test.size()) : 0;
+  ir.accuracy = fraction_correct(ir.correct, e.test);
   return ir;
 }
 
@@ -190,6 +197,7 @@ EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipM
   const EvalSetup setup(qnet, chip, cell, adc, test, calibration, o);
   EvalResult result;
   result.samples = test.size();
+  result.labelled = !test.labels.empty();
   const Batches test_batches{test.size(), std::max(1, o.batch_size)};
   const std::size_t nb = test_batches.count();
   const bool labelled = !test.labels.empty();
@@ -208,8 +216,8 @@ EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipM
       f += float_ok[b];
       q += quant_ok[b];
     }
-    result.float_accuracy = labelled && result.samples ? static_cast<double>(f) / result.samples : 0;
-    result.quantized_accuracy = labelled && result.samples ? static_cast<double>(q) / result.samples : 0;
+    result.float_accuracy = fraction_correct(f, test);
+    result.quantized_accuracy = fraction_correct(q, test);
   }
 
   util::Progress progress("chip", static_cast<std::size_t>(test.size()) * o.chip_instances, o.progress);

@@ -43,6 +43,7 @@ struct InstanceResult {
 
 struct EvalResult {
   std::int64_t samples = 0;
+  bool labelled = true;  // false: no labels, every accuracy is NaN
   double float_accuracy = 0;
   double quantized_accuracy = 0;
   std::vector<InstanceResult> instances;

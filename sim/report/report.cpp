@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "sim/config/node.hpp"
 #include "sim/report/trace_perfetto.hpp"
@@ -42,6 +43,8 @@ Stats stats_of(const std::vector<double>& xs) {
 // Linear interpolation between order statistics (the usual "type 7" definition).
 double percentile_of(std::vector<double> xs, double q) {
   if (xs.empty()) return 0;
+  if (std::any_of(xs.begin(), xs.end(), [](double x) { return std::isnan(x); }))
+    return std::numeric_limits<double>::quiet_NaN();  // unlabelled: no order to take
   std::sort(xs.begin(), xs.end());
   const double pos = q / 100.0 * static_cast<double>(xs.size() - 1);
   const auto lo = static_cast<std::size_t>(pos);
@@ -143,6 +146,7 @@ Value build_json(const run::Simulation& sim) {
 
   Value& acc = root["accuracy"];
   const Stats s = stats_of(instance_accuracies(sim));
+  acc.set("labelled", sim.eval.labelled);  // false: no labels, every accuracy below is null
   acc.set("chip", quantity(s.mean, "fraction"));
   acc.set("float", quantity(sim.eval.float_accuracy, "fraction"));
   acc.set("quantized", quantity(sim.eval.quantized_accuracy, "fraction"));
@@ -370,14 +374,18 @@ std::string console_summary(const run::Simulation& sim, const std::string& outpu
   out += fmt::format("network     {} ({} layers, {} on arrays, {} MAC per inference) on {} arrays in {} tiles\n",
                      sim.network.name, sim.network.layers.size(), sim.network.matrix_layers().size(),
                      static_cast<long long>(m.macs), chip.arrays.size(), chip.tiles_used);
-  std::string acc = fmt::format("{:.2f} %", 100 * m.accuracy);
-  if (sim.eval.instances.size() > 1) {
-    const Stats s = stats_of(instance_accuracies(sim));
-    acc += fmt::format(" mean over {} chips (std {:.2f} %, min {:.2f} %)", sim.eval.instances.size(), 100 * s.std,
-                       100 * s.min);
+  if (!sim.eval.labelled) {
+    out += fmt::format("accuracy    not measured: the {} test samples have no labels\n", sim.eval.samples);
+  } else {
+    std::string acc = fmt::format("{:.2f} %", 100 * m.accuracy);
+    if (sim.eval.instances.size() > 1) {
+      const Stats s = stats_of(instance_accuracies(sim));
+      acc += fmt::format(" mean over {} chips (std {:.2f} %, min {:.2f} %)", sim.eval.instances.size(), 100 * s.std,
+                         100 * s.min);
+    }
+    out += fmt::format("accuracy    {}  (float {:.2f} %, quantized {:.2f} %, {} test samples)\n", acc,
+                       100 * sim.eval.float_accuracy, 100 * sim.eval.quantized_accuracy, sim.eval.samples);
   }
-  out += fmt::format("accuracy    {}  (float {:.2f} %, quantized {:.2f} %, {} test samples)\n", acc,
-                     100 * sim.eval.float_accuracy, 100 * sim.eval.quantized_accuracy, sim.eval.samples);
   out += fmt::format("energy      {:.1f} pJ per inference\n", m.energy_pj);
   out += fmt::format("area        {:.3f} mm^2\n", m.area_mm2);
   out += fmt::format("latency     {:.1f} ns  ({} cycles at {:g} MHz, {} inference{})\n", m.latency_ns, m.cycles,
