@@ -386,6 +386,17 @@ std::string console_summary(const run::Simulation& sim, const std::string& outpu
     out += fmt::format("accuracy    {}  (float {:.2f} %, quantized {:.2f} %, {} test samples)\n", acc,
                        100 * sim.eval.float_accuracy, 100 * sim.eval.quantized_accuracy, sim.eval.samples);
   }
+  const auto& var = sim.variability;
+  if (!var.corners.empty()) {
+    std::string line;
+    for (const auto& c : var.corners)
+      line += fmt::format("{}{} sigma {:.2f} %", line.empty() ? "" : ", ",
+                          c.sigma == 0 ? std::string("0") : fmt::format("{:+g}", c.sigma), 100 * c.accuracy);
+    out += fmt::format("corners     {}\n", line);
+  }
+  if (var.worst_case.run)
+    out += fmt::format("worst case  {:.2f} % within +-{:g} sigma of {} (searched pattern, report.json has how)\n",
+                       100 * var.worst_case.accuracy, var.worst_case.sigma_budget, var.worst_case.variation);
   out += fmt::format("energy      {:.1f} pJ per inference\n", m.energy_pj);
   out += fmt::format("area        {:.3f} mm^2\n", m.area_mm2);
   out += fmt::format("latency     {:.1f} ns  ({} cycles at {:g} MHz, {} inference{})\n", m.latency_ns, m.cycles,
