@@ -69,8 +69,7 @@ inline void sincos_2pi(float u, float& s, float& c) {
 }
 
 // Kept apart so that the compiler vectorises the generator over consecutive blocks.
-void fill_uniforms(const Stream& stream, std::uint64_t first_block,
-                                                                  std::size_t pairs, float* u1, float* u2) {
+void fill_uniforms(const Stream& stream, std::uint64_t first_block, std::size_t pairs, float* u1, float* u2) {
   constexpr float k = 1.0f / 4294967296.0f;
   for (std::size_t p = 0; p < pairs; p += 2) {
     const Block x = stream.bits(first_block + p / 2);
