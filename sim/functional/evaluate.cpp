@@ -200,7 +200,7 @@ EvalResult evaluate(const workload::QuantizedNetwork& qnet, const mapping::ChipM
   result.labelled = !test.labels.empty();
   const Batches test_batches{test.size(), std::max(1, o.batch_size)};
   const std::size_t nb = test_batches.count();
-  const bool labelled = !test.labels.empty();
+  const bool labelled = result.labelled;
 
   // References: float and ideal-quantized.
   {
