@@ -1,11 +1,12 @@
 // Functional-engine speed: simulated bit-sliced MACs per second, seconds per image and peak memory,
 // against Eigen GEMM rooflines measured in the same run.
 //
-//   build/bench/bench_functional [network.yaml|.onnx] [images] [threads] [cell preset/model YAML]
+//   build/bench/bench_functional [network.yaml|.onnx] [images] [threads] [cell preset/model YAML] [batch]
 //
-// Defaults: traces/resnet18_cifar10 (shape only), 4 images, all cores; 8-bit weights and
-// activations, 1-bit DACs, 2-bit cells, differential pairs, 8-bit ADCs with `max` full scale,
-// Gaussian programming error and 2 % per-read noise on every device.
+// Defaults (an empty argument takes its default): traces/resnet18_cifar10 (shape only), 4 images in
+// batches of 1, all cores; 8-bit weights and activations, 1-bit DACs, 2-bit cells, differential
+// pairs, 8-bit ADCs with `max` full scale, Gaussian programming error and 2 % per-read noise on
+// every device.
 //
 // Simulated bit-sliced MACs: every cell of every used column times every read of every input
 // vector (rows × columns × input slices × row groups × vectors), what the chip does.
@@ -82,7 +83,8 @@ int main(int argc, char** argv) {
   const std::string network = argc > 1 ? argv[1] : std::string(CIMSIM_SOURCE_DIR) + "/traces/resnet18_cifar10/network.yaml";
   const int images = argc > 2 ? std::atoi(argv[2]) : 4;
   const int threads = util::resolve_threads(argc > 3 ? std::atoi(argv[3]) : 0);
-  const std::string cell_yaml = argc > 4 ? argv[4] : "{model: gaussian, sigma_us: 0.5, read_noise_relative: 0.02}";
+  const std::string cell_yaml = argc > 4 && *argv[4] ? argv[4] : "{model: gaussian, sigma_us: 0.5, read_noise_relative: 0.02}";
+  const int batch = argc > 5 ? std::max(1, std::atoi(argv[5])) : 1;
 
   const std::string yaml = "workload: {network: " + network + ", synthetic_samples: " + std::to_string(images) + "}\n" +
                            "quantization: {weight_bits: 8, activation_bits: 8}\n"
@@ -115,13 +117,16 @@ int main(int argc, char** argv) {
 
   const double current_unit = programmed.delta_g_us * chip.arch.read_voltage_v;
   const functional::FullScalePlan plan(chip, adc->common(), programmed.g_min_norm, current_unit);
-  // As the evaluator does: whole images spread over the threads when there are enough of them,
-  // otherwise each image's matrix products spread over the threads.
-  const bool per_image = images >= threads;
+  // As the evaluator does (run.batch_size): fixed batches of images spread over the threads when
+  // there are enough of them, otherwise each batch's matrix products spread over the threads.
+  const int batches = (images + batch - 1) / batch;
+  const bool per_batch = batches >= threads;
   t = std::chrono::steady_clock::now();
-  util::parallel_for(static_cast<std::size_t>(images), per_image ? threads : 1, [&](std::size_t i) {
-    functional::CrossbarBackend backend(chip, programmed, *adc, plan, nullptr, per_image ? 1 : threads);
-    functional::quantized_logits(qnet, data.inputs.col(static_cast<Eigen::Index>(i)), static_cast<std::int64_t>(i), backend);
+  util::parallel_for(static_cast<std::size_t>(batches), per_batch ? threads : 1, [&](std::size_t b) {
+    functional::CrossbarBackend backend(chip, programmed, *adc, plan, nullptr, per_batch ? 1 : threads);
+    const auto first = static_cast<Eigen::Index>(b) * batch;
+    const Eigen::Index len = std::min<Eigen::Index>(batch, images - first);
+    functional::quantized_logits(qnet, data.inputs.middleCols(first, len), first, backend);
   });
   const double run_s = seconds_since(t);
 
