@@ -13,6 +13,7 @@
 #include "sim/config/loader.hpp"
 #include "sim/util/allocator.hpp"
 #include "sim/util/rng.hpp"
+#include "sim/util/seconds_since.hpp"
 
 using namespace cimsim;
 
@@ -22,7 +23,7 @@ double seconds_per_call(const std::function<void()>& fn, int repeats) {
   fn();  // warm up
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < repeats; ++i) fn();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / repeats;
+  return util::seconds_since(start) / repeats;
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include "bench/shape_run.hpp"
 #include "sim/config/loader.hpp"
 #include "sim/util/allocator.hpp"
+#include "sim/util/seconds_since.hpp"
 
 using namespace cimsim;
 
@@ -41,10 +42,6 @@ struct Figures {
   double macs = 0, energy_uj = 0, area_mm2 = 0, latency_ms = 0;
 };
 
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
 // Pushes and pops `n` timed events through a binary heap, as a kernel must at the least.
 double event_roofline(std::int64_t n) {
   const auto start = std::chrono::steady_clock::now();
@@ -62,7 +59,7 @@ double event_roofline(std::int64_t n) {
     sink += heap.top();
     heap.pop();
   }
-  const double s = seconds_since(start);
+  const double s = util::seconds_since(start);
   return sink == 42 ? s + 1e-12 : s;  // keep the loop
 }
 
@@ -73,7 +70,7 @@ Figures measure(const engine::ShapeNetwork& net, const std::vector<std::string>&
   const bench::ShapeRun run =
       bench::run_shapes(config::load_config(std::string(CIMSIM_SOURCE_DIR) + "/configs/default.yaml", opt), net);
   Figures f;
-  f.wall_s = seconds_since(start);
+  f.wall_s = util::seconds_since(start);
   f.cycles = run.timing.cycles;
   f.events = run.timing.kernel_events;
   f.arrays = static_cast<std::int64_t>(run.chip.arrays.size());

@@ -36,6 +36,7 @@
 #include "sim/mapping/mapping.hpp"
 #include "sim/util/allocator.hpp"
 #include "sim/util/parallel.hpp"
+#include "sim/util/seconds_since.hpp"
 #include "sim/workload/dataset.hpp"
 #include "sim/workload/load_network.hpp"
 #include "sim/workload/quantize.hpp"
@@ -43,10 +44,6 @@
 using namespace cimsim;
 
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
 
 double peak_rss_gib() {
   rusage u{};
@@ -64,11 +61,11 @@ double gemm_macs_per_second(int threads, Eigen::Index m, Eigen::Index k, Eigen::
     c.noalias() = a * b;  // warm up
     int reps = 0;
     const auto start = std::chrono::steady_clock::now();
-    while (seconds_since(start) < 1.0) {
+    while (util::seconds_since(start) < 1.0) {
       c.noalias() = a * b;
       ++reps;
     }
-    rates[t] = static_cast<double>(m * k * n) * reps / seconds_since(start) + 0 * c(0, 0);
+    rates[t] = static_cast<double>(m * k * n) * reps / util::seconds_since(start) + 0 * c(0, 0);
   });
   double total = 0;
   for (double r : rates) total += r;
@@ -100,11 +97,11 @@ int main(int argc, char** argv) {
   const auto cell = models::CellRegistry::instance().create(cfg.section("cell"));
   const auto adc = models::AdcRegistry::instance().create(cfg.section("adc"));
   const mapping::ChipMap chip = mapping::map_network(qnet, mapping::Architecture::from(cfg), 1, cell->max_bits_per_cell());
-  const double load_s = seconds_since(t);
+  const double load_s = util::seconds_since(t);
 
   t = std::chrono::steady_clock::now();
   const functional::ProgrammedChip programmed = functional::ProgrammedChip::program(chip, *cell, 1, 0, 1.0, threads);
-  const double program_s = seconds_since(t);
+  const double program_s = util::seconds_since(t);
 
   // MACs per image: what the chip does (the sliced work), and what no model can skip.
   double sliced = 0, necessary = 0;
@@ -128,7 +125,7 @@ int main(int argc, char** argv) {
     const Eigen::Index len = std::min<Eigen::Index>(batch, images - first);
     functional::quantized_logits(qnet, data.inputs.middleCols(first, len), first, backend);
   });
-  const double run_s = seconds_since(t);
+  const double run_s = util::seconds_since(t);
 
   const double array_rate = gemm_macs_per_second(threads, 4096, 128, 512);
   const double peak_rate = gemm_macs_per_second(threads, 2048, 1024, 1024);

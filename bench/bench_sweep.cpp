@@ -20,6 +20,7 @@
 #include "sim/sweep/points.hpp"
 #include "sim/sweep/runner.hpp"
 #include "sim/util/allocator.hpp"
+#include "sim/util/seconds_since.hpp"
 
 extern char** environ;
 namespace fs = std::filesystem;
@@ -43,10 +44,6 @@ int run_process(const std::string& binary, std::vector<std::string> args) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-double seconds(const std::chrono::steady_clock::time_point& since) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -62,7 +59,7 @@ int main(int argc, char** argv) {
   const sweep::SweepFile s = sweep::read_sweep_file(sweep_file);
   auto t = std::chrono::steady_clock::now();
   const sweep::Expansion x = sweep::expand(s);
-  const double check_s = seconds(t);
+  const double check_s = util::seconds_since(t);
 
   t = std::chrono::steady_clock::now();
   for (const auto& p : x.points) {
@@ -73,7 +70,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  const double alone_s = seconds(t);
+  const double alone_s = util::seconds_since(t);
 
   auto sweep_with = [&](int jobs) {
     const std::string store = (tmp / ("jobs" + std::to_string(jobs) + ".db")).string();
@@ -81,7 +78,7 @@ int main(int argc, char** argv) {
     if (run_process(binary, {"sweep", "run", sweep_file, "--store", store, "--jobs", std::to_string(jobs),
                              "--threads", "1", "--quiet"}) != 0)
       std::fprintf(stderr, "bench_sweep: the sweep with %d jobs failed\n", jobs);
-    return seconds(start);
+    return util::seconds_since(start);
   };
   const int cpus = sweep::available_cpus();
   const double one_s = sweep_with(1);

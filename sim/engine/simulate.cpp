@@ -7,6 +7,7 @@
 #include "sim/engine/chip.hpp"
 #include "sim/engine/vcd.hpp"
 #include "sim/util/log.hpp"
+#include "sim/util/seconds_since.hpp"
 
 namespace cimsim::engine {
 
@@ -92,7 +93,7 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
                               "the schedule stalls for lack of buffer space: " + stall +
                                   "; give the tiles larger buffers (tile.input_buffer_kib, tile.output_buffer_kib)");
   result.kernel_events = kernel_wakeups();
-  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  result.wall_seconds = util::seconds_since(wall_start);
   return result;
 }
 

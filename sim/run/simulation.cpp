@@ -7,8 +7,9 @@
 #include "sim/config/schema.hpp"
 #include "sim/cost/programming.hpp"
 #include "sim/report/trace_perfetto.hpp"
-#include "sim/workload/load_network.hpp"
 #include "sim/util/progress.hpp"
+#include "sim/util/seconds_since.hpp"
+#include "sim/workload/load_network.hpp"
 
 namespace cimsim::run {
 
@@ -34,10 +35,6 @@ config::SectionSpec workload_section() {
   return s;
 }
 const config::SectionRegistrar registered(workload_section);
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
 
 }  // namespace
 
@@ -109,7 +106,7 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
     spdlog::warn("{} columns can carry more than the cell's column current limit of {} uA in a full read "
                  "(cell.column_current_limit_ua)",
                  over, sim->cell->column_current_limit_ua());
-  sim->functional_seconds = seconds_since(f_start);
+  sim->functional_seconds = util::seconds_since(f_start);
 
   // Timing engine.
   const auto t_start = std::chrono::steady_clock::now();
@@ -120,13 +117,13 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
   tp.round_write_cycles = cost::round_write_cycles(programming, sim->chip.arch);
   tp.trace = report::trace_request(c.section("trace"), rs.output_dir);
   sim->timing = engine::simulate(sim->chip, tp);
-  sim->timing_seconds = seconds_since(t_start);
+  sim->timing_seconds = util::seconds_since(t_start);
 
   // Costs.
   const functional::Activity mean = sim->eval.mean_activity();
   sim->cost = cost::compute_costs({sim->chip, sim->timing, mean, *sim->cell, *sim->adc, *sim->dac, c});
   sim->cost.programming = programming;
-  sim->wall_seconds = seconds_since(start);
+  sim->wall_seconds = util::seconds_since(start);
   return sim;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "sim/util/progress.hpp"
+#include "sim/util/seconds_since.hpp"
 
 namespace cimsim::sweep {
 
@@ -32,7 +33,7 @@ std::string SweepProgress::status() const {
     eta = "finished";
   } else if (finished_here_ > 0) {
     // Points so far took this long each, with however many ran side by side.
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double elapsed = util::seconds_since(start_);
     eta = "about " + format_duration(elapsed / static_cast<double>(finished_here_) *
                                      static_cast<double>(counts_.pending)) + " left";
   } else {

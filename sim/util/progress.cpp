@@ -5,6 +5,8 @@
 
 #include <cstdio>
 
+#include "sim/util/seconds_since.hpp"
+
 namespace cimsim::util {
 
 Progress::Progress(std::string label, std::size_t total, bool enabled)
@@ -34,7 +36,7 @@ void Progress::finish() {
 }
 
 void Progress::draw(bool final_line) {
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double elapsed = util::seconds_since(start_);
   const std::size_t done = done_.load();
   const double frac = total_ ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
   const int width = 30;
