@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sim/functional/ops.hpp"
 #include "sim/mapping/placement.hpp"
 
 namespace cimsim::engine {
@@ -49,21 +50,6 @@ LayerShape digital_shape(const std::string& name, const std::string& op, int ker
 }
 
 int conv_out(int in, int kernel, int stride, int pad) { return (in + 2 * pad - kernel) / stride + 1; }
-
-mapping::DigitalWork digital_work(const std::string& op, int window_elements, std::int64_t out_elements,
-                                  int operands) {
-  mapping::DigitalWork d;
-  if (op == "maxpool") d.compares = out_elements * (window_elements - 1);
-  else if (op == "avgpool" || op == "global_avgpool") {
-    d.adds = out_elements * (window_elements - 1);
-    d.mults = out_elements;
-  } else if (op == "add") {
-    d.adds = out_elements * (operands - 1);
-  } else if (op != "concat") {
-    throw std::invalid_argument("unknown digital op '" + op + "'");
-  }
-  return d;
-}
 
 std::int64_t ShapeNetwork::macs_per_sample() const {
   std::int64_t macs = 0;
@@ -138,7 +124,8 @@ mapping::ChipMap map_shapes(const ShapeNetwork& net, const mapping::Architecture
       g.out_h = out.h;
       g.out_w = out.w;
       lm.output_elements = out.elements();
-      lm.digital = digital_work(ls.op, window, out.elements(), static_cast<int>(lm.producers.size()));
+      lm.digital = functional::digital_work(workload::op_named(ls.op), window, in.elements(), out.elements(),
+                                            static_cast<int>(lm.producers.size()));
       chip.layers.push_back(std::move(lm));
       shapes.push_back(out);
       continue;

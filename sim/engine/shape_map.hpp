@@ -37,13 +37,6 @@ LayerShape digital_shape(const std::string& name, const std::string& op, int ker
 // Output size of a convolution or pooling window along one axis.
 int conv_out(int in, int kernel, int stride, int pad);
 
-// Digital work per sample of a digital layer, as cimsim counts it: max pooling compares each
-// window's other elements with the running maximum; average pooling adds them and scales each
-// output once; a residual add adds its operands once per output element; concatenation only
-// moves data.
-mapping::DigitalWork digital_work(const std::string& op, int window_elements, std::int64_t out_elements,
-                                  int operands);
-
 // Maps `net` with every weight `weight_bits` wide and every activation `activation_bits` wide,
 // and places it on tiles. Fails like the mapper when the network does not fit.
 mapping::ChipMap map_shapes(const ShapeNetwork& net, const mapping::Architecture& arch, int dac_bits, int weight_bits,

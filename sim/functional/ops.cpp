@@ -131,28 +131,33 @@ Batch digital_forward(const Layer& l, const std::vector<const Batch*>& inputs) {
 }
 
 mapping::DigitalWork digital_work(const Layer& l, const std::vector<workload::Shape>& input_shapes) {
+  return digital_work(l.op, static_cast<std::int64_t>(l.window.kernel_h) * l.window.kernel_w,
+                      workload::element_count(input_shapes.front()), workload::element_count(l.out_shape),
+                      static_cast<int>(input_shapes.size()), l.activation.kind);
+}
+
+mapping::DigitalWork digital_work(Op op, std::int64_t window, std::int64_t in, std::int64_t out, int operands,
+                                  workload::Activation::Kind activation) {
   mapping::DigitalWork w;
-  const std::int64_t out = workload::element_count(l.out_shape);
-  const std::int64_t window = static_cast<std::int64_t>(l.window.kernel_h) * l.window.kernel_w;
-  switch (l.op) {
+  switch (op) {
     case Op::MaxPool: w.compares = out * (window - 1); break;
     case Op::AvgPool:
       w.adds = out * (window - 1);
       w.mults = out;
       break;
     case Op::GlobalAvgPool:
-      w.adds = workload::element_count(input_shapes.front()) - out;
+      w.adds = in - out;
       w.mults = out;
       break;
     case Op::Add:
       // Inputs of different scales are summed on a common scale and the sum requantized.
-      w.adds = out * static_cast<std::int64_t>(input_shapes.size() - 1);
+      w.adds = out * static_cast<std::int64_t>(operands - 1);
       w.mults = out;
       break;
     case Op::Identity:
       // Its activation: one compare per element for ReLU, two for a clip.
-      if (l.activation.kind == workload::Activation::Kind::Relu) w.compares = out;
-      if (l.activation.kind == workload::Activation::Kind::Clip) w.compares = 2 * out;
+      if (activation == workload::Activation::Kind::Relu) w.compares = out;
+      if (activation == workload::Activation::Kind::Clip) w.compares = 2 * out;
       break;
     default: break;
   }

@@ -25,5 +25,10 @@ Batch digital_forward(const workload::Layer& layer, const std::vector<const Batc
 // multiply per output for the 1/n scale; adds for residual adds and a multiply per output to
 // requantize the sum. Concatenation and flattening only move data.
 mapping::DigitalWork digital_work(const workload::Layer& layer, const std::vector<workload::Shape>& input_shapes);
+// The same count from the layer's sizes alone, for networks known by their shapes only: a window of
+// `window_elements` (pooling), `operands` inputs (add, concat), `activation` after an identity.
+mapping::DigitalWork digital_work(workload::Op op, std::int64_t window_elements, std::int64_t in_elements,
+                                  std::int64_t out_elements, int operands,
+                                  workload::Activation::Kind activation = workload::Activation::Kind::None);
 
 }  // namespace cimsim::functional

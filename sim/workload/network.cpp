@@ -34,6 +34,13 @@ const char* op_name(Op op) {
   return "?";
 }
 
+Op op_named(const std::string& name) {
+  for (Op op : {Op::Dense, Op::Conv, Op::MaxPool, Op::AvgPool, Op::GlobalAvgPool, Op::Add, Op::Concat, Op::Flatten,
+                Op::Identity})
+    if (name == op_name(op)) return op;
+  throw std::invalid_argument("unknown op '" + name + "'");
+}
+
 std::string Activation::text() const {
   switch (kind) {
     case Kind::None: return "none";

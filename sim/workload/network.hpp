@@ -23,6 +23,8 @@ std::string shape_text(const Shape& s);
 enum class Op { Dense, Conv, MaxPool, AvgPool, GlobalAvgPool, Add, Concat, Flatten, Identity };
 
 const char* op_name(Op op);
+// The op of that name; std::invalid_argument for a name no op has.
+Op op_named(const std::string& name);
 
 // What follows a layer's output: nothing, ReLU, or a clip to [lo, hi] (ReLU6 and friends).
 struct Activation {
