@@ -1,6 +1,7 @@
 #include "sim/sweep/sqlite.hpp"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "sim/config/error.hpp"
 
@@ -79,14 +80,23 @@ std::string Statement::text(int i) const {
 std::int64_t Statement::integer(int i) const { return sqlite3_column_int64(stmt_, i); }
 
 Database::Database(const std::string& file, Mode mode) : file_(file) {
-  const int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  // A reader opens the file read-write when it may, and promises not to write with query_only: a
+  // store whose writer was killed has a write-ahead log that the next connection must replay,
+  // and a read-only connection cannot ("attempt to write a readonly database").
+  const bool replay_allowed = mode == Mode::ReadOnly && ::access(file.c_str(), W_OK) == 0;
+  const int flags = mode == Mode::ReadWriteCreate ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                    : replay_allowed              ? SQLITE_OPEN_READWRITE
+                                                  : SQLITE_OPEN_READONLY;
+  const auto give_up = [&] {
     const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
     throw StoreError(file + ": error: cannot open the store: " + msg);
-  }
+  };
+  if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) give_up();
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  if (mode == Mode::ReadOnly && sqlite3_exec(db_, "PRAGMA query_only = 1", nullptr, nullptr, nullptr) != SQLITE_OK)
+    give_up();
 }
 
 Database::~Database() { sqlite3_close(db_); }
