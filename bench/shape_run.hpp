@@ -1,7 +1,7 @@
 #pragma once
 // One shape-only run of a configured chip: map the network from its layer shapes, run the timing
-// engine, and cost it with the uniform-digit cell energy (docs/energy-area.md). Shared by the
-// benchmark and validation programs.
+// engine with the read time a full run uses, and cost it with the uniform-digit read energy
+// (docs/energy-area.md). Shared by the benchmark and validation programs.
 
 #include <memory>
 
@@ -30,8 +30,12 @@ inline ShapeRun run_shapes(const config::Config& cfg, const engine::ShapeNetwork
   const int ab = static_cast<int>(cfg.section("quantization").integer("activation_bits"));
   ShapeRun r;
   r.chip = engine::map_shapes(net, mapping::Architecture::from(cfg), dac->bits(), wb, ab);
-  r.timing = engine::simulate(r.chip, engine::timing_params(cfg, *adc));
-  r.costs = cost::compute_costs({r.chip, r.timing, cost::uniform_activity(r.chip, *cell), *cell, *adc, *dac, cfg});
+  const double read_ns = functional::array_read_ns(*dac, *cell, r.chip.arch.read_time_ns);
+  engine::TimingParams tp = engine::timing_params(cfg, *adc);
+  tp.read_cycles = r.chip.arch.cycles_of_ns(read_ns);
+  r.timing = engine::simulate(r.chip, tp);
+  const auto drive = functional::DriveLevels::of(dac.get(), dac->bits(), r.chip.arch.read_voltage_v, read_ns);
+  r.costs = cost::compute_costs({r.chip, r.timing, cost::uniform_activity(r.chip, *cell, drive), *cell, *adc, *dac, cfg});
   return r;
 }
 

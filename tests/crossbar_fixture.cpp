@@ -46,9 +46,10 @@ double CrossbarFixture::current_unit_ua() const {
   return programmed.delta_g_us * chip.arch.read_voltage_v / ((1 << dac_bits) - 1);
 }
 
-Eigen::MatrixXd CrossbarFixture::multiply(const Eigen::MatrixXi& codes, functional::Activity* activity) const {
+Eigen::MatrixXd CrossbarFixture::multiply(const Eigen::MatrixXi& codes, functional::Activity* activity,
+                                          const functional::DriveLevels* drive) const {
   const functional::FullScalePlan plan(chip, adc->common(), programmed.g_min_norm, current_unit_ua());
-  functional::CrossbarBackend backend(chip, programmed, *adc, plan);
+  functional::CrossbarBackend backend(chip, programmed, *adc, plan, nullptr, 1, drive);
   Eigen::MatrixXd y = backend.multiply(layer(), codes, 0);
   if (activity) *activity = backend.activity();
   return y;

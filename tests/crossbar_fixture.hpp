@@ -32,8 +32,10 @@ struct CrossbarFixture {
                   const std::string& yaml, int adc_bits = 0);
 
   const workload::QuantLayer& layer() const { return qnet.layers.front(); }
-  // The chip's integer product for input codes (in × B).
-  Eigen::MatrixXd multiply(const Eigen::MatrixXi& codes, functional::Activity* activity = nullptr) const;
+  // The chip's integer product for input codes (in × B); `drive`: the DAC's per-level behaviour
+  // (nullptr: an amplitude DAC whose energy is not counted).
+  Eigen::MatrixXd multiply(const Eigen::MatrixXi& codes, functional::Activity* activity = nullptr,
+                           const functional::DriveLevels* drive = nullptr) const;
   // Exact W·x.
   Eigen::MatrixXd exact(const Eigen::MatrixXi& codes) const;
   double current_unit_ua() const;

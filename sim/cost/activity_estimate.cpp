@@ -1,31 +1,43 @@
 #include "sim/cost/activity_estimate.hpp"
 
+#include <stdexcept>
+
 #include "models/cells/cell_model.hpp"
 
 namespace cimsim::cost {
 
-functional::Activity uniform_activity(const mapping::ChipMap& chip, const models::CellModel& cell) {
+namespace {
+
+// Mean of a per-level table over the levels a `width`-bit slice takes, 0 … 2^width − 1.
+double mean_over_levels(const std::vector<double>& per_level, int width) {
+  const int levels = 1 << width;
+  if (levels > static_cast<int>(per_level.size())) throw std::logic_error("input slice wider than the DAC");
+  double sum = 0;
+  for (int u = 0; u < levels; ++u) sum += per_level[static_cast<std::size_t>(u)];
+  return sum / levels;
+}
+
+}  // namespace
+
+functional::Activity uniform_activity(const mapping::ChipMap& chip, const models::CellModel& cell,
+                                      const functional::DriveLevels& drive) {
   const mapping::Architecture& arch = chip.arch;
-  // A uniform digit averages (2^cb − 1)/2: halfway between G_min and G_max. In a differential pair
-  // one cell holds the magnitude's digit and the other digit 0, so a pair averages half that.
   const double spread = arch.encoding == mapping::Encoding::Differential ? 0.25 : 0.5;
   const double g_mean = cell.g_min_us() + (cell.g_max_us() - cell.g_min_us()) * spread;
-  const double dac_max = (1 << chip.dac_bits) - 1;
   functional::Activity act;
   act.samples = 1;
   act.layers.resize(chip.layers.size());
   for (const mapping::ArrayMap& a : chip.arrays) {
     const mapping::LayerMap& lm = chip.layers[static_cast<std::size_t>(a.layer_map)];
-    double u2 = 0;  // Σ over input slices of E[u²]
+    double cell_pj_per_us = 0, dac_pj = 0;  // one row over one vector's slices
     for (const auto& s : lm.input_slices) {
-      const double top = static_cast<double>((1 << s.width) - 1);
-      u2 += top * (2 * top + 1) / 6;
+      cell_pj_per_us += mean_over_levels(drive.cell_pj_per_us, s.width);
+      dac_pj += mean_over_levels(drive.dac_pj, s.width);
     }
-    const double v2 = arch.read_voltage_v * arch.read_voltage_v / (dac_max * dac_max);
-    // µS · V² · ns = fJ; pJ in the report.
-    const double per_vector = a.rows * a.columns * v2 * u2 * g_mean * arch.read_time_ns * 1e-3;
-    act.layers[static_cast<std::size_t>(a.layer_map)].cell_energy_pj +=
-        per_vector * static_cast<double>(lm.vectors_per_sample);
+    const double vectors = static_cast<double>(lm.vectors_per_sample);
+    functional::ActionCounts& layer = act.layers[static_cast<std::size_t>(a.layer_map)];
+    layer.cell_energy_pj += vectors * a.rows * a.columns * g_mean * cell_pj_per_us;
+    layer.dac_energy_pj += vectors * a.rows * dac_pj;
   }
   return act;
 }

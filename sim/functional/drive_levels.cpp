@@ -1,8 +1,10 @@
 #include "sim/functional/drive_levels.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
+#include "models/cells/cell_model.hpp"
 #include "models/periphery/dac.hpp"
 
 namespace cimsim::functional {
@@ -29,6 +31,10 @@ DriveLevels DriveLevels::of(const models::DacModel* dac, int dac_bits, double v_
     d.nl_linear = d.nl_linear && std::fabs(d.nl2[u] - u * d.nl2[1]) <= 1e-9 * std::fabs(d.nl2[1]) * std::max(1, u) &&
                   std::fabs(d.nl3[u] - u * d.nl3[1]) <= 1e-9 * std::fabs(d.nl3[1]) * std::max(1, u);
   return d;
+}
+
+double array_read_ns(const models::DacModel& dac, const models::CellModel& cell, double array_read_time_ns) {
+  return std::max(dac.drive_time_ns(array_read_time_ns), cell.read_latency_ns());
 }
 
 }  // namespace cimsim::functional

@@ -7,6 +7,7 @@
 #include <vector>
 
 namespace cimsim::models {
+class CellModel;
 class DacModel;
 }
 
@@ -24,5 +25,9 @@ struct DriveLevels {
   static DriveLevels of(const models::DacModel* dac, int dac_bits, double v_read, double read_time_ns,
                         double dac_energy_pj = 0);
 };
+
+// How long an array read lasts: as long as the DAC drives its rows (pulse-width inputs stretch it),
+// and no shorter than the device's own read latency.
+double array_read_ns(const models::DacModel& dac, const models::CellModel& cell, double array_read_time_ns);
 
 }  // namespace cimsim::functional

@@ -82,8 +82,7 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
                                    sim->cell->max_bits_per_cell());
   const functional::DriftCompensation drift = functional::DriftCompensation::from(c.section("drift_compensation"));
   for (auto& lm : sim->chip.layers) lm.output_scaling = drift.on() && lm.kind == mapping::LayerMap::Kind::Matrix;
-  // An array read lasts as long as the DAC drives it, and no shorter than the device allows.
-  const double read_ns = std::max(sim->dac->drive_time_ns(sim->chip.arch.read_time_ns), sim->cell->read_latency_ns());
+  const double read_ns = functional::array_read_ns(*sim->dac, *sim->cell, sim->chip.arch.read_time_ns);
   sim->drive = functional::DriveLevels::of(sim->dac.get(), sim->dac->bits(), sim->chip.arch.read_voltage_v, read_ns);
 
   // Functional engine.
