@@ -15,10 +15,6 @@ struct MapShape {
   std::int64_t elements() const { return static_cast<std::int64_t>(c) * h * w; }
 };
 
-}  // namespace
-
-namespace {
-
 LayerShape shape(LayerShape::Kind kind, const std::string& name, int out, int kernel, int stride, int pad,
                  std::vector<int> inputs) {
   LayerShape l;
