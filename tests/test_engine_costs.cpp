@@ -110,3 +110,15 @@ TEST_CASE("costs: the digital unit's area follows its lanes", "[cost]") {
   CHECK(component(a->cost.area, "digital") ==
         Approx(a->chip.arch.tiles * 32 * (tech.adder_um2() + tech.multiplier_um2()) * 1e-6));
 }
+
+TEST_CASE("costs: a driver's energy per drive is what the run counts per drive, on reads a slow cell stretches",
+          "[cost]") {
+  // RRAM reads take 10 ns: an array set to settle in 4 ns reads for 10, and drives its rows as long.
+  const auto s = run::simulate(test::config_with("workload: {samples: 4}\narray: {read_time_ns: 4}\n"
+                                                 "cell: {model: rram}\ndac: {model: voltage, power_uw: 3.9}\n"));
+  REQUIRE(s->cell->read_latency_ns() == 10);
+  CHECK(s->cost.per_action.dac_pj == Approx(3.9e-3 * 10));
+  std::int64_t drives = 0;
+  for (const auto& l : s->timing.layers) drives += l.counts.dac_drives;
+  CHECK(component(s->cost.energy, "dac") == Approx(static_cast<double>(drives) * s->cost.per_action.dac_pj));
+}

@@ -9,6 +9,7 @@
 #include "models/periphery/dac.hpp"
 #include "models/periphery/periphery_costs.hpp"
 #include "models/tech/tech.hpp"
+#include "sim/functional/drive_levels.hpp"
 
 namespace cimsim::cost {
 
@@ -115,7 +116,9 @@ CostResult compute_costs(const CostInputs& in) {
   const double hop_pj = pinned_or(ic.energy_pj_per_bit, (mesh ? tech.router_pj_per_bit() : 0.0) +
                                                             tech.wire_pj_per_bit_mm() * r.link_mm);
   EnergyPerAction& e = r.per_action;
-  e.dac_pj = in.dac.energy_per_drive_pj(arch.read_time_ns);
+  // The drive lasts the read as the functional engine times it, so that this figure and the
+  // measured driver energy agree.
+  e.dac_pj = in.dac.energy_per_drive_pj(functional::array_read_ns(in.dac, in.cell, arch.read_time_ns));
   e.sample_hold_pj = sh.energy_fj * 1e-3;
   e.adc_pj = in.adc.common().energy_pj;
   e.shift_add_pj = sa.energy_pj;
