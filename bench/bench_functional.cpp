@@ -112,15 +112,13 @@ int main(int argc, char** argv) {
     necessary += static_cast<double>(a.rows) * static_cast<double>(a.readouts.size()) * reads;
   }
 
-  const double current_unit = programmed.delta_g_us * chip.arch.read_voltage_v;
-  const functional::FullScalePlan plan(chip, adc->common(), programmed.g_min_norm, current_unit);
-  // As the evaluator does (run.batch_size): fixed batches of images spread over the threads when
-  // there are enough of them, otherwise each batch's matrix products spread over the threads.
+  const functional::FullScalePlan plan(chip, adc->common(), programmed.g_min_norm, programmed.current_unit_ua(chip));
+  // Fixed batches of images (run.batch_size), threads split as the evaluator splits them.
   const int batches = (images + batch - 1) / batch;
-  const bool per_batch = batches >= threads;
+  const util::ThreadSplit split = util::split_threads(static_cast<std::size_t>(batches), threads);
   t = std::chrono::steady_clock::now();
-  util::parallel_for(static_cast<std::size_t>(batches), per_batch ? threads : 1, [&](std::size_t b) {
-    functional::CrossbarBackend backend(chip, programmed, *adc, plan, nullptr, per_batch ? 1 : threads);
+  util::parallel_for(static_cast<std::size_t>(batches), split.batch_threads, [&](std::size_t b) {
+    functional::CrossbarBackend backend(chip, programmed, *adc, plan, nullptr, split.inner_threads);
     const auto first = static_cast<Eigen::Index>(b) * batch;
     const Eigen::Index len = std::min<Eigen::Index>(batch, images - first);
     functional::quantized_logits(qnet, data.inputs.middleCols(first, len), first, backend);

@@ -43,7 +43,7 @@ CrossbarFixture::CrossbarFixture(const workload::MatrixXi32& w, int weight_bits,
 }
 
 double CrossbarFixture::current_unit_ua() const {
-  return programmed.delta_g_us * chip.arch.read_voltage_v / ((1 << dac_bits) - 1);
+  return programmed.current_unit_ua(chip);
 }
 
 Eigen::MatrixXd CrossbarFixture::multiply(const Eigen::MatrixXi& codes, functional::Activity* activity,

@@ -34,22 +34,11 @@ double fraction_correct(std::int64_t correct, const workload::Dataset& test) {
   return static_cast<double>(correct) / static_cast<double>(test.size());
 }
 
-// Threads go where the work is: over batches when there are enough of them, otherwise inside each
-// batch's matrix products (a single large image). Either way every task writes only its own slot.
-struct Split {
-  int batch_threads, inner_threads;
-};
-Split split_threads(std::size_t batches, int threads) {
-  const int t = util::resolve_threads(threads);
-  if (batches >= static_cast<std::size_t>(t)) return {t, 1};
-  return {1, t};
-}
-
 // Runs fn(batch index, first sample, column block of inputs, inner threads) over fixed batches.
 template <class Fn>
 void over_batches(const workload::Dataset& d, const EvalOptions& o, util::Progress* progress, Fn&& fn) {
   const Batches batches{d.size(), std::max(1, o.batch_size)};
-  const Split split = split_threads(batches.count(), o.threads);
+  const util::ThreadSplit split = util::split_threads(batches.count(), o.threads);
   util::parallel_for(batches.count(), split.batch_threads, [&](std::size_t b) {
     const std::int64_t first = batches.first(b);
     const std::int64_t len = batches.length(b);
@@ -121,7 +110,7 @@ InstanceResult evaluate_chip(const EvalSetup& e, const ProgramSettings& ps, util
 
   const ProgrammedChip programmed = ProgrammedChip::program(chip, e.cell, ps);
   InstanceResult ir;
-  ir.current_unit_ua = programmed.delta_g_us * chip.arch.read_voltage_v / ((1 << chip.dac_bits) - 1);
+  ir.current_unit_ua = programmed.current_unit_ua(chip);
   ir.lossless_adc_bits = lossless_adc_bits(chip, programmed.g_min_norm);
   ir.columns_over_current_limit = programmed.columns_over_current_limit;
   ir.disturbed_devices = programmed.disturbed_devices;

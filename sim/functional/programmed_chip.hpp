@@ -74,6 +74,11 @@ struct ProgrammedChip {
   int columns_over_current_limit = 0;   // columns a full read drives past the cell's limit
   int disturbed_devices = 0;            // devices read disturb flips within the reads planned
 
+  // The current of one input level through ΔG, the engine's unit: I_u = ΔG·V_read/(2^db − 1).
+  double current_unit_ua(const mapping::ChipMap& chip) const {
+    return delta_g_us * chip.arch.read_voltage_v / ((1 << chip.dac_bits) - 1);
+  }
+
   static ProgrammedChip program(const mapping::ChipMap& chip, const models::CellModel& cell,
                                 const ProgramSettings& settings);
   // Shorthand for tests and benchmarks: amplitude DAC, no read disturb.

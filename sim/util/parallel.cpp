@@ -14,6 +14,12 @@ int resolve_threads(int requested) {
   return hw ? static_cast<int>(hw) : 1;
 }
 
+ThreadSplit split_threads(std::size_t batches, int threads) {
+  const int t = resolve_threads(threads);
+  if (batches >= static_cast<std::size_t>(t)) return {t, 1};
+  return {1, t};
+}
+
 void parallel_for(std::size_t n_tasks, int threads, const std::function<void(std::size_t)>& fn) {
   const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(resolve_threads(threads)), n_tasks);
   if (workers <= 1) {
