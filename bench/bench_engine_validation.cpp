@@ -32,12 +32,6 @@ struct Outcome {
   double tops_per_w() const { return ops / energy_pj; }
 };
 
-double component(const cost::Breakdown& b, const std::string& name) {
-  for (const auto& [n, v] : b)
-    if (n == name) return v;
-  return 0;
-}
-
 Outcome run(const std::string& chip_file, const engine::ShapeNetwork& net, const std::vector<std::string>& sets) {
   config::LoadOptions opt;
   opt.sets = sets;
@@ -47,12 +41,12 @@ Outcome run(const std::string& chip_file, const engine::ShapeNetwork& net, const
   o.ops = 2.0 * static_cast<double>(net.macs_per_sample());
   o.seconds = r.timing.latency_ns() * 1e-9;
   o.energy_pj = cost::sum(r.costs.energy);
-  o.adc_pj = component(r.costs.energy, "adc");
+  o.adc_pj = cost::component(r.costs.energy, "adc");
   for (const auto& l : r.timing.layers) o.conversions += static_cast<double>(l.counts.conversions);
   for (const auto& l : r.chip.layers) o.vectors += l.vectors_per_sample;
   o.tile_mm2 = r.costs.tile_mm2;
-  o.interconnect_mm2 = component(r.costs.area, "interconnect") / r.chip.arch.tiles;
-  o.global_mm2 = component(r.costs.area, "global_buffer");
+  o.interconnect_mm2 = cost::component(r.costs.area, "interconnect") / r.chip.arch.tiles;
+  o.global_mm2 = cost::component(r.costs.area, "global_buffer");
   return o;
 }
 

@@ -22,13 +22,6 @@ models::Tech at(double node_nm, double vdd_v) {
   return t;
 }
 
-double component(const cost::Breakdown& b, const std::string& name) {
-  for (const auto& [n, v] : b)
-    if (n == name) return v;
-  FAIL("no component " << name);
-  return 0;
-}
-
 }  // namespace
 
 TEST_CASE("tech: Horowitz's 45 nm figures scale with F and V^2", "[cost][tech]") {
@@ -72,17 +65,17 @@ TEST_CASE("costs: buffers cost by their capacity and ports, leakage by the time"
   CHECK(e.sram_pj_per_bit == Approx(tech.sram_pj_per_bit(8, 1)));
   CHECK(e.global_buffer_pj_per_bit == Approx(tech.sram_pj_per_bit(256, 1)));
   CHECK(e.global_buffer_pj_per_bit == Approx(e.sram_pj_per_bit * std::sqrt(256.0 / 8)));
-  CHECK(component(base->cost.area, "global_buffer") == Approx(tech.sram_mm2(256)));
+  CHECK(cost::component(base->cost.area, "global_buffer") == Approx(tech.sram_mm2(256)));
   // A bigger global buffer costs more area, more energy per bit and more leakage.
   const auto big = run({"chip.global_buffer_kib=1024"});
-  CHECK(component(big->cost.area, "global_buffer") == Approx(4 * component(base->cost.area, "global_buffer")));
+  CHECK(cost::component(big->cost.area, "global_buffer") == Approx(4 * cost::component(base->cost.area, "global_buffer")));
   CHECK(big->cost.per_action.global_buffer_pj_per_bit == Approx(2 * e.global_buffer_pj_per_bit));
   CHECK(big->cost.per_action.leakage_w > e.leakage_w);
   // Leakage is static power over the simulated time, per inference.
-  const double leak = component(base->cost.energy, "leakage");
+  const double leak = cost::component(base->cost.energy, "leakage");
   CHECK(leak == Approx(e.leakage_w * base->timing.latency_ns() * 1e3));
   const auto twice = run({"run.timing_inferences=2"});
-  CHECK(component(twice->cost.energy, "leakage") ==
+  CHECK(cost::component(twice->cost.energy, "leakage") ==
         Approx(e.leakage_w * twice->timing.latency_ns() * 1e3 / 2));
   // A pinned per-bit energy overrides the model for every buffer.
   const auto pinned = run({"sram.energy_pj_per_bit=0.05"});
@@ -98,16 +91,16 @@ TEST_CASE("costs: a mesh hop costs a router and a tile pitch of wire", "[cost][m
         Approx(tech.router_pj_per_bit() + tech.wire_pj_per_bit_mm() * s->cost.link_mm));
   std::int64_t bit_hops = 0;
   for (const auto& l : s->timing.layers) bit_hops += l.traffic.interconnect_bit_hops;
-  CHECK(component(s->cost.energy, "interconnect") == Approx(bit_hops * s->cost.per_action.bus_pj_per_bit));
-  CHECK(component(s->cost.area, "interconnect") == Approx(s->chip.arch.tiles * tech.router_mm2_per_tile()));
+  CHECK(cost::component(s->cost.energy, "interconnect") == Approx(bit_hops * s->cost.per_action.bus_pj_per_bit));
+  CHECK(cost::component(s->cost.area, "interconnect") == Approx(s->chip.arch.tiles * tech.router_mm2_per_tile()));
 }
 
 TEST_CASE("costs: the digital unit's area follows its lanes", "[cost]") {
   const auto a = run::simulate(test::config_with("workload: {samples: 4}\n"));
   const auto b = run::simulate(test::config_with("workload: {samples: 4}\ntile: {digital_lanes: 64}\n"));
-  CHECK(component(b->cost.area, "digital") == Approx(2 * component(a->cost.area, "digital")));
+  CHECK(cost::component(b->cost.area, "digital") == Approx(2 * cost::component(a->cost.area, "digital")));
   const auto tech = models::Tech::from(a->config.section("tech"));
-  CHECK(component(a->cost.area, "digital") ==
+  CHECK(cost::component(a->cost.area, "digital") ==
         Approx(a->chip.arch.tiles * 32 * (tech.adder_um2() + tech.multiplier_um2()) * 1e-6));
 }
 
@@ -120,5 +113,5 @@ TEST_CASE("costs: a driver's energy per drive is what the run counts per drive, 
   CHECK(s->cost.per_action.dac_pj == Approx(3.9e-3 * 10));
   std::int64_t drives = 0;
   for (const auto& l : s->timing.layers) drives += l.counts.dac_drives;
-  CHECK(component(s->cost.energy, "dac") == Approx(static_cast<double>(drives) * s->cost.per_action.dac_pj));
+  CHECK(cost::component(s->cost.energy, "dac") == Approx(static_cast<double>(drives) * s->cost.per_action.dac_pj));
 }

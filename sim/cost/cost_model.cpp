@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <stdexcept>
 
 #include "models/cells/cell_model.hpp"
 #include "models/periphery/adc.hpp"
@@ -17,6 +18,12 @@ double sum(const Breakdown& b) {
   double s = 0;
   for (const auto& kv : b) s += kv.second;
   return s;
+}
+
+double component(const Breakdown& b, const std::string& name) {
+  for (const auto& [n, v] : b)
+    if (n == name) return v;
+  throw std::logic_error("no cost component named '" + name + "'");
 }
 
 namespace {

@@ -26,6 +26,8 @@ namespace cimsim::cost {
 // Named amounts in a fixed order (pJ for energy, mm² for area).
 using Breakdown = std::vector<std::pair<std::string, double>>;
 double sum(const Breakdown& b);
+// The amount named `name`; a name the breakdown does not have is a logic error.
+double component(const Breakdown& b, const std::string& name);
 
 struct EnergyPerAction {
   double dac_pj, sample_hold_pj, adc_pj, shift_add_pj, add_pj, mult_pj;
