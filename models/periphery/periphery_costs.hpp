@@ -18,11 +18,6 @@ struct ShiftAddCost {
   static ShiftAddCost from(const config::Params& p);
 };
 
-struct SramCost {
-  double energy_pj_per_bit, area_mm2_per_kib;
-  static SramCost from(const config::Params& p);
-};
-
 struct InterconnectCost {
   double energy_pj_per_bit, area_mm2_per_tile;
   static InterconnectCost from(const config::Params& p);

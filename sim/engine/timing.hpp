@@ -36,6 +36,11 @@ struct TimingParams {
   // round 0 is programmed before the run and is not counted here. Missing entries count as 0.
   std::vector<std::int64_t> round_write_cycles;
   TraceRequest trace;
+  // Cycles one word access occupies a buffer port (the buffer technology's latency over its banks,
+  // models/memories/chip_buffers.hpp); 1: one word per cycle.
+  int input_read_cycles = 1, output_write_cycles = 1, global_read_cycles = 1, global_write_cycles = 1;
+  // Off-chip DRAM bits per cycle; 0: no DRAM, activations that do not fit the global buffer fail.
+  double dram_bits_per_cycle = 0;
 };
 
 // Bits moved through each kind of storage and link.
@@ -47,6 +52,7 @@ struct Traffic {
   std::int64_t output_buffer_write_bits = 0;
   std::int64_t bus_bits = 0;               // bits that crossed the interconnect (bus or mesh)
   std::int64_t interconnect_bit_hops = 0;  // Σ bits × links crossed (a bus transfer is one hop)
+  std::int64_t dram_read_bits = 0, dram_write_bits = 0;  // activations spilled off chip
   Traffic& operator+=(const Traffic& o);
 };
 

@@ -1,3 +1,5 @@
+#include "models/memories/chip_buffers.hpp"
+#include "models/memories/dram.hpp"
 #include "models/periphery/adc.hpp"
 #include "sim/config/params.hpp"
 #include "sim/engine/timing.hpp"
@@ -10,6 +12,13 @@ TimingParams timing_params(const config::Config& config, const models::AdcModel&
   tp.columns_per_adc = adc.common().columns_per_adc;
   tp.sample_hold_cycles = static_cast<int>(config.section("sample_hold").integer("latency_cycles"));
   tp.inferences = inferences;
+  const models::ChipBuffers buffers = models::ChipBuffers::of(config);
+  tp.input_read_cycles = buffers.input.read_cycles;
+  tp.output_write_cycles = buffers.output.write_cycles;
+  tp.global_read_cycles = buffers.global.read_cycles;
+  tp.global_write_cycles = buffers.global.write_cycles;
+  const models::Dram dram = models::Dram::from(config.section("dram"));
+  if (dram.enabled) tp.dram_bits_per_cycle = dram.bits_per_cycle(config.section("chip").real("clock_mhz"));
   return tp;
 }
 

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "sim/config/node.hpp"
+#include "sim/cost/memories_report.hpp"
 #include "sim/report/trace_perfetto.hpp"
 #include "sim/util/atomic_file.hpp"
 
@@ -222,10 +223,13 @@ Value build_json(const run::Simulation& sim) {
   epa.set("shift_add", quantity(pa.shift_add_pj, "pJ"));
   epa.set("digital_add", quantity(pa.add_pj, "pJ"));
   epa.set("digital_mult", quantity(pa.mult_pj, "pJ"));
-  epa.set("sram_bit", quantity(pa.sram_pj_per_bit, "pJ/bit"));
+  epa.set("tile_input_buffer_read_bit", quantity(pa.input_read_pj_per_bit, "pJ/bit"));
+  epa.set("tile_input_buffer_write_bit", quantity(pa.input_write_pj_per_bit, "pJ/bit"));
   epa.set("interconnect_bit", quantity(pa.bus_pj_per_bit, "pJ/bit"));
-  epa.set("tile_output_buffer_bit", quantity(pa.output_buffer_pj_per_bit, "pJ/bit"));
-  epa.set("global_buffer_bit", quantity(pa.global_buffer_pj_per_bit, "pJ/bit"));
+  epa.set("tile_output_buffer_write_bit", quantity(pa.output_write_pj_per_bit, "pJ/bit"));
+  epa.set("global_buffer_read_bit", quantity(pa.global_read_pj_per_bit, "pJ/bit"));
+  epa.set("global_buffer_write_bit", quantity(pa.global_write_pj_per_bit, "pJ/bit"));
+  epa.set("dram_bit", quantity(pa.dram_pj_per_bit, "pJ/bit"));
   epa.set("digital_compare", quantity(pa.compare_pj, "pJ"));
   epa.set("control_op", quantity(pa.control_pj, "pJ"));
   epa.set("leakage_power", quantity(pa.leakage_w * 1e3, "mW"));
@@ -235,6 +239,8 @@ Value build_json(const run::Simulation& sim) {
   area.set("components", breakdown_json(sim.cost.area, "mm^2"));
   area.set("tile", quantity(sim.cost.tile_mm2, "mm^2"));
   area.set("link_length", quantity(sim.cost.link_mm, "mm"));
+
+  root.set("memories", cost::memories_json(sim.cost, sim.timing));
 
   const cost::ProgrammingCost& pc = sim.cost.programming;
   Value& prog = root["programming"];
@@ -247,6 +253,7 @@ Value build_json(const run::Simulation& sim) {
   prog.set("reprogram_time_per_batch", quantity(pc.reprogram_time_per_batch_ns(), "ns"));
   prog.set("writes_per_cell_per_batch", quantity(pc.writes_per_cell_per_batch(), "writes"));
   prog.set("endurance", quantity(pc.endurance_writes, "writes"));
+  prog.set("weights_from_dram", quantity(pc.dram_bits, "bit"));
   const double batches = pc.writes_per_cell_per_batch() > 0 && pc.endurance_writes > 0
                              ? pc.endurance_writes / pc.writes_per_cell_per_batch()
                              : 0;

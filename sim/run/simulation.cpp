@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "models/memories/dram.hpp"
 #include "sim/config/schema.hpp"
 #include "sim/cost/programming.hpp"
 #include "sim/report/trace_perfetto.hpp"
@@ -112,7 +113,8 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
   engine::TimingParams tp = engine::timing_params(c, *sim->adc, rs.timing_inferences);
   tp.read_cycles = sim->chip.arch.cycles_of_ns(read_ns);
   // Programming is reported apart; rewrites between programming rounds stall the run.
-  const cost::ProgrammingCost programming = cost::programming_cost(sim->chip, *sim->cell);
+  cost::ProgrammingCost programming = cost::programming_cost(sim->chip, *sim->cell);
+  cost::add_weight_fetch(programming, models::Dram::from(c.section("dram")), sim->chip.arch.bits_per_cell);
   tp.round_write_cycles = cost::round_write_cycles(programming, sim->chip.arch);
   tp.trace = report::trace_request(c.section("trace"), rs.output_dir);
   sim->timing = engine::simulate(sim->chip, tp);
