@@ -205,9 +205,10 @@ ShapedFigures evaluate_shape(const ArrayCell& cell, const MemoryRequest& req, co
     sense_ps = cell.sense_ns * 1e3;
     const double current_ua = cell.read_voltage_v / r_cell_kohm * 1e3;  // V / kΩ = mA
     // Clamped bit lines charge to the read voltage from the supply and carry the cell current
-    // while the sense amplifier decides; only the sensed columns are biased.
+    // while the sense amplifier decides, beside a reference branch carrying as much (a reference
+    // cell between R_P and R_AP); only the sensed columns are biased.
     r.bitline = a * sensed * (bl.cap_ff * cell.read_voltage_v * k.vdd * 1e-3 +
-                              k.vdd * current_ua * (bl_ps + sense_ps) * 1e-6);
+                              2 * k.vdd * current_ua * (bl_ps + sense_ps) * 1e-6);
   }
   r.sense = a * sensed * k.sense_fj * 1e-3;
   f.read_pj = r.total();

@@ -2,7 +2,7 @@
 
 namespace cimsim::models {
 
-void MtjCell::declare(config::SectionSpec& s, const MtjDefaults& d) {
+void MemoryMtj::declare(config::SectionSpec& s, const MemoryMtjDefaults& d) {
   s.real("cell_aspect", d.cell_aspect, "1", "Bit cell width / height (" + d.aspect_source + ")").above(0);
   s.real("r_p_kohm", d.r_p_kohm, "kOhm", "Parallel-state resistance of the junction (" + d.mtj_source + ")").above(0);
   s.real("tmr", d.tmr, "1", "Tunnel magnetoresistance (R_AP - R_P)/R_P (" + d.mtj_source + ")").above(0);
@@ -14,12 +14,12 @@ void MtjCell::declare(config::SectionSpec& s, const MtjDefaults& d) {
   s.real("write_pulse_ns", d.write_pulse_ns, "ns", "Switching pulse of one cell (" + d.write_source + ")").above(0);
 }
 
-MtjCell MtjCell::from(const config::Params& p) {
+MemoryMtj MemoryMtj::from(const config::Params& p) {
   return {p.real("cell_aspect"), p.real("r_p_kohm"), p.real("tmr"),
           p.real("read_voltage_v"), p.real("sense_ns"), p.real("write_current_ua"), p.real("write_pulse_ns")};
 }
 
-ArrayCell MtjCell::array_cell(const std::string& technology, double area_f2, const Tech& tech) const {
+ArrayCell MemoryMtj::array_cell(const std::string& technology, double area_f2, const Tech& tech) const {
   const double f_um = tech.node_nm * 1e-3;
   ArrayCell c;
   c.technology = technology;

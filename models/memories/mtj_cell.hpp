@@ -9,7 +9,7 @@
 
 namespace cimsim::models {
 
-struct MtjDefaults {
+struct MemoryMtjDefaults {
   double cell_aspect;
   std::string aspect_source;
   double r_p_kohm, tmr, read_voltage_v;
@@ -20,10 +20,10 @@ struct MtjDefaults {
   std::string write_source;
 };
 
-struct MtjCell {
+struct MemoryMtj {
   double cell_aspect, r_p_kohm, tmr, read_voltage_v, sense_ns, write_current_ua, write_pulse_ns;
-  static void declare(config::SectionSpec& spec, const MtjDefaults& d);
-  static MtjCell from(const config::Params& p);
+  static void declare(config::SectionSpec& spec, const MemoryMtjDefaults& d);
+  static MemoryMtj from(const config::Params& p);
   // The array cell with everything but its transistors filled in: `area_f2` at the node, current
   // sensing between R_P and R_AP = R_P·(1 + TMR), a current-pulse write, no leakage.
   ArrayCell array_cell(const std::string& technology, double area_f2, const Tech& tech) const;

@@ -18,7 +18,7 @@ namespace {
 class SotMramMemory final : public MemoryModel {
  public:
   explicit SotMramMemory(const config::Params& p)
-      : mtj_(MtjCell::from(p)),
+      : mtj_(MemoryMtj::from(p)),
         area_f2_(p.real("cell_area_f2")),
         read_f_(p.real("read_width_f")),
         per_track_(static_cast<int>(p.integer("cells_per_track"))),
@@ -42,7 +42,7 @@ class SotMramMemory final : public MemoryModel {
   // write transistor is shared by its cells; the junction sits above the transistors.
   double derived_area_f2(double write_f) const { return (read_f_ + 2) * 4 + (write_f + 2) * 4 / per_track_; }
 
-  MtjCell mtj_;
+  MemoryMtj mtj_;
   double area_f2_, read_f_;
   int per_track_, steps_;
 };
@@ -58,7 +58,7 @@ config::SectionSpec spec() {
          "Bit cell area; 0 = the two transistors by the layout rule, (read_width_f + 2)*4 + (write width + 2)*4 / "
          "cells_per_track F^2")
       .at_least(0);
-  MtjDefaults d;
+  MemoryMtjDefaults d;
   d.cell_aspect = 1;
   d.aspect_source = "assumed square";
   d.r_p_kohm = 6;
@@ -70,7 +70,7 @@ config::SectionSpec spec() {
   d.write_current_ua = 100;
   d.write_pulse_ns = 1;
   d.write_source = write;
-  MtjCell::declare(s, d);
+  MemoryMtj::declare(s, d);
   s.real("read_width_f", 2, "F", "Read transistor width (assumed: the read current is small, the junction limits it)")
       .above(0);
   s.integer("cells_per_track", 1, "cells",

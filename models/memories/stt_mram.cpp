@@ -12,7 +12,7 @@ namespace {
 class SttMramMemory final : public MemoryModel {
  public:
   explicit SttMramMemory(const config::Params& p)
-      : mtj_(MtjCell::from(p)), area_f2_(p.real("cell_area_f2")), access_f_(p.real("access_width_f")) {}
+      : mtj_(MemoryMtj::from(p)), area_f2_(p.real("cell_area_f2")), access_f_(p.real("access_width_f")) {}
 
   MemoryFigures figures(const MemoryRequest& r, const Tech& t) const override {
     ArrayCell c = mtj_.array_cell("stt_mram", area_f2_, t);
@@ -23,14 +23,14 @@ class SttMramMemory final : public MemoryModel {
   }
 
  private:
-  MtjCell mtj_;
+  MemoryMtj mtj_;
   double area_f2_, access_f_;
 };
 
 config::SectionSpec spec() {
   const std::string nvsim = "the STT-RAM cell NVSim ships, sample_STTRAM.cell (Dong et al., IEEE TCAD 2012)";
   config::SectionSpec s("stt_mram", "");
-  MtjDefaults d;
+  MemoryMtjDefaults d;
   d.cell_aspect = 1 / 0.57;
   d.aspect_source = nvsim + ": height / width 0.57";
   d.r_p_kohm = 6;
@@ -44,7 +44,7 @@ config::SectionSpec spec() {
   d.write_pulse_ns = 5;
   d.write_source = nvsim;
   s.real("cell_area_f2", 57.5, "F^2", "Bit cell area (" + nvsim + ")").above(0);
-  MtjCell::declare(s, d);
+  MemoryMtj::declare(s, d);
   s.real("access_width_f", 8.5, "F", "Access transistor width, sized for the write current (" + nvsim + ")").above(0);
   return s;
 }

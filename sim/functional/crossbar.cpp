@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/functional/current_clip.hpp"
 #include "sim/util/parallel.hpp"
 #include "sim/util/rng.hpp"
 #include "sim/util/rounding.hpp"
@@ -137,6 +138,7 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
         current.noalias() += by_level(ublk, drive_.nl2) * rb.nl2.middleRows(local0, n);
         current.noalias() += by_level(ublk, drive_.nl3) * rb.nl3.middleRows(local0, n);
       }
+      if (rb.clip_limit > 0) clip_column_currents(current, ublk, rb, local0, n);
       // Per-read noise: variance Σ u²·σ² per readout (u² = u for 1-bit slices); empty when noiseless.
       const bool reference_noise = noisy && rb.reference_var.size() > 0;
       Eigen::Map<Eigen::MatrixXf> sd = Scratch::matrix(scratch.sd, noisy ? ublk.rows() : 0, noisy ? rb.var.cols() : 0);

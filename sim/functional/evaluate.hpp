@@ -11,6 +11,7 @@
 #include "sim/functional/activity.hpp"
 #include "sim/functional/drift_compensation.hpp"
 #include "sim/functional/drive_levels.hpp"
+#include "sim/functional/ir_drop.hpp"
 #include "sim/functional/programmed_chip.hpp"
 #include "sim/util/progress.hpp"
 #include "sim/mapping/mapping.hpp"
@@ -28,6 +29,8 @@ struct EvalOptions {
   bool progress = false;
   const DriveLevels* drive = nullptr;  // the DAC's levels; nullptr: amplitude DAC, energy not counted
   DriftCompensation drift;             // mode None: off (ChipMap layers must say output_scaling)
+  double temperature_k = 300;          // operating temperature
+  IrDrop ir_drop;                      // wire resistance; off by default
 };
 
 struct InstanceResult {

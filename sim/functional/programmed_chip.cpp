@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "sim/functional/ir_drop.hpp"
 #include "sim/util/parallel.hpp"
 
 namespace cimsim::functional {
@@ -50,8 +51,9 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
     const Eigen::MatrixXf target =
         (a.digits.cast<float>() * static_cast<float>(pc.delta_g_us)).array() + static_cast<float>(pc.g_min_us);
     const models::ArrayKey key{st.seed, st.instance, static_cast<std::uint32_t>(a.layer), static_cast<std::uint32_t>(i),
-                               st.draws};
-    const models::ArrayDevices dev = cell.program(target, key, st.t_inference_s);
+                               st.draws, st.temperature_k};
+    models::ArrayDevices dev = cell.program(target, key, st.t_inference_s);
+    if (st.ir_drop) st.ir_drop->apply(dev);
     const float inv = static_cast<float>(1.0 / pc.delta_g_us);
     ArrayState& s = states[i];
     s.g = dev.g_us * inv;
@@ -74,6 +76,7 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
 
   // Stack each row block's arrays.
   pc.layers.resize(chip.layers.size());
+  const bool clip = cell.clips_column_current() && cell.column_current_limit_ua() > 0;
   for (std::size_t l = 0; l < chip.layers.size(); ++l) {
     std::map<int, ProgrammedRowBlock> blocks;
     for (int ai : chip.layers[l].arrays) {
@@ -102,6 +105,11 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
         rb.nl3 = Eigen::MatrixXf::Zero(rb.rows, readouts);
       }
       rb.row_g_us = Eigen::VectorXd::Zero(rb.rows);
+      if (clip) {
+        rb.plus = Eigen::MatrixXf::Zero(rb.rows, readouts);
+        rb.minus = Eigen::MatrixXf::Zero(rb.rows, readouts);
+        rb.clip_limit = static_cast<float>(cell.column_current_limit_ua() / pc.current_unit_ua(chip));
+      }
       for (std::size_t k = 0; k < rb.arrays.size(); ++k) {
         const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(rb.arrays[k])];
         const ArrayState& st_a = states[static_cast<std::size_t>(rb.arrays[k])];
@@ -114,6 +122,10 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
           const mapping::Readout& ro = a.readouts[r];
           const Eigen::Index col = rb.first_readout[k] + static_cast<Eigen::Index>(r);
           combine(rb.diff, st_a.g, col, ro);
+          if (clip) {
+            rb.plus.col(col) = st_a.g.col(ro.plus);
+            if (ro.minus >= 0) rb.minus.col(col) = st_a.g.col(ro.minus);
+          }
           if (st_a.nl2.size() > 0) combine(rb.nl2, st_a.nl2, col, ro);
           if (st_a.nl3.size() > 0) combine(rb.nl3, st_a.nl3, col, ro);
           const bool pair = ro.minus >= 0 && ro.minus != a.reference_column;

@@ -18,7 +18,7 @@
 
 // Raised whenever a change to these headers changes what a plug-in compiles against (the model
 // interfaces, ArrayDevices, Params, SectionSpec, the registry entries).
-#define CIMSIM_PLUGIN_ABI_VERSION 1
+#define CIMSIM_PLUGIN_ABI_VERSION 2
 
 namespace cimsim::plugins {
 

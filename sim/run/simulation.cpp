@@ -97,6 +97,8 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
   eo.progress = rs.progress == "always" || (rs.progress == "auto" && util::Progress::terminal_attached());
   eo.drive = &sim->drive;
   eo.drift = drift;
+  eo.temperature_k = rs.temperature_k;
+  eo.ir_drop = functional::IrDrop::from(c, *sim->cell);
   sim->eval = functional::evaluate(sim->qnet, sim->chip, *sim->cell, *sim->adc, sim->test, sim->calibration, eo);
   sim->variability = analysis::analyse_variability(
       functional::EvalSetup(sim->qnet, sim->chip, *sim->cell, *sim->adc, sim->test, sim->calibration, eo),
