@@ -12,8 +12,9 @@
 //           factorisation (one per array, one solve per row);
 //   fast    first order in the wire resistances (O(rows·cols)):
 //           G_eff(i, j) = G_ij·(1 − r_w·Σ_k G_ik·(min(j, k) + 1) − r_b·Σ_p G_pj·(R − max(p, i)))
-//           (0-based j, k columns from the driver; p, i rows, the sense amplifier below row R − 1);
-//           its error grows as the square of the correction;
+//           (0-based j, k columns from the driver; p, i rows, the sense amplifier below row R − 1),
+//           made self-consistent: the sums are taken twice more over the corrected conductances
+//           (the currents the lines actually carry); error in docs/devices.md;
 //   auto    exact up to `exact_max_cells` cells per array, fast beyond.
 // Zero wire resistance leaves the conductances untouched. Equations and accuracy: docs/devices.md.
 
@@ -31,7 +32,7 @@ class IrDrop {
   enum class Solver { Off, Exact, Fast, Auto };
 
   IrDrop() = default;
-  IrDrop(Solver solver, double word_line_ohm, double bit_line_ohm, std::int64_t exact_max_cells = 16384);
+  IrDrop(Solver solver, double word_line_ohm, double bit_line_ohm, std::int64_t exact_max_cells = 4096);
   // From the `ir_drop` section; with `wire: node`, r_w = r_b = the tech node's local wire resistance
   // per µm × the cell pitch √(area_f2)·F (F = chip.feature_size_nm).
   static IrDrop from(const config::Config& config, const models::CellModel& cell);
@@ -50,13 +51,15 @@ class IrDrop {
  private:
   Solver solver_ = Solver::Off;
   double r_w_ = 0, r_b_ = 0;
-  std::int64_t exact_max_cells_ = 16384;
+  std::int64_t exact_max_cells_ = 4096;
   config::Params params_;
 };
 
 // G_eff (µS) of conductances `g_us` (rows × cols) with word- and bit-line segments of r_w and r_b Ω.
 Eigen::MatrixXd ir_drop_exact(const Eigen::MatrixXd& g_us, double r_w, double r_b);
 Eigen::MatrixXd ir_drop_first_order(const Eigen::MatrixXd& g_us, double r_w, double r_b);
+// The first-order correction recomputed `passes` more times from the corrected conductances.
+Eigen::MatrixXd ir_drop_fast(const Eigen::MatrixXd& g_us, double r_w, double r_b, int passes = 2);
 
 // Reference for tests: the column currents (µA) of one read with row voltages `v` (V), from a dense
 // modified-nodal-analysis solve of the same circuit, voltage sources and all (r_w, r_b > 0).
