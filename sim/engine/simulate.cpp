@@ -103,6 +103,14 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
   return result;
 }
 
+double steady_cycles_per_inference(const mapping::ChipMap& chip, const TimingParams& params, const TimingResult& run) {
+  TimingParams twice = params;
+  twice.inferences = 2 * params.inferences;
+  twice.trace = TraceRequest{};
+  const TimingResult longer = simulate(chip, twice);
+  return static_cast<double>(longer.cycles - run.cycles) / params.inferences;
+}
+
 }  // namespace cimsim::engine
 
 // libsystemc's own main() calls sc_main. Programs using this library have their own entry point

@@ -15,21 +15,20 @@ namespace {
 
 // Digit matrices of a chunk stay around this many floats (16 MB), whatever the layer's width.
 constexpr Eigen::Index kChunkFloats = Eigen::Index{1} << 22;
-// A chunk holds at most this many samples' vectors: a batch of the default 64 samples then fills
-// whole chunks, and small layers do not pad much.
-constexpr Eigen::Index kChunkSamples = 64;
+// Chunks start and end on multiples of this many vector numbers (padding with zero inputs).
+constexpr Eigen::Index kVectorAlign = 8;
 
 }  // namespace
 
-// The vectors of a layer are cut into chunks on a grid of global vector numbers fixed by the layer
-// alone: chunk g holds vectors [g·P, (g+1)·P). A batch that covers part of a chunk pads the rest
-// with zero inputs. Every matrix product is then the same shape with every vector in the same row,
-// whatever the batch size: a GEMM's rounding depends on both, so this is what makes results
-// bit-identical across batch sizes.
+// Why chunks are aligned: in a product diff · u with the vectors in the columns of u, a column's
+// result depends on whether the GEMM kernel handles it in a full panel of columns (Eigen's panels
+// are 4 wide) or in the ragged remainder, and nothing else. With every chunk starting and ending
+// on a multiple of 8 vector numbers, every vector is in a full panel whatever the batch size or
+// thread count, so results are bit-identical across them (tests/test_batch_invariance.cpp).
 Eigen::Index CrossbarBackend::chunk_vectors(const mapping::LayerMap& lm) {
   const Eigen::Index per_vector = std::max<Eigen::Index>(1, static_cast<Eigen::Index>(lm.in) *
                                                                 static_cast<Eigen::Index>(lm.input_slices.size()));
-  return std::clamp<Eigen::Index>(kChunkFloats / per_vector, 1, kChunkSamples * lm.vectors_per_sample);
+  return std::max<Eigen::Index>(kVectorAlign, kChunkFloats / per_vector / kVectorAlign * kVectorAlign);
 }
 
 struct CrossbarBackend::Chunk {
@@ -60,7 +59,7 @@ namespace {
 // Working memory of run_chunk, kept per thread across chunks: the matrices are large and fresh
 // allocations of them would spend their time having pages zeroed.
 struct Scratch {
-  std::vector<float> u, current, sd, ref_sd;
+  std::vector<float> u, product, current, sd, ref_sd;
   static Eigen::Map<Eigen::MatrixXf> matrix(std::vector<float>& buf, Eigen::Index rows, Eigen::Index cols) {
     if (buf.size() < static_cast<std::size_t>(rows * cols)) buf.resize(static_cast<std::size_t>(rows * cols));
     return {buf.data(), rows, cols};
@@ -83,38 +82,35 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
   const int cb = arch.bits_per_cell;
   const bool offset_readout = offset_in_readout(arch);
 
-  // Digits: u(s·rows + pad + v, i) is slice s of input i of valid vector v (slice-major rows; the
-  // padding rows stay zero).
-  const Eigen::MatrixXi ct = codes.middleCols(first, count).transpose();
+  // Digits: ut(i, s·rows + pad + v) is slice s of input i of valid vector v (inputs down, vectors
+  // slice-major across; the padding columns stay zero).
   const std::uint32_t code_mask = (1u << lm.activation_bits) - 1u;
   thread_local Scratch scratch;
-  Eigen::Map<Eigen::MatrixXf> u = Scratch::matrix(scratch.u, rows * n_slices, in);
-  if (count < rows) u.setZero();
+  Eigen::Map<Eigen::MatrixXf> ut = Scratch::matrix(scratch.u, in, rows * n_slices);
+  if (count < rows) ut.setZero();
   bool binary = true;  // all slices one bit wide: u² = u
   for (int s = 0; s < n_slices; ++s) {
     const auto& sl = lm.input_slices[static_cast<std::size_t>(s)];
     binary = binary && sl.width == 1;
     const std::uint32_t mask = (1u << sl.width) - 1u;
-    for (Eigen::Index i = 0; i < in; ++i)
-      u.col(i).segment(s * rows + pad, count) = ct.col(i).unaryExpr([&](int c) {
-        return static_cast<float>(((static_cast<std::uint32_t>(c) & code_mask) >> sl.shift) & mask);
-      });
+    ut.middleCols(s * rows + pad, count) = codes.middleCols(first, count).unaryExpr([&](int c) {
+      return static_cast<float>(((static_cast<std::uint32_t>(c) & code_mask) >> sl.shift) & mask);
+    });
   }
   // Row drives per level, valid vectors only (energy is priced from these at the end).
-  const int levels = drive_.levels();
-  out.levels = RowLevels::Zero(in, levels);
+  out.levels = RowLevels::Zero(in, drive_.levels());
   for (int s = 0; s < n_slices; ++s) {
-    const auto valid = u.middleRows(s * rows + pad, count);
+    const auto valid = ut.middleCols(s * rows + pad, count);
     if (binary) {
-      const Eigen::RowVectorXf ones = valid.colwise().sum();
+      const Eigen::VectorXf ones = valid.rowwise().sum();
       for (Eigen::Index i = 0; i < in; ++i) {
         const auto n1 = static_cast<std::int64_t>(ones(i));
         out.levels(i, 1) += n1;
         out.levels(i, 0) += count - n1;
       }
     } else {
-      for (Eigen::Index i = 0; i < in; ++i)
-        for (Eigen::Index v = 0; v < count; ++v) ++out.levels(i, static_cast<Eigen::Index>(valid(v, i)));
+      for (Eigen::Index v = 0; v < count; ++v)
+        for (Eigen::Index i = 0; i < in; ++i) ++out.levels(i, static_cast<Eigen::Index>(valid(i, v)));
     }
   }
   std::vector<double> slice_weight(static_cast<std::size_t>(n_slices));
@@ -129,6 +125,7 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
   Eigen::ArrayXf z(count);
   std::vector<std::int32_t> adc_codes(static_cast<std::size_t>(count));
   const ProgrammedLayer& layer = programmed_.layers[static_cast<std::size_t>(lm_index)];
+  const Eigen::Index cols = rows * n_slices;
 
   for (const ProgrammedRowBlock& rb : layer.row_blocks) {
     const auto& first_array = chip_.arrays[static_cast<std::size_t>(rb.arrays.front())];
@@ -137,34 +134,39 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
     for (int k = 0; k < sub_reads; ++k) {
       const int local0 = arch.rows_per_read > 0 ? k * arch.rows_per_read : 0;
       const int n = first_array.rows_in_read(arch, k);
-      const auto ublk = u.middleCols(rb.row_begin + local0, n);
+      const auto ublk = ut.middleRows(rb.row_begin + local0, n);
 
-      // Every ADC input of every array on these rows, for every slice of every vector.
-      Eigen::Map<Eigen::MatrixXf> current = Scratch::matrix(scratch.current, ublk.rows(), rb.diff.cols());
-      current.noalias() = ublk * rb.diff.middleRows(local0, n);
+      // Every ADC input of every array on these rows, for every slice of every vector: one product
+      // (readouts × vectors), then turned so that each readout's vectors are contiguous.
+      Eigen::Map<Eigen::MatrixXf> product = Scratch::matrix(scratch.product, rb.diff.rows(), cols);
+      product.noalias() = rb.diff.middleCols(local0, n) * ublk;
       if (rb.nl2.size() > 0) {
         // I–V non-linearity the DAC levels do not fold into G: two more products.
-        current.noalias() += by_level(ublk, drive_.nl2) * rb.nl2.middleRows(local0, n);
-        current.noalias() += by_level(ublk, drive_.nl3) * rb.nl3.middleRows(local0, n);
+        product.noalias() += rb.nl2.middleCols(local0, n) * by_level(ublk, drive_.nl2);
+        product.noalias() += rb.nl3.middleCols(local0, n) * by_level(ublk, drive_.nl3);
       }
+      Eigen::Map<Eigen::MatrixXf> current = Scratch::matrix(scratch.current, cols, rb.diff.rows());
+      current = product.transpose();
       // Per-read noise: variance Σ u²·σ² per readout (u² = u for 1-bit slices); empty when noiseless.
       const bool reference_noise = noisy && rb.reference_var.size() > 0;
-      Eigen::Map<Eigen::MatrixXf> sd = Scratch::matrix(scratch.sd, noisy ? ublk.rows() : 0, noisy ? rb.var.cols() : 0);
+      Eigen::Map<Eigen::MatrixXf> sd = Scratch::matrix(scratch.sd, noisy ? cols : 0, noisy ? rb.var.rows() : 0);
       Eigen::Map<Eigen::MatrixXf> ref_sd = Scratch::matrix(
-          scratch.ref_sd, reference_noise ? ublk.rows() : 0, reference_noise ? rb.reference_var.cols() : 0);
+          scratch.ref_sd, reference_noise ? cols : 0, reference_noise ? rb.reference_var.rows() : 0);
       if (noisy) {
         if (!binary) u2 = ublk.array().square();
         const Eigen::Ref<const Eigen::MatrixXf> usq =
             binary ? Eigen::Ref<const Eigen::MatrixXf>(ublk) : Eigen::Ref<const Eigen::MatrixXf>(u2);
-        sd.noalias() = usq * rb.var.middleRows(local0, n);
-        sd = sd.array().sqrt();
+        Eigen::Map<Eigen::MatrixXf> variance = Scratch::matrix(scratch.product, rb.var.rows(), cols);
+        variance.noalias() = rb.var.middleCols(local0, n) * usq;
+        sd = variance.transpose().array().sqrt().matrix();
         if (reference_noise) {
-          ref_sd.noalias() = usq * rb.reference_var.middleRows(local0, n);
-          ref_sd = ref_sd.array().sqrt();
+          Eigen::Map<Eigen::MatrixXf> ref_variance = Scratch::matrix(scratch.product, rb.reference_var.rows(), cols);
+          ref_variance.noalias() = rb.reference_var.middleCols(local0, n) * usq;
+          ref_sd = ref_variance.transpose().array().sqrt().matrix();
         }
       }
       Eigen::VectorXf usum;
-      if (offset_readout) usum = ublk.rowwise().sum();
+      if (offset_readout) usum = ublk.colwise().sum().transpose();
       // Devices read disturb has flipped, from their flip on (test reads only; calibration reads
       // the chip as programmed).
       if (!recorder_) {
@@ -176,7 +178,7 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
             const std::int64_t v_min = std::max<std::int64_t>(
                 0, (fr - s + n_slices - 1) / n_slices - static_cast<std::int64_t>(vector0));
             for (Eigen::Index v = v_min; v < count; ++v) {
-              const float add = d.delta * ublk(s * rows + pad + v, d.row - local0);
+              const float add = d.delta * ublk(d.row - local0, s * rows + pad + v);
               if (add == 0.0f) continue;
               for (const auto& [col, sign] : d.targets) current(s * rows + pad + v, col) += sign * add;
             }
@@ -252,22 +254,24 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
   const Eigen::Index vectors = codes.cols();
   const int n_slices = static_cast<int>(lm->input_slices.size());
 
-  // Chunks on the layer's fixed grid of global vector numbers (chunk_vectors), the first and last
-  // possibly partial.
+  // Chunks of per_chunk vector numbers from the aligned number at or below the first vector; the
+  // last one ends on the next aligned number.
   const Eigen::Index per_chunk = chunk_vectors(*lm);
-  const std::int64_t first_grid = first_vector / per_chunk;
-  const std::int64_t end_grid = (first_vector + vectors + per_chunk - 1) / per_chunk;
-  const auto n_chunks = static_cast<std::size_t>(std::max<std::int64_t>(0, end_grid - first_grid));
+  const std::int64_t end = first_vector + vectors;
+  const std::int64_t start = first_vector - first_vector % kVectorAlign;
+  const auto n_chunks = static_cast<std::size_t>((end - start + per_chunk - 1) / per_chunk);
   std::vector<Chunk> chunks(n_chunks, Chunk(recorder_ ? recorder_->quota() : nullptr));
-  auto valid_range = [&](std::size_t c) {  // (first local vector, count, row of the first in its chunk)
-    const std::int64_t start = (first_grid + static_cast<std::int64_t>(c)) * per_chunk;
-    const std::int64_t lo = std::max(start, first_vector), hi = std::min(start + per_chunk, first_vector + vectors);
-    return std::array<Eigen::Index, 3>{lo - first_vector, hi - lo, lo - start};
+  // (first valid vector among this call's, valid count, its place in the chunk, chunk width)
+  auto chunk_range = [&](std::size_t c) {
+    const std::int64_t lo = start + static_cast<std::int64_t>(c) * per_chunk;
+    const std::int64_t hi = std::min<std::int64_t>(lo + per_chunk, end);
+    const std::int64_t from = std::max(lo, first_vector);
+    const std::int64_t width = (hi - lo + kVectorAlign - 1) / kVectorAlign * kVectorAlign;
+    return std::array<Eigen::Index, 4>{from - first_vector, hi - from, from - lo, width};
   };
   util::parallel_for(n_chunks, threads_, [&](std::size_t c) {
-    const auto [first, count, pad] = valid_range(c);
-    run_chunk(lm_index, codes, first, count, pad, per_chunk, static_cast<std::uint64_t>(first_vector + first),
-              chunks[c]);
+    const auto [first, count, pad, width] = chunk_range(c);
+    run_chunk(lm_index, codes, first, count, pad, width, static_cast<std::uint64_t>(first_vector + first), chunks[c]);
   });
 
   Eigen::MatrixXd y(lm->out, vectors);
@@ -275,7 +279,7 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
   RowLevels& levels = activity_.row_levels[static_cast<std::size_t>(lm_index)];
   for (std::size_t c = 0; c < n_chunks; ++c) {
     Chunk& ch = chunks[c];
-    y.middleCols(valid_range(c)[0], ch.y.rows()) = ch.y.transpose();
+    y.middleCols(chunk_range(c)[0], ch.y.rows()) = ch.y.transpose();
     if (levels.size() == 0) levels = std::move(ch.levels);
     else levels += ch.levels;
     if (recorder_) recorder_->merge(std::move(ch.record));

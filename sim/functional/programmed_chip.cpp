@@ -99,12 +99,12 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
         nonlinear = nonlinear || s.nl2.size() > 0 || s.nl3.size() > 0;
         reference = reference || chip.arrays[static_cast<std::size_t>(ai)].reference_column >= 0;
       }
-      rb.diff.resize(rb.rows, readouts);
-      if (noisy) rb.var = Eigen::MatrixXf::Zero(rb.rows, readouts);
-      if (noisy && reference) rb.reference_var = Eigen::MatrixXf::Zero(rb.rows, static_cast<Eigen::Index>(rb.arrays.size()));
+      rb.diff.resize(readouts, rb.rows);
+      if (noisy) rb.var = Eigen::MatrixXf::Zero(readouts, rb.rows);
+      if (noisy && reference) rb.reference_var = Eigen::MatrixXf::Zero(static_cast<Eigen::Index>(rb.arrays.size()), rb.rows);
       if (nonlinear) {
-        rb.nl2 = Eigen::MatrixXf::Zero(rb.rows, readouts);
-        rb.nl3 = Eigen::MatrixXf::Zero(rb.rows, readouts);
+        rb.nl2 = Eigen::MatrixXf::Zero(readouts, rb.rows);
+        rb.nl3 = Eigen::MatrixXf::Zero(readouts, rb.rows);
       }
       rb.row_g_us = Eigen::VectorXd::Zero(rb.rows);
       for (std::size_t k = 0; k < rb.arrays.size(); ++k) {
@@ -112,8 +112,8 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
         const ArrayState& st_a = states[static_cast<std::size_t>(rb.arrays[k])];
         // Combines columns as the readout does: plus, minus its pair or the reference column.
         auto combine = [&](Eigen::MatrixXf& dst, const Eigen::MatrixXf& src, Eigen::Index col, const mapping::Readout& ro) {
-          dst.col(col) = src.col(ro.plus);
-          if (ro.minus >= 0) dst.col(col) -= src.col(ro.minus);
+          dst.row(col) = src.col(ro.plus).transpose();
+          if (ro.minus >= 0) dst.row(col) -= src.col(ro.minus).transpose();
         };
         for (std::size_t r = 0; r < a.readouts.size(); ++r) {
           const mapping::Readout& ro = a.readouts[r];
@@ -123,12 +123,12 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
           if (st_a.nl3.size() > 0) combine(rb.nl3, st_a.nl3, col, ro);
           const bool pair = ro.minus >= 0 && ro.minus != a.reference_column;
           if (st_a.var.size() > 0) {
-            rb.var.col(col) = st_a.var.col(ro.plus);
-            if (pair) rb.var.col(col) += st_a.var.col(ro.minus);
+            rb.var.row(col) = st_a.var.col(ro.plus).transpose();
+            if (pair) rb.var.row(col) += st_a.var.col(ro.minus).transpose();
           }
         }
         if (st_a.var.size() > 0 && a.reference_column >= 0)
-          rb.reference_var.col(static_cast<Eigen::Index>(k)) = st_a.var.col(a.reference_column);
+          rb.reference_var.row(static_cast<Eigen::Index>(k)) = st_a.var.col(a.reference_column).transpose();
         rb.row_g_us += st_a.row_g_us;
         for (std::size_t ei = 0; ei < st_a.disturbs.size(); ++ei) {
           const models::DisturbEvent& e = st_a.disturbs[ei];

@@ -130,6 +130,7 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
   tp.round_write_cycles = cost::round_write_cycles(programming, sim->chip.arch);
   tp.trace = report::trace_request(c.section("trace"), rs.output_dir);
   sim->timing = engine::simulate(sim->chip, tp);
+  sim->timing.steady_cycles_per_inference = engine::steady_cycles_per_inference(sim->chip, tp, sim->timing);
   sim->timing_seconds = util::seconds_since(t_start);
 
   // Costs.
