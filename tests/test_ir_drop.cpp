@@ -102,16 +102,25 @@ TEST_CASE("ir drop: non-linear cells are refused at the solver key", "[ir_drop]"
 }
 
 TEST_CASE("ir drop: clipping saturates each physical column before the readout subtracts", "[ir_drop][clip]") {
+  // Four rows of 3 units above G_min on each readout's own column; readout 0 subtracts a column of
+  // 1 unit per row, readout 1 subtracts nothing (its G_min part comes back in the engine).
   functional::ProgrammedRowBlock rb;
   rb.plus = Eigen::MatrixXf::Constant(4, 2, 3.0f);
-  rb.minus = Eigen::MatrixXf::Constant(4, 2, 1.0f);
-  rb.minus(0, 1) = 0;
+  rb.minus = Eigen::MatrixXf::Zero(4, 2);
+  rb.minus.col(0).setConstant(1.0f);
+  rb.has_minus.resize(2);
+  rb.has_minus << true, false;
   rb.clip_limit = 5;
-  const Eigen::MatrixXf u = Eigen::MatrixXf::Ones(1, 4);
-  Eigen::MatrixXf current = u * (rb.plus - rb.minus);  // what the engine computed: 8 and 9
-  functional::clip_column_currents(current, u, rb, 0, 4);
-  CHECK(current(0, 0) == Approx(5 - 4));  // 12 clips to 5, minus 4
-  CHECK(current(0, 1) == Approx(5 - 3));  // 12 clips to 5, minus 3
+  const Eigen::MatrixXf u = Eigen::MatrixXf::Ones(4, 1);  // one vector, every row driven
+  Eigen::MatrixXf current = u.transpose() * (rb.plus - rb.minus);  // what the engine computed: 8 and 12
+  functional::clip_column_currents(current, u, rb, 0, 4, 0.5);     // G_min = 0.5 units: 2 per column
+  CHECK(current(0, 0) == Approx(5 - 5));      // 12 + 2 clips to 5; 4 + 2 clips to 5
+  CHECK(current(0, 1) == Approx(5 - 2));      // 12 + 2 clips to 5; the engine adds the 2 back
+  Eigen::MatrixXf loose = u.transpose() * (rb.plus - rb.minus);
+  rb.clip_limit = 100;
+  functional::clip_column_currents(loose, u, rb, 0, 4, 0.5);
+  CHECK(loose(0, 0) == Approx(8));            // nothing clips: unchanged
+  CHECK(loose(0, 1) == Approx(12));
 }
 
 TEST_CASE("ir drop: a cell that clips loses accuracy where one that flags does not", "[ir_drop][clip]") {

@@ -10,9 +10,11 @@
 
 namespace cimsim::functional {
 
-// `current` holds u·diff (plus any non-linear terms) for the read of rows [row0, row0 + rows) of
-// `rb` with slices `u`; replaces its linear part by the clipped columns' difference.
+// `current` (vectors × readouts) holds the read of rows [row0, row0 + rows) of `rb` with slices `u`
+// (rows × vectors) above the G_min current (the engine adds G_min·Σu back where no column is
+// subtracted), non-linear terms included; replaces its linear part by what the clipped physical
+// columns give. `g_min_norm` is G_min / ΔG.
 void clip_column_currents(Eigen::Ref<Eigen::MatrixXf> current, const Eigen::Ref<const Eigen::MatrixXf>& u,
-                          const ProgrammedRowBlock& rb, Eigen::Index row0, Eigen::Index rows);
+                          const ProgrammedRowBlock& rb, Eigen::Index row0, Eigen::Index rows, double g_min_norm);
 
 }  // namespace cimsim::functional
