@@ -27,7 +27,7 @@ config::SectionSpec ir_drop_section() {
   s.real("word_line_ohm", 0, "Ohm", "Word-line resistance per cell when wire is given").at_least(0);
   s.real("bit_line_ohm", 0, "Ohm", "Bit-line resistance per cell when wire is given").at_least(0);
   s.integer("exact_max_cells", 4096, "cells",
-            "Largest array (rows x columns in use) auto solves exactly (64 x 64: about 0.2 s per array)")
+            "Largest array (rows x columns in use) auto solves exactly (64 x 64); larger ones take the fast solve")
       .range(1, std::int64_t{1} << 30);
   return s;
 }
