@@ -9,6 +9,15 @@ from ._errors import CimsimWarning
 from ._progress import Progress
 
 
+def _yaml_text(data):
+    """Python data as YAML text, plain scalars where YAML allows (they come back as written)."""
+    try:
+        import yaml
+    except ImportError:  # python3-yaml is a dependency; JSON is YAML all the same
+        return json.dumps(data, indent=1)
+    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False)
+
+
 def _override(key, value):
     """One override as the command line writes it: key=YAML value."""
     if isinstance(value, bool):
@@ -104,7 +113,7 @@ def load(config, sets=None):
     if isinstance(config, Config):
         return config.with_sets(sets) if extra else config
     if isinstance(config, dict):
-        return _load("text", json.dumps(config, indent=1), extra, "<dict>")
+        return _load("text", _yaml_text(config), extra, "<dict>")
     if isinstance(config, os.PathLike):
         return _load("file", os.fspath(config), extra, "")
     if isinstance(config, str):

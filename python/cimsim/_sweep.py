@@ -9,13 +9,13 @@ store. Ctrl-C stops the sweep (its finished points stay in the store) and raises
 
 import csv
 import io
-import json
 import os
 import sqlite3
 import subprocess
 import tempfile
 
 from . import _build, _cimsim
+from ._core import _yaml_text
 from ._errors import CommandError
 from ._progress import Progress
 
@@ -74,7 +74,7 @@ def _write_sweep_file(spec, folder):
         spec["base"] = os.path.abspath(base)
     path = os.path.join(folder, "sweep.yaml")
     with open(path, "w") as f:
-        json.dump(spec, f, indent=1)  # JSON is YAML
+        f.write(_yaml_text(spec))
     return path
 
 
