@@ -12,15 +12,8 @@ set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
 cpack=${CPACK_COMMAND:-cpack}
-work=$(mktemp -d "${TMPDIR:-/tmp}/cimsim-deb.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
-log=$work/log
-fail() {
-  echo "check_deb: FAILED: $*" >&2
-  [ -f "$log" ] && tail -40 "$log" >&2
-  exit 1
-}
-step() { echo "check_deb: $*"; }
+CHECK=check_deb
+. "$src/scripts/check_common.sh"
 
 (cd "$build" && "$cpack" -G DEB -B "$work/package") >"$log" 2>&1 || fail "cpack -G DEB"
 deb=$(find "$work/package" -maxdepth 1 -name '*.deb' | head -1)
@@ -80,4 +73,4 @@ print('python module: accuracy', r.accuracy)
 ") >"$log" 2>&1 || fail "packaged Python module"
   step "$(cat "$log")"
 fi
-echo "check_deb: OK"
+step OK

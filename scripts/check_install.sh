@@ -15,16 +15,9 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
 cmake=${CMAKE_COMMAND:-cmake}
 cxx=${CXX:-c++}
-work=$(mktemp -d "${TMPDIR:-/tmp}/cimsim-install.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+CHECK=check_install
+. "$src/scripts/check_common.sh"
 prefix=$work/prefix
-log=$work/log
-fail() {
-  echo "check_install: FAILED: $*" >&2
-  [ -f "$log" ] && tail -40 "$log" >&2
-  exit 1
-}
-step() { echo "check_install: $*"; }
 
 "$cmake" --install "$build" --prefix "$prefix" >"$log" 2>&1 || fail "cmake --install"
 libdir=$(dirname "$(find "$prefix" -name 'libcimsim.so' | head -1)")
@@ -81,4 +74,4 @@ cp -r "$prefix/share/cimsim/plugin-template" "$work/plugin-src"
   --set workload.samples=40 --output plugin-out) >"$log" 2>&1 || fail "run with the template plug-in"
 grep -q template_cell "$work/clean/plugin-out/resolved.yaml" || fail "the plug-in's cell is not in the run"
 step "the plug-in template built against the package and ran in the installed command"
-echo "check_install: OK"
+step OK

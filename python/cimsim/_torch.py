@@ -50,7 +50,8 @@ def export_onnx(model, example_input, opset=13):
 
 
 class Evaluation:
-    """What evaluate() gives: the run's Result (report, metrics, outputs) and the ONNX it ran.
+    """What evaluate() gives: the run's Result (its attributes are the Evaluation's: report,
+    metrics, accuracy, outputs, logits, predictions, labels) and the ONNX it ran.
 
     accuracy, float_accuracy, quantized_accuracy: on the chip (mean over chip instances), of the
     float network and of the ideal-quantized one; None without labels.
@@ -60,13 +61,11 @@ class Evaluation:
         self.result = result
         self.onnx = onnx
 
-    @property
-    def report(self):
-        return self.result.report
-
-    @property
-    def accuracy(self):
-        return self.result.accuracy
+    def __getattr__(self, name):
+        # report, outputs, logits, predictions, labels, metrics, ...: the run's Result.
+        if name == "result":  # not set yet (copying, unpickling)
+            raise AttributeError(name)
+        return getattr(self.result, name)
 
     @property
     def float_accuracy(self):
@@ -75,22 +74,6 @@ class Evaluation:
     @property
     def quantized_accuracy(self):
         return self.report["accuracy"]["quantized"]["value"]
-
-    @property
-    def outputs(self):
-        return self.result.outputs
-
-    @property
-    def logits(self):
-        return self.result.logits
-
-    @property
-    def predictions(self):
-        return self.result.predictions
-
-    @property
-    def labels(self):
-        return self.result.labels
 
     @staticmethod
     def module_of(layer_name):

@@ -1,6 +1,7 @@
 """Mistakes arrive as Python exceptions that carry the file, line, column and key."""
 
 import os
+import subprocess
 import tempfile
 import textwrap
 import unittest
@@ -66,6 +67,26 @@ class ErrorsTest(unittest.TestCase):
             self.assertEqual(caught.exception.file, path)
             self.assertEqual(caught.exception.line, 3)
             self.assertIn("adc.bitss", caught.exception.key)
+
+    def test_a_cpu_without_the_builds_features_gets_a_message(self):
+        # The command checks before any library code runs; a test cannot borrow an older CPU, so
+        # it tells the check to treat AVX2 as missing.
+        env = dict(os.environ, CIMSIM_TEST_CPU_LACKS="avx2")
+        done = subprocess.run([support.BINARY, "--version"], capture_output=True, text=True, env=env)
+        from cimsim import _build
+        if "avx2" not in _build.CPU_FLAGS:
+            self.assertEqual(done.returncode, 0)  # a build that does not use AVX2 does not care
+            return
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("this cimsim was built for CPUs with avx2", done.stderr)
+        self.assertIn("-DCIMSIM_ARCH=x86-64-v2", done.stderr)
+        self.assertEqual(done.stdout, "")
+        # The module checks /proc/cpuinfo's flags the same way before loading the library.
+        from cimsim import _cpu
+        with self.assertRaises(ImportError) as caught:
+            _cpu.require(_build.CPU_FLAGS + ["no_such_feature"], _build.ARCH)
+        self.assertIn("lacks: no_such_feature", str(caught.exception))
+        _cpu.require(_build.CPU_FLAGS, _build.ARCH)  # this machine runs the build
 
 
 if __name__ == "__main__":
