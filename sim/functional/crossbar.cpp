@@ -1,8 +1,10 @@
 #include "sim/functional/crossbar.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
+#include "sim/functional/read_energy.hpp"
 #include "sim/util/parallel.hpp"
 #include "sim/util/rng.hpp"
 #include "sim/util/rounding.hpp"
@@ -13,52 +15,44 @@ namespace {
 
 // Digit matrices of a chunk stay around this many floats (16 MB), whatever the layer's width.
 constexpr Eigen::Index kChunkFloats = Eigen::Index{1} << 22;
-// Calibration keeps at most this many ADC inputs per chunk (evenly spaced), so that a large network
-// does not record hundreds of millions of values.
-constexpr Eigen::Index kRecordPerChunk = Eigen::Index{1} << 16;
+// A chunk holds at most this many samples' vectors: a batch of the default 64 samples then fills
+// whole chunks, and small layers do not pad much.
+constexpr Eigen::Index kChunkSamples = 64;
 
 }  // namespace
 
-void CalibrationRecorder::merge(CalibrationRecorder&& o) {
-  // Each key keeps at most kRecordPerKey values: past that, every other one is dropped. Merges
-  // happen in a fixed order, so the same values survive whatever the threads did.
-  constexpr std::size_t kRecordPerKey = std::size_t{1} << 14;
-  for (auto& [key, values] : o.magnitudes) {
-    auto& dst = magnitudes[key];
-    dst.insert(dst.end(), values.begin(), values.end());
-    while (dst.size() > kRecordPerKey) {
-      std::size_t kept = 0;
-      for (std::size_t i = 0; i < dst.size(); i += 2) dst[kept++] = dst[i];
-      dst.resize(kept);
-    }
-  }
-}
-
-CalibrationTable CalibrationRecorder::percentiles(double percentile) const {
-  CalibrationTable t;
-  for (const auto& [key, values] : magnitudes) {
-    if (values.empty()) continue;
-    std::vector<float> v = values;
-    const std::size_t k = std::min(v.size() - 1, static_cast<std::size_t>(std::ceil(percentile / 100.0 * v.size())) - 1);
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-    t[key] = v[k];
-  }
-  return t;
+// The vectors of a layer are cut into chunks on a grid of global vector numbers fixed by the layer
+// alone: chunk g holds vectors [g·P, (g+1)·P). A batch that covers part of a chunk pads the rest
+// with zero inputs. Every matrix product is then the same shape with every vector in the same row,
+// whatever the batch size: a GEMM's rounding depends on both, so this is what makes results
+// bit-identical across batch sizes.
+Eigen::Index CrossbarBackend::chunk_vectors(const mapping::LayerMap& lm) {
+  const Eigen::Index per_vector = std::max<Eigen::Index>(1, static_cast<Eigen::Index>(lm.in) *
+                                                                static_cast<Eigen::Index>(lm.input_slices.size()));
+  return std::clamp<Eigen::Index>(kChunkFloats / per_vector, 1, kChunkSamples * lm.vectors_per_sample);
 }
 
 struct CrossbarBackend::Chunk {
-  Eigen::MatrixXd y;  // vectors × outputs
-  double cell_energy_pj = 0, dac_energy_pj = 0;
+  Eigen::MatrixXd y;  // valid vectors × outputs
+  RowLevels levels;   // inputs × DAC levels
   CalibrationRecorder record;
+  explicit Chunk(const CalibrationQuota* quota = nullptr) : record(quota) {}
 };
 
 CrossbarBackend::CrossbarBackend(const mapping::ChipMap& chip, const ProgrammedChip& programmed,
                                  const models::AdcModel& adc, const FullScalePlan& plan,
                                  CalibrationRecorder* recorder, int threads, const DriveLevels* drive)
     : chip_(chip), programmed_(programmed), adc_(adc), plan_(plan),
-      drive_(drive ? *drive : DriveLevels::of(nullptr, chip.dac_bits, chip.arch.read_voltage_v, chip.arch.read_time_ns)),
+      drive_(drive ? *drive : DriveLevels::amplitude(chip)),
       recorder_(recorder), threads_(threads) {
   activity_.layers.resize(chip.layers.size());
+  activity_.row_levels.resize(chip.layers.size());
+}
+
+Activity CrossbarBackend::activity() const {
+  Activity priced = activity_;
+  price_read_energy(priced, programmed_, drive_);
+  return priced;
 }
 
 namespace {
@@ -81,29 +75,47 @@ Eigen::MatrixXf by_level(const Eigen::Ref<const Eigen::MatrixXf>& u, const std::
 }  // namespace
 
 void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count,
-                                std::int64_t first_vector, Chunk& out) const {
+                                Eigen::Index pad, Eigen::Index rows, std::uint64_t vector0, Chunk& out) const {
   const mapping::LayerMap& lm = chip_.layers[static_cast<std::size_t>(lm_index)];
   const mapping::Architecture& arch = chip_.arch;
   const int n_slices = static_cast<int>(lm.input_slices.size());
   const Eigen::Index in = codes.rows();
   const int cb = arch.bits_per_cell;
   const bool offset_readout = offset_in_readout(arch);
-  const std::uint64_t vector0 = static_cast<std::uint64_t>(first_vector + first);
 
-  // Digits: u(s·count + v, i) is slice s of input i of vector v (rows: slice-major vectors).
+  // Digits: u(s·rows + pad + v, i) is slice s of input i of valid vector v (slice-major rows; the
+  // padding rows stay zero).
   const Eigen::MatrixXi ct = codes.middleCols(first, count).transpose();
   const std::uint32_t code_mask = (1u << lm.activation_bits) - 1u;
   thread_local Scratch scratch;
-  Eigen::Map<Eigen::MatrixXf> u = Scratch::matrix(scratch.u, count * n_slices, in);
+  Eigen::Map<Eigen::MatrixXf> u = Scratch::matrix(scratch.u, rows * n_slices, in);
+  if (count < rows) u.setZero();
   bool binary = true;  // all slices one bit wide: u² = u
   for (int s = 0; s < n_slices; ++s) {
     const auto& sl = lm.input_slices[static_cast<std::size_t>(s)];
     binary = binary && sl.width == 1;
     const std::uint32_t mask = (1u << sl.width) - 1u;
     for (Eigen::Index i = 0; i < in; ++i)
-      u.col(i).segment(s * count, count) = ct.col(i).unaryExpr([&](int c) {
+      u.col(i).segment(s * rows + pad, count) = ct.col(i).unaryExpr([&](int c) {
         return static_cast<float>(((static_cast<std::uint32_t>(c) & code_mask) >> sl.shift) & mask);
       });
+  }
+  // Row drives per level, valid vectors only (energy is priced from these at the end).
+  const int levels = drive_.levels();
+  out.levels = RowLevels::Zero(in, levels);
+  for (int s = 0; s < n_slices; ++s) {
+    const auto valid = u.middleRows(s * rows + pad, count);
+    if (binary) {
+      const Eigen::RowVectorXf ones = valid.colwise().sum();
+      for (Eigen::Index i = 0; i < in; ++i) {
+        const auto n1 = static_cast<std::int64_t>(ones(i));
+        out.levels(i, 1) += n1;
+        out.levels(i, 0) += count - n1;
+      }
+    } else {
+      for (Eigen::Index i = 0; i < in; ++i)
+        for (Eigen::Index v = 0; v < count; ++v) ++out.levels(i, static_cast<Eigen::Index>(valid(v, i)));
+    }
   }
   std::vector<double> slice_weight(static_cast<std::size_t>(n_slices));
   for (int s = 0; s < n_slices; ++s) {
@@ -122,8 +134,6 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
     const auto& first_array = chip_.arrays[static_cast<std::size_t>(rb.arrays.front())];
     const int sub_reads = first_array.sub_reads(arch);
     const bool noisy = rb.var.size() > 0;
-    const Eigen::Index total_readouts = rb.diff.cols();
-    const Eigen::Index record_stride = std::max<Eigen::Index>(1, count * total_readouts * n_slices / kRecordPerChunk);
     for (int k = 0; k < sub_reads; ++k) {
       const int local0 = arch.rows_per_read > 0 ? k * arch.rows_per_read : 0;
       const int n = first_array.rows_in_read(arch, k);
@@ -155,18 +165,6 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
       }
       Eigen::VectorXf usum;
       if (offset_readout) usum = ublk.rowwise().sum();
-      // Energies of the read: cells Σ V(u)²·t(u)·G, drivers Σ E(u), one driver per row per array.
-      const double arrays_here = static_cast<double>(rb.arrays.size());
-      if (binary) {
-        const Eigen::RowVectorXd ucol = ublk.colwise().sum().cast<double>();
-        out.cell_energy_pj += drive_.cell_pj_per_us[1] * ucol.dot(rb.row_g_us.segment(local0, n));
-        out.dac_energy_pj += arrays_here * (drive_.dac_pj[0] * static_cast<double>(ublk.size()) +
-                                            (drive_.dac_pj[1] - drive_.dac_pj[0]) * ucol.sum());
-      } else {
-        const Eigen::RowVectorXd wcol = by_level(ublk, drive_.cell_pj_per_us).colwise().sum().cast<double>();
-        out.cell_energy_pj += wcol.dot(rb.row_g_us.segment(local0, n));
-        out.dac_energy_pj += arrays_here * static_cast<double>(by_level(ublk, drive_.dac_pj).sum());
-      }
       // Devices read disturb has flipped, from their flip on (test reads only; calibration reads
       // the chip as programmed).
       if (!recorder_) {
@@ -178,9 +176,9 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
             const std::int64_t v_min = std::max<std::int64_t>(
                 0, (fr - s + n_slices - 1) / n_slices - static_cast<std::int64_t>(vector0));
             for (Eigen::Index v = v_min; v < count; ++v) {
-              const float add = d.delta * ublk(s * count + v, d.row - local0);
+              const float add = d.delta * ublk(s * rows + pad + v, d.row - local0);
               if (add == 0.0f) continue;
-              for (const auto& [col, sign] : d.targets) current(s * count + v, col) += sign * add;
+              for (const auto& [col, sign] : d.targets) current(s * rows + pad + v, col) += sign * add;
             }
           }
         }
@@ -205,7 +203,7 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
           ref_noise.resize(count * n_slices);
           for (int s = 0; s < n_slices; ++s) {
             read_noise.normals_fast(draw_index(s, slots - 1), static_cast<std::size_t>(count), z.data());
-            ref_noise.segment(s * count, count) = ref_sd.col(static_cast<Eigen::Index>(ka)).segment(s * count, count).array() * z;
+            ref_noise.segment(s * count, count) = ref_sd.col(static_cast<Eigen::Index>(ka)).segment(s * rows + pad, count).array() * z;
           }
         }
         for (std::size_t r = 0; r < a.readouts.size(); ++r) {
@@ -213,16 +211,18 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
           const Eigen::Index col = rb.first_readout[ka] + static_cast<Eigen::Index>(r);
           const double weight_value = ro.sign * std::ldexp(1.0, ro.weight_slice * cb);
           for (int s = 0; s < n_slices; ++s) {
-            x = current.col(col).segment(s * count, count).cast<double>().array();
+            x = current.col(col).segment(s * rows + pad, count).cast<double>().array();
             if (noisy) {
               read_noise.normals_fast(draw_index(s, r), static_cast<std::size_t>(count), z.data());
-              x += (sd.col(col).segment(s * count, count).array() * z).cast<double>();
+              x += (sd.col(col).segment(s * rows + pad, count).array() * z).cast<double>();
             }
             if (ref_noise.size() > 0) x -= ref_noise.segment(s * count, count).cast<double>();
+            // The G_min current rides on the column into the ADC (removed digitally below); it is
+            // added here in double so that the digits above it stay exact.
+            if (offset_readout) x += programmed_.g_min_norm * usum.segment(s * rows + pad, count).cast<double>().array();
             const double weight = slice_weight[static_cast<std::size_t>(s)] * weight_value;
             if (recorder_) {
-              auto& record = out.record.magnitudes[{lm_index, s, ro.weight_slice}];
-              for (Eigen::Index v = 0; v < count; v += record_stride) record.push_back(static_cast<float>(std::fabs(x(v))));
+              out.record.record({lm_index, s, ro.weight_slice}, x.data(), count);
               // Calibration converts exactly: the percentile wants the analog values.
               value = x;
             } else {
@@ -233,7 +233,7 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
               value = Eigen::Map<const Eigen::Array<std::int32_t, Eigen::Dynamic, 1>>(adc_codes.data(), count).cast<double>() *
                       cs.lsb;
             }
-            if (offset_readout) value -= programmed_.g_min_norm * usum.segment(s * count, count).cast<double>().array();
+            if (offset_readout) value -= programmed_.g_min_norm * usum.segment(s * rows + pad, count).cast<double>().array();
             double* yo = out.y.col(ro.output).data();
             const double* val = value.data();
             for (Eigen::Index v = 0; v < count; ++v) yo[v] += weight * util::round_half_away(val[v]);
@@ -252,23 +252,32 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
   const Eigen::Index vectors = codes.cols();
   const int n_slices = static_cast<int>(lm->input_slices.size());
 
-  // Chunks of vectors: fixed by the layer's size only, so results never depend on the threads.
-  const Eigen::Index per_chunk =
-      std::max<Eigen::Index>(1, kChunkFloats / std::max<Eigen::Index>(1, codes.rows() * n_slices));
-  const Eigen::Index n_chunks = (vectors + per_chunk - 1) / per_chunk;
-  std::vector<Chunk> chunks(static_cast<std::size_t>(n_chunks));
-  util::parallel_for(static_cast<std::size_t>(n_chunks), threads_, [&](std::size_t c) {
-    const Eigen::Index first = static_cast<Eigen::Index>(c) * per_chunk;
-    run_chunk(lm_index, codes, first, std::min(per_chunk, vectors - first), first_vector, chunks[c]);
+  // Chunks on the layer's fixed grid of global vector numbers (chunk_vectors), the first and last
+  // possibly partial.
+  const Eigen::Index per_chunk = chunk_vectors(*lm);
+  const std::int64_t first_grid = first_vector / per_chunk;
+  const std::int64_t end_grid = (first_vector + vectors + per_chunk - 1) / per_chunk;
+  const auto n_chunks = static_cast<std::size_t>(std::max<std::int64_t>(0, end_grid - first_grid));
+  std::vector<Chunk> chunks(n_chunks, Chunk(recorder_ ? recorder_->quota() : nullptr));
+  auto valid_range = [&](std::size_t c) {  // (first local vector, count, row of the first in its chunk)
+    const std::int64_t start = (first_grid + static_cast<std::int64_t>(c)) * per_chunk;
+    const std::int64_t lo = std::max(start, first_vector), hi = std::min(start + per_chunk, first_vector + vectors);
+    return std::array<Eigen::Index, 3>{lo - first_vector, hi - lo, lo - start};
+  };
+  util::parallel_for(n_chunks, threads_, [&](std::size_t c) {
+    const auto [first, count, pad] = valid_range(c);
+    run_chunk(lm_index, codes, first, count, pad, per_chunk, static_cast<std::uint64_t>(first_vector + first),
+              chunks[c]);
   });
 
   Eigen::MatrixXd y(lm->out, vectors);
   ActionCounts& counts = activity_.layers[static_cast<std::size_t>(lm_index)];
-  for (Eigen::Index c = 0; c < n_chunks; ++c) {
-    Chunk& ch = chunks[static_cast<std::size_t>(c)];
-    y.middleCols(c * per_chunk, ch.y.rows()) = ch.y.transpose();
-    counts.cell_energy_pj += ch.cell_energy_pj;
-    counts.dac_energy_pj += ch.dac_energy_pj;
+  RowLevels& levels = activity_.row_levels[static_cast<std::size_t>(lm_index)];
+  for (std::size_t c = 0; c < n_chunks; ++c) {
+    Chunk& ch = chunks[c];
+    y.middleCols(valid_range(c)[0], ch.y.rows()) = ch.y.transpose();
+    if (levels.size() == 0) levels = std::move(ch.levels);
+    else levels += ch.levels;
     if (recorder_) recorder_->merge(std::move(ch.record));
   }
 
