@@ -2,12 +2,17 @@
 rows (a pandas DataFrame where pandas is installed) whose numbers are those of the same point run
 alone in Python."""
 
+import _thread
 import os
+import subprocess
 import tempfile
+import threading
+import time
 import unittest
 
 import cimsim
 import support
+from cimsim import _sweep
 
 
 class SweepTest(unittest.TestCase):
@@ -42,6 +47,43 @@ class SweepTest(unittest.TestCase):
             rows = cimsim.read_store(store, frame=False)
             self.assertEqual(df["accuracy.chip"].tolist(), [r["accuracy.chip"] for r in rows])
             self.assertEqual(df["energy.per_inference"].tolist(), [r["energy.per_inference"] for r in rows])
+
+    def test_keyboard_interrupt_stops_the_points_and_the_store_resumes(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            store = os.path.join(tmp, "slow.db")
+            spec = {"base": support.DIGITS_CNN, "parameters": {"run.seed": [1, 2, 3, 4]},
+                    "set": {"workload.samples": 200}}
+            stop = threading.Event()
+
+            def interrupt_after_the_first_point():
+                while not stop.wait(0.05):
+                    counts = _sweep._counts(store)
+                    if counts and counts[0] >= 1:
+                        _thread.interrupt_main()
+                        return
+
+            watcher = threading.Thread(target=interrupt_after_the_first_point)
+            watcher.start()
+            try:
+                with self.assertRaises(KeyboardInterrupt):
+                    cimsim.sweep(spec, store=store, jobs=1, progress=False, frame=False)
+            finally:
+                stop.set()
+                watcher.join()
+            time.sleep(0.2)
+            # No point of it runs any more (each would name the store's work folder).
+            running = subprocess.run(["pgrep", "-f", store], capture_output=True, text=True).stdout.split()
+            self.assertEqual(running, [])
+            rows = cimsim.read_store(store, frame=False)
+            statuses = [r["status"] for r in rows]
+            self.assertIn("pending", statuses)
+            # Called again, it runs what is missing and keeps what was done.
+            done_before = {r["point_id"]: r["accuracy.chip"] for r in rows if r["status"] == "done"}
+            rows = cimsim.sweep(spec, store=store, jobs=2, progress=False, frame=False)
+            self.assertEqual([r["status"] for r in rows], ["done"] * 4)
+            for r in rows:
+                if r["point_id"] in done_before:
+                    self.assertEqual(r["accuracy.chip"], done_before[r["point_id"]])
 
 
 if __name__ == "__main__":
