@@ -2,11 +2,14 @@
 
 import json
 import os
+import sys
 import warnings
 
 from . import _cimsim
 from ._errors import CimsimWarning
 from ._progress import Progress
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _yaml_text(data):
@@ -126,8 +129,12 @@ def load(config, sets=None):
 
 
 def _raise_warnings():
+    """The library's warnings of the run that just ended, shown at the caller's line."""
+    level, frame = 1, sys._getframe(0)
+    while frame is not None and os.path.dirname(frame.f_code.co_filename) == _HERE:
+        frame, level = frame.f_back, level + 1
     for message in _cimsim.drain_warnings():
-        warnings.warn(message, CimsimWarning, stacklevel=3)
+        warnings.warn(message, CimsimWarning, stacklevel=level)
 
 
 def _draws_own_bar(config):

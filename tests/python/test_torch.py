@@ -69,6 +69,39 @@ class TorchTest(unittest.TestCase):
         self.assertEqual(ev.accuracy, np.mean(ev.predictions == y))
         self.assertGreater(ev.report["energy"]["per_inference"]["value"], 0)
 
+    def test_a_convolution_and_a_data_loader(self):
+        import torch
+        import cimsim
+
+        class Cnn(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = torch.nn.Conv2d(1, 4, 3, padding=1)
+                self.fc = torch.nn.Linear(4 * 8 * 8, 10)
+
+            def forward(self, x):
+                return self.fc(torch.flatten(torch.relu(self.conv(x)), 1))
+
+        torch.manual_seed(1)
+        model = Cnn().eval()
+        x, y = digits()
+        images = torch.from_numpy(x[:40].reshape(-1, 1, 8, 8))
+        loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(images, torch.from_numpy(y[:40])),
+                                             batch_size=16)
+        ev = cimsim.evaluate(model, images[:1], support.DEFAULT, data=loader,
+                             sets={"cell": {"model": "ideal"}, "adc.full_scale": "max", "adc.bits": 10},
+                             progress=False)
+        with torch.no_grad():
+            conv = torch.relu(model.conv(images)).numpy()
+            logits = model(images).numpy()
+        layer = [o for o in ev.outputs.values() if o.op == "conv"][0]
+        self.assertEqual(ev.module_of(layer.name), "conv")
+        self.assertEqual(layer.values.shape, conv.shape)  # (samples, channels, height, width), as PyTorch
+        self.assertLess(np.abs(layer.values - conv).max() / np.abs(conv).max(), 0.03)
+        self.assertEqual(layer.products.shape, conv.shape)
+        self.assertLess(np.abs(ev.logits - logits).max() / np.abs(logits).max(), 0.05)
+        self.assertEqual(list(ev.labels), list(y[:40]))
+
 
 if __name__ == "__main__":
     support.main("torch", "onnx")
