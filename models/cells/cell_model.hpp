@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -37,6 +38,9 @@ struct DrawOverride {
   std::vector<rng::Purpose> purposes;
   float corner = 0;
   const std::vector<std::vector<float>>* pattern = nullptr;  // per ChipMap array; empty entry: corner
+  // Set by device_stream() when it fixes a stream: an analysis whose override was never applied
+  // evaluated the nominal chip (a model that draws its variations elsewhere) and must say so.
+  mutable std::atomic<bool> applied{false};
   bool applies(rng::Purpose p) const;
 };
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "sim/api/install_layout.hpp"
 #include "sim/config/suggest.hpp"
 
 namespace fs = std::filesystem;
@@ -348,7 +349,7 @@ std::vector<std::string> preset_search_path(const std::vector<std::string>& extr
       start = end + 1;
     }
   }
-  roots.push_back(CIMSIM_SOURCE_CONFIGS);
+  roots.push_back(api::shipped_configs_dir());
   return roots;
 }
 

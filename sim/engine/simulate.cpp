@@ -1,6 +1,7 @@
 // Runs the SystemC model of a mapped chip in a fresh simulation context.
 
 #include <chrono>
+#include <cmath>
 #include <mutex>
 
 #include "sim/config/error.hpp"
@@ -52,7 +53,7 @@ void fresh_kernel() {
   ours = new sc_core::sc_simcontext();
   sc_core::sc_curr_simcontext = ours;
   sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
-  sc_core::sc_set_time_resolution(1, sc_core::SC_NS);
+  sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
 }
 
 }  // namespace
@@ -75,6 +76,7 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
   TraceRecorder recorder(result.trace.get(), params.trace.max_slices);
 
   fresh_kernel();
+  kernel_cycle_ps() = std::max<std::int64_t>(1, std::llround(result.cycle_ns * 1000.0));
   kernel_wakeups() = 0;
   g_cycle_ns = result.cycle_ns;
   std::string stall;

@@ -22,7 +22,7 @@ namespace cimsim::engine {
 // What to record while simulating. Both are off unless asked for.
 struct TraceRequest {
   bool perfetto = false;            // slices for a Perfetto/Chrome trace (TimingResult::trace)
-  std::int64_t max_slices = 200000;  // per-vector slices kept; later ones are counted, not kept
+  std::int64_t max_slices = 200000;  // per-vector slices kept, an equal share per layer; later ones are counted, not kept
   std::string vcd_path;             // where sc_trace writes the VCD; empty: none
 };
 

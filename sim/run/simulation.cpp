@@ -9,6 +9,7 @@
 #include "sim/cost/programming.hpp"
 #include "sim/functional/calibration.hpp"
 #include "sim/report/trace_perfetto.hpp"
+#include "sim/util/cancel.hpp"
 #include "sim/util/progress.hpp"
 #include "sim/util/seconds_since.hpp"
 #include "sim/workload/load_network.hpp"
@@ -40,7 +41,7 @@ const config::SectionRegistrar registered(workload_section);
 
 }  // namespace
 
-std::unique_ptr<Simulation> simulate(config::Config cfg) {
+std::unique_ptr<Simulation> simulate(config::Config cfg, functional::LayerOutputSink* outputs) {
   const auto start = std::chrono::steady_clock::now();
   auto sim = std::make_unique<Simulation>();
   sim->config = std::move(cfg);
@@ -111,9 +112,11 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
   eo.progress = rs.progress == "always" || (rs.progress == "auto" && util::Progress::terminal_attached());
   eo.drive = &sim->drive;
   eo.drift = drift;
+  eo.outputs = outputs;
   eo.temperature_k = rs.temperature_k;
   eo.ir_drop = functional::IrDrop::from(c, *sim->cell);
   sim->eval = functional::evaluate(sim->qnet, sim->chip, *sim->cell, *sim->adc, sim->test, sim->calibration, eo);
+  eo.outputs = nullptr;  // corners and worst cases are not the recorded test pass
   sim->variability = analysis::analyse_variability(
       functional::EvalSetup(sim->qnet, sim->chip, *sim->cell, *sim->adc, sim->test, sim->calibration, eo),
       c.section("analysis"));
@@ -125,6 +128,7 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
   sim->functional_seconds = util::seconds_since(f_start);
 
   // Timing engine.
+  util::check_cancelled();  // the engine's run is short and not interruptible: stop before it
   const auto t_start = std::chrono::steady_clock::now();
   engine::TimingParams tp = engine::timing_params(c, *sim->adc, rs.timing_inferences);
   tp.read_cycles = sim->chip.arch.cycles_of_ns(read_ns);

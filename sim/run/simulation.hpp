@@ -51,7 +51,9 @@ struct Simulation {
   double wall_seconds = 0, functional_seconds = 0, timing_seconds = 0;
 };
 
-// Runs everything. Errors in the inputs throw config::ConfigError / config::InputError.
-std::unique_ptr<Simulation> simulate(config::Config config);
+// Runs everything. Errors in the inputs throw config::ConfigError / config::InputError; a cancelled
+// run (util/cancel.hpp) throws util::Cancelled. `outputs`, when given, receives every layer's
+// output of its chip instance's test pass.
+std::unique_ptr<Simulation> simulate(config::Config config, functional::LayerOutputSink* outputs = nullptr);
 
 }  // namespace cimsim::run
