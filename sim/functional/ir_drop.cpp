@@ -18,8 +18,8 @@ config::SectionSpec ir_drop_section() {
   config::SectionSpec s("ir_drop",
                         "Wire resistance of the arrays' word and bit lines: IR drop in every read (docs/devices.md)");
   s.order(55);
-  s.choice("solver", "off", {"off", "exact", "fast", "auto"},
-           "off: ideal wires; exact: sparse nodal solve of each array; fast: first order in the wire resistance; "
+  s.choice("solver", "none", {"none", "exact", "fast", "auto"},
+           "none: ideal wires; exact: sparse nodal solve of each array; fast: first order in the wire resistance; "
            "auto: exact up to exact_max_cells cells per array, fast beyond");
   s.choice("wire", "node", {"node", "given"},
            "node: one segment per cell of the tech node's local wire (tech.local_wire_ohm_per_um) across the cell "
@@ -63,7 +63,7 @@ void IrDrop::apply(models::ArrayDevices& d) const {
   if (!on()) return;
   if (d.iv_nl2_ua_per_v2.size() > 0 || d.iv_nl3_ua_per_v3.size() > 0)
     params_.fail("solver", "IR drop is solved for linear devices; this cell's I-V is non-linear (set its iv_nl2_per_v "
-                           "and iv_nl3_per_v2 to 0, or ir_drop.solver to off)");
+                           "and iv_nl3_per_v2 to 0, or ir_drop.solver to none)");
   const Eigen::MatrixXd g = d.g_us.cast<double>();
   const Eigen::MatrixXd eff = exact_for(g.rows(), g.cols()) ? ir_drop_exact(g, r_w_, r_b_) : ir_drop_fast(g, r_w_, r_b_);
   if (d.disturbed_g_us.size() > 0) {
