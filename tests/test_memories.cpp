@@ -230,3 +230,26 @@ TEST_CASE("memories: activations the global buffer cannot hold go to DRAM, or th
   const auto slow = run::simulate(test::config_with(small + "dram: {preset: ddr4, bandwidth_gb_s: 0.5}\n"));
   CHECK(slow->timing.cycles > with_dram->timing.cycles);
 }
+
+TEST_CASE("memories: auto buffer sizes build the technologies at the settled sizes", "[memories][auto]") {
+  const std::string mram = "workload: {samples: 4}\nglobal_buffer: {model: stt_mram}\ntile_buffer: {model: sot_mram}\n";
+  const auto settled = run::simulate(test::config_with(mram));
+  const mapping::Architecture& a = settled->chip.arch;
+  REQUIRE(settled->auto_sizes.size() >= 3);
+  const auto given = run::simulate(test::config_with(
+      mram + "tile: {input_buffer_kib: " + config::format_value(a.input_buffer_kib) +
+      ", output_buffer_kib: " + config::format_value(a.output_buffer_kib) + "}\nchip: {global_buffer_kib: " +
+      config::format_value(a.global_buffer_kib) + ", tiles: " + std::to_string(a.tiles) + "}\n"));
+  const auto& s = settled->cost.buffers;
+  const auto& g = given->cost.buffers;
+  CHECK(s.global.figures.area_mm2 == g.global.figures.area_mm2);
+  CHECK(s.input.figures.read_pj == g.input.figures.read_pj);
+  CHECK(s.output.figures.write_ns == g.output.figures.write_ns);
+  CHECK(s.input.read_cycles == g.input.read_cycles);
+  CHECK(s.global.write_cycles == g.global.write_cycles);
+  CHECK(settled->timing.cycles == given->timing.cycles);
+  CHECK(settled->cost.global_leakage_pj == given->cost.global_leakage_pj);
+  // A settled size is what the schedule needs, not the old fixed default.
+  const auto fixed = run::simulate(test::config_with(mram + "chip: {global_buffer_kib: 256}\n"));
+  CHECK(fixed->cost.buffers.global.figures.area_mm2 != s.global.figures.area_mm2);
+}

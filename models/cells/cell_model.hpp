@@ -44,6 +44,11 @@ struct DrawOverride {
   bool applies(rng::Purpose p) const;
 };
 
+// The stream of one kind of once-per-instance draw (programming error, device spread, drift
+// exponent, relaxation, accumulated noise) for one array; element index: row·cols + col. Models,
+// plug-ins included, draw these through it so that corners and the worst-case search can fix them.
+rng::Stream device_stream(const ArrayKey& key, rng::Purpose purpose);
+
 // One array's devices as reads see them at the inference time. Every matrix is rows × columns
 // of the array. The optional parts are empty when the model has no such effect; an engine that
 // meets a non-empty one it does not apply must refuse the run rather than ignore it.

@@ -24,18 +24,18 @@ BufferFigures build(const config::Params& section, double kib, int width, int po
 
 }  // namespace
 
-ChipBuffers ChipBuffers::of(const config::Config& c) {
+ChipBuffers ChipBuffers::of(const config::Config& c, const BufferSizes& sizes) {
   const Tech tech = Tech::from(c.section("tech"));
   const config::Params& tile = c.section("tile");
   const config::Params& chip = c.section("chip");
   const double clock = chip.real("clock_mhz");
   const int width = static_cast<int>(tile.integer("buffer_width_bits"));
   ChipBuffers b;
-  b.input = build(c.section("tile_buffer"), tile.real("input_buffer_kib"), width,
+  b.input = build(c.section("tile_buffer"), sizes.input_kib, width,
                   static_cast<int>(tile.integer("buffer_read_ports")), tech, clock);
-  b.output = build(c.section("tile_buffer"), tile.real("output_buffer_kib"), width,
+  b.output = build(c.section("tile_buffer"), sizes.output_kib, width,
                    static_cast<int>(tile.integer("buffer_write_ports")), tech, clock);
-  b.global = build(c.section("global_buffer"), chip.real("global_buffer_kib"),
+  b.global = build(c.section("global_buffer"), sizes.global_kib,
                    static_cast<int>(chip.integer("global_buffer_width_bits")), 1, tech, clock);
   return b;
 }

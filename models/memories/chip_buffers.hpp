@@ -1,7 +1,7 @@
 #pragma once
 // The chip's three kinds of buffer as their technologies build them: every tile's input buffer
 // (one bank per read port at least) and output buffer (one per write port), and the global
-// buffer, each from its capacity and port width (sections tile and chip) and its technology
+// buffer, each from its capacity (given) and port width (sections tile and chip) and its technology
 // (sections tile_buffer and global_buffer) on the tech node. The timing engine takes the cycles a
 // word access occupies a port from here; the cost model the energies, static power and area.
 
@@ -18,9 +18,15 @@ struct BufferFigures {
   int read_cycles = 1, write_cycles = 1;
 };
 
+// Capacities of one tile's input and output buffers and of the global buffer, KiB: the chip's
+// settled sizes (an `auto` size is known only once the schedule has set it).
+struct BufferSizes {
+  double input_kib = 0, output_kib = 0, global_kib = 0;
+};
+
 struct ChipBuffers {
   BufferFigures input, output, global;
-  static ChipBuffers of(const config::Config& config);
+  static ChipBuffers of(const config::Config& config, const BufferSizes& sizes);
 };
 
 // Cycles an access of `access_ns` occupies a port served by `banks` interleaved banks at `clock_mhz`.

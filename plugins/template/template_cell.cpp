@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "models/cells/device_effects.hpp"
 #include "sim/plugins/plugin_api.hpp"
 #include "sim/util/rng.hpp"
 

@@ -143,6 +143,7 @@ const std::vector<Node>& items_of(const Node& n, const std::string& key) {
 
 Value convert(const ParamSpec& p, const Node& n, const std::string& key) {
   if (n.is_null()) throw ConfigError(n.where(), key, "has no value");
+  if (p.auto_allowed && n.is_scalar() && !n.quoted() && n.text() == "auto") return std::string("auto");
   switch (p.type) {
     case ParamType::Int: return int_of(p, n, key);
     case ParamType::Float: return float_of(p, n, key);

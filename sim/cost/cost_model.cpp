@@ -102,7 +102,7 @@ CostResult compute_costs(const CostInputs& in) {
   const auto tech = models::Tech::from(in.config.section("tech"));
   const models::Dram dram = models::Dram::from(in.config.section("dram"));
   CostResult r;
-  r.buffers = models::ChipBuffers::of(in.config);
+  r.buffers = models::ChipBuffers::of(in.config, {arch.input_buffer_kib, arch.output_buffer_kib, arch.global_buffer_kib});
   const models::ChipBuffers& buf = r.buffers;
   if (std::fabs(tech.node_nm - arch.feature_size_nm) > 1e-9)
     spdlog::warn("cell areas use chip.feature_size_nm = {} nm, the periphery the {} nm tech node", arch.feature_size_nm,
@@ -146,6 +146,10 @@ CostResult compute_costs(const CostInputs& in) {
       {"digital", tiles * digital_unit},
       {"control", tiles * control_unit + tech.adder_um2() * kUm2},
   };
+  r.used_tiles_mm2 = in.chip.tiles_used * per_tile;
+  const double per_array = per_tile / arch.arrays_per_tile;  // an array, its periphery, its share of the tile
+  r.layer_area_mm2.reserve(in.chip.layers.size());
+  for (const auto& lm : in.chip.layers) r.layer_area_mm2.push_back(static_cast<double>(lm.arrays.size()) * per_array);
   r.area_per_unit = {
       {"cell_um2", cell_mm2 / kUm2},
       {"adc_um2", in.adc.common().area_um2},

@@ -66,7 +66,7 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
   TimingResult result;
   result.inferences = params.inferences;
   result.cycle_ns = map.arch.cycle_ns();
-  result.global_buffer_capacity_bits = static_cast<std::int64_t>(map.arch.global_buffer_kib * 8192.0);
+  result.global_buffer_capacity_bits = static_cast<std::int64_t>(plan.global_buffer_kib * 8192.0);
   result.global_buffer_peak_bits = plan.global_buffer_peak_bits;
   result.rounds = plan.rounds;
   if (params.trace.perfetto) {
@@ -107,10 +107,21 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
   return result;
 }
 
+void settle_buffers(mapping::ChipMap& chip, const TimingParams& params) {
+  mapping::Architecture& arch = chip.arch;
+  if (!arch.input_buffer_auto && !arch.output_buffer_auto && !arch.global_buffer_auto) return;
+  const ChipPlan plan = make_plan(chip, params);
+  arch.input_buffer_kib = plan.input_buffer_kib;
+  arch.output_buffer_kib = plan.output_buffer_kib;
+  arch.global_buffer_kib = plan.global_buffer_kib;
+  arch.input_buffer_auto = arch.output_buffer_auto = arch.global_buffer_auto = false;
+}
+
 double steady_cycles_per_inference(const mapping::ChipMap& chip, const TimingParams& params, const TimingResult& run) {
   TimingParams twice = params;
   twice.inferences = 2 * params.inferences;
   twice.trace = TraceRequest{};
+  twice.check_global_buffer = false;
   const TimingResult longer = simulate(chip, twice);
   return static_cast<double>(longer.cycles - run.cycles) / params.inferences;
 }

@@ -41,6 +41,10 @@ struct TimingParams {
   int input_read_cycles = 1, output_write_cycles = 1, global_read_cycles = 1, global_write_cycles = 1;
   // Off-chip DRAM bits per cycle; 0: no DRAM, activations that do not fit the global buffer fail.
   double dram_bits_per_cycle = 0;
+  // Refuse a schedule whose live activations exceed the global buffer. Off for the second,
+  // longer run that measures the steady rate: it holds twice the inferences at once only to time
+  // them, and the chip is judged on the run the user asked for.
+  bool check_global_buffer = true;
 };
 
 // Bits moved through each kind of storage and link.
@@ -117,13 +121,24 @@ struct TimingResult {
 };
 
 // The parameters of a configured chip: conversion cycles and ADC sharing from the ADC model, the
-// sample-and-hold latency from its section; no reprogramming writes, no traces.
+// sample-and-hold latency from its section; no reprogramming writes, no traces. The buffers' port
+// cycles come from their technologies when all three sizes are given; with an `auto` size they
+// wait for set_buffer_ports on the settled architecture.
 TimingParams timing_params(const config::Config& config, const models::AdcModel& adc, int inferences = 1);
+
+// The cycles a word access occupies each buffer's port, from the buffer technologies at the
+// architecture's buffer sizes (models/memories/chip_buffers.hpp).
+void set_buffer_ports(TimingParams& tp, const config::Config& config, const mapping::Architecture& arch);
 
 // Runs the timing model of `chip` for `params.inferences` inferences. Deterministic. Fails
 // (config::ConfigError at the key that limits it) when a buffer cannot hold what the schedule
 // needs at once.
 TimingResult simulate(const mapping::ChipMap& chip, const TimingParams& params);
+
+// Gives every `auto` buffer of `chip` (chip.arch's *_auto flags) the size the schedule of `params`
+// needs (a stated rule per buffer, in sim/engine/plan.cpp) and clears its flag; the chip's costs
+// and the timing engine then see a plain size.
+void settle_buffers(mapping::ChipMap& chip, const TimingParams& params);
 
 // Cycles one more inference adds in a long run: runs the engine again with twice the inferences of
 // `run` (no traces) and returns the difference per added inference. Run times grow affinely with

@@ -30,6 +30,7 @@ struct RunSettings {
   double temperature_k = 300;
   int timing_inferences = 1;
   std::string progress = "auto";
+  std::string mode = "auto";  // run.mode as configured
   static RunSettings from(const config::Params& run);
 };
 
@@ -44,6 +45,13 @@ struct Simulation {
   std::unique_ptr<models::DacModel> dac;
   mapping::ChipMap chip;
   functional::DriveLevels drive;  // the DAC's levels over one read
+  bool full = true;               // programmed and evaluated (run.mode resolved); false: estimated
+  struct AutoSize {
+    std::string key;  // section.key
+    double value = 0;
+    std::string unit;
+  };
+  std::vector<AutoSize> auto_sizes;  // what `auto` became
   functional::EvalResult eval;
   analysis::VariabilityResult variability;
   engine::TimingResult timing;
