@@ -10,6 +10,7 @@
 #include "models/memories/chip_buffers.hpp"
 #include "models/memories/memory_model.hpp"
 #include "sim/config/error.hpp"
+#include "sim/cost/memories_report.hpp"
 #include "sim/run/simulation.hpp"
 #include "support.hpp"
 
@@ -248,6 +249,10 @@ TEST_CASE("memories: auto buffer sizes build the technologies at the settled siz
   CHECK(s.input.read_cycles == g.input.read_cycles);
   CHECK(s.global.write_cycles == g.global.write_cycles);
   CHECK(settled->timing.cycles == given->timing.cycles);
+  // The report gives the settled capacity.
+  const json::Value report = cost::memories_json(settled->cost, settled->timing);
+  CHECK(report.find("global_buffer")->find("capacity")->find("value")->as_number() == a.global_buffer_kib);
+  CHECK(report.find("tile_input_buffer")->find("capacity")->find("value")->as_number() == a.input_buffer_kib);
   CHECK(settled->cost.global_leakage_pj == given->cost.global_leakage_pj);
   // A settled size is what the schedule needs, not the old fixed default.
   const auto fixed = run::simulate(test::config_with(mram + "chip: {global_buffer_kib: 256}\n"));

@@ -16,6 +16,7 @@ namespace {
 BufferFigures build(const config::Params& section, double kib, int width, int ports, const Tech& tech, double clock_mhz) {
   BufferFigures b;
   b.figures = buffer_figures(section, kib, width, ports, tech);
+  b.capacity_kib = kib;
   b.banks = std::max(ports, static_cast<int>(section.integer("banks")));
   b.read_cycles = port_cycles(b.figures.read_ns, clock_mhz, b.banks);
   b.write_cycles = port_cycles(b.figures.write_ns, clock_mhz, b.banks);

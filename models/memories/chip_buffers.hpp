@@ -12,6 +12,7 @@ namespace cimsim::models {
 
 struct BufferFigures {
   MemoryFigures figures;
+  double capacity_kib = 0;
   int banks = 1;
   // Cycles one word access occupies the buffer's port at the clock: the access latency in whole
   // cycles, spread over the banks that serve consecutive words in turn, at least 1.

@@ -12,7 +12,7 @@ import common
 
 def ohms(row):
     text = str(row["ir_drop"])
-    if "off" in text:
+    if "none" in text:
         return 0.0
     return float(text.split("word_line_ohm:")[1].split(",")[0])
 

@@ -15,6 +15,7 @@ Value buffer_json(const models::BufferFigures& b, double instances, double leaka
   o.set("technology", f.technology);
   o.set("nonvolatile", f.nonvolatile);
   o.set("instances", quantity(instances, "buffers"));
+  o.set("capacity", quantity(b.capacity_kib, "KiB each"));
   o.set("banks", quantity(b.banks, "banks"));
   o.set("word", quantity(f.word_bits, "bit"));
   o.set("read_energy", quantity(f.read_pj, "pJ per word"));
