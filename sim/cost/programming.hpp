@@ -37,7 +37,10 @@ struct ProgrammingCost {
   int writes_per_cell_per_batch() const { return rounds() > 1 ? rounds() : 0; }
 };
 
-ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell);
+// Arrays without digits take them from `qnet` when given (an estimate's map keeps none); a map
+// from shapes alone (no weights) assumes every level equally likely.
+ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell,
+                                 const workload::QuantizedNetwork* qnet = nullptr);
 
 // With DRAM, the weights every round writes come from it: each round's bits (cells × bits per
 // cell) cost the DRAM's energy per bit, and a round takes at least the time to stream them in.
