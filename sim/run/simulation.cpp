@@ -7,6 +7,7 @@
 #include "sim/config/schema.hpp"
 #include "sim/cost/programming.hpp"
 #include "sim/report/trace_perfetto.hpp"
+#include "sim/run/preflight.hpp"
 #include "sim/util/progress.hpp"
 #include "sim/util/seconds_since.hpp"
 #include "sim/workload/load_network.hpp"
@@ -38,7 +39,7 @@ const config::SectionRegistrar registered(workload_section);
 
 }  // namespace
 
-std::unique_ptr<Simulation> simulate(config::Config cfg) {
+std::unique_ptr<Simulation> simulate(config::Config cfg, const std::string& files_dir) {
   const auto start = std::chrono::steady_clock::now();
   auto sim = std::make_unique<Simulation>();
   sim->config = std::move(cfg);
@@ -49,18 +50,17 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
   // Workload.
   const config::Params& wl = c.section("workload");
   sim->network = workload::load_network(wl.text("network"));
+  check_workload(c, sim->network);  // shapes, counts, labels and sizes, before any data is read
   if (!wl.text("inputs").empty()) {
-    if (wl.integer("synthetic_samples") > 0) wl.fail("synthetic_samples", "give either inputs or synthetic_samples");
-    sim->test = workload::load_dataset(wl.text("inputs"), wl.text("labels"), wl.integer("samples"));
-    workload::check_against(sim->test, sim->network, wl.text("inputs"));
+    sim->test = workload::load_dataset(wl.text("inputs"), wl.text("labels"), wl.integer("samples"),
+                                       workload::network_outputs(sim->network));
   } else {
-    if (wl.integer("synthetic_samples") == 0) wl.fail("inputs", "is required unless synthetic_samples is set");
-    if (!wl.text("labels").empty()) wl.fail("labels", "synthetic inputs have no labels");
     sim->test = workload::synthetic_dataset(sim->network.input_shape, wl.integer("synthetic_samples"), rs.seed);
   }
   if (!wl.text("calibration_inputs").empty()) {
-    sim->calibration = workload::load_dataset(wl.text("calibration_inputs"), "", wl.integer("calibration_samples"));
-    workload::check_against(sim->calibration, sim->network, wl.text("calibration_inputs"));
+    const std::string& path = wl.text("calibration_inputs");
+    const std::int64_t n = std::min(wl.integer("calibration_samples"), workload::inspect_inputs(path).samples);
+    sim->calibration = workload::load_dataset(path, "", n);
   } else {
     if (!wl.text("inputs").empty())
       spdlog::warn("workload.calibration_inputs is empty: calibrating on the first test inputs");
@@ -114,7 +114,7 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
   // Programming is reported apart; rewrites between programming rounds stall the run.
   const cost::ProgrammingCost programming = cost::programming_cost(sim->chip, *sim->cell);
   tp.round_write_cycles = cost::round_write_cycles(programming, sim->chip.arch);
-  tp.trace = report::trace_request(c.section("trace"), rs.output_dir);
+  tp.trace = report::trace_request(c.section("trace"), files_dir.empty() ? rs.output_dir : files_dir);
   sim->timing = engine::simulate(sim->chip, tp);
   sim->timing_seconds = util::seconds_since(t_start);
 

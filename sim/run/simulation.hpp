@@ -51,6 +51,8 @@ struct Simulation {
 };
 
 // Runs everything. Errors in the inputs throw config::ConfigError / config::InputError.
-std::unique_ptr<Simulation> simulate(config::Config config);
+// `files_dir` takes the files the engines write while they run (the VCD): the staging folder of
+// the output folder (util::StagedFolder); empty: run.output_dir itself.
+std::unique_ptr<Simulation> simulate(config::Config config, const std::string& files_dir = "");
 
 }  // namespace cimsim::run

@@ -145,6 +145,9 @@ std::vector<Override> read_repeat(const Node& n, SweepFile& s) {
     } else {
       // A count: seeds 1..N.
       const std::int64_t count = integer_of(v, "repeat.seeds", 1);
+      if (count > kMaxPoints)
+        throw ConfigError(v.where(), "repeat.seeds", std::to_string(count) + " seeds is more than the " +
+                                                         std::to_string(kMaxPoints) + " points a sweep may have");
       for (std::int64_t k = 1; k <= count; ++k) s.seeds.push_back(Node::scalar(std::to_string(k), v.where()));
     }
     sets.push_back({"run.seed", Node(), seeds->key_where});
@@ -167,6 +170,10 @@ void read_random(const Node* n, const config::Location& where, SweepFile& s) {
   const Node* points = n->find("points");
   if (!points) throw ConfigError(n->where(), "random.points", "is required: how many points to draw");
   s.random_points = integer_of(*points, "random.points", 1);
+  if (s.random_points > kMaxPoints)
+    throw ConfigError(points->where(), "random.points",
+                      std::to_string(s.random_points) + " points is more than the " + std::to_string(kMaxPoints) +
+                          " a sweep may have; split the study into several sweeps");
   s.random_where = points->where();
   if (const Node* seed = n->find("seed")) s.random_seed = static_cast<std::uint64_t>(integer_of(*seed, "random.seed", 0));
 }
