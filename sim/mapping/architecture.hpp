@@ -54,7 +54,7 @@ struct Architecture {
   static Architecture from(const config::Config& c);
 
   double cycle_ns() const { return 1000.0 / clock_mhz; }
-  // Analog latencies round up to whole cycles (DESIGN §5).
+  // Analog latencies round up to whole cycles (docs/design.md §5).
   long long cycles_of_ns(double ns) const {
     // A tolerance keeps 100 ns at 1000 MHz from becoming 101 cycles through rounding.
     return static_cast<long long>(std::ceil(ns * clock_mhz / 1000.0 - 1e-9));

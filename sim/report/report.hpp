@@ -1,5 +1,5 @@
 #pragma once
-// What a run hands back (DESIGN §9): report.json (every number with its unit), layers.csv (one row
+// What a run hands back (docs/design.md §9): report.json (every number with its unit), layers.csv (one row
 // per mapped layer, units in the column names), resolved.yaml (the whole config, defaults filled,
 // that reproduces the run) and a short console summary.
 

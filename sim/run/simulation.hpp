@@ -1,5 +1,5 @@
 #pragma once
-// One simulation, end to end (DESIGN §2): config -> workload -> quantization -> mapping ->
+// One simulation, end to end (docs/design.md §2): config -> workload -> quantization -> mapping ->
 // functional engine (accuracy, activity) and timing engine (cycles, counts) -> costs.
 
 #include <memory>
