@@ -39,10 +39,16 @@ double g_cycle_ns = 1;
 double sim_time_ns() { return static_cast<double>(now_cycles()) * g_cycle_ns; }
 
 // SystemC keeps one global kernel; each run gets a new one so that runs do not see each other, and
-// the previous run's kernel (its processes, their stacks) goes.
+// the previous run's kernel (its processes, their stacks) goes. The context SystemC made for itself
+// at start-up is never deleted: its static objects (events made before any run) point into it and
+// touch it when the process exits.
 void fresh_kernel() {
-  delete sc_core::sc_curr_simcontext;
-  sc_core::sc_curr_simcontext = new sc_core::sc_simcontext();
+  static sc_core::sc_simcontext* const systemc_own = sc_core::sc_get_curr_simcontext();
+  static sc_core::sc_simcontext* ours = nullptr;
+  (void)systemc_own;
+  delete ours;
+  ours = new sc_core::sc_simcontext();
+  sc_core::sc_curr_simcontext = ours;
   sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
   sc_core::sc_set_time_resolution(1, sc_core::SC_NS);
 }
@@ -95,6 +101,14 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
   result.kernel_events = kernel_wakeups();
   result.wall_seconds = util::seconds_since(wall_start);
   return result;
+}
+
+double steady_cycles_per_inference(const mapping::ChipMap& chip, const TimingParams& params, const TimingResult& run) {
+  TimingParams twice = params;
+  twice.inferences = 2 * params.inferences;
+  twice.trace = TraceRequest{};
+  const TimingResult longer = simulate(chip, twice);
+  return static_cast<double>(longer.cycles - run.cycles) / params.inferences;
 }
 
 }  // namespace cimsim::engine

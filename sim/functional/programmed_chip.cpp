@@ -15,6 +15,7 @@ struct ArrayState {
   Eigen::MatrixXf nl2, nl3;  // rows × columns, ΔG per volt and per volt², empty when linear
   Eigen::VectorXd row_g_us;
   std::vector<models::DisturbEvent> disturbs;
+  std::vector<float> disturb_delta;  // per event: the flip's change of conductance, ΔG units
   int over_limit = 0;
 };
 
@@ -40,7 +41,7 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
   const int levels = (1 << chip.arch.bits_per_cell) - 1;
   pc.delta_g_us = (cell.g_max_us() - cell.g_min_us()) / levels;
   pc.g_min_norm = pc.g_min_us / pc.delta_g_us;
-  const DriveLevels linear = DriveLevels::of(nullptr, chip.dac_bits, chip.arch.read_voltage_v, chip.arch.read_time_ns);
+  const DriveLevels linear = DriveLevels::amplitude(chip);
   const DriveLevels& drive = st.drive ? *st.drive : linear;
 
   // Draw every array (once per chip instance), in parallel: draws are keyed by array, not order.
@@ -54,7 +55,10 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
     const models::ArrayDevices dev = cell.program(target, key, st.t_inference_s);
     const float inv = static_cast<float>(1.0 / pc.delta_g_us);
     ArrayState& s = states[i];
-    s.g = dev.g_us * inv;
+    // Conductance above G_min in ΔG units: the digit plus the device's departure from its target.
+    // Written this way a device that hits its target reads as its digit exactly (G/ΔG in float
+    // would turn digit 1 into 0.99999994 for some G_max and move exact half-LSB ties).
+    s.g = a.digits.cast<float>() + (dev.g_us - target) * inv;
     if (dev.read_sigma_us.size() > 0) s.var = (dev.read_sigma_us * inv).array().square();
     if (dev.iv_nl2_ua_per_v2.size() > 0) s.nl2 = dev.iv_nl2_ua_per_v2 * inv;
     if (dev.iv_nl3_ua_per_v3.size() > 0) s.nl3 = dev.iv_nl3_ua_per_v3 * inv;
@@ -63,6 +67,7 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
     if (!st.vectors.empty() && lm < st.vectors.size()) {
       const auto reads = static_cast<std::uint64_t>(st.vectors[lm]) * chip.layers[lm].input_slices.size();
       s.disturbs = models::read_disturb_events(dev, key, reads);
+      for (const auto& e : s.disturbs) s.disturb_delta.push_back((e.g_us - dev.g_us(e.row, e.col)) * inv);
     }
     s.over_limit = models::columns_over_current_limit(dev, chip.arch.read_voltage_v, chip.arch.rows_per_read,
                                                       cell.column_current_limit_ua());
@@ -94,12 +99,12 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
         nonlinear = nonlinear || s.nl2.size() > 0 || s.nl3.size() > 0;
         reference = reference || chip.arrays[static_cast<std::size_t>(ai)].reference_column >= 0;
       }
-      rb.diff.resize(rb.rows, readouts);
-      if (noisy) rb.var = Eigen::MatrixXf::Zero(rb.rows, readouts);
-      if (noisy && reference) rb.reference_var = Eigen::MatrixXf::Zero(rb.rows, static_cast<Eigen::Index>(rb.arrays.size()));
+      rb.diff.resize(readouts, rb.rows);
+      if (noisy) rb.var = Eigen::MatrixXf::Zero(readouts, rb.rows);
+      if (noisy && reference) rb.reference_var = Eigen::MatrixXf::Zero(static_cast<Eigen::Index>(rb.arrays.size()), rb.rows);
       if (nonlinear) {
-        rb.nl2 = Eigen::MatrixXf::Zero(rb.rows, readouts);
-        rb.nl3 = Eigen::MatrixXf::Zero(rb.rows, readouts);
+        rb.nl2 = Eigen::MatrixXf::Zero(readouts, rb.rows);
+        rb.nl3 = Eigen::MatrixXf::Zero(readouts, rb.rows);
       }
       rb.row_g_us = Eigen::VectorXd::Zero(rb.rows);
       for (std::size_t k = 0; k < rb.arrays.size(); ++k) {
@@ -107,8 +112,8 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
         const ArrayState& st_a = states[static_cast<std::size_t>(rb.arrays[k])];
         // Combines columns as the readout does: plus, minus its pair or the reference column.
         auto combine = [&](Eigen::MatrixXf& dst, const Eigen::MatrixXf& src, Eigen::Index col, const mapping::Readout& ro) {
-          dst.col(col) = src.col(ro.plus);
-          if (ro.minus >= 0) dst.col(col) -= src.col(ro.minus);
+          dst.row(col) = src.col(ro.plus).transpose();
+          if (ro.minus >= 0) dst.row(col) -= src.col(ro.minus).transpose();
         };
         for (std::size_t r = 0; r < a.readouts.size(); ++r) {
           const mapping::Readout& ro = a.readouts[r];
@@ -118,14 +123,15 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
           if (st_a.nl3.size() > 0) combine(rb.nl3, st_a.nl3, col, ro);
           const bool pair = ro.minus >= 0 && ro.minus != a.reference_column;
           if (st_a.var.size() > 0) {
-            rb.var.col(col) = st_a.var.col(ro.plus);
-            if (pair) rb.var.col(col) += st_a.var.col(ro.minus);
+            rb.var.row(col) = st_a.var.col(ro.plus).transpose();
+            if (pair) rb.var.row(col) += st_a.var.col(ro.minus).transpose();
           }
         }
         if (st_a.var.size() > 0 && a.reference_column >= 0)
-          rb.reference_var.col(static_cast<Eigen::Index>(k)) = st_a.var.col(a.reference_column);
+          rb.reference_var.row(static_cast<Eigen::Index>(k)) = st_a.var.col(a.reference_column).transpose();
         rb.row_g_us += st_a.row_g_us;
-        for (const auto& e : st_a.disturbs) {
+        for (std::size_t ei = 0; ei < st_a.disturbs.size(); ++ei) {
+          const models::DisturbEvent& e = st_a.disturbs[ei];
           ProgrammedRowBlock::Disturb d;
           d.row = static_cast<int>(e.row);
           d.first_read = e.first_read;

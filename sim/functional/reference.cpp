@@ -17,16 +17,19 @@ void apply_activation(Batch& y, const Activation& a) {
   }
 }
 
-// The float matrix product of a dense or (lowered) convolution layer, bias included.
+// The float matrix product of a dense or (lowered) convolution layer, bias included. Each sample
+// is its own product of one fixed shape: a GEMM's rounding depends on where a column sits in a
+// larger product, and a sample's result must not depend on the batch it came in.
 Batch float_matrix(const Layer& l, const Batch& in) {
-  if (l.op == workload::Op::Conv) {
-    Batch y = l.weight * lower_conv_input(l, in);
-    y.colwise() += l.bias;
-    return raise_conv_output(l, y, in.cols());
+  const bool conv = l.op == workload::Op::Conv;
+  const Eigen::Index per_sample = conv ? l.vectors_per_sample() : 1;
+  Batch y(l.weight.rows(), in.cols() * per_sample);
+  for (Eigen::Index b = 0; b < in.cols(); ++b) {
+    if (conv) y.middleCols(b * per_sample, per_sample).noalias() = l.weight * lower_conv_input(l, in.col(b));
+    else y.col(b).noalias() = l.weight * in.col(b);
   }
-  Batch y = l.weight * in;
   y.colwise() += l.bias;
-  return y;
+  return conv ? raise_conv_output(l, y, in.cols()) : y;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "sim/config/schema.hpp"
 #include "sim/cost/programming.hpp"
+#include "sim/functional/calibration.hpp"
 #include "sim/report/trace_perfetto.hpp"
 #include "sim/run/preflight.hpp"
 #include "sim/util/progress.hpp"
@@ -80,6 +81,19 @@ std::unique_ptr<Simulation> simulate(config::Config cfg, const std::string& file
   // Mapping.
   sim->chip = mapping::map_network(sim->qnet, mapping::Architecture::from(c), sim->dac->bits(),
                                    sim->cell->max_bits_per_cell());
+  if (sim->adc->common().full_scale == models::FullScale::Calibrated) {
+    // The exact percentile keeps every ADC input above it: say so before running out of memory.
+    constexpr double kCalibrationBytes = 2.0 * (1 << 30);
+    const double bytes = static_cast<double>(
+        functional::CalibrationQuota(sim->chip, sim->calibration.size(), sim->adc->common().calibration_percentile).bytes());
+    if (bytes > kCalibrationBytes)
+      c.section("adc").fail("calibration_percentile",
+                            "an exact " + config::format_value(sim->adc->common().calibration_percentile) +
+                                " % percentile over " + std::to_string(sim->calibration.size()) +
+                                " calibration samples keeps " + config::format_value(bytes / (1 << 30)) +
+                                " GiB of ADC inputs (limit 2 GiB): raise adc.calibration_percentile or lower "
+                                "workload.calibration_samples");
+  }
   const functional::DriftCompensation drift = functional::DriftCompensation::from(c.section("drift_compensation"));
   for (auto& lm : sim->chip.layers) lm.output_scaling = drift.on() && lm.kind == mapping::LayerMap::Kind::Matrix;
   const double read_ns = functional::array_read_ns(*sim->dac, *sim->cell, sim->chip.arch.read_time_ns);
@@ -116,6 +130,7 @@ std::unique_ptr<Simulation> simulate(config::Config cfg, const std::string& file
   tp.round_write_cycles = cost::round_write_cycles(programming, sim->chip.arch);
   tp.trace = report::trace_request(c.section("trace"), files_dir.empty() ? rs.output_dir : files_dir);
   sim->timing = engine::simulate(sim->chip, tp);
+  sim->timing.steady_cycles_per_inference = engine::steady_cycles_per_inference(sim->chip, tp, sim->timing);
   sim->timing_seconds = util::seconds_since(t_start);
 
   // Costs.
