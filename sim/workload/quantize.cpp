@@ -106,7 +106,10 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
 
   // Per-layer overrides, checked against the layer names.
   std::vector<std::pair<std::string, const config::Params*>> overrides;
-  for (const auto& [name, p] : quant.keyed("layers")) {
+  for (const auto& entry : quant.keyed("layers")) {
+    // Named, not a structured binding: a lambda may not capture those before C++20 (clang says so).
+    const std::string& name = entry.first;
+    const config::Params& p = entry.second;
     const bool known = std::any_of(net.layers.begin(), net.layers.end(),
                                    [&](const Layer& l) { return l.name == name && l.is_matrix(); });
     if (!known) p.fail_section("no matrix layer named '" + name + "' in " + net.source);
