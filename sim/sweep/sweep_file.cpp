@@ -1,5 +1,6 @@
 #include "sim/sweep/sweep_file.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -92,8 +93,13 @@ Distribution range_draw(const Node& n, const std::string& key) {
   d.kind = e.key == "uniform" ? Distribution::Kind::Uniform
          : e.key == "log_uniform" ? Distribution::Kind::LogUniform : Distribution::Kind::Integers;
   if (d.kind == Distribution::Kind::Integers) {
-    d.lo = static_cast<double>(integer_of(e.value.items()[0], sub, INT64_MIN));
-    d.hi = static_cast<double>(integer_of(e.value.items()[1], sub, INT64_MIN));
+    // Bounds within 2^53, where a double holds every integer: a draw then converts back exactly.
+    constexpr std::int64_t kExact = std::int64_t{1} << 53;
+    for (const Node& bound : e.value.items())
+      if (std::llabs(integer_of(bound, sub, -kExact)) > kExact)
+        throw ConfigError(bound.where(), sub, "integer bounds must lie within +-2^53 (" + std::to_string(kExact) + ")");
+    d.lo = static_cast<double>(integer_of(e.value.items()[0], sub, -kExact));
+    d.hi = static_cast<double>(integer_of(e.value.items()[1], sub, -kExact));
     if (d.hi < d.lo) throw ConfigError(e.value.where(), sub, "needs lo <= hi");
   } else {
     d.lo = number_of(e.value.items()[0], sub);

@@ -1,5 +1,7 @@
 #include "sim/workload/dataset.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "sim/config/error.hpp"
@@ -36,14 +38,16 @@ void check_labels(const std::string& labels_path, std::int64_t samples, const st
   if (h.shape[0] != samples)
     throw InputError(labels_path + ": error: " + std::to_string(h.shape[0]) + " labels for " +
                      std::to_string(samples) + " samples in " + inputs_path);
-  if (classes <= 0) return;
+  // Without a class count, labels must still be class numbers: not negative, and exact as doubles.
+  const double end = classes > 0 ? static_cast<double>(classes) : 9007199254740992.0;  // 2^53
+  const std::string range = classes > 0 ? "the network has " + std::to_string(classes) +
+                                              " outputs, so labels must lie in [0, " + std::to_string(classes) + ")"
+                                        : "labels are class numbers, 0 or more";
   const npy::Array y = npy::load(labels_path);
   for (std::size_t i = 0; i < y.values.size(); ++i)
-    if (y.values[i] < 0 || y.values[i] >= static_cast<double>(classes))
+    if (y.values[i] < 0 || y.values[i] >= end)
       throw InputError(labels_path + ": error: label at index " + std::to_string(i) + " is " +
-                       std::to_string(static_cast<long long>(y.values[i])) + "; the network has " +
-                       std::to_string(classes) + " outputs, so labels must lie in [0, " + std::to_string(classes) +
-                       ")");
+                       fmt::format("{}", y.values[i]) + "; " + range);
 }
 
 Dataset load_dataset(const std::string& inputs_path, const std::string& labels_path, std::int64_t limit,

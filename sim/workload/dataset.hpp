@@ -29,14 +29,14 @@ struct InputsHeader {
 InputsHeader inspect_inputs(const std::string& inputs_path);
 
 // Checks a labels file against `samples` inputs and a network with `classes` outputs: one
-// integer per sample, each in [0, classes) (classes 0: range not checked). Errors name the labels
+// integer per sample, each in [0, classes) (classes 0: only not negative). Errors name the labels
 // file and the first bad label's index.
 void check_labels(const std::string& labels_path, std::int64_t samples, const std::string& inputs_path,
                   std::int64_t classes);
 
 // Reads inputs (and labels when `labels_path` is not empty); keeps the first `limit` samples
 // when limit > 0 (more than the file holds is an error). Values must be finite; labels must lie in
-// [0, classes) when classes > 0. Errors name the file and say what does not fit.
+// [0, classes) (not negative when classes is 0). Errors name the file and say what does not fit.
 Dataset load_dataset(const std::string& inputs_path, const std::string& labels_path, std::int64_t limit,
                      std::int64_t classes = 0);
 
