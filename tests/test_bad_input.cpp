@@ -86,6 +86,11 @@ TEST_CASE("bad input: sweeps asking for more points than a sweep may have are re
                                                      "/configs/default.yaml\nparameters:\n"
                                                      "  run.seed: {integers: [1, 2]}\n");
   expect_refused(dir.path(), {"sweep", "check", grid}, 2, {"grid.yaml:3:13", "'run.seed'", "expected a list of values"});
+  // A bound of 2^63 - 1 cannot come back exactly from a drawn double.
+  const std::string wide = dir.file("wide.yaml", "base: " + test::source_dir() +
+                                                     "/configs/default.yaml\nmode: random\nrandom: {points: 2}\n"
+                                                     "parameters:\n  run.seed: {integers: [0, 9223372036854775807]}\n");
+  expect_refused(dir.path(), {"sweep", "check", wide}, 2, {"wide.yaml:5:", "'run.seed.integers'", "within +-2^53"});
 }
 
 TEST_CASE("bad input: sizes that overflow or cannot fit in memory are refused before allocating", "[bad_input]") {
