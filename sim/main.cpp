@@ -129,7 +129,7 @@ int run_command(const Args& a) {
     // The output folder is checked, and its staging folder made, before the run: an unwritable
     // place fails in a second, not after the simulation.
     cimsim::util::StagedFolder out(cfg.section("run").text("output_dir"));
-    auto sim = cimsim::run::simulate(std::move(cfg), out.staging());
+    auto sim = cimsim::run::simulate(std::move(cfg), nullptr, out.staging());
     cimsim::report::write_outputs(*sim, out);
     if (!a.quiet) std::cout << cimsim::report::console_summary(*sim, sim->settings.output_dir);
     return 0;

@@ -35,7 +35,7 @@ TEST_CASE("contract: timing and functional action counts agree on every shipped 
   for (const auto& path : configs) {
     INFO(path);
     config::LoadOptions opt;
-    opt.sets = {"run.chip_instances=1", "run.timing_inferences=2"};
+    opt.sets = {"run.chip_instances=1", "run.timing_inferences=2", "run.mode=full"};
     // 24 samples, or all a smaller inputs file holds (asking for more than it holds is an error).
     const std::string inputs = config::load_config(path, opt).section("workload").text("inputs");
     const std::int64_t samples = inputs.empty() ? 24 : std::min<std::int64_t>(24, workload::inspect_inputs(inputs).samples);

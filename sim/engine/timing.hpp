@@ -22,7 +22,7 @@ namespace cimsim::engine {
 // What to record while simulating. Both are off unless asked for.
 struct TraceRequest {
   bool perfetto = false;            // slices for a Perfetto/Chrome trace (TimingResult::trace)
-  std::int64_t max_slices = 200000;  // per-vector slices kept; later ones are counted, not kept
+  std::int64_t max_slices = 200000;  // per-vector slices kept, an equal share per layer; later ones are counted, not kept
   std::string vcd_path;             // where sc_trace writes the VCD; empty: none
 };
 
@@ -36,6 +36,10 @@ struct TimingParams {
   // round 0 is programmed before the run and is not counted here. Missing entries count as 0.
   std::vector<std::int64_t> round_write_cycles;
   TraceRequest trace;
+  // Refuse a schedule whose live activations exceed the global buffer. Off for the second,
+  // longer run that measures the steady rate: it holds twice the inferences at once only to time
+  // them, and the chip is judged on the run the user asked for.
+  bool check_global_buffer = true;
 };
 
 // Bits moved through each kind of storage and link.
@@ -118,6 +122,11 @@ TimingParams timing_params(const config::Config& config, const models::AdcModel&
 // (config::ConfigError at the key that limits it) when a buffer cannot hold what the schedule
 // needs at once.
 TimingResult simulate(const mapping::ChipMap& chip, const TimingParams& params);
+
+// Gives every `auto` buffer of `chip` (chip.arch's *_auto flags) the size the schedule of `params`
+// needs (a stated rule per buffer, in sim/engine/plan.cpp) and clears its flag; the chip's costs
+// and the timing engine then see a plain size.
+void settle_buffers(mapping::ChipMap& chip, const TimingParams& params);
 
 // Cycles one more inference adds in a long run: runs the engine again with twice the inferences of
 // `run` (no traces) and returns the difference per added inference. Run times grow affinely with

@@ -66,6 +66,21 @@ struct Scratch {
   }
 };
 
+// dst = srcᵀ in fixed 16 × 16 tiles, which Eigen transposes in registers (its plain transposed copy
+// walks one side with a large stride and does not vectorise: about 3.5 times slower).
+void transpose_into(const Eigen::Ref<const Eigen::MatrixXf>& src, Eigen::Map<Eigen::MatrixXf>& dst) {
+  constexpr Eigen::Index kTile = 16;
+  const Eigen::Index rows = src.rows(), cols = src.cols();
+  Eigen::Index c0 = 0;
+  for (; c0 + kTile <= cols; c0 += kTile) {
+    Eigen::Index r0 = 0;
+    for (; r0 + kTile <= rows; r0 += kTile)
+      dst.block<kTile, kTile>(c0, r0) = src.block<kTile, kTile>(r0, c0).transpose();
+    if (r0 < rows) dst.block(c0, r0, kTile, rows - r0) = src.block(r0, c0, rows - r0, kTile).transpose();
+  }
+  if (c0 < cols) dst.bottomRows(cols - c0) = src.rightCols(cols - c0).transpose();
+}
+
 // Elementwise table lookup on DAC levels.
 Eigen::MatrixXf by_level(const Eigen::Ref<const Eigen::MatrixXf>& u, const std::vector<double>& table) {
   return u.unaryExpr([&](float level) { return static_cast<float>(table[static_cast<std::size_t>(level)]); });
@@ -146,7 +161,7 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
         product.noalias() += rb.nl3.middleCols(local0, n) * by_level(ublk, drive_.nl3);
       }
       Eigen::Map<Eigen::MatrixXf> current = Scratch::matrix(scratch.current, cols, rb.diff.rows());
-      current = product.transpose();
+      transpose_into(product, current);
       // Per-read noise: variance Σ u²·σ² per readout (u² = u for 1-bit slices); empty when noiseless.
       const bool reference_noise = noisy && rb.reference_var.size() > 0;
       Eigen::Map<Eigen::MatrixXf> sd = Scratch::matrix(scratch.sd, noisy ? cols : 0, noisy ? rb.var.rows() : 0);
@@ -158,11 +173,13 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
             binary ? Eigen::Ref<const Eigen::MatrixXf>(ublk) : Eigen::Ref<const Eigen::MatrixXf>(u2);
         Eigen::Map<Eigen::MatrixXf> variance = Scratch::matrix(scratch.product, rb.var.rows(), cols);
         variance.noalias() = rb.var.middleCols(local0, n) * usq;
-        sd = variance.transpose().array().sqrt().matrix();
+        variance = variance.array().sqrt().matrix();
+        transpose_into(variance, sd);
         if (reference_noise) {
           Eigen::Map<Eigen::MatrixXf> ref_variance = Scratch::matrix(scratch.product, rb.reference_var.rows(), cols);
           ref_variance.noalias() = rb.reference_var.middleCols(local0, n) * usq;
-          ref_sd = ref_variance.transpose().array().sqrt().matrix();
+          ref_variance = ref_variance.array().sqrt().matrix();
+          transpose_into(ref_variance, ref_sd);
         }
       }
       Eigen::VectorXf usum;

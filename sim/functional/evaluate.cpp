@@ -172,7 +172,9 @@ InstanceResult evaluate_chip(const EvalSetup& e, const ProgramSettings& ps, util
   over_batches(e.test, o, progress, [&](std::size_t b, std::int64_t first, const Batch& x, int inner) {
     CrossbarBackend backend(chip, programmed, e.adc, plan, nullptr, inner, o.drive);
     backend.set_output_scales(&ir.drift_scales);
-    const Batch logits = quantized_logits(e.qnet, x, first, backend);
+    const bool record = o.outputs && o.outputs->instance() == ps.instance;
+    const Batch logits = record ? recorded_logits(e.qnet, x, first, e.test.size(), backend, *o.outputs)
+                                : quantized_logits(e.qnet, x, first, backend);
     if (labelled) ok[b] = count_correct(logits, e.test.labels, first);
     Activity act = backend.counts();
     act.samples = x.cols();

@@ -99,12 +99,14 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
         nonlinear = nonlinear || s.nl2.size() > 0 || s.nl3.size() > 0;
         reference = reference || chip.arrays[static_cast<std::size_t>(ai)].reference_column >= 0;
       }
-      rb.diff.resize(readouts, rb.rows);
-      if (noisy) rb.var = Eigen::MatrixXf::Zero(readouts, rb.rows);
-      if (noisy && reference) rb.reference_var = Eigen::MatrixXf::Zero(static_cast<Eigen::Index>(rb.arrays.size()), rb.rows);
+      // Combined column by column (rows × readouts, contiguous), turned once at the end into the
+      // readouts × rows layout reads use.
+      Eigen::MatrixXf diff(rb.rows, readouts), var, reference_var, nl2, nl3;
+      if (noisy) var = Eigen::MatrixXf::Zero(rb.rows, readouts);
+      if (noisy && reference) reference_var = Eigen::MatrixXf::Zero(rb.rows, static_cast<Eigen::Index>(rb.arrays.size()));
       if (nonlinear) {
-        rb.nl2 = Eigen::MatrixXf::Zero(readouts, rb.rows);
-        rb.nl3 = Eigen::MatrixXf::Zero(readouts, rb.rows);
+        nl2 = Eigen::MatrixXf::Zero(rb.rows, readouts);
+        nl3 = Eigen::MatrixXf::Zero(rb.rows, readouts);
       }
       rb.row_g_us = Eigen::VectorXd::Zero(rb.rows);
       for (std::size_t k = 0; k < rb.arrays.size(); ++k) {
@@ -112,34 +114,39 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
         const ArrayState& st_a = states[static_cast<std::size_t>(rb.arrays[k])];
         // Combines columns as the readout does: plus, minus its pair or the reference column.
         auto combine = [&](Eigen::MatrixXf& dst, const Eigen::MatrixXf& src, Eigen::Index col, const mapping::Readout& ro) {
-          dst.row(col) = src.col(ro.plus).transpose();
-          if (ro.minus >= 0) dst.row(col) -= src.col(ro.minus).transpose();
+          dst.col(col) = src.col(ro.plus);
+          if (ro.minus >= 0) dst.col(col) -= src.col(ro.minus);
         };
         for (std::size_t r = 0; r < a.readouts.size(); ++r) {
           const mapping::Readout& ro = a.readouts[r];
           const Eigen::Index col = rb.first_readout[k] + static_cast<Eigen::Index>(r);
-          combine(rb.diff, st_a.g, col, ro);
-          if (st_a.nl2.size() > 0) combine(rb.nl2, st_a.nl2, col, ro);
-          if (st_a.nl3.size() > 0) combine(rb.nl3, st_a.nl3, col, ro);
+          combine(diff, st_a.g, col, ro);
+          if (st_a.nl2.size() > 0) combine(nl2, st_a.nl2, col, ro);
+          if (st_a.nl3.size() > 0) combine(nl3, st_a.nl3, col, ro);
           const bool pair = ro.minus >= 0 && ro.minus != a.reference_column;
           if (st_a.var.size() > 0) {
-            rb.var.row(col) = st_a.var.col(ro.plus).transpose();
-            if (pair) rb.var.row(col) += st_a.var.col(ro.minus).transpose();
+            var.col(col) = st_a.var.col(ro.plus);
+            if (pair) var.col(col) += st_a.var.col(ro.minus);
           }
         }
         if (st_a.var.size() > 0 && a.reference_column >= 0)
-          rb.reference_var.row(static_cast<Eigen::Index>(k)) = st_a.var.col(a.reference_column).transpose();
+          reference_var.col(static_cast<Eigen::Index>(k)) = st_a.var.col(a.reference_column);
         rb.row_g_us += st_a.row_g_us;
         for (std::size_t ei = 0; ei < st_a.disturbs.size(); ++ei) {
           const models::DisturbEvent& e = st_a.disturbs[ei];
           ProgrammedRowBlock::Disturb d;
           d.row = static_cast<int>(e.row);
           d.first_read = e.first_read;
-          d.delta = static_cast<float>(e.g_us / pc.delta_g_us) - st_a.g(e.row, e.col);
+          d.delta = st_a.disturb_delta[ei];
           d.targets = readouts_of_column(a, e.col, rb.first_readout[k]);
           rb.disturbs.push_back(std::move(d));
         }
       }
+      rb.diff = diff.transpose();
+      rb.var = var.transpose();
+      rb.reference_var = reference_var.transpose();
+      rb.nl2 = nl2.transpose();
+      rb.nl3 = nl3.transpose();
       // A DAC whose non-linear charge is proportional to the level (one voltage, or 1-bit inputs)
       // lets the non-linear terms fold into the conductances: no extra products per read.
       if (nonlinear && drive.nl_linear) {

@@ -1,6 +1,7 @@
 #include "sim/functional/reference.hpp"
 
 #include "sim/functional/ops.hpp"
+#include "sim/util/cancel.hpp"
 
 namespace cimsim::functional {
 
@@ -37,6 +38,7 @@ Batch float_matrix(const Layer& l, const Batch& in) {
 std::vector<Batch> forward(const workload::Network& net, const Batch& x, const MatrixStep& step) {
   std::vector<Batch> out(net.layers.size());
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    util::check_cancelled();  // every forward pass stops between layers when a run is cancelled
     const Layer& layer = net.layers[i];
     std::vector<const Batch*> inputs;
     for (int src : layer.inputs) inputs.push_back(src == Layer::kNetworkInput ? &x : &out[static_cast<std::size_t>(src)]);
@@ -75,9 +77,9 @@ Eigen::MatrixXd ExactBackend::multiply(const workload::QuantLayer& q, const Eige
   return q.w.cast<double>() * codes.cast<double>();
 }
 
-Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
-                       MatrixBackend& backend) {
-  auto outs = forward(*qnet.net, x, [&](int li, const Batch& in) -> Batch {
+std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
+                                     MatrixBackend& backend) {
+  return forward(*qnet.net, x, [&](int li, const Batch& in) -> Batch {
     const workload::QuantLayer& q = qnet.of(li);
     const Layer& l = qnet.net->layers[static_cast<std::size_t>(li)];
     const bool conv = l.op == workload::Op::Conv;
@@ -92,7 +94,11 @@ Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, s
     const Batch yf = y.cast<float>();
     return conv ? raise_conv_output(l, yf, in.cols()) : yf;
   });
-  return outs.back();
+}
+
+Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
+                       MatrixBackend& backend) {
+  return quantized_outputs(qnet, x, first_sample, backend).back();
 }
 
 std::vector<std::int64_t> argmax(const Batch& logits) {

@@ -51,6 +51,9 @@ Eigen::MatrixXi input_codes(const workload::QuantLayer& q, const Batch& input);
 // products dequantized with the weight and input scales, bias added digitally.
 Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
                        MatrixBackend& backend);
+// The same pass, every layer's output (after its activation), indexed by layer.
+std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
+                                     MatrixBackend& backend);
 
 // Index of the largest logit per sample (lowest index on ties).
 std::vector<std::int64_t> argmax(const Batch& logits);
