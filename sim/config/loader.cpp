@@ -124,11 +124,23 @@ void check_range(const ParamSpec& p, double v, const Node& n, const std::string&
                           (p.unit.empty() ? "" : " " + p.unit));
 }
 
+// What a number key got instead, in the user's terms: `auto` where the key takes none, a quoted
+// or misspelt auto where it does.
+std::string not_a_number(const ParamSpec& p, const Node& n, const std::string& expected) {
+  const std::string want = expected + (p.auto_allowed ? " or auto" : "");
+  if (!n.is_scalar()) return "expected " + want + ", got " + n.kind_name();
+  std::string lower = n.text();
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (!p.auto_allowed && lower == "auto") return "takes no auto: expected " + want;
+  if (p.auto_allowed && n.quoted() && n.text() == "auto")
+    return "expected " + want + ", got the quoted string 'auto' (write auto without quotes)";
+  return "expected " + want + ", got '" + n.text() + "'" + (p.auto_allowed ? did_you_mean(n.text(), {"auto"}) : "");
+}
+
 std::int64_t int_of(const ParamSpec& p, const Node& n, const std::string& key) {
   std::int64_t v = 0;
   if (!n.is_scalar() || n.quoted() || !parse_int(n.text(), v))
-    throw ConfigError(n.where(), key,
-                      "expected an integer, got " + (n.is_scalar() ? "'" + n.text() + "'" : n.kind_name()));
+    throw ConfigError(n.where(), key, not_a_number(p, n, "an integer"));
   check_range(p, static_cast<double>(v), n, key);
   return v;
 }
@@ -136,8 +148,7 @@ std::int64_t int_of(const ParamSpec& p, const Node& n, const std::string& key) {
 double float_of(const ParamSpec& p, const Node& n, const std::string& key) {
   double v = 0;
   if (!n.is_scalar() || n.quoted() || !parse_float(n.text(), v))
-    throw ConfigError(n.where(), key,
-                      "expected a number, got " + (n.is_scalar() ? "'" + n.text() + "'" : n.kind_name()));
+    throw ConfigError(n.where(), key, not_a_number(p, n, "a number"));
   check_range(p, v, n, key);
   return v;
 }
