@@ -132,6 +132,9 @@ TEST_CASE("bad input: layer lists with impossible sizes, windows and weights nam
       {"negative_variance", dense_head + "weights: w.npy, " + bn + "var.npy}}\n",
        {"'layers[0].batchnorm.var'", "variance at index 2 is -0.5", "cannot be negative"}},
       {"bad_eps", dense_head + "weights: w.npy, " + bn + "ones.npy, eps: nan}}\n", {"'layers[0].batchnorm.eps'"}},
+      // Keys are checked in every layer before any weights are read: the typo, not the NaN above it.
+      {"late_typo", dense_head + "weights: nan.npy}\n  - {name: o, type: dense, out_features: 2, activatoin: relu}\n",
+       {":5:45", "'layers[1].activatoin'", "unknown key for a dense layer", "'activation'"}},
   };
   for (const auto& [name, text, message] : cases) {
     INFO(name);

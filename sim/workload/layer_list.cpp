@@ -194,6 +194,21 @@ Shape shape_of(const Node& n, const std::string& key) {
   return s;
 }
 
+// The layer's type is one cimsim knows and its keys are those the type takes.
+void check_layer_keys(const LayerSpec& s, const Node& node) {
+  const std::string type = s.text("type");
+  const auto keys = kKeys.find(type);
+  if (keys == kKeys.end())
+    s.fail("type", "unsupported layer type '" + type + "'" + config::did_you_mean(type, kTypes) +
+                       "; supported: dense, conv, maxpool, avgpool, global_avgpool, add, concat, flatten");
+  std::vector<std::string> allowed = keys->second;
+  for (const char* k : {"name", "type", "input", "activation"}) allowed.push_back(k);
+  for (const auto& e : node.entries())
+    if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end())
+      throw ConfigError(e.key_where, s.key(e.key),
+                        "unknown key for a " + type + " layer" + config::did_you_mean(e.key, allowed));
+}
+
 }  // namespace
 
 Network load_layer_list(const std::string& path) {
@@ -216,27 +231,24 @@ Network load_layer_list(const std::string& path) {
   if (!layers || !layers->is_sequence() || layers->items().empty())
     throw ConfigError(layers ? layers->where() : root.where(), "layers", "expected a non-empty list of layers");
 
+  // Every layer's type and keys first: a misspelt key in the last layer is reported before the
+  // weights of the layers above it are read or drawn (millions of values in a shape-only network).
+  for (std::size_t i = 0; i < layers->items().size(); ++i) {
+    const Node& node = layers->items()[i];
+    if (!node.is_map()) throw ConfigError(node.where(), "layers[" + std::to_string(i) + "]", "expected a map");
+    check_layer_keys(LayerSpec(node, "layers[" + std::to_string(i) + "].", dir), node);
+  }
+
   std::map<std::string, int> index_of;
   for (std::size_t i = 0; i < layers->items().size(); ++i) {
     const Node& node = layers->items()[i];
     const std::string prefix = "layers[" + std::to_string(i) + "].";
-    if (!node.is_map()) throw ConfigError(node.where(), "layers[" + std::to_string(i) + "]", "expected a map");
     const LayerSpec s(node, prefix, dir);
 
     Layer layer;
     layer.name = s.text("name");
     if (index_of.count(layer.name)) s.fail("name", "layer name '" + layer.name + "' is used twice");
     const std::string type = s.text("type");
-    const auto keys = kKeys.find(type);
-    if (keys == kKeys.end())
-      s.fail("type", "unsupported layer type '" + type + "'" + config::did_you_mean(type, kTypes) +
-                         "; supported: dense, conv, maxpool, avgpool, global_avgpool, add, concat, flatten");
-    std::vector<std::string> allowed = keys->second;
-    for (const char* k : {"name", "type", "input", "activation"}) allowed.push_back(k);
-    for (const auto& e : node.entries())
-      if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end())
-        throw ConfigError(e.key_where, prefix + e.key,
-                          "unknown key for a " + type + " layer" + config::did_you_mean(e.key, allowed));
 
     // Inputs: the previous layer, or those named.
     std::vector<const Node*> named;
