@@ -3,7 +3,7 @@
 // (G_AP = 1/(R_P·(1 + TMR)), its bottom). Device spread is lognormal, reads add relative noise,
 // faults stick devices in either state, and each read may flip a device (read disturb). There is
 // no drift within a compute window. The small on/off ratio makes G_min large, which the mapping's
-// reference column or digital offset removal takes away (DESIGN §4); the large currents are
+// reference column or digital offset removal takes away (docs/design.md §4); the large currents are
 // flagged against column_current_limit_ua.
 
 #include <cmath>
@@ -69,39 +69,38 @@ class SttMramCell final : public DeviceCell {
 };
 
 config::SectionSpec spec() {
-  const std::string ref = "device-models.md";
   config::SectionSpec s("stt_mram", "");
   s.real("r_p_kohm", 3.0, "kOhm",
-         "Parallel-state resistance R_P; G_max = 1/R_P (R_P is 2-5 kOhm, " + ref +
-             "; 3 kOhm is its worked example)")
+         "Parallel-state resistance R_P; G_max = 1/R_P (typical R_P: 2-5 kOhm)")
       .above(0);
   s.real("tmr", 1.5, "1",
-         "Tunnel magnetoresistance (R_AP - R_P)/R_P; G_min = G_max/(1 + TMR) (100-200 %, " + ref + ": mid-range)")
+         "Tunnel magnetoresistance (R_AP - R_P)/R_P; G_min = G_max/(1 + TMR) (typical: 100-200 %; mid-range)")
       .above(0);
-  s.real("read_noise_relative", 0.01, "1", "Per-read noise std-dev as a fraction of G (below 1 %, " + ref + ")")
+  s.real("read_noise_relative", 0.01, "1", "Per-read noise std-dev as a fraction of G (typical: below 1 %)")
       .at_least(0);
   s.real("read_disturb_probability", 3e-8, "1/read",
-         "Probability that one read flips a device (1e-9 to 1e-6 per read, " + ref + ": the geometric middle)")
+         "Probability that one read flips a device (typical: 1e-9 to 1e-6 per read; the geometric middle)")
       .range(0, 1);
   s.choice("read_disturb_direction", "both", {"both", "p_to_ap", "ap_to_p"},
            "Which state a read can flip: the read current's polarity favours one switching direction");
   s.real("column_current_limit_ua", 1280, "uA",
          "Column current a read may draw before it is flagged: 256 rows x 25 uS x 0.2 V, the most a "
-         "HERMES-size PCM array draws (256-row cores, Le Gallo et al. 2023; 25 uS, 0.2 V, " + ref + "); 0 = no "
+         "HERMES-size PCM array draws (256-row cores, Le Gallo et al. 2023; 25 uS, the IBM PCM fit's G_max, Nandakumar et al. 2019; "
+         "0.2 V, the default read voltage); 0 = no "
          "limit")
       .at_least(0);
-  DeviceSpread::declare(s, 0.045, "R_P and R_AP spread 3-6 %, " + ref + ": mid-range");
-  StuckAt::declare(s, 1e-6, 1e-6, "stuck-at rates in the ppm range, " + ref);
+  DeviceSpread::declare(s, 0.045, "typical R_P and R_AP spread of 3-6 %: mid-range");
+  StuckAt::declare(s, 1e-6, 1e-6, "typical stuck-at rates, in the ppm range");
   DeviceFacts f;
   f.area_f2 = 45;
-  f.area_source = "1T1MTJ cells take 30-60 F^2, " + ref + ": mid-range";
+  f.area_source = "typical 1T1MTJ cells take 30-60 F^2: mid-range";
   f.read_latency_ns = 10;
-  f.latency_source = "reads take 2-10 ns at about 0.1 V, " + ref + ": the upper end";
+  f.latency_source = "typical reads take 2-10 ns at about 0.1 V: the upper end";
   f.write_pulses_low = 1;
   f.write_pulses_level = 1;
-  f.write_source = "binary: one pulse per state; pulse energy and duration are not given in " + ref;
+  f.write_source = "binary: one pulse per state; pulse energy and duration not characterised";
   f.endurance_writes = 1e12;
-  f.endurance_source = "above 1e12 writes, " + ref;
+  f.endurance_source = "typical: above 1e12 writes";
   declare_device_facts(s, f);
   return s;
 }
