@@ -126,7 +126,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  // Peers on the same kind of machine (shared/reference/peers.md): wall seconds per inference.
+  // Peer simulators timed on a 2-core Debian 12 machine like this one (docs/performance.md): wall
+  // seconds per inference.
   struct Workload {
     engine::ShapeNetwork net;
     double neurosim_s, pimsim_s, mnsim_s;

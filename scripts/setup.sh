@@ -5,6 +5,8 @@
 #                               pybind11: the Python module)
 #   scripts/setup.sh --extras   also what the Python scripts use (training, plots, sweeps) and the
 #                               Python module's optional parts (pandas, tqdm, PyTorch and ONNX)
+#   scripts/setup.sh --sanitize also clang 14 and its runtime libraries: the sanitizer and libFuzzer
+#                               build (scripts/build.sh --sanitize, scripts/test.sh --sanitize)
 # Works as root (apt-get) or as a user with sudo.
 set -eu
 
@@ -12,9 +14,13 @@ packages="build-essential cmake pkg-config libsystemc-dev libeigen3-dev libyaml-
   libspdlog-dev libfmt-dev catch2 libonnx-dev libprotobuf-dev protobuf-compiler
   libsqlite3-dev python3 python3-dev python3-numpy python3-yaml pybind11-dev python3-pybind11
   slurm-wlm munge"
-if [ "${1:-}" = "--extras" ]; then
-  packages="$packages python3-torch python3-sklearn python3-matplotlib python3-onnx python3-pandas python3-tqdm"
-fi
+for option in "$@"; do
+  case "$option" in
+    --extras) packages="$packages python3-torch python3-sklearn python3-matplotlib python3-onnx python3-pandas python3-tqdm" ;;
+    --sanitize) packages="$packages clang-14 libclang-rt-14-dev" ;;
+    *) echo "setup: unknown option $option (--extras, --sanitize)" >&2; exit 2 ;;
+  esac
+done
 
 missing=""
 for p in $packages; do

@@ -6,12 +6,15 @@
 //   --plugin LIB (any command, repeatable) loads model plug-ins, as a config's `plugins:` does
 //   cimsim sweep run|check|merge|export|status ...   parameter sweeps (sim/sweep/command.cpp)
 //
-// Exit status: 0 success, 2 bad configuration, input or usage, 1 anything else.
+// Exit status: 0 success, 2 bad input (configuration, network, data, usage), 3 I/O failure
+// (output not writable, disk full), 1 anything else (a bug: please report it).
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -24,10 +27,12 @@
 #include "sim/sweep/command.hpp"
 #include "sim/util/allocator.hpp"
 #include "sim/util/log.hpp"
+#include "sim/util/staged_folder.hpp"
 
 namespace {
 
-constexpr int kBadInput = 2;
+using cimsim::config::kExitBadInput;
+using cimsim::config::kExitIo;
 
 const char* kUsage =
     "usage:\n"
@@ -47,7 +52,11 @@ const char* kUsage =
     "  --set      override any parameter (repeatable; YAML values: --set adc.bits=6)\n"
     "  --plugin   load a model plug-in library first (repeatable), e.g. to describe its models\n"
     "  --trace    also write trace.json (Perfetto/Chrome) and timing.vcd into the output folder\n"
-    "  --log-level trace|debug|info|warn|error|off (default warn)\n";
+    "  --log-level trace|debug|info|warn|error|off (default warn)\n"
+    "\n"
+    "exit status: 0 success; 2 bad input (configuration, network, data set, usage), with the file, place\n"
+    "  and key in the message; 3 input/output failure (output folder not writable, disk full), naming the\n"
+    "  path and the system's reason. A failed run leaves its output folder as it was.\n";
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -77,6 +86,7 @@ Args parse(int argc, char** argv) {
     else if (s == "--output" || s == "-o") a.output = value(s);
     else if (s == "--threads" || s == "-j") a.threads = value(s);
     else if (s == "--log-level") a.log_level = value(s);
+    else if (s.rfind("--log-level=", 0) == 0) a.log_level = s.substr(12);
     else if (s == "--quiet" || s == "-q") a.quiet = true;
     else if (s == "--trace") a.trace = true;
     else if (s == "--markdown") a.markdown = true;
@@ -84,6 +94,8 @@ Args parse(int argc, char** argv) {
     else if (a.target.empty()) a.target = s;
     else throw UsageError("unexpected argument '" + s + "'");
   }
+  if (!cimsim::log::is_level(a.log_level))
+    throw UsageError("--log-level: '" + a.log_level + "' is not a log level; use one of " + cimsim::log::level_names());
   return a;
 }
 
@@ -128,10 +140,13 @@ int run_command(const Args& a) {
     return 0;
   }
   if (a.command == "run") {
-    auto sim = cimsim::run::simulate(load(a));
-    const std::string dir = sim->settings.output_dir;
-    cimsim::report::write_outputs(*sim, dir);
-    if (!a.quiet) std::cout << cimsim::report::console_summary(*sim, dir);
+    auto cfg = load(a);
+    // The output folder is checked, and its staging folder made, before the run: an unwritable
+    // place fails in a second, not after the simulation.
+    cimsim::util::StagedFolder out(cfg.section("run").text("output_dir"));
+    auto sim = cimsim::run::simulate(std::move(cfg), nullptr, out.staging());
+    cimsim::report::write_outputs(*sim, out);
+    if (!a.quiet) std::cout << cimsim::report::console_summary(*sim, sim->settings.output_dir);
     return 0;
   }
   throw UsageError("unknown command '" + a.command + "'");
@@ -141,6 +156,9 @@ int run_command(const Args& a) {
 
 int main(int argc, char** argv) {
   cimsim::util::keep_freed_memory();
+  // Past a file-size limit (ulimit -f) a write then fails with EFBIG and is reported, instead of
+  // the signal killing the process with files half written.
+  std::signal(SIGXFSZ, SIG_IGN);
   // SystemC prints a banner on first use unless told not to.
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   if (argc >= 2 && (std::string(argv[1]) == "--version" || std::string(argv[1]) == "version")) {
@@ -163,13 +181,19 @@ int main(int argc, char** argv) {
     return run_command(args);
   } catch (const UsageError& e) {
     std::cerr << "cimsim: error: " << e.what() << "\n\n" << kUsage;
-    return kBadInput;
+    return kExitBadInput;
   } catch (const cimsim::config::ConfigError& e) {
     std::cerr << e.what() << "\n";
-    return kBadInput;
+    return kExitBadInput;
   } catch (const cimsim::config::InputError& e) {
     std::cerr << e.what() << "\n";
-    return kBadInput;
+    return kExitBadInput;
+  } catch (const cimsim::config::IoError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitIo;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "cimsim: error: out of memory: this run needs more memory than the system grants it\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "cimsim: internal error: " << e.what() << "\n";
     return 1;

@@ -74,6 +74,18 @@ std::string digits_workload_yaml(const std::string& labels) {
          "  calibration_inputs: " + d + "calib_inputs.npy\n";
 }
 
+std::string npy_bytes(const std::string& header_dict, const std::string& data) {
+  std::string h = header_dict;
+  const bool v2 = h.size() + 12 > 65535;
+  const std::size_t preamble = v2 ? 12 : 10;
+  h += std::string((64 - (preamble + h.size() + 1) % 64) % 64, ' ') + "\n";
+  std::string out = "\x93NUMPY";
+  out += static_cast<char>(v2 ? 2 : 1);
+  out += '\x00';
+  for (std::size_t i = 0; i < (v2 ? 4u : 2u); ++i) out += static_cast<char>((h.size() >> (8 * i)) & 0xff);
+  return out + h + data;
+}
+
 config::Config config_with(const std::string& yaml, const std::vector<std::string>& sets) {
   config::Node root = config::load_yaml_text(digits_workload_yaml(), "<test workload>");
   config::merge_into(root, config::load_yaml_text(yaml, "<test>"));

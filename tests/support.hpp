@@ -40,4 +40,8 @@ config::Config config_with(const std::string& yaml, const std::vector<std::strin
 // labels file when given.
 std::string digits_workload_yaml(const std::string& labels = "");
 
+// The bytes of a .npy file with this header dict and data, padded as NumPy pads it (format 1.0,
+// or 2.0 when the header needs more than 65535 bytes).
+std::string npy_bytes(const std::string& header_dict, const std::string& data);
+
 }  // namespace cimsim::test

@@ -30,7 +30,7 @@ TEST_CASE("pcm: programming error follows sigma_prog(g) of each fit", "[cells][p
     CHECK(std::fabs(m.std - ibm_sigma_prog(g_hat)) < m.std_tolerance());
     CHECK(dev.read_sigma_us.size() == 0);
   }
-  // About 1.06 uS at g = 1 (device-models.md).
+  // About 1.06 uS at g = 1 (Nandakumar et al. 2019's polynomial at g = 1).
   CHECK(ibm_sigma_prog(1.0) == Approx(1.05538));
 
   const auto hermes = test::cell_from("cell: {preset: pcm_hermes, drift_scale: 0, read_noise_scale: 0}");
@@ -74,7 +74,7 @@ TEST_CASE("pcm: mean drift factor at 24 h matches the drawn drift exponents", "[
     INFO(c.preset << " g_hat " << c.g_hat << " mean factor " << m.mean << " expected " << expected);
     CHECK(std::fabs(m.mean - expected) < m.mean_tolerance());
   }
-  // Sanity of device-models.md: nu = 0.05 leaves 0.77 of G after 1 h and 0.66 after 24 h (t0 = 20 s).
+  // Worked check of the drift law (docs/devices.md): nu = 0.05 leaves 0.77 of G after 1 h and 0.66 after 24 h (t0 = 20 s).
   CHECK(std::pow((3600.0 + 20) / 20, -0.05) == Approx(0.77).margin(0.005));
   CHECK(std::pow((day + 20) / 20, -0.05) == Approx(0.66).margin(0.005));
 }
@@ -92,7 +92,7 @@ TEST_CASE("pcm: accumulated 1/f noise has sigma/G = Q_s(g)*sqrt(ln((t + t_read)/
     CHECK(std::fabs(m.std - q * factor) < m.std_tolerance());
     CHECK(dev.read_sigma_us.size() == 0);  // drawn once: every read sees the same value
   }
-  // device-models.md: about 4.5 % at 24 h and g = 1.
+  // docs/devices.md: about 4.5 % at 24 h and g = 1.
   CHECK(0.0088 * factor == Approx(0.045).margin(0.001));
 
   // every_read: the same sigma becomes per-read noise; the conductance stays at the drifted value.

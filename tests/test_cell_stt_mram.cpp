@@ -107,7 +107,7 @@ TEST_CASE("stt_mram: read disturb flips devices geometrically in the number of r
 TEST_CASE("stt_mram: columns over the current limit are counted per group of rows", "[cells][stt]") {
   const auto cell = test::cell_from("cell: {preset: stt_mram, d2d_sigma: 0, read_noise_relative: 0}");
   const auto dev = cell->program(Eigen::MatrixXf::Constant(64, 10, static_cast<float>(cell->g_max_us())), {}, 1);
-  // 64 rows x 0.1 V / 3 kOhm = 2.13 mA per column (device-models.md), over the 1.28 mA limit.
+  // 64 rows x 0.1 V / 3 kOhm = 2.13 mA per column (docs/devices.md), over the 1.28 mA limit.
   CHECK(models::columns_over_current_limit(dev, 0.1, 0, cell->column_current_limit_ua()) == 10);
   // 32 rows at a time draw 1.07 mA: under it.
   CHECK(models::columns_over_current_limit(dev, 0.1, 32, cell->column_current_limit_ua()) == 0);

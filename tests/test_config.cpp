@@ -1,4 +1,4 @@
-// The configuration system (DESIGN §7): every error names file, line, column and key, and
+// The configuration system (docs/design.md §7): every error names file, line, column and key, and
 // suggests the nearest valid key; presets, includes and --set compose as documented.
 
 #include <catch2/catch.hpp>
@@ -216,6 +216,28 @@ TEST_CASE("config: switching model in an override starts the section afresh", "[
       dir.file("c.yaml", test::digits_workload_yaml() + "include: base.yaml\ncell:\n  model: ideal\n");
   const auto c = config::load_config(path);  // sigma_us must not leak into the ideal model
   CHECK(c.section("cell").model() == "ideal");
+}
+
+TEST_CASE("config: --set of another model or preset switches the section to it, with its defaults", "[config]") {
+  const std::string base = test::source_dir() + "/configs/default.yaml";  // cell: gaussian, g_max_us 25
+  config::LoadOptions opt;
+  opt.sets = {"cell.model=rram"};
+  const auto rram = config::load_config(base, opt);
+  CHECK(rram.section("cell").model() == "rram");
+  CHECK(rram.section("cell").real("g_max_us") == Approx(225));  // rram's own default, not gaussian's 25
+  // A key set after the switch applies to the new model.
+  opt.sets = {"cell.model=rram", "cell.g_max_us=200"};
+  CHECK(config::load_config(base, opt).section("cell").real("g_max_us") == Approx(200));
+  opt.sets = {"cell.preset=pcm_ibm"};
+  CHECK(config::load_config(base, opt).section("cell").model() == "pcm");
+  // Naming the model the section already has keeps its keys.
+  opt.sets = {"cell.model=gaussian"};
+  CHECK(config::load_config(base, opt).section("cell").real("sigma_us") == Approx(0.5));
+  // The section's own keys stay: adc.bits survives a switch of the ADC model.
+  opt.sets = {"adc.bits=6", "adc.model=flash"};
+  const auto flash = config::load_config(base, opt);
+  CHECK(flash.section("adc").model() == "flash");
+  CHECK(flash.section("adc").integer("bits") == 6);
 }
 
 TEST_CASE("config: per-layer overrides are checked", "[config]") {

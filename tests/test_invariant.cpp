@@ -1,4 +1,4 @@
-// DESIGN §4, the invariant: with ideal cells, `max` full scale and enough ADC bits, every encoding
+// docs/design.md §4, the invariant: with ideal cells, `max` full scale and enough ADC bits, every encoding
 // and slicing option gives exactly the integer W·x, on random shapes.
 
 #include <catch2/catch.hpp>

@@ -28,7 +28,7 @@ config::ConfigError error_of(const test::TempDir& dir, const std::string& layers
 
 TEST_CASE("layer list: shape-only workloads have their architectures' MACs", "[layer_list]") {
   const auto r18 = workload::load_layer_list(test::source_dir() + "/traces/resnet18_imagenet/network.yaml");
-  // ResNet-18 on 224x224 inputs: 1.814 GMAC (He et al., CVPR 2016; the figure peers.md quotes).
+  // ResNet-18 on 224x224 inputs: 1.814 GMAC (He et al., CVPR 2016).
   CHECK(r18.macs_per_sample() == 1814073344);
   CHECK(r18.layers.back().out_shape == workload::Shape{1000});
   CHECK(r18.matrix_layers().size() == 21);  // 17 convolutions, 3 downsampling shortcuts, 1 dense

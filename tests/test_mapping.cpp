@@ -1,4 +1,4 @@
-// The mapper against DESIGN §4: slice counts, digits that add back up to the weights, row and
+// The mapper against docs/design.md §4: slice counts, digits that add back up to the weights, row and
 // column blocks, and a clear refusal when the chip is too small.
 
 #include <catch2/catch.hpp>
@@ -9,7 +9,7 @@
 using namespace cimsim;
 using mapping::Encoding;
 
-TEST_CASE("mapping: slice counts follow DESIGN §4", "[mapping]") {
+TEST_CASE("mapping: slice counts follow the design (docs/design.md §4)", "[mapping]") {
   CHECK(mapping::weight_slices(8, 2, Encoding::Differential) == 4);  // ceil(7/2)
   CHECK(mapping::weight_slices(8, 1, Encoding::Differential) == 7);
   CHECK(mapping::weight_slices(8, 2, Encoding::Offset) == 4);        // ceil(8/2)

@@ -10,21 +10,7 @@
 
 using namespace cimsim;
 
-namespace {
-
-std::string npy_bytes(const std::string& header_dict, const std::string& data) {
-  std::string h = header_dict;
-  const std::size_t total = 10 + h.size() + 1;
-  h += std::string((64 - total % 64) % 64, ' ') + "\n";
-  std::string out = "\x93NUMPY";
-  out += '\x01';
-  out += '\x00';
-  out += static_cast<char>(h.size() & 0xff);
-  out += static_cast<char>(h.size() >> 8);
-  return out + h + data;
-}
-
-}  // namespace
+using test::npy_bytes;
 
 TEST_CASE("npy: float32 and int64 round trip", "[npy]") {
   test::TempDir dir;

@@ -28,7 +28,7 @@ TEST_CASE("variability: a corner fixes every once-per-chip draw at k standard de
 
   // PCM at corner 0: no programming error, every drift exponent at its mean μ_ν(ĝ), so
   // G(t) = G_target·((t + t0)/t0)^(−μ_ν) with μ_ν = clip(−0.0155·ln ĝ + 0.0244, 0.049, 0.1)
-  // (device-models.md, IBM fit).
+  // (Nandakumar et al. 2019, the IBM fit; docs/devices.md).
   const auto pcm = cell_from("cell: {preset: pcm_ibm, read_noise_scale: 0}");
   const models::DrawOverride nominal{{rng::Purpose::Programming, rng::Purpose::DriftExponent}, 0.0f, nullptr};
   const double t = 86400, t0 = 20;

@@ -83,7 +83,7 @@ class CellModel {
  public:
   virtual ~CellModel() = default;
 
-  // The conductance range weights are mapped onto (DESIGN §4: G = G_min + d·ΔG).
+  // The conductance range weights are mapped onto (docs/design.md §4: G = G_min + d·ΔG).
   virtual double g_min_us() const = 0;
   virtual double g_max_us() const = 0;
   // Largest bits_per_cell the device supports (levels it can be programmed to reliably).

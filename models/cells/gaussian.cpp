@@ -41,7 +41,7 @@ config::SectionSpec spec() {
   s.real("read_noise_relative", 0.0, "1", "Per-read noise std-dev as a fraction of the conductance").at_least(0);
   DeviceFacts f;
   f.area_f2 = 25;
-  f.area_source = "1T1R cells take 25-50 F^2, device-models.md";
+  f.area_source = "typical 1T1R cells take 25-50 F^2";
   f.max_bits = 8;
   f.bits_source = "a generic analog device: the error model, not a level count, limits it";
   f.latency_source = "a generic device";

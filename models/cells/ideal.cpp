@@ -30,7 +30,7 @@ class IdealCell final : public CellModel {
 config::SectionSpec spec() {
   config::SectionSpec s("ideal", "");
   declare_conductance_window(s, 0.0, 25.0, "PCM range of Joshi et al., Nat. Commun. 2020");
-  s.real("area_f2", 25, "F^2", "Cell footprint; 1T1R PCM cells take 25-50 F^2 (device-models.md)").above(0);
+  s.real("area_f2", 25, "F^2", "Cell footprint; typical 1T1R PCM cells take 25-50 F^2").above(0);
   return s;
 }
 

@@ -17,15 +17,14 @@ ConductanceWindow mtj_window(const config::Params& p) {
 }  // namespace
 
 void declare_mtj_keys(config::SectionSpec& s, const MtjDefaults& d) {
-  const std::string ref = "device-models.md";
   s.real("r_p_kohm", 3.0, "kOhm",
-         "Parallel-state resistance R_P; G_max = 1/R_P (R_P is 2-5 kOhm, " + ref + "; 3 kOhm is its worked example)")
+         "Parallel-state resistance R_P; G_max = 1/R_P (typical R_P: 2-5 kOhm)")
       .above(0);
   s.real("tmr", 1.5, "1",
-         "Tunnel magnetoresistance (R_AP - R_P)/R_P at temperature_ref_k; G_min = G_max/(1 + TMR) (100-200 %, " + ref +
-             ": mid-range)")
+         "Tunnel magnetoresistance (R_AP - R_P)/R_P at temperature_ref_k; G_min = G_max/(1 + TMR) (typical: 100-200 %; "
+         "mid-range)")
       .above(0);
-  s.real("read_noise_relative", 0.01, "1", "Per-read noise std-dev as a fraction of G (below 1 %, " + ref + ")")
+  s.real("read_noise_relative", 0.01, "1", "Per-read noise std-dev as a fraction of G (typical: below 1 %)")
       .at_least(0);
   s.real("read_disturb_probability", d.read_disturb_probability, "1/read",
          "Probability that one read flips a device (" + d.disturb_source + ")")
@@ -34,7 +33,8 @@ void declare_mtj_keys(config::SectionSpec& s, const MtjDefaults& d) {
            "Which state a read can flip: the read current's polarity favours one switching direction");
   s.real("column_current_limit_ua", 1280, "uA",
          "Column current a read may draw: 256 rows x 25 uS x 0.2 V, the most a HERMES-size PCM array draws (256-row "
-         "cores, Le Gallo et al. 2023; 25 uS, 0.2 V, " + ref + "); 0 = no limit")
+         "cores, Le Gallo et al. 2023; 25 uS, the IBM PCM fit's G_max, Nandakumar et al. 2019; 0.2 V, the default read "
+         "voltage); 0 = no limit")
       .at_least(0);
   s.choice("column_current_effect", "flag", {"flag", "clip"},
            "flag: columns over the limit are counted and reported; clip: each column's current saturates at the limit "
@@ -50,8 +50,8 @@ void declare_mtj_keys(config::SectionSpec& s, const MtjDefaults& d) {
       .above(0);
   s.real("attempt_time_ns", 1, "ns", "Attempt time tau0 of thermally activated switching (Brown, Phys. Rev. 1963)")
       .above(0);
-  DeviceSpread::declare(s, 0.045, "R_P and R_AP spread 3-6 %, " + ref + ": mid-range");
-  StuckAt::declare(s, 1e-6, 1e-6, "stuck-at rates in the ppm range, " + ref);
+  DeviceSpread::declare(s, 0.045, "typical R_P and R_AP spread of 3-6 %: mid-range");
+  StuckAt::declare(s, 1e-6, 1e-6, "typical stuck-at rates, in the ppm range");
   declare_device_facts(s, d.facts);
 }
 

@@ -175,13 +175,13 @@ config::SectionSpec spec() {
   StuckAt::declare(s, 0.0, 0.0, "0: not part of the fit");
   DeviceFacts f;
   f.area_f2 = 25;
-  f.area_source = "1T1R PCM cells take 25-50 F^2, device-models.md";
+  f.area_source = "typical 1T1R PCM cells take 25-50 F^2";
   f.max_bits = 8;
   f.bits_source = "the fit is continuous in G, so no level count limits it";
-  f.latency_source = "not given for PCM in device-models.md";
-  f.write_source = "not given for these fits in device-models.md";
+  f.latency_source = "not given by the PCM fits";
+  f.write_source = "not given by these fits";
   f.endurance_writes = 1e6;
-  f.endurance_source = "lower end of 1e6-1e9 writes, device-models.md";
+  f.endurance_source = "lower end of a typical 1e6-1e9 writes";
   declare_device_facts(s, f);
   return s;
 }

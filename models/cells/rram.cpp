@@ -171,24 +171,24 @@ config::SectionSpec spec() {
       .at_least(0);
   declare_noise_draw(s, "read_noise_draw", "Accumulated 1/f noise");
   s.real("iv_nl2_per_v", 0.0, "1/V",
-         "I-V non-linearity, quadratic: I = G*V*(1 + k2*V + k3*V^2); 0 = linear. The HfO2 fit's coefficients are "
-         "not given in device-models.md");
+         "I-V non-linearity, quadratic: I = G*V*(1 + k2*V + k3*V^2); 0 = linear. Milo et al. fit coefficients for HfO2 "
+         "that are not shipped");
   s.real("iv_nl3_per_v2", 0.0, "1/V^2", "I-V non-linearity, cubic k3 of I = G*V*(1 + k2*V + k3*V^2); 0 = linear");
   DeviceSpread::declare(s, 0.0, "0: the fitted spread already spans the measured devices");
   StuckAt::declare(s, 0.0, 0.0, "0 in the fits; Chen et al., IEEE TC 2015 report SA0 1.75 %, SA1 9.04 %");
   DeviceFacts f;
   f.area_f2 = 12;
-  f.area_source = "1T1R RRAM cells take 12-40 F^2, device-models.md";
+  f.area_source = "typical 1T1R RRAM cells take 12-40 F^2";
   f.max_bits = 4;
-  f.bits_source = "8-16 levels per cell with program-verify, device-models.md";
+  f.bits_source = "typical: 8-16 levels per cell with program-verify";
   f.read_latency_ns = 10;
-  f.latency_source = "RRAM reads take 10-100 ns, device-models.md";
+  f.latency_source = "typical RRAM reads take 10-100 ns";
   f.write_pulse_energy_pj = 10;
   f.write_pulse_ns = 10;
   f.write_source = "about 10 pJ and under 10 ns per switching pulse, Lanza et al., Adv. Electron. Mater. 2019; "
                    "pulses per level are not given for these fits";
   f.endurance_writes = 1e6;
-  f.endurance_source = "lower end of 1e6-1e9 writes, device-models.md";
+  f.endurance_source = "lower end of a typical 1e6-1e9 writes";
   declare_device_facts(s, f);
   return s;
 }

@@ -12,16 +12,15 @@ namespace cimsim::models {
 namespace {
 
 config::SectionSpec spec() {
-  const std::string ref = "device-models.md";
   config::SectionSpec s("sot_mram", "");
   MtjDefaults d;
   d.read_disturb_probability = 0;
   d.disturb_source = "0: the read path exerts no spin-orbit torque on the free layer";
   d.facts.area_f2 = 60;
-  d.facts.area_source = "a 1T1MTJ cell's 45 F^2 (" + ref + ", mid-range) plus a second transistor: assumed, see "
-                        "docs/devices.md";
+  d.facts.area_source = "a typical 1T1MTJ cell's 45 F^2 (mid-range of 30-60 F^2) plus a second transistor: assumed, "
+                        "see docs/devices.md";
   d.facts.read_latency_ns = 10;
-  d.facts.latency_source = "the junction reads as STT-MRAM's, 2-10 ns at about 0.1 V, " + ref;
+  d.facts.latency_source = "the junction reads as STT-MRAM's: typical reads take 2-10 ns at about 0.1 V";
   d.facts.write_pulses_low = 1;
   d.facts.write_pulses_level = 1;
   d.facts.write_pulse_energy_pj = 0.1;

@@ -28,7 +28,7 @@ config::SectionSpec adc_section() {
   s.integer("columns_per_adc", 8, "columns", "Columns sharing one ADC, converted one after another").range(1, 4096);
   s.choice("energy_model", "table", {"table", "fom"},
            "table: interpolate table_energy_pj over table_bits; fom: walden_fom_fj·2^bits with a floor");
-  // 32 nm SAR series after Saberi et al., IEEE TCAS-I 2011 (published-designs.md, ADC survey).
+  // 32 nm SAR series after Saberi et al., IEEE TCAS-I 2011.
   s.integers("table_bits", {4, 5, 6, 7, 8, 9, 10}, "bit", "Resolutions of the energy/area table");
   s.reals("table_energy_pj", {0.79, 0.99, 1.20, 1.42, 1.67, 1.97, 2.38}, "pJ",
           "Energy per conversion at each table_bits (32 nm, after Saberi et al. 2011)")
@@ -38,9 +38,9 @@ config::SectionSpec adc_section() {
       .above(0);
   // ISAAC's ADC: 2 mW at 1.28 GS/s, 8 bits -> 1.5625 pJ / 2^8 = 6.1 fJ per step (Shafiee et al., ISCA 2016).
   s.real("walden_fom_fj", 6.1, "fJ/step", "Walden figure of merit for energy_model fom (ISAAC's 8-bit ADC)").above(0);
-  // Lower envelope of Murmann's ADC survey: E >= 0.267 pJ (published-designs.md).
+  // Lower envelope of B. Murmann's ADC Performance Survey (Stanford, updated yearly): E >= 0.267 pJ.
   s.real("energy_floor_pj", 0.267, "pJ", "Energy floor for energy_model fom (survey lower envelope)").at_least(0);
-  // Converter errors, input-referred, in LSB. Zero by default: the ideal converter of DESIGN §4.
+  // Converter errors, input-referred, in LSB. Zero by default: the ideal converter of docs/design.md §4.
   s.real("offset_lsb", 0.0, "LSB", "Input-referred offset: added to every input");
   s.real("gain_error", 0.0, "1", "Relative gain error: every input is scaled by 1 + gain_error").above(-1);
   s.reals("inl_lsb", {}, "LSB",

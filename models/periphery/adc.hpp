@@ -47,7 +47,7 @@ class AdcModel {
 
   const AdcCommon& common() const { return common_; }
   int bits() const { return common_.bits; }
-  // Clock cycles of one conversion for types that count clock cycles (DESIGN §5: SAR takes `bits`
+  // Clock cycles of one conversion for types that count clock cycles (docs/design.md §5: SAR takes `bits`
   // cycles, flash one). A type timed in ns needs the clock: engines call conversion_cycles_at().
   virtual int conversion_cycles() const = 0;
   // Duration of one conversion at a digital clock of `clock_mhz`, ns.

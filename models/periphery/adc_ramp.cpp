@@ -1,7 +1,7 @@
 // Ramp (single-slope, time-based) ADC: a counter runs while a ramp, or a current-controlled
 // oscillator, sweeps the full scale, so a conversion takes 2^bits steps. A step is one clock cycle
 // (lsb_time_ps 0) or a time of its own: HERMES's CCO-based converters take 300 ps per LSB
-// (Khaddam-Aljameh et al., JSSC 2022; published-designs.md).
+// (Khaddam-Aljameh et al., IEEE JSSC 2022).
 
 #include <cmath>
 

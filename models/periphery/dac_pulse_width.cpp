@@ -27,7 +27,7 @@ config::SectionSpec spec() {
   config::SectionSpec s("pulse_width", "");
   s.real("unit_pulse_ns", 1.0, "ns",
          "Duration of one unit pulse: level u drives the row for u units; assumed one cycle of HERMES's 1 GHz "
-         "clock (published-designs.md)")
+         "clock (Le Gallo et al., Nat. Electron. 2023)")
       .above(0);
   return s;
 }

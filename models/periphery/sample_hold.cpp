@@ -11,7 +11,7 @@ config::SectionSpec section() {
   s.real("area_um2", 0.039, "um^2", "Area per column (ISAAC: 3.9e-8 mm^2)").at_least(0);
   s.integer("latency_cycles", 1, "cycle",
             "Cycles to sample the settled column currents (at least one: analog times round up to whole cycles, "
-            "DESIGN 5)")
+            "docs/design.md §5)")
       .range(0, 1000);
   return s;
 }

@@ -26,7 +26,8 @@ using namespace cimsim;
 namespace {
 
 // ConfigError and InputError become the package's exception classes (cimsim/_errors.py), with the
-// place of the mistake as attributes; a cancelled run becomes KeyboardInterrupt.
+// place of the mistake as attributes; an I/O failure (a folder that cannot be written, a full disk)
+// becomes OSError; a cancelled run becomes KeyboardInterrupt.
 void translate(std::exception_ptr p) {
   try {
     if (p) std::rethrow_exception(p);
@@ -37,6 +38,8 @@ void translate(std::exception_ptr p) {
   } catch (const config::InputError& e) {
     const py::object cls = py::module_::import("cimsim._errors").attr("InputError");
     PyErr_SetObject(cls.ptr(), cls(e.what()).ptr());
+  } catch (const config::IoError& e) {
+    PyErr_SetString(PyExc_OSError, e.what());
   } catch (const util::Cancelled&) {
     PyErr_SetNone(PyExc_KeyboardInterrupt);
   }

@@ -1,5 +1,6 @@
 #include "sim/api/cimsim.hpp"
 
+#include <filesystem>
 #include <mutex>
 
 #include "sim/api/output_collector.hpp"
@@ -7,6 +8,7 @@
 #include "sim/report/report.hpp"
 #include "sim/run/simulation.hpp"
 #include "sim/util/progress.hpp"
+#include "sim/util/staged_folder.hpp"
 
 namespace cimsim::api {
 
@@ -60,7 +62,18 @@ std::string Result::resolved_yaml() const { return config::to_yaml(sim_->config.
 std::string Result::console_summary(const std::string& output_dir) const {
   return report::console_summary(*sim_, output_dir);
 }
-void Result::write(const std::string& dir) const { report::write_outputs(*sim_, dir); }
+void Result::write(const std::string& dir) const {
+  util::StagedFolder out(dir);
+  // The engine wrote the VCD into run.output_dir while it ran: it joins the other files, and a
+  // commit into that same folder would otherwise remove it as an earlier run's.
+  const std::string& vcd = sim_->timing.vcd_file;
+  if (!vcd.empty()) {
+    std::error_code ec;
+    std::filesystem::copy_file(vcd, out.staged("timing.vcd"), ec);
+    if (ec) throw config::IoError(vcd, "cannot copy the VCD into the outputs", ec.message());
+  }
+  report::write_outputs(*sim_, out);
+}
 const std::vector<std::int64_t>& Result::labels() const { return sim_->test.labels; }
 double Result::wall_seconds() const { return sim_->wall_seconds; }
 

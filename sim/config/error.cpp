@@ -21,4 +21,7 @@ ConfigError::ConfigError(Location where, std::string key, const std::string& mes
       key_(std::move(key)),
       message_(message) {}
 
+IoError::IoError(const std::string& path, const std::string& what, const std::string& reason)
+    : std::runtime_error(path + ": error: " + what + (reason.empty() ? "" : ": " + reason)), path_(path) {}
+
 }  // namespace cimsim::config

@@ -38,4 +38,21 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Reading or writing failed for a reason outside the input's content: a folder that cannot be
+// created, a read-only place, a full disk. The CLI prints what() and exits with 3.
+class IoError : public std::runtime_error {
+ public:
+  // "<path>: error: <what>: <reason>", the reason being the operating system's words.
+  IoError(const std::string& path, const std::string& what, const std::string& reason);
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Exit statuses of the command line (README, `cimsim --help`).
+constexpr int kExitSuccess = 0;
+constexpr int kExitBadInput = 2;  // configuration, network, data, usage
+constexpr int kExitIo = 3;        // output not writable, disk full
+
 }  // namespace cimsim::config

@@ -1,6 +1,7 @@
 #include "sim/config/loader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -9,12 +10,16 @@
 
 #include "sim/api/install_layout.hpp"
 #include "sim/config/suggest.hpp"
+#include "sim/util/read_file.hpp"
 
 namespace fs = std::filesystem;
 
 namespace cimsim::config {
 
 namespace {
+
+constexpr std::size_t kMaxIncludeDepth = 32;
+constexpr std::uint64_t kMaxConfigBytes = 16u << 20;
 
 PluginHook& plugin_hook() {
   static PluginHook hook;
@@ -47,10 +52,18 @@ std::vector<std::string> scalar_list(const Node& n, const std::string& key) {
   return out;
 }
 
-Node read_included(const std::string& path, std::vector<std::string>& stack) {
+// Every config file, the main one and each include, is read through here; `from` is where it
+// was named (an include line), so that a bad include is reported there.
+Node read_included(const std::string& path, const Location& from, std::vector<std::string>& stack) {
   const std::string canonical = fs::absolute(path).lexically_normal().string();
   if (std::find(stack.begin(), stack.end(), canonical) != stack.end())
-    throw ConfigError({path, 0, 0}, "include", "file includes itself (through " + stack.back() + ")");
+    throw ConfigError(from, "include", "file includes itself (through " + stack.back() + ")");
+  if (stack.size() >= kMaxIncludeDepth)
+    throw ConfigError(from, "include", "includes nested more than " + std::to_string(kMaxIncludeDepth) + " deep");
+  if (!stack.empty()) {
+    const std::string problem = util::input_file_problem(path, kMaxConfigBytes);
+    if (!problem.empty()) throw ConfigError(from, "include", path + " " + problem);
+  }
   stack.push_back(canonical);
   Node self = load_yaml_file(path);
   if (!self.is_map())
@@ -59,9 +72,7 @@ Node read_included(const std::string& path, std::vector<std::string>& stack) {
   if (const Node::Entry* inc = self.find_entry("include")) {
     for (const auto& file : scalar_list(inc->value, "include")) {
       const fs::path target = resolve_against(file, inc->value.where());
-      if (!fs::exists(target))
-        throw ConfigError(inc->value.where(), "include", "included file not found: " + target.string());
-      merge_into(result, read_included(target.string(), stack));
+      merge_into(result, read_included(target.string(), inc->value.where(), stack));
     }
     self.erase("include");
   }
@@ -113,11 +124,23 @@ void check_range(const ParamSpec& p, double v, const Node& n, const std::string&
                           (p.unit.empty() ? "" : " " + p.unit));
 }
 
+// What a number key got instead, in the user's terms: `auto` where the key takes none, a quoted
+// or misspelt auto where it does.
+std::string not_a_number(const ParamSpec& p, const Node& n, const std::string& expected) {
+  const std::string want = expected + (p.auto_allowed ? " or auto" : "");
+  if (!n.is_scalar()) return "expected " + want + ", got " + n.kind_name();
+  std::string lower = n.text();
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (!p.auto_allowed && lower == "auto") return "takes no auto: expected " + want;
+  if (p.auto_allowed && n.quoted() && n.text() == "auto")
+    return "expected " + want + ", got the quoted string 'auto' (write auto without quotes)";
+  return "expected " + want + ", got '" + n.text() + "'" + (p.auto_allowed ? did_you_mean(n.text(), {"auto"}) : "");
+}
+
 std::int64_t int_of(const ParamSpec& p, const Node& n, const std::string& key) {
   std::int64_t v = 0;
   if (!n.is_scalar() || n.quoted() || !parse_int(n.text(), v))
-    throw ConfigError(n.where(), key,
-                      "expected an integer, got " + (n.is_scalar() ? "'" + n.text() + "'" : n.kind_name()));
+    throw ConfigError(n.where(), key, not_a_number(p, n, "an integer"));
   check_range(p, static_cast<double>(v), n, key);
   return v;
 }
@@ -125,8 +148,7 @@ std::int64_t int_of(const ParamSpec& p, const Node& n, const std::string& key) {
 double float_of(const ParamSpec& p, const Node& n, const std::string& key) {
   double v = 0;
   if (!n.is_scalar() || n.quoted() || !parse_float(n.text(), v))
-    throw ConfigError(n.where(), key,
-                      "expected a number, got " + (n.is_scalar() ? "'" + n.text() + "'" : n.kind_name()));
+    throw ConfigError(n.where(), key, not_a_number(p, n, "a number"));
   check_range(p, v, n, key);
   return v;
 }
@@ -190,6 +212,13 @@ Value convert(const ParamSpec& p, const Node& n, const std::string& key) {
 
 // --- presets ----------------------------------------------------------------------------
 
+bool is_preset_name(const std::string& name) {
+  if (name.empty() || name.front() == '.') return false;
+  for (unsigned char c : name)
+    if (!std::isalnum(c) && c != '_' && c != '-' && c != '.') return false;
+  return true;
+}
+
 std::vector<std::string> available_presets(const SectionSpec& spec, const std::vector<std::string>& roots) {
   std::set<std::string> names;
   for (const auto& root : roots) {
@@ -210,10 +239,16 @@ Node expand_presets(const Node& node, const SectionSpec& spec, const std::string
   if (spec.preset_dir().empty())
     throw ConfigError(preset->key_where, key, "section '" + path + "' has no presets");
   const std::string name = string_of(preset->value, key);
+  // A preset is a file name in a preset folder, nothing else: no folders, no way out of them.
+  if (!is_preset_name(name))
+    throw ConfigError(preset->value.where(), key,
+                      "'" + name + "' is not a preset name; a preset is named by its file in " + spec.preset_dir() +
+                          "/ without .yaml (letters, digits, '_', '-', '.'; no folders)");
   fs::path file;
   for (const auto& root : roots) {
     const fs::path candidate = fs::path(root) / spec.preset_dir() / (name + ".yaml");
-    if (fs::exists(candidate)) {
+    std::error_code ec;
+    if (fs::is_regular_file(candidate, ec)) {
       file = candidate;
       break;
     }
@@ -289,7 +324,9 @@ Params validate_section(const Node& raw, const SectionSpec& spec, const std::str
     const ParamSpec* p = spec.find(e.key);
     if (!p && model) p = model->find(e.key);
     if (p) {
-      out.set(e.key, convert(*p, e.value, key), e.value.is_null() ? e.key_where : e.value.where(), true);
+      // An empty value is reported at its key: YAML places the missing value after the line.
+      if (e.value.is_null()) throw ConfigError(e.key_where, key, "has no value");
+      out.set(e.key, convert(*p, e.value, key), e.value.where(), true);
       seen.insert(e.key);
       continue;
     }
@@ -356,58 +393,14 @@ std::vector<std::string> preset_search_path(const std::vector<std::string>& extr
 
 Node read_with_includes(const std::string& path) {
   std::vector<std::string> stack;
-  if (!fs::exists(path)) throw ConfigError({path, 0, 0}, "", "config file not found");
-  return read_included(path, stack);
-}
-
-void set_path(Node& root, const std::string& dotted, Node value, const Location& where) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = dotted.find('.', start);
-    parts.push_back(dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (parts.back().empty()) throw ConfigError(where, dotted, "empty name in the key path");
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  Node* cur = &root;
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-    Node* next = cur->find(parts[i]);
-    if (!next) {
-      cur->set(parts[i], where, Node::map(where));
-      next = cur->find(parts[i]);
-    } else if (!next->is_map()) {
-      if (!next->is_null())
-        throw ConfigError(where, dotted, "'" + parts[i] + "' holds a value, not a section");
-      *next = Node::map(where);
-    }
-    cur = next;
-  }
-  cur->set(parts.back(), where, std::move(value));
-}
-
-void apply_set(Node& root, const std::string& assignment) {
-  const Location where{"<command line: --set " + assignment + ">", 0, 0};
-  const std::size_t eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw ConfigError(where, "", "expected --set section.key=value");
-  const std::string dotted = assignment.substr(0, eq);
-  const std::string text = assignment.substr(eq + 1);
-  Node value = load_yaml_text(text, where.file);
-  // Every node of the value carries the command-line place, so errors point there.
-  std::function<void(Node&)> stamp = [&](Node& n) {
-    n.set_where(where);
-    for (auto& e : n.entries()) {
-      e.key_where = where;
-      stamp(e.value);
-    }
-  };
-  if (value.is_map() && value.entries().empty() && text.find_first_not_of(" \t") == std::string::npos)
-    value = Node::scalar("", where);
-  stamp(value);
-  if (value.is_scalar() && value.text().empty() && text.empty())
-    throw ConfigError(where, dotted, "has no value");
-  set_path(root, dotted, std::move(value), where);
+  const std::string problem = util::input_file_problem(path, kMaxConfigBytes);
+  if (!problem.empty()) throw ConfigError({path, 0, 0}, "", problem == "file not found" ? "config file not found" : problem);
+  Node root = read_included(path, {path, 0, 0}, stack);
+  if (root.entries().empty())
+    throw ConfigError({path, 0, 0}, "",
+                      "the config is empty; it needs at least workload.network (configs/default.yaml is a "
+                      "complete example)");
+  return root;
 }
 
 Config validate(const Node& root, const std::vector<std::string>& preset_roots) {
@@ -441,7 +434,9 @@ Config validate(const Node& root, const std::vector<std::string>& preset_roots) 
   for (const auto& spec : schema.sections()) {
     const Node::Entry* e = root.find_entry(spec->name());
     const Node raw = e ? e->value : Node();
-    const Location where = e ? e->key_where : Location::builtin_default();
+    // A section the config leaves out is the config's to answer for: a required key in it is
+    // reported at the config file.
+    const Location where = e ? e->key_where : Location{root.where().file, 0, 0};
     config.add_section(spec->name(), validate_section(raw, *spec, spec->name(), where, preset_roots));
   }
   return config;

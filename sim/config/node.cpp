@@ -2,8 +2,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace cimsim::config {
 
@@ -83,78 +81,6 @@ bool Node::erase(const std::string& key) {
 }
 
 namespace {
-
-Location at(const std::string& file, const YAML::Mark& m) {
-  if (m.is_null()) return {file, 0, 0};
-  return {file, m.line + 1, m.column + 1};
-}
-
-Node convert(const YAML::Node& y, const std::string& file) {
-  const Location where = at(file, y.Mark());
-  switch (y.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-    {
-      Node n;
-      n.set_where(where);
-      return n;
-    }
-    case YAML::NodeType::Scalar: {
-      Node n = Node::scalar(y.Scalar(), where);
-      // yaml-cpp marks plain scalars with the tag "?" and quoted ones with "!".
-      n.set_quoted(y.Tag() == "!");
-      return n;
-    }
-    case YAML::NodeType::Sequence: {
-      Node n = Node::sequence(where);
-      for (const auto& item : y) n.push_back(convert(item, file));
-      return n;
-    }
-    case YAML::NodeType::Map: {
-      Node n = Node::map(where);
-      for (const auto& kv : y) {
-        const Location key_where = at(file, kv.first.Mark());
-        if (!kv.first.IsScalar())
-          throw ConfigError(key_where, "", "a map key must be a plain name");
-        const std::string key = kv.first.Scalar();
-        if (const auto* prior = n.find_entry(key))
-          throw ConfigError(key_where, key,
-                            "key appears twice in the same map (first at line " +
-                                std::to_string(prior->key_where.line) + ")");
-        n.set(key, key_where, convert(kv.second, file));
-      }
-      return n;
-    }
-  }
-  return Node();
-}
-
-Node parse(const std::string& text, const std::string& origin) {
-  try {
-    YAML::Node root = YAML::Load(text);
-    Node n = convert(root, origin);
-    if (n.is_null()) n = Node::map({origin, 1, 1});
-    return n;
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(at(origin, e.mark), "", "YAML syntax: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(at(origin, e.mark), "", "YAML: " + e.msg);
-  }
-}
-
-}  // namespace
-
-Node load_yaml_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError({path, 0, 0}, "", "cannot open file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str(), path);
-}
-
-Node load_yaml_text(const std::string& text, const std::string& origin) { return parse(text, origin); }
-
-namespace {
 // A section that names a different preset or model than the one beneath it starts afresh:
 // parameters of the old model would not belong to the new one.
 bool switches_model(const Node& base, const Node& over) {
@@ -173,6 +99,9 @@ void merge_into(Node& base, const Node& over) {
     for (const auto& e : over.entries()) {
       if (Node* existing = base.find(e.key)) {
         merge_into(*existing, e.value);
+        // The key now holds what `over` wrote: errors about it point there, not at the file below.
+        for (auto& mine : base.entries())
+          if (mine.key == e.key) mine.key_where = e.key_where;
       } else {
         base.set(e.key, e.key_where, e.value);
       }

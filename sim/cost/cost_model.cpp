@@ -111,7 +111,8 @@ CostResult compute_costs(const CostInputs& in) {
   const double tiles = arch.tiles;
 
   // --- area ---
-  const double arrays = tiles * arch.arrays_per_tile;
+  const double arrays = static_cast<double>(arch.arrays_total());
+  const double cells = static_cast<double>(arch.cells_per_array());
   const double f_mm = arch.feature_size_nm * 1e-6;
   const double cell_mm2 = in.cell.area_f2() * f_mm * f_mm;
   const double adcs_per_array = static_cast<double>((arch.cols + in.adc.common().columns_per_adc - 1) /
@@ -120,7 +121,7 @@ CostResult compute_costs(const CostInputs& in) {
   const double digital_unit = arch.digital_lanes * (tech.adder_um2() + tech.multiplier_um2()) * kUm2;
   // Address generators: one adder per buffer port.
   const double control_unit = (arch.buffer_read_ports + arch.buffer_write_ports) * tech.adder_um2() * kUm2;
-  const double per_tile = arch.arrays_per_tile * (arch.rows * arch.cols * cell_mm2 + arch.rows * in.dac.area_um2() * kUm2 +
+  const double per_tile = arch.arrays_per_tile * (cells * cell_mm2 + arch.rows * in.dac.area_um2() * kUm2 +
                                                   arch.cols * sh.area_um2 * kUm2 +
                                                   adcs_per_array * (in.adc.common().area_um2 + sa.area_um2) * kUm2) +
                           tile_buffers + digital_unit + control_unit;
@@ -135,7 +136,7 @@ CostResult compute_costs(const CostInputs& in) {
       : mesh                   ? tiles * tech.router_mm2_per_tile()
                                : arch.bus_width_bits * tech.global_wire_pitch_mm() * r.link_mm;
   r.area = {
-      {"arrays", arrays * arch.rows * arch.cols * cell_mm2},
+      {"arrays", arrays * cells * cell_mm2},
       {"dac", arrays * arch.rows * in.dac.area_um2() * kUm2},
       {"sample_hold", arrays * arch.cols * sh.area_um2 * kUm2},
       {"adc", arrays * adcs_per_array * in.adc.common().area_um2 * kUm2},

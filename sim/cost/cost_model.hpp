@@ -1,5 +1,5 @@
 #pragma once
-// Energy and area (DESIGN §6). Energy is counts × energy per action: counts from the timing
+// Energy and area (docs/design.md §6). Energy is counts × energy per action: counts from the timing
 // engine, the data-dependent cell read energy (Σ V²·G·t) from the functional engine; leakage is
 // static power × the simulated time. Area is the provisioned chip: every tile, array, converter,
 // buffer, digital unit and link, used or not. Buffers, digital logic, control and interconnect

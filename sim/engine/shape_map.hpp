@@ -1,7 +1,7 @@
 #pragma once
 // A ChipMap from layer shapes alone, without weights: for timing, energy and area of networks
 // whose weights are not at hand (benchmarks, validation against published chips, engine tests).
-// Matrix layers are cut into row and column blocks as the mapper cuts them (DESIGN §4), with the
+// Matrix layers are cut into row and column blocks as the mapper cuts them (docs/design.md §4), with the
 // same number of readouts per array; the arrays carry no digits. Plain C++.
 
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// Calibrated ADC full scales (DESIGN §4, `adc.full_scale: calibrated`): per (layer, input slice,
+// Calibrated ADC full scales (docs/design.md §4, `adc.full_scale: calibrated`): per (layer, input slice,
 // weight slice), the given percentile of |ADC input| over EVERY conversion the calibration set
 // makes. The percentile is exact and does not depend on how the set was cut into batches or
 // spread over threads: a recorder keeps, per key, only the m largest magnitudes, where m is fixed

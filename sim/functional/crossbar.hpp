@@ -1,7 +1,7 @@
 #pragma once
 // The on-chip matrix product: inputs cut into slices and driven onto the rows of every array that
 // holds the layer, column currents summed from the programmed conductances, read noise added,
-// converted by the ADC, and shift-added back into integers (DESIGN §4).
+// converted by the ADC, and shift-added back into integers (docs/design.md §4).
 //
 // How it is computed, for speed: the input vectors are processed in chunks; for each row block,
 // one matrix product gives every ADC input of every array on those rows, for every input slice

@@ -1,5 +1,5 @@
 #pragma once
-// The ADC's full scale for every conversion (DESIGN §4): `max` (what the column can reach),
+// The ADC's full scale for every conversion (docs/design.md §4): `max` (what the column can reach),
 // `calibrated` (a percentile of a calibration batch per layer, input slice and weight slice) or
 // `fixed` (a given current). Values are in the crossbar's current unit I_u = ΔG·V_read/(2^db−1).
 

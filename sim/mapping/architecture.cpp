@@ -76,7 +76,7 @@ config::SectionSpec chip_section() {
 }
 
 config::SectionSpec mapping_section() {
-  config::SectionSpec s("mapping", "How weights and inputs are cut onto arrays (DESIGN §4)");
+  config::SectionSpec s("mapping", "How weights and inputs are cut onto arrays (docs/design.md §4)");
   s.order(30);
   s.integer("bits_per_cell", 2, "bit", "Bits of weight magnitude per cell (digit range 0..2^b-1)").range(1, 8);
   s.choice("encoding", "differential", {"differential", "offset"},

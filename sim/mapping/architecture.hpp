@@ -4,6 +4,7 @@
 // and the mapper read it.
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "sim/config/params.hpp"
@@ -57,13 +58,16 @@ struct Architecture {
   static Architecture from(const config::Config& c);
 
   double cycle_ns() const { return 1000.0 / clock_mhz; }
-  // Analog latencies round up to whole cycles (DESIGN §5).
+  // Analog latencies round up to whole cycles (docs/design.md §5).
   long long cycles_of_ns(double ns) const {
     // A tolerance keeps 100 ns at 1000 MHz from becoming 101 cycles through rounding.
     return static_cast<long long>(std::ceil(ns * clock_mhz / 1000.0 - 1e-9));
   }
   long long read_cycles() const { return cycles_of_ns(read_time_ns); }
-  int arrays_total() const { return tiles * arrays_per_tile; }
+  // In 64 bits: each factor is an int from the config, their product need not be (2^20 tiles of
+  // 4096 arrays; 65536 x 65536 cells).
+  std::int64_t arrays_total() const { return std::int64_t{tiles} * arrays_per_tile; }
+  std::int64_t cells_per_array() const { return std::int64_t{rows} * cols; }
   int mesh_row_length() const {
     return mesh_columns > 0 ? mesh_columns : static_cast<int>(std::ceil(std::sqrt(static_cast<double>(tiles)) - 1e-9));
   }

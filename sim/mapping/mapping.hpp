@@ -1,5 +1,5 @@
 #pragma once
-// Layers onto arrays, exactly as DESIGN §4 states: weight magnitudes cut into digits of
+// Layers onto arrays, exactly as docs/design.md §4 states: weight magnitudes cut into digits of
 // bits_per_cell bits (one cell each), a sign encoding (differential pairs or an offset), inputs
 // cut into DAC-wide slices, and layers larger than an array split into row and column blocks.
 // Both engines work from this one description.
@@ -113,7 +113,7 @@ struct ChipMap {
   bool is_matrix(std::size_t i) const { return layers[i].kind == LayerMap::Kind::Matrix; }
 };
 
-// Number of weight slices for a weight width under an encoding (DESIGN §4).
+// Number of weight slices for a weight width under an encoding (docs/design.md §4).
 int weight_slices(int weight_bits, int bits_per_cell, Encoding e);
 // Input slices for an activation width, DAC width and signedness.
 std::vector<InputSlice> input_slices(int activation_bits, int dac_bits, bool is_signed);

@@ -39,8 +39,8 @@ ProgrammingRounds programming_rounds(const ChipMap& chip) {
   const Architecture& arch = chip.arch;
   ProgrammingRounds r;
   r.of_layer.assign(chip.layers.size(), 0);
-  const int capacity = arch.arrays_total();
-  if (!arch.reprogram || static_cast<int>(chip.arrays.size()) <= capacity) return r;
+  const std::int64_t capacity = arch.arrays_total();
+  if (!arch.reprogram || static_cast<std::int64_t>(chip.arrays.size()) <= capacity) return r;
   int round = 0, used = 0;
   for (std::size_t l = 0; l < chip.layers.size(); ++l) {
     const int n = static_cast<int>(chip.layers[l].arrays.size());

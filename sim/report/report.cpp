@@ -11,7 +11,6 @@
 #include "sim/config/node.hpp"
 #include "sim/cost/memories_report.hpp"
 #include "sim/report/trace_perfetto.hpp"
-#include "sim/util/atomic_file.hpp"
 
 namespace cimsim::report {
 
@@ -278,7 +277,7 @@ Value build_json(const run::Simulation& sim) {
   mp.set("tiles_used", quantity(chip.tiles_used, "tiles"));
   mp.set("cell_utilization",
          quantity(static_cast<double>(chip.cells_used()) /
-                      (static_cast<double>(chip.arrays.size()) * chip.arch.rows * chip.arch.cols),
+                      (static_cast<double>(chip.arrays.size()) * static_cast<double>(chip.arch.cells_per_array())),
                   "fraction of the used arrays' cells"));
   mp.set("encoding", mapping::encoding_name(chip.arch.encoding));
   mp.set("bits_per_cell", quantity(chip.arch.bits_per_cell, "bit"));
@@ -447,22 +446,26 @@ std::string console_summary(const run::Simulation& sim, const std::string& outpu
   return out;
 }
 
-void write_outputs(const run::Simulation& sim, const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw std::runtime_error(dir + ": error: cannot create the output folder: " + ec.message());
+const std::vector<std::string>& output_files() {
+  static const std::vector<std::string> files = {"report.json", "layers.csv", "resolved.yaml", "wallclock.json",
+                                                 "trace.json", "timing.vcd"};
+  return files;
+}
+
+void write_outputs(const run::Simulation& sim, util::StagedFolder& out) {
   // Everything is built before anything is written.
   const std::string report = build_json(sim).dump(2);
   const std::string csv = build_layers_csv(sim);
   const std::string resolved =
       "# Resolved configuration of this run: every parameter, defaults filled, paths absolute.\n" +
       config::to_yaml(sim.config.resolved());
-  util::write_file_atomically(dir + "/resolved.yaml", resolved);
-  util::write_file_atomically(dir + "/layers.csv", csv);
   const std::string trace = sim.timing.trace ? perfetto_json(*sim.timing.trace) : std::string();
-  if (sim.timing.trace) util::write_file_atomically(dir + "/trace.json", trace);
-  util::write_file_atomically(dir + "/report.json", report);
-  util::write_file_atomically(dir + "/wallclock.json", build_wallclock_json(sim).dump(2));
+  out.write("resolved.yaml", resolved);
+  out.write("layers.csv", csv);
+  if (sim.timing.trace) out.write("trace.json", trace);
+  out.write("report.json", report);
+  out.write("wallclock.json", build_wallclock_json(sim).dump(2));
+  out.commit(output_files());
 }
 
 }  // namespace cimsim::report

@@ -1,12 +1,14 @@
 #pragma once
-// What a run hands back (DESIGN §9): report.json (every number with its unit), layers.csv (one row
+// What a run hands back (docs/design.md §9): report.json (every number with its unit), layers.csv (one row
 // per mapped layer, units in the column names), resolved.yaml (the whole config, defaults filled,
 // that reproduces the run) and a short console summary.
 
 #include <string>
+#include <vector>
 
 #include "sim/run/simulation.hpp"
 #include "sim/util/json.hpp"
+#include "sim/util/staged_folder.hpp"
 
 namespace cimsim::report {
 
@@ -30,7 +32,12 @@ json::Value build_wallclock_json(const run::Simulation& sim);
 std::string build_layers_csv(const run::Simulation& sim);
 std::string console_summary(const run::Simulation& sim, const std::string& output_dir);
 
-// Writes the three files into `dir` (created when missing); each file appears whole or not at all.
-void write_outputs(const run::Simulation& sim, const std::string& dir);
+// Every file a run may write into its output folder.
+const std::vector<std::string>& output_files();
+
+// Writes the files into the staging folder and moves them into the output folder together, with
+// any file the engines wrote there during the run (the VCD); outputs of an earlier run in that
+// folder that this run did not write are removed, so the folder never mixes two runs.
+void write_outputs(const run::Simulation& sim, util::StagedFolder& out);
 
 }  // namespace cimsim::report

@@ -10,6 +10,7 @@
 #include "sim/cost/programming.hpp"
 #include "sim/functional/calibration.hpp"
 #include "sim/report/trace_perfetto.hpp"
+#include "sim/run/preflight.hpp"
 #include "sim/util/cancel.hpp"
 #include "sim/util/progress.hpp"
 #include "sim/util/seconds_since.hpp"
@@ -40,22 +41,22 @@ config::SectionSpec workload_section() {
 }
 const config::SectionRegistrar registered(workload_section);
 
-// The network, the test set and the calibration set.
+// The network, the test set and the calibration set, after the checks that need no data (shapes,
+// counts, labels, memory; `cimsim check` runs the same).
 void load_workload(Simulation& sim) {
   const config::Params& wl = sim.config.section("workload");
   sim.network = workload::load_network(wl.text("network"));
+  check_workload(sim.config, sim.network);
   if (!wl.text("inputs").empty()) {
-    if (wl.integer("synthetic_samples") > 0) wl.fail("synthetic_samples", "give either inputs or synthetic_samples");
-    sim.test = workload::load_dataset(wl.text("inputs"), wl.text("labels"), wl.integer("samples"));
-    workload::check_against(sim.test, sim.network, wl.text("inputs"));
+    sim.test = workload::load_dataset(wl.text("inputs"), wl.text("labels"), wl.integer("samples"),
+                                      workload::network_outputs(sim.network));
   } else {
-    if (wl.integer("synthetic_samples") == 0) wl.fail("inputs", "is required unless synthetic_samples is set");
-    if (!wl.text("labels").empty()) wl.fail("labels", "synthetic inputs have no labels");
     sim.test = workload::synthetic_dataset(sim.network.input_shape, wl.integer("synthetic_samples"), sim.settings.seed);
   }
   if (!wl.text("calibration_inputs").empty()) {
-    sim.calibration = workload::load_dataset(wl.text("calibration_inputs"), "", wl.integer("calibration_samples"));
-    workload::check_against(sim.calibration, sim.network, wl.text("calibration_inputs"));
+    const std::string& path = wl.text("calibration_inputs");
+    const std::int64_t n = std::min(wl.integer("calibration_samples"), workload::inspect_inputs(path).samples);
+    sim.calibration = workload::load_dataset(path, "", n);
   } else {
     if (!wl.text("inputs").empty())
       spdlog::warn("workload.calibration_inputs is empty: calibrating on the first test inputs");
@@ -168,7 +169,8 @@ class PhaseLog {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases) {
+// `files_dir`: where the engines write files while they run (simulate()).
+std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases, const std::string& files_dir) {
   auto sim = std::make_unique<Simulation>();
   sim->config = std::move(cfg);
   const config::Config& c = sim->config;
@@ -204,7 +206,7 @@ std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases) {
   sim->programming = cost::programming_cost(sim->chip, *sim->cell, &sim->qnet);
   cost::add_weight_fetch(sim->programming, models::Dram::from(c.section("dram")), sim->chip.arch.bits_per_cell);
   tp.round_write_cycles = cost::round_write_cycles(sim->programming, sim->chip.arch);
-  tp.trace = report::trace_request(c.section("trace"), rs.output_dir);
+  tp.trace = report::trace_request(c.section("trace"), files_dir.empty() ? rs.output_dir : files_dir);
   phases.done("programming");
   settle_auto_sizes(*sim, tp);
   engine::set_buffer_ports(tp, c, sim->chip.arch);  // the buffer technologies at the settled sizes
@@ -217,13 +219,14 @@ std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases) {
 
 std::unique_ptr<Simulation> prepare(config::Config cfg) {
   PhaseLog phases;
-  return prepare(std::move(cfg), phases);
+  return prepare(std::move(cfg), phases, "");
 }
 
-std::unique_ptr<Simulation> simulate(config::Config cfg, functional::LayerOutputSink* outputs) {
+std::unique_ptr<Simulation> simulate(config::Config cfg, functional::LayerOutputSink* outputs,
+                                     const std::string& files_dir) {
   const auto start = std::chrono::steady_clock::now();
   PhaseLog phases;
-  std::unique_ptr<Simulation> sim = prepare(std::move(cfg), phases);
+  std::unique_ptr<Simulation> sim = prepare(std::move(cfg), phases, files_dir);
   const config::Config& c = sim->config;
   const engine::TimingParams& tp = sim->timing_params;
 

@@ -1,5 +1,5 @@
 #pragma once
-// One simulation, end to end (DESIGN §2): config -> workload -> quantization -> mapping ->
+// One simulation, end to end (docs/design.md §2): config -> workload -> quantization -> mapping ->
 // functional engine (accuracy, activity) and timing engine (cycles, counts) -> costs.
 
 #include <memory>
@@ -68,7 +68,10 @@ std::unique_ptr<Simulation> prepare(config::Config config);
 
 // Runs everything. Errors in the inputs throw config::ConfigError / config::InputError; a cancelled
 // run (util/cancel.hpp) throws util::Cancelled. `outputs`, when given, receives every layer's
-// output of its chip instance's test pass.
-std::unique_ptr<Simulation> simulate(config::Config config, functional::LayerOutputSink* outputs = nullptr);
+// output of its chip instance's test pass. `files_dir` takes the files the engines write while they
+// run (the VCD): the staging folder of the output folder (util::StagedFolder); empty:
+// run.output_dir itself.
+std::unique_ptr<Simulation> simulate(config::Config config, functional::LayerOutputSink* outputs = nullptr,
+                                     const std::string& files_dir = "");
 
 }  // namespace cimsim::run

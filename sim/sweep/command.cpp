@@ -1,5 +1,10 @@
 #include "sim/sweep/command.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <set>
@@ -9,6 +14,8 @@
 #include "sim/sweep/runner.hpp"
 #include "sim/sweep/store.hpp"
 #include "sim/util/atomic_file.hpp"
+
+namespace fs = std::filesystem;
 
 namespace cimsim::sweep {
 
@@ -35,6 +42,35 @@ const char* const kUsage =
     "  docs/sweeps.md describes the sweep file, the store and Slurm job arrays.\n";
 
 namespace {
+
+// A file written under a temporary name beside its place and renamed into it by commit(); removed
+// (with SQLite's journal beside it) when not committed.
+class StagedFile {
+ public:
+  explicit StagedFile(std::string file)
+      : file_(std::move(file)), path_(file_ + ".merging-" + std::to_string(::getpid())) {
+    const fs::path folder = fs::path(file_).parent_path();
+    if (!folder.empty()) util::create_folders(folder.string(), "the store's folder");
+    remove();
+  }
+  ~StagedFile() {
+    if (!committed_) remove();
+  }
+  const std::string& path() const { return path_; }
+  void commit() {
+    if (::rename(path_.c_str(), file_.c_str()) != 0)
+      throw config::IoError(file_, "cannot move the merged store into place", std::strerror(errno));
+    committed_ = true;
+  }
+
+ private:
+  void remove() {
+    std::error_code ec;
+    for (const char* suffix : {"", "-journal"}) fs::remove(path_ + suffix, ec);
+  }
+  std::string file_, path_;
+  bool committed_ = false;
+};
 
 struct Parsed {
   std::vector<std::string> positional;
@@ -106,7 +142,7 @@ int check(const std::vector<std::string>& args) {
   need_positional(p, 1, 1, "one sweep file");
   const Shard shard = shard_option(p);
   const SweepFile s = read_sweep_file(p.positional[0]);
-  const Expansion x = expand(s);
+  const Expansion x = expand(s, true);
   std::size_t in_shard = 0;
   for (const auto& pt : x.points) in_shard += shard.holds(pt) ? 1 : 0;
   std::cout << s.path << ": " << x.points.size() << " points (" << mode_name(s.mode) << " over "
@@ -135,23 +171,40 @@ void print_counts(Store& store) {
   }
 }
 
+// Merges into a copy beside OUT and moves it into place only when every store merged: a merge
+// refused halfway (a store of another sweep, a full disk) leaves OUT as it was, or absent.
 int merge(const std::vector<std::string>& args) {
   const Parsed p = parse(args, {}, {});
   need_positional(p, 2, SIZE_MAX, "an output store and at least one store to merge");
-  auto first = Store::open(p.positional[1], false);
-  auto target = Store::merge_target(p.positional[0], *first);
-  first.reset();
-  for (std::size_t i = 1; i < p.positional.size(); ++i) {
-    if (p.positional[i] == p.positional[0]) usage_error("the output store is also an input: " + p.positional[0]);
-    target->merge_from(p.positional[i]);
+  const std::string& out = p.positional[0];
+  const std::vector<std::string> inputs(p.positional.begin() + 1, p.positional.end());
+  for (const auto& in : inputs)
+    if (fs::absolute(in).lexically_normal() == fs::absolute(out).lexically_normal())
+      usage_error("the output store is also an input: " + out);
+  // Every input, and OUT when it exists, must hold the same sweep before anything is written.
+  auto first = Store::open(inputs.front(), false);
+  for (std::size_t i = 1; i < inputs.size(); ++i) Store::open(inputs[i], false)->check_same_sweep(*first);
+  std::error_code ec;
+  const bool existed = fs::exists(out, ec);
+  if (existed) Store::open(out, false)->check_same_sweep(*first);
+
+  StagedFile staged(out);
+  if (existed) Store::open(out, true)->copy_to(staged.path());  // writable only to replay a journal
+  {
+    auto target = Store::merge_target(staged.path(), *first);
+    first.reset();
+    for (const auto& in : inputs) target->merge_from(in);
   }
-  std::cout << "merged " << p.positional.size() - 1 << " store" << (p.positional.size() == 2 ? "" : "s") << " into ";
+  staged.commit();
+
+  auto target = Store::open(out, false);
+  std::cout << "merged " << inputs.size() << " store" << (inputs.size() == 1 ? "" : "s") << " into ";
   print_counts(*target);
   const Counts c = target->counts();
   if (c.total() < target->identity().points_total)
     std::cout << (target->identity().points_total - c.total())
-              << " points of the sweep are in none of the stores; `cimsim sweep run SWEEP --store "
-              << p.positional[0] << "` runs them\n";
+              << " points of the sweep are in none of the stores; `cimsim sweep run SWEEP --store " << out
+              << "` runs them\n";
   return c.done == target->identity().points_total ? 0 : 1;
 }
 

@@ -8,7 +8,9 @@
 #include <set>
 
 #include "sim/config/loader.hpp"
+#include "sim/run/preflight.hpp"
 #include "sim/util/rng.hpp"
+#include "sim/workload/load_network.hpp"
 
 namespace cimsim::sweep {
 
@@ -18,9 +20,6 @@ using config::Node;
 namespace {
 
 using Combo = std::vector<Node>;  // one value per varied parameter
-
-// Sweeps beyond this are a mistake in the file (a grid of many long lists), not a study.
-constexpr std::size_t kMaxPoints = 10'000'000;
 
 std::uint64_t fnv1a(const std::string& text) {
   std::uint64_t h = 0xcbf29ce484222325ull;
@@ -42,8 +41,9 @@ std::vector<Combo> grid(const SweepFile& s) {
                                                 std::to_string(it->second->where().line) + ")");
     }
     total *= p.values.size();
-    if (total > kMaxPoints)
-      throw ConfigError(p.where, p.key, "the grid has more than " + std::to_string(kMaxPoints) + " points");
+    if (total * std::max<std::size_t>(1, s.seeds.size()) > static_cast<std::size_t>(kMaxPoints))
+      throw ConfigError(p.where, p.key, "the grid has more than " + std::to_string(kMaxPoints) + " points" +
+                                            (s.seeds.empty() ? "" : " with its repeats"));
   }
   std::vector<Combo> out;
   out.reserve(total);
@@ -124,20 +124,47 @@ std::string identity_text(const Point& p) {
   return text;
 }
 
+// Runs `check` on point p; a mistake placed in the sweep file speaks for itself, one placed
+// elsewhere (the base, a preset, a data file) only shows up with this point's values, so name them.
+template <class Check>
+auto for_point(const SweepFile& s, const Point& p, Check&& check) {
+  const std::string context = " (in sweep point " + std::to_string(p.index) + ": " + describe(s, p) + ", from " + s.path + ")";
+  try {
+    return check();
+  } catch (const ConfigError& e) {
+    if (e.where().file == s.path) throw;
+    throw ConfigError(e.where(), e.key(), e.message() + context);
+  } catch (const config::InputError& e) {
+    throw config::InputError(e.what() + context);
+  }
+}
+
 config::Config validate_point(const SweepFile& s, const Node& base, const Point& p,
                               const std::vector<std::string>& roots) {
   Node root = base;
   for (const auto& o : p.overrides) config::set_path(root, o.key, o.value, o.where);
-  try {
-    return config::validate(root, roots);
-  } catch (const ConfigError& e) {
-    // A mistake placed in the sweep file speaks for itself; one placed elsewhere (the base, a
-    // preset) only shows up with this point's values, so name them.
-    if (e.where().file == s.path) throw;
-    throw ConfigError(e.where(), e.key(), e.message() + " (in sweep point " + std::to_string(p.index) + ": " +
-                                              describe(s, p) + ", from " + s.path + ")");
-  }
+  return for_point(s, p, [&] { return config::validate(root, roots); });
 }
+
+// Checks each distinct workload of a sweep once, loading each network once.
+class WorkloadChecks {
+ public:
+  void check(const SweepFile& s, const Point& p, const config::Config& c) {
+    const std::string key = config::to_flow_yaml(c.section("workload").to_node()) + "|" +
+                            std::to_string(c.section("run").integer("batch_size"));
+    if (!checked_.insert(key).second) return;
+    for_point(s, p, [&] {
+      const std::string& path = c.section("workload").text("network");
+      auto it = networks_.find(path);
+      if (it == networks_.end()) it = networks_.emplace(path, workload::load_network(path)).first;
+      run::check_workload(c, it->second);
+    });
+  }
+
+ private:
+  std::set<std::string> checked_;
+  std::map<std::string, workload::Network> networks_;
+};
 
 std::string shell_quote(const std::string& s) {
   const bool plain = !s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -160,13 +187,21 @@ std::string describe(const SweepFile& s, const Point& p) {
 
 std::string hash_hex(const std::string& text) { return fmt::format("{:016x}", rng::mix64(fnv1a(text))); }
 
-Expansion expand(const SweepFile& s) {
+Expansion expand(const SweepFile& s, bool check_workloads) {
   const Node base = config::read_with_includes(s.base);
+  if (s.mode == Mode::Random &&
+      s.random_points * static_cast<std::int64_t>(std::max<std::size_t>(1, s.seeds.size())) > kMaxPoints)
+    throw ConfigError(s.random_where, "random.points",
+                      "with its repeats the sweep has more than " + std::to_string(kMaxPoints) + " points");
   const std::vector<Combo> combos = s.mode == Mode::Grid ? grid(s) : s.mode == Mode::Zip ? zip(s) : random(s);
   const std::vector<Node> seeds = s.seeds.empty() ? std::vector<Node>{Node()} : s.seeds;
+  if (combos.size() * seeds.size() > static_cast<std::size_t>(kMaxPoints))
+    throw ConfigError(s.parameters.front().where, s.parameters.front().key,
+                      "with its repeats the sweep has more than " + std::to_string(kMaxPoints) + " points");
   const auto roots = config::preset_search_path();
 
   Expansion out;
+  WorkloadChecks workloads;
   std::map<std::string, std::size_t> ids;
   for (const auto& combo : combos) {
     for (const auto& seed : seeds) {
@@ -183,7 +218,9 @@ Expansion expand(const SweepFile& s) {
         throw ConfigError(s.parameters.front().where, s.parameters.front().key,
                           "points " + std::to_string(it->second) + " and " + std::to_string(p.index) +
                               " are the same (" + describe(s, p) + "); each point must differ");
-      p.seed = validate_point(s, base, p, roots).section("run").integer("seed");
+      const config::Config c = validate_point(s, base, p, roots);
+      if (check_workloads) workloads.check(s, p, c);
+      p.seed = c.section("run").integer("seed");
       out.points.push_back(std::move(p));
     }
   }

@@ -26,8 +26,10 @@ struct Expansion {
   std::string points_hash;  // every point's id: the sweep's identity
 };
 
-// All points, each config validated. Throws config::ConfigError for the first bad point.
-Expansion expand(const SweepFile& sweep);
+// All points, each config validated. Throws config::ConfigError for the first bad point. With
+// check_workloads, each distinct workload of the points is also checked as `cimsim check` does
+// (the network loads, the data fits it), each network loaded once.
+Expansion expand(const SweepFile& sweep, bool check_workloads = false);
 
 // Which points a shard runs: point k belongs to shard k mod count.
 struct Shard {

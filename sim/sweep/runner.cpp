@@ -17,6 +17,7 @@
 
 #include "sim/sweep/progress.hpp"
 #include "sim/sweep/store.hpp"
+#include "sim/util/atomic_file.hpp"
 #include "sim/util/read_file.hpp"
 
 namespace fs = std::filesystem;
@@ -45,10 +46,10 @@ class WorkDir {
  public:
   // Absolute, because the points run in the sweep file's folder.
   explicit WorkDir(const std::string& store) : dir_(fs::absolute(store).string() + ".work") {
-    fs::create_directories(dir_);
+    util::create_folders(dir_, "the sweep's work folder");
     const std::string lock = dir_ + "/lock";
     fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw std::runtime_error(lock + ": error: cannot open: " + std::strerror(errno));
+    if (fd_ < 0) throw config::IoError(lock, "cannot open the sweep's lock", std::strerror(errno));
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd_);
       throw config::InputError(store + ": error: another sweep is running on this store (lock " + lock + ")");
@@ -171,7 +172,7 @@ void run_points(const SweepFile& s, const std::vector<const Point*>& queue, cons
     while (running.size() < jobs && next < queue.size()) {
       const Point* p = queue[next++];
       const std::string dir = work.point(p->id);
-      fs::create_directories(dir);
+      util::create_folders(dir, "the point's work folder");
       std::vector<std::string> args = run_arguments(s, *p);
       args.insert(args.end(), {"--output", dir, "--threads", std::to_string(o.threads), "--quiet"});
       const pid_t pid = spawn(binary, args, s.folder(), dir + "/stdout.txt", dir + "/stderr.txt");
@@ -226,7 +227,7 @@ std::string default_store(const SweepFile& s, const Shard& shard) {
 
 int run_sweep(const std::string& sweep_file, const RunOptions& o) {
   const SweepFile s = read_sweep_file(sweep_file);
-  const Expansion x = expand(s);  // every point checked before anything runs
+  const Expansion x = expand(s, true);  // every point and workload checked before anything runs
 
   StoreIdentity identity;
   identity.base_hash = x.base_hash;

@@ -3,18 +3,43 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <cstring>
+
 #include "sim/config/error.hpp"
 
 namespace cimsim::sweep::sql {
 
 namespace {
 
-[[noreturn]] void fail(sqlite3* db, const std::string& file, const std::string& what) {
-  // Another kind of file where a store should be is the user's input, not a failure.
-  if (db && sqlite3_errcode(db) == SQLITE_NOTADB)
-    throw config::InputError(file + ": error: not a cimsim sweep store (not an SQLite database)");
-  throw StoreError(file + ": error: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+// Whether SQLite's result code is the file system's doing: the store cannot be opened or
+// created where it is, the place is read-only, the disk is full, reading or writing failed.
+bool is_io(int code) {
+  switch (code & 0xff) {
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_FULL:
+    case SQLITE_IOERR: return true;
+    default: return false;
+  }
 }
+
+// The error for SQLite's state on `db` (null: out of memory) about `file`: bad input, an I/O
+// failure (with the operating system's reason where SQLite kept one), or a store error.
+[[noreturn]] void raise(sqlite3* db, const std::string& file, const std::string& what) {
+  const int code = db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
+  const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+  // Another kind of file where a store should be is the user's input, not a failure.
+  if ((code & 0xff) == SQLITE_NOTADB)
+    throw config::InputError(file + ": error: not a cimsim sweep store (not an SQLite database)");
+  if (is_io(code)) {
+    const int os = db ? sqlite3_system_errno(db) : 0;
+    throw config::IoError(file, what, message + (os ? " (" + std::string(std::strerror(os)) + ")" : ""));
+  }
+  throw StoreError(file + ": error: " + what + ": " + message);
+}
+
+[[noreturn]] void fail(sqlite3* db, const std::string& file, const std::string& what) { raise(db, file, what); }
 
 // Writers hold the lock for one point's transaction, a few milliseconds; readers and a second
 // connection wait this long for it before giving up.
@@ -88,10 +113,14 @@ Database::Database(const std::string& file, Mode mode) : file_(file) {
                     : replay_allowed              ? SQLITE_OPEN_READWRITE
                                                   : SQLITE_OPEN_READONLY;
   const auto give_up = [&] {
-    const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
+    sqlite3* db = db_;
     db_ = nullptr;
-    throw StoreError(file + ": error: cannot open the store: " + msg);
+    try {
+      raise(db, file, "cannot open the store");
+    } catch (...) {
+      sqlite3_close(db);
+      throw;
+    }
   };
   if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) give_up();
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
@@ -104,9 +133,8 @@ Database::~Database() { sqlite3_close(db_); }
 void Database::exec(const std::string& sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    const std::string msg = err ? err : sqlite3_errmsg(db_);
     sqlite3_free(err);
-    throw StoreError(file_ + ": error: " + msg + " (in '" + sql.substr(0, 200) + "')");
+    raise(db_, file_, "cannot run '" + sql.substr(0, 200) + "'");
   }
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // A thin layer over SQLite's C interface: a connection, prepared statements, transactions.
 // Every failure throws StoreError with the database file and SQLite's message, except a file that
-// is not a database at all: config::InputError.
+// is not a database at all (config::InputError) and a failure of the file system: the store cannot
+// be created there, the place is read-only, the disk is full (config::IoError, exit status 3).
 
 #include <cstdint>
 #include <stdexcept>

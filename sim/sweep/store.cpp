@@ -8,6 +8,7 @@
 #include <set>
 
 #include "sim/config/error.hpp"
+#include "sim/util/atomic_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -116,7 +117,8 @@ void Store::load() {
 
 std::unique_ptr<Store> Store::for_sweep(const std::string& file, const StoreIdentity& id,
                                         const std::vector<std::string>& parameter_columns) {
-  if (!fs::path(file).parent_path().empty()) fs::create_directories(fs::path(file).parent_path());
+  if (!fs::path(file).parent_path().empty())
+    util::create_folders(fs::path(file).parent_path().string(), "the store's folder");
   std::unique_ptr<Store> s(new Store(file, true));
   // A new file, or one whose creation was cut short (the schema is one transaction, so it holds
   // no table at all), gets the schema; any other file must already be a store of this sweep.
@@ -130,7 +132,7 @@ std::unique_ptr<Store> Store::for_sweep(const std::string& file, const StoreIden
   if (have.shard != id.shard)
     throw config::InputError(file + ": error: this store holds " +
                              (have.shard.empty() ? "the whole sweep" : "shard " + have.shard) + ", not " +
-                             (id.shard.empty() ? "the whole sweep" : "shard " + id.shard) + advice);
+                             (id.shard.empty() ? "the whole sweep" : "shard " + id.shard) + advice.substr(1));
   return s;
 }
 
@@ -243,12 +245,21 @@ std::vector<std::pair<std::int64_t, std::string>> Store::failures() {
   return out;
 }
 
+void Store::check_same_sweep(const Store& other) const {
+  if (identity_.base_hash != other.identity_.base_hash || identity_.points_hash != other.identity_.points_hash)
+    throw config::InputError(file() + ": error: holds another sweep than " + other.file() +
+                             " (its base config or its points differ); only stores of one sweep merge");
+}
+
+void Store::copy_to(const std::string& target) {
+  auto st = db_.prepare("VACUUM INTO ?");
+  st.bind(1, target);
+  st.step();
+}
+
 void Store::merge_from(const std::string& other_file) {
   const auto other = Store::open(other_file, false);
-  const StoreIdentity& theirs = other->identity();
-  if (theirs.base_hash != identity_.base_hash || theirs.points_hash != identity_.points_hash)
-    throw config::InputError(other_file + ": error: holds another sweep than " + db_.file() +
-                             " (its base config or its points differ); only stores of one sweep merge");
+  other->check_same_sweep(*this);
   struct Column {
     std::string name, kind, source, unit;
   };

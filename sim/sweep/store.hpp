@@ -77,6 +77,10 @@ class Store {
   // Brings in every point of another store of the same sweep, in one transaction: a point missing
   // here is copied; one here is replaced only by a more finished one (done > failed > pending).
   void merge_from(const std::string& other_file);
+  // config::InputError naming this store unless it holds the same sweep as `other`.
+  void check_same_sweep(const Store& other) const;
+  // A consistent copy of the store in a new file (SQLite's VACUUM INTO).
+  void copy_to(const std::string& file);
   // The points as CSV: bookkeeping, parameters, metrics; ordered by point_index.
   void write_csv(std::ostream& out);
 

@@ -1,5 +1,6 @@
 #include "sim/sweep/sweep_file.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -92,8 +93,13 @@ Distribution range_draw(const Node& n, const std::string& key) {
   d.kind = e.key == "uniform" ? Distribution::Kind::Uniform
          : e.key == "log_uniform" ? Distribution::Kind::LogUniform : Distribution::Kind::Integers;
   if (d.kind == Distribution::Kind::Integers) {
-    d.lo = static_cast<double>(integer_of(e.value.items()[0], sub, INT64_MIN));
-    d.hi = static_cast<double>(integer_of(e.value.items()[1], sub, INT64_MIN));
+    // Bounds within 2^53, where a double holds every integer: a draw then converts back exactly.
+    constexpr std::int64_t kExact = std::int64_t{1} << 53;
+    for (const Node& bound : e.value.items())
+      if (std::llabs(integer_of(bound, sub, -kExact)) > kExact)
+        throw ConfigError(bound.where(), sub, "integer bounds must lie within +-2^53 (" + std::to_string(kExact) + ")");
+    d.lo = static_cast<double>(integer_of(e.value.items()[0], sub, -kExact));
+    d.hi = static_cast<double>(integer_of(e.value.items()[1], sub, -kExact));
     if (d.hi < d.lo) throw ConfigError(e.value.where(), sub, "needs lo <= hi");
   } else {
     d.lo = number_of(e.value.items()[0], sub);
@@ -145,6 +151,9 @@ std::vector<Override> read_repeat(const Node& n, SweepFile& s) {
     } else {
       // A count: seeds 1..N.
       const std::int64_t count = integer_of(v, "repeat.seeds", 1);
+      if (count > kMaxPoints)
+        throw ConfigError(v.where(), "repeat.seeds", std::to_string(count) + " seeds is more than the " +
+                                                         std::to_string(kMaxPoints) + " points a sweep may have");
       for (std::int64_t k = 1; k <= count; ++k) s.seeds.push_back(Node::scalar(std::to_string(k), v.where()));
     }
     sets.push_back({"run.seed", Node(), seeds->key_where});
@@ -167,6 +176,10 @@ void read_random(const Node* n, const config::Location& where, SweepFile& s) {
   const Node* points = n->find("points");
   if (!points) throw ConfigError(n->where(), "random.points", "is required: how many points to draw");
   s.random_points = integer_of(*points, "random.points", 1);
+  if (s.random_points > kMaxPoints)
+    throw ConfigError(points->where(), "random.points",
+                      std::to_string(s.random_points) + " points is more than the " + std::to_string(kMaxPoints) +
+                          " a sweep may have; split the study into several sweeps");
   s.random_where = points->where();
   if (const Node* seed = n->find("seed")) s.random_seed = static_cast<std::uint64_t>(integer_of(*seed, "random.seed", 0));
 }

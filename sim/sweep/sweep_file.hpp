@@ -14,6 +14,10 @@ namespace cimsim::sweep {
 
 enum class Mode { Grid, Zip, Random };
 
+// Points one sweep may have (all modes, repeats included): beyond it a sweep is a mistake in the
+// file (a grid of long lists, a random count with extra zeros), refused before anything expands.
+constexpr std::int64_t kMaxPoints = 1'000'000;
+
 // One `--set KEY=VALUE` of a point, with the place in the sweep file it comes from.
 struct Override {
   std::string key;  // dotted config key ("adc.bits", "cell")

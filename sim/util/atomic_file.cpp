@@ -1,32 +1,57 @@
 #include "sim/util/atomic_file.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <stdexcept>
+
+#include "sim/config/error.hpp"
 
 namespace cimsim::util {
 
+using config::IoError;
+
+std::string os_reason() { return std::strerror(errno); }
+
 void write_file_atomically(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(path + ": error: cannot write file");
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw std::runtime_error(path + ": error: write failed (disk full?)");
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw IoError(path, "cannot write file", os_reason());
+  // POSIX calls rather than a stream: a full disk or a file-size limit then says which (errno).
+  const char* p = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string reason = n < 0 ? os_reason() : "nothing written";
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw IoError(path, "write failed", reason);
     }
+    p += n;
+    left -= static_cast<std::size_t>(n);
   }
+  if (::close(fd) != 0) {
+    const std::string reason = os_reason();
+    ::unlink(tmp.c_str());
+    throw IoError(path, "write failed", reason);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string reason = os_reason();
+    ::unlink(tmp.c_str());
+    throw IoError(path, "cannot move file into place", reason);
+  }
+}
+
+void create_folders(const std::string& path, const std::string& what) {
   std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error(path + ": error: cannot move file into place: " + ec.message());
-  }
+  std::filesystem::create_directories(path, ec);
+  if (ec) throw IoError(path, "cannot create " + what, ec.message());
+  if (!std::filesystem::is_directory(path, ec))
+    throw IoError(path, "cannot create " + what, "a file of that name is in the way");
 }
 
 }  // namespace cimsim::util

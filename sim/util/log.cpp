@@ -23,6 +23,22 @@ class SimTimeFlag : public spdlog::custom_flag_formatter {
 
 }  // namespace
 
+namespace {
+const char* const kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+}  // namespace
+
+bool is_level(const std::string& level) {
+  for (const char* l : kLevels)
+    if (level == l) return true;
+  return false;
+}
+
+std::string level_names() {
+  std::string out;
+  for (const char* l : kLevels) out += (out.empty() ? "" : ", ") + std::string(l);
+  return out;
+}
+
 void set_sim_time_source(SimTimeSource source) { g_source = source; }
 
 void init(const std::string& level) {

@@ -10,6 +10,8 @@ namespace cimsim::log {
 
 // level: "trace", "debug", "info", "warn", "error", "off".
 void init(const std::string& level);
+bool is_level(const std::string& level);
+std::string level_names();  // "trace, debug, info, warn, error, off"
 
 // The timing engine points this at its clock while it runs; nullptr outside simulation.
 using SimTimeSource = double (*)();  // returns nanoseconds

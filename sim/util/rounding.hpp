@@ -1,5 +1,5 @@
 #pragma once
-// Round half away from zero, the rounding DESIGN §4 prescribes everywhere. Written out with trunc
+// Round half away from zero, the rounding docs/design.md §4 prescribes everywhere. Written out with trunc
 // (one instruction with SSE4.1) so that loops over it vectorise; std::round is a library call.
 
 #include <cmath>

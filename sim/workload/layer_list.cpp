@@ -1,11 +1,15 @@
 #include "sim/workload/layer_list.hpp"
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 
 #include "sim/config/node.hpp"
 #include "sim/config/suggest.hpp"
+#include "sim/util/checked.hpp"
 #include "sim/util/npy.hpp"
+#include "sim/workload/layer_spec.hpp"
 
 namespace fs = std::filesystem;
 
@@ -32,96 +36,20 @@ const std::map<std::string, std::vector<std::string>> kKeys = {
     {"flatten", {}},
 };
 
-// Reads one layer's keys with their places, for errors that point at the right line.
-class LayerSpec {
- public:
-  LayerSpec(const Node& node, std::string prefix, fs::path dir)
-      : node_(node), prefix_(std::move(prefix)), dir_(std::move(dir)) {}
-
-  const Node* find(const std::string& key) const { return node_.find(key); }
-  std::string key(const std::string& k) const { return prefix_ + k; }
-  [[noreturn]] void fail(const std::string& k, const std::string& msg) const {
-    const Node* n = node_.find(k);
-    throw ConfigError(n ? n->where() : node_.where(), key(k), msg);
-  }
-
-  const Node& need(const std::string& k) const {
-    const Node* n = node_.find(k);
-    if (!n) throw ConfigError(node_.where(), key(k), "missing key '" + k + "'");
-    return *n;
-  }
-  std::string text(const std::string& k) const {
-    const Node& n = need(k);
-    if (!n.is_scalar()) fail(k, "expected a single value, got " + n.kind_name());
-    return n.text();
-  }
-  long long integer(const Node& n, const std::string& k, long long lo) const {
-    long long v = 0;
-    try {
-      std::size_t used = 0;
-      if (!n.is_scalar()) throw std::invalid_argument("");
-      v = std::stoll(n.text(), &used);
-      if (used != n.text().size()) throw std::invalid_argument("");
-    } catch (const std::exception&) {
-      throw ConfigError(n.where(), key(k), "expected an integer, got '" + n.text() + "'");
-    }
-    if (v < lo) throw ConfigError(n.where(), key(k), "must be at least " + std::to_string(lo));
-    return v;
-  }
-  long long integer(const std::string& k, long long def, long long lo) const {
-    const Node* n = node_.find(k);
-    return n ? integer(*n, k, lo) : def;
-  }
-  // An int, or a list of `count` ints ([h, w], or [top, left, bottom, right] for padding).
-  std::vector<int> ints(const std::string& k, std::vector<int> def, std::vector<std::size_t> counts, long long lo) const {
-    const Node* n = node_.find(k);
-    if (!n) return def;
-    if (n->is_scalar()) return std::vector<int>(counts.front(), static_cast<int>(integer(*n, k, lo)));
-    if (!n->is_sequence() || std::find(counts.begin() + 1, counts.end(), n->items().size()) == counts.end())
-      fail(k, "expected an integer or a list of " + std::to_string(counts.back()) + " integers");
-    std::vector<int> out;
-    for (const auto& item : n->items()) out.push_back(static_cast<int>(integer(item, k, lo)));
-    return out;
-  }
-  npy::Array array(const std::string& k) const {
-    const Node& n = need(k);
-    if (!n.is_scalar()) fail(k, "expected a .npy file name");
-    const fs::path p = dir_ / n.text();
-    if (!fs::exists(p)) fail(k, "file not found: " + p.lexically_normal().string());
-    return npy::load(p.string());
-  }
-  Eigen::VectorXd vector(const Node& map, const std::string& k, std::int64_t size) const {
-    const Node* n = map.find(k);
-    const std::string full = key("batchnorm." + k);
-    if (!n || !n->is_scalar()) throw ConfigError(map.where(), full, "expected a .npy file name");
-    const fs::path p = dir_ / n->text();
-    if (!fs::exists(p)) throw ConfigError(n->where(), full, "file not found: " + p.lexically_normal().string());
-    const npy::Array a = npy::load(p.string());
-    if (a.size() != size)
-      throw ConfigError(n->where(), full, "holds " + std::to_string(a.size()) + " values for " + std::to_string(size) + " outputs");
-    return Eigen::Map<const Eigen::VectorXd>(a.values.data(), size);
-  }
-
- private:
-  const Node& node_;
-  std::string prefix_;
-  fs::path dir_;
-};
-
 Window window_of(const LayerSpec& s, bool pool) {
   Window w;
-  const auto kernel = s.ints("kernel", {1, 1}, {1, 2}, 1);
+  const auto kernel = s.ints("kernel", {1, 1}, {1, 2}, 1, kMaxWindow);
   w.kernel_h = kernel[0];
   w.kernel_w = kernel.back();
-  const auto stride = s.ints("stride", pool ? kernel : std::vector<int>{1, 1}, {1, 2}, 1);
+  const auto stride = s.ints("stride", pool ? kernel : std::vector<int>{1, 1}, {1, 2}, 1, kMaxStep);
   w.stride_h = stride[0];
   w.stride_w = stride.back();
-  const auto pad = s.ints("padding", {0, 0}, {1, 2, 4}, 0);
+  const auto pad = s.ints("padding", {0, 0}, {1, 2, 4}, 0, kMaxStep);
   w.pad_top = pad[0];
   w.pad_left = pad.size() > 1 ? pad[1] : pad[0];
   w.pad_bottom = pad.size() == 4 ? pad[2] : w.pad_top;
   w.pad_right = pad.size() == 4 ? pad[3] : w.pad_left;
-  const auto dil = s.ints("dilation", {1, 1}, {1, 2}, 1);
+  const auto dil = s.ints("dilation", {1, 1}, {1, 2}, 1, kMaxWindow);
   w.dilation_h = dil[0];
   w.dilation_w = dil.back();
   return w;
@@ -130,15 +58,22 @@ Window window_of(const LayerSpec& s, bool pool) {
 // Weights from a file, or drawn for a shape-only workload.
 void load_weights(Layer& layer, const LayerSpec& s, const Shape& in, std::size_t index) {
   const bool conv = layer.op == Op::Conv;
+  if (conv && !in.empty() && in[0] > kMaxDimension)
+    s.fail("type", "the input has " + std::to_string(in[0]) + " channels, more than a layer list takes (" +
+                       std::to_string(kMaxDimension) + ")");
   if (s.find("weights") && s.find("init")) s.fail("init", "give either weights or init, not both");
   if (s.find("weights")) {
     const npy::Array w = s.array("weights");
     if (conv) {
       if (w.shape.size() != 4) s.fail("weights", "a conv weight must be 4-D [out, in/groups, kh, kw], got " + w.shape_text());
+      if (w.shape[0] > kMaxDimension || w.shape[1] > kMaxDimension || w.shape[2] > kMaxWindow ||
+          w.shape[3] > kMaxWindow)
+        s.fail("weights", "weight " + w.shape_text() + " is larger than a layer list takes (kernels up to " +
+                              std::to_string(kMaxWindow) + ")");
       layer.window.kernel_h = static_cast<int>(w.shape[2]);
       layer.window.kernel_w = static_cast<int>(w.shape[3]);
       if (s.find("kernel")) {
-        const auto k = s.ints("kernel", {}, {1, 2}, 1);
+        const auto k = s.ints("kernel", {}, {1, 2}, 1, kMaxWindow);
         if (k.front() != layer.window.kernel_h || k.back() != layer.window.kernel_w)
           s.fail("kernel", "does not match the weight file's kernel " + w.shape_text());
       }
@@ -148,6 +83,9 @@ void load_weights(Layer& layer, const LayerSpec& s, const Shape& in, std::size_t
                               std::to_string(w.shape[1] * layer.groups) + " input channels; the input has " +
                               std::to_string(channels));
       if (w.shape[0] % layer.groups != 0) s.fail("groups", "does not divide the " + std::to_string(w.shape[0]) + " outputs");
+      s.check_memory("weights", 4.0 * static_cast<double>(w.shape[0]) * static_cast<double>(channels) *
+                                    static_cast<double>(w.shape[2] * w.shape[3]),
+                     "the lowered weight matrix of " + w.shape_text());
       layer.weight = conv_weight_matrix(w.values, static_cast<int>(w.shape[0]), static_cast<int>(channels),
                                         layer.window.kernel_h, layer.window.kernel_w, layer.groups);
     } else {
@@ -163,9 +101,15 @@ void load_weights(Layer& layer, const LayerSpec& s, const Shape& in, std::size_t
     for (const auto& e : init->entries())
       if (e.key != "seed") throw ConfigError(e.key_where, s.key("init." + e.key), "unknown key (init takes seed)");
     const Node* seed = init->find("seed");
-    const std::uint64_t sd = seed ? static_cast<std::uint64_t>(s.integer(*seed, "init.seed", 0)) : index;
-    const std::int64_t outs = conv ? s.integer(s.need("out_channels"), "out_channels", 1)
-                                   : s.integer(s.need("out_features"), "out_features", 1);
+    const std::uint64_t sd =
+        seed ? static_cast<std::uint64_t>(s.integer(*seed, "init.seed", 0, std::numeric_limits<long long>::max())) : index;
+    const std::string outs_key = conv ? "out_channels" : "out_features";
+    const std::int64_t outs = s.integer(s.need(outs_key), outs_key, 1, kMaxDimension);
+    // The weight matrix (and a conv's pattern of ones before it) exists before any value is drawn.
+    const std::int64_t columns = conv ? (in.empty() ? 0 : in[0]) * layer.window.kernel_h * layer.window.kernel_w
+                                      : element_count(in);
+    s.check_memory(outs_key, 8.0 * static_cast<double>(outs) * static_cast<double>(columns),
+                   std::to_string(outs) + " outputs of " + std::to_string(columns) + " inputs each");
     if (conv) {
       const std::int64_t channels = in.empty() ? 0 : in[0];
       if (channels % layer.groups != 0 || outs % layer.groups != 0)
@@ -198,14 +142,22 @@ void load_weights(Layer& layer, const LayerSpec& s, const Shape& in, std::size_t
     const auto n = layer.weight.rows();
     double eps = 1e-5;
     if (const Node* e = bn->find("eps")) {
+      std::size_t used = 0;
       try {
-        eps = std::stod(e->text());
+        eps = std::stod(e->text(), &used);
       } catch (const std::exception&) {
-        throw ConfigError(e->where(), s.key("batchnorm.eps"), "expected a number");
+        used = 0;
       }
+      if (!e->is_scalar() || used == 0 || used != e->text().size() || !std::isfinite(eps) || eps < 0)
+        throw ConfigError(e->where(), s.key("batchnorm.eps"), "expected a finite number >= 0, got '" + e->text() + "'");
     }
-    fold_batchnorm(layer, s.vector(*bn, "gamma", n), s.vector(*bn, "beta", n), s.vector(*bn, "mean", n),
-                   s.vector(*bn, "var", n), eps);
+    const Eigen::VectorXd var = s.vector(*bn, "var", n);
+    for (Eigen::Index o = 0; o < n; ++o)
+      if (var(o) < 0 || var(o) + eps <= 0)
+        throw ConfigError(bn->find("var")->where(), s.key("batchnorm.var"),
+                          "variance at index " + std::to_string(o) + " is " + std::to_string(var(o)) +
+                              (var(o) < 0 ? "; a variance cannot be negative" : "; with eps it must be above 0"));
+    fold_batchnorm(layer, s.vector(*bn, "gamma", n), s.vector(*bn, "beta", n), s.vector(*bn, "mean", n), var, eps);
   }
 }
 
@@ -233,9 +185,28 @@ Shape shape_of(const Node& n, const std::string& key) {
       throw ConfigError(item.where(), key, "dimension '" + item.text() + "' is not an integer");
     }
     if (v <= 0) throw ConfigError(item.where(), key, "dimensions must be positive");
+    if (v > kMaxDimension)
+      throw ConfigError(item.where(), key, "dimension " + item.text() + " is larger than " + std::to_string(kMaxDimension));
     s.push_back(v);
   }
+  if (!util::checked_product(s))
+    throw ConfigError(n.where(), key, "the shape holds more elements than 64 bits count");
   return s;
+}
+
+// The layer's type is one cimsim knows and its keys are those the type takes.
+void check_layer_keys(const LayerSpec& s, const Node& node) {
+  const std::string type = s.text("type");
+  const auto keys = kKeys.find(type);
+  if (keys == kKeys.end())
+    s.fail("type", "unsupported layer type '" + type + "'" + config::did_you_mean(type, kTypes) +
+                       "; supported: dense, conv, maxpool, avgpool, global_avgpool, add, concat, flatten");
+  std::vector<std::string> allowed = keys->second;
+  for (const char* k : {"name", "type", "input", "activation"}) allowed.push_back(k);
+  for (const auto& e : node.entries())
+    if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end())
+      throw ConfigError(e.key_where, s.key(e.key),
+                        "unknown key for a " + type + " layer" + config::did_you_mean(e.key, allowed));
 }
 
 }  // namespace
@@ -260,27 +231,24 @@ Network load_layer_list(const std::string& path) {
   if (!layers || !layers->is_sequence() || layers->items().empty())
     throw ConfigError(layers ? layers->where() : root.where(), "layers", "expected a non-empty list of layers");
 
+  // Every layer's type and keys first: a misspelt key in the last layer is reported before the
+  // weights of the layers above it are read or drawn (millions of values in a shape-only network).
+  for (std::size_t i = 0; i < layers->items().size(); ++i) {
+    const Node& node = layers->items()[i];
+    if (!node.is_map()) throw ConfigError(node.where(), "layers[" + std::to_string(i) + "]", "expected a map");
+    check_layer_keys(LayerSpec(node, "layers[" + std::to_string(i) + "].", dir), node);
+  }
+
   std::map<std::string, int> index_of;
   for (std::size_t i = 0; i < layers->items().size(); ++i) {
     const Node& node = layers->items()[i];
     const std::string prefix = "layers[" + std::to_string(i) + "].";
-    if (!node.is_map()) throw ConfigError(node.where(), "layers[" + std::to_string(i) + "]", "expected a map");
     const LayerSpec s(node, prefix, dir);
 
     Layer layer;
     layer.name = s.text("name");
     if (index_of.count(layer.name)) s.fail("name", "layer name '" + layer.name + "' is used twice");
     const std::string type = s.text("type");
-    const auto keys = kKeys.find(type);
-    if (keys == kKeys.end())
-      s.fail("type", "unsupported layer type '" + type + "'" + config::did_you_mean(type, kTypes) +
-                         "; supported: dense, conv, maxpool, avgpool, global_avgpool, add, concat, flatten");
-    std::vector<std::string> allowed = keys->second;
-    for (const char* k : {"name", "type", "input", "activation"}) allowed.push_back(k);
-    for (const auto& e : node.entries())
-      if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end())
-        throw ConfigError(e.key_where, prefix + e.key,
-                          "unknown key for a " + type + " layer" + config::did_you_mean(e.key, allowed));
 
     // Inputs: the previous layer, or those named.
     std::vector<const Node*> named;
@@ -320,7 +288,7 @@ Network load_layer_list(const std::string& path) {
 
     if (layer.op == Op::Conv || layer.op == Op::MaxPool || layer.op == Op::AvgPool)
       layer.window = window_of(s, layer.op != Op::Conv);
-    if (layer.op == Op::Conv) layer.groups = static_cast<int>(s.integer("groups", 1, 1));
+    if (layer.op == Op::Conv) layer.groups = static_cast<int>(s.integer("groups", 1, 1, kMaxGroups));
     if (layer.op == Op::AvgPool && s.find("count_include_pad")) layer.count_include_pad = s.text("count_include_pad") == "true";
     if (layer.is_matrix()) load_weights(layer, s, layer.in_shape, i);
     layer.activation = activation_of(s);
@@ -329,6 +297,9 @@ Network load_layer_list(const std::string& path) {
     } catch (const std::invalid_argument& e) {
       s.fail("type", "layer '" + layer.name + "' (" + type + "): " + e.what());
     }
+    if (!util::checked_product(layer.out_shape))
+      s.fail("type", "layer '" + layer.name + "' (" + type + ") gives an output of shape " + shape_text(layer.out_shape) +
+                         ", more elements than 64 bits count");
     index_of[layer.name] = static_cast<int>(net.layers.size());
     net.layers.push_back(std::move(layer));
   }

@@ -11,7 +11,7 @@ namespace cimsim::workload {
 namespace {
 
 config::SectionSpec quantization_section() {
-  config::SectionSpec s("quantization", "How the float network becomes integers (DESIGN §4)");
+  config::SectionSpec s("quantization", "How the float network becomes integers (docs/design.md §4)");
   s.order(20);
   s.integer("weight_bits", 8, "bit", "Signed weight width; range ±(2^(wb−1)−1)").range(2, 16);
   s.integer("activation_bits", 8, "bit", "Width of every matrix layer's input codes").range(1, 16);
@@ -38,7 +38,7 @@ double range_of(std::vector<float>& values, const std::string& mode, double perc
   return values[k];
 }
 
-// Symmetric weights, round half away from zero (DESIGN §4).
+// Symmetric weights, round half away from zero (docs/design.md §4).
 void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel) {
   const int wmax = ql.weight_max();
   const Eigen::VectorXf row_max = layer.weight.cwiseAbs().rowwise().maxCoeff();
@@ -58,7 +58,7 @@ void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel) {
     }
 }
 
-// A QDQ model's integer weights, kept as they are. DESIGN §4's symmetric range ±(2^(wb−1)−1) must
+// A QDQ model's integer weights, kept as they are. docs/design.md §4's symmetric range ±(2^(wb−1)−1) must
 // hold them: an int8 code of −128 therefore maps as a 9-bit weight (its magnitude needs 8 bits).
 void take_weight_codes(QuantLayer& ql, const Layer& layer) {
   const int largest = layer.weight_codes.cwiseAbs().maxCoeff();
@@ -108,7 +108,10 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
 
   // Per-layer overrides, checked against the layer names.
   std::vector<std::pair<std::string, const config::Params*>> overrides;
-  for (const auto& [name, p] : quant.keyed("layers")) {
+  for (const auto& entry : quant.keyed("layers")) {
+    // Named, not a structured binding: a lambda may not capture those before C++20 (clang says so).
+    const std::string& name = entry.first;
+    const config::Params& p = entry.second;
     const bool known = std::any_of(net.layers.begin(), net.layers.end(),
                                    [&](const Layer& l) { return l.name == name && l.is_matrix(); });
     if (!known) p.fail_section("no matrix layer named '" + name + "' in " + net.source);

@@ -1,5 +1,5 @@
 #pragma once
-// Quantization (DESIGN §4): weights to signed integers of `weight_bits` with the symmetric range
+// Quantization (docs/design.md §4): weights to signed integers of `weight_bits` with the symmetric range
 // ±(2^(wb−1)−1); layer inputs to `activation_bits` codes, unsigned when the calibration batch
 // never goes negative, two's complement otherwise. Floats come back through the scales and the
 // bias in the digital periphery.

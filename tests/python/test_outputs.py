@@ -1,6 +1,6 @@
 """Per-layer outputs from Python. With ideal cells and a lossless ADC (full scale `max`, enough
 bits) the products the arrays deliver are exactly W.q, computed here by numpy from the weight and
-input codes (DESIGN's invariant, through the bit slicing, conversion and shift-add); the float
+input codes (the invariant of docs/design.md §4, through the bit slicing, conversion and shift-add); the float
 outputs follow from them by the layer's scales and bias; with noisy cells they do not."""
 
 import unittest
