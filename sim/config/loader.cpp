@@ -126,7 +126,8 @@ double float_of(const ParamSpec& p, const Node& n, const std::string& key) {
   double v = 0;
   if (!n.is_scalar() || n.quoted() || !parse_float(n.text(), v))
     throw ConfigError(n.where(), key,
-                      "expected a number, got " + (n.is_scalar() ? "'" + n.text() + "'" : n.kind_name()));
+                      std::string(p.auto_allowed ? "expected a number or auto, got " : "expected a number, got ") +
+                          (n.is_scalar() ? "'" + n.text() + "'" : n.kind_name()));
   check_range(p, v, n, key);
   return v;
 }
