@@ -9,6 +9,7 @@
 
 #include "crossbar_fixture.hpp"
 #include "models/periphery/dac.hpp"
+#include "sim/cost/activity_estimate.hpp"
 #include "sim/functional/drive_levels.hpp"
 #include "sim/functional/full_scale.hpp"
 
@@ -177,4 +178,31 @@ TEST_CASE("readout functional: resistance summation reads the series chain exact
                                           "readout: {summation: resistance}\nmapping: {bits_per_cell: 1, encoding: offset, "
                                           "gmin_removal: reference_column}\ncell: {model: ideal, g_min_us: 0}\n"),
                     Catch::Contains("G_min > 0"));
+}
+
+TEST_CASE("readout functional: the uniform-digit estimate of a resistance chain's energy is the measured one's",
+          "[readout][resistance]") {
+  // ±1 weights and inputs drawn uniformly give uniform digits: the estimate (shape-only runs,
+  // run.mode: estimate) must then match the functional engine's I²·R·t, up to sampling and the
+  // reference column (all R_off, which the estimate counts as uniform digits).
+  std::mt19937 gen(3);
+  const auto w = test::random_weights(gen, 48, 64, 1);
+  test::CrossbarFixture f(w, 1, 4, false,
+                          "readout: {summation: resistance}\n"
+                          "mapping: {bits_per_cell: 1, encoding: offset, gmin_removal: reference_column}\n"
+                          "cell: {model: ideal, g_min_us: 20, g_max_us: 50}\ndac: {bits: 1}\nadc: {full_scale: max}\n");
+  const auto dac = models::DacRegistry::instance().create(f.cfg.section("dac"));
+  const auto drive = functional::DriveLevels::of_chip(f.chip.arch, *dac, *f.cell);
+  const int batch = 256;
+  const Eigen::MatrixXi x = test::random_codes(gen, f.layer(), batch);
+  functional::Activity measured;
+  f.multiply(x, &measured, &drive);
+  const double per_vector = measured.total().cell_energy_pj / batch;
+  const double estimated = cost::uniform_activity(f.chip, *f.cell, drive).total().cell_energy_pj;
+  CHECK(estimated == Approx(per_vector).epsilon(0.05));
+  // No finite off resistance: refused before any estimate.
+  test::CrossbarFixture ok(w, 1, 4, false, "cell: {model: ideal, g_min_us: 0}\n");
+  const auto cfg = test::config_with("readout: {summation: resistance}\ncell: {model: ideal, g_min_us: 0}\n");
+  CHECK_THROWS_WITH(functional::DriveLevels::of_chip(mapping::Architecture::from(cfg), *dac, *ok.cell),
+                    Catch::Contains("readout.summation") && Catch::Contains("G_min > 0"));
 }

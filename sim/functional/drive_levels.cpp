@@ -6,6 +6,7 @@
 
 #include "models/cells/cell_model.hpp"
 #include "models/periphery/dac.hpp"
+#include "sim/config/error.hpp"
 #include "sim/mapping/mapping.hpp"
 
 namespace cimsim::functional {
@@ -61,8 +62,15 @@ double array_pulse_ns(const mapping::Architecture& arch, const models::DacModel&
   return arch.read_pulse_ns.value_or(array_read_ns(dac, cell, arch.read_time_ns));
 }
 
+void require_off_resistance(const mapping::Architecture& arch, double g_min_us) {
+  if (arch.readout.resistance() && g_min_us <= 0)
+    throw config::ConfigError(arch.readout_params.where("summation"), "readout.summation",
+                              "resistance summation needs cells with G_min > 0 (a finite off resistance)");
+}
+
 DriveLevels DriveLevels::of_chip(const mapping::Architecture& arch, const models::DacModel& dac,
                                  const models::CellModel& cell) {
+  require_off_resistance(arch, cell.g_min_us());
   const double pulse = array_pulse_ns(arch, dac, cell);
   DriveLevels d = of(&dac, dac.bits(), arch.read_voltage_v, pulse);
   add_chain_energy(d, arch, pulse);

@@ -43,6 +43,9 @@ struct DriveLevels {
 // How long an array read lasts: as long as the DAC drives its rows (pulse-width inputs stretch it),
 // and no shorter than the device's own read latency.
 double array_read_ns(const models::DacModel& dac, const models::CellModel& cell, double array_read_time_ns);
+// Resistance summation reads a chain against R_off = 1/G_min: fails at readout.summation when the
+// cells have no finite off resistance (G_min ≤ 0).
+void require_off_resistance(const mapping::Architecture& arch, double g_min_us);
 // How long the rows conduct within that read: array.read_pulse_ns when given, else the whole read.
 double array_pulse_ns(const mapping::Architecture& arch, const models::DacModel& dac, const models::CellModel& cell);
 

@@ -45,9 +45,7 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
   const DriveLevels& drive = st.drive ? *st.drive : linear;
   // Resistance summation reads 1/G on a scale from R_off = 1/G_min down in steps of ΔR.
   const bool resistance = chip.arch.readout.resistance();
-  if (resistance && pc.g_min_us <= 0)
-    throw config::ConfigError(chip.arch.readout_params.where("summation"), "readout.summation",
-                              "resistance summation needs cells with G_min > 0 (a finite off resistance)");
+  require_off_resistance(chip.arch, pc.g_min_us);
   const double r_off_kohm = resistance ? 1e3 / pc.g_min_us : 0;
   const double delta_r_kohm = resistance ? (r_off_kohm - 1e3 / cell.g_max_us()) / levels : 1;
 
