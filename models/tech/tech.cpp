@@ -40,6 +40,16 @@ config::SectionSpec tech_section() {
          "Wire capacitance per length, about constant over nodes (Ho, Mai and Horowitz, 'The future of wires', "
          "Proc. IEEE 2001)")
       .above(0);
+  // PTM high-performance models as NeuroSim's technology file carries them (Chen, Peng and Yu, IEEE TCAD 2018):
+  // ideal gate plus fringe capacitance, 32 nm: 0.377 + 0.471 fF/um.
+  s.real("gate_cap_ff_per_um", 0.848, "fF/um",
+         "Gate capacitance per um of drawn transistor width, ideal gate plus fringe (32 nm PTM HP: 0.848); sizes the "
+         "macro periphery and circuit ADCs")
+      .above(0);
+  s.real("cap_density_ff_per_um2", 2, "fF/um^2",
+         "Capacitance per area of the capacitor arrays of SAR converters; 2 fF/um^2 is an assumption, not a "
+         "measurement: set it from your process's MOM or MIM capacitor")
+      .above(0);
   return s;
 }
 const config::SectionRegistrar registered(tech_section);
@@ -54,6 +64,8 @@ Tech Tech::from(const config::Params& p) {
   t.sram_array_efficiency = p.real("sram_array_efficiency");
   t.sram_leakage_pw_per_bit = p.real("sram_leakage_pw_per_bit");
   t.wire_cap_ff_per_um = p.real("wire_cap_ff_per_um");
+  t.gate_cap_ff_per_um = p.real("gate_cap_ff_per_um");
+  t.cap_density_ff_per_um2 = p.real("cap_density_ff_per_um2");
   return t;
 }
 
@@ -79,7 +91,9 @@ double Tech::sram_leakage_w(double bits) const { return bits * sram_leakage_pw_p
 double Tech::wire_pj_per_bit_mm() const { return 0.5 * wire_cap_ff_per_um * vdd_v * vdd_v; }  // fF/um·mm = pF
 
 double Tech::router_pj_per_bit() const {
-  const Tech at32{32, 0.9, 0, 1, 0, 0};
+  Tech at32;
+  at32.node_nm = 32;
+  at32.vdd_v = 0.9;
   return kRouterPjPerBit32 * energy_scale() / at32.energy_scale();
 }
 

@@ -19,8 +19,12 @@ struct Tech {
   double sram_array_efficiency = 0.7;
   double sram_leakage_pw_per_bit = 2.23;
   double wire_cap_ff_per_um = 0.2;
+  // Transistor-level figures for circuits built from gates (models/tech/gates.hpp).
+  double gate_cap_ff_per_um = 0.848;  // gate capacitance per µm of drawn width (ideal gate + fringe)
+  double cap_density_ff_per_um2 = 2;  // capacitor arrays (SAR DACs, sample-and-hold): an assumption
 
   static Tech from(const config::Params& tech);
+  double f_um() const { return node_nm * 1e-3; }
 
   // E(F, V) / E(45 nm, 0.9 V).
   double energy_scale() const;

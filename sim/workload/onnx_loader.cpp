@@ -426,7 +426,7 @@ void Loader::dequantize(const onnx::NodeProto& node) {
     for (std::int64_t i = 0; i < q->size(); ++i) {
       const std::int64_t ch = channels > 1 ? i / per : 0;
       const double z = zero ? zero->values[zero->size() > 1 ? ch : 0] : 0.0;
-      if (z != 0) fail(node, "weights with a non-zero zero point are not supported (DESIGN §4: symmetric weights)");
+      if (z != 0) fail(node, "weights with a non-zero zero point are not supported (docs/design.md §4: symmetric weights)");
       c.codes[i] = q->values[i];
       c.values[i] = q->values[i] * scale.values[ch];
     }

@@ -13,7 +13,7 @@ namespace {
 config::SectionSpec quantization_section() {
   config::SectionSpec s("quantization", "How the float network becomes integers (docs/design.md §4)");
   s.order(20);
-  s.integer("weight_bits", 8, "bit", "Signed weight width; range ±(2^(wb−1)−1)").range(2, 16);
+  s.integer("weight_bits", 8, "bit", "Signed weight width; range ±(2^(wb−1)−1); 1 = binary weights ±1").range(1, 16);
   s.integer("activation_bits", 8, "bit", "Width of every matrix layer's input codes").range(1, 16);
   s.choice("weight_scale", "per_tensor", {"per_tensor", "per_channel"},
            "One weight scale per layer, or one per output channel");
@@ -22,7 +22,7 @@ config::SectionSpec quantization_section() {
   s.real("activation_percentile", 99.99, "%", "Percentile of |input| used when activation_range is percentile")
       .range(50, 100);
   config::SectionSpec per_layer("layer", "Per-layer overrides");
-  per_layer.integer("weight_bits", 8, "bit", "Signed weight width of this layer").range(2, 16);
+  per_layer.integer("weight_bits", 8, "bit", "Signed weight width of this layer; 1 = binary ±1").range(1, 16);
   per_layer.integer("activation_bits", 8, "bit", "Input width of this layer").range(1, 16);
   s.keyed("layers", per_layer, "Overrides for the layers named, e.g. layers: {fc1: {weight_bits: 4}}");
   return s;
@@ -38,8 +38,23 @@ double range_of(std::vector<float>& values, const std::string& mode, double perc
   return values[k];
 }
 
+// Binary weights: the sign, zero counting as +1, scaled by the mean magnitude (per channel or per
+// tensor), as XNOR-Net does (Rastegari et al., ECCV 2016).
+void binarize_weights(QuantLayer& ql, const Layer& layer, bool per_channel) {
+  const Eigen::VectorXf row_mean = layer.weight.cwiseAbs().rowwise().mean();
+  const double tensor_mean = layer.weight.cwiseAbs().mean();
+  ql.w_scale.resize(layer.out_features());
+  ql.w.resize(layer.out_features(), layer.in_features());
+  for (std::int64_t o = 0; o < layer.out_features(); ++o) {
+    const double m = per_channel ? row_mean(o) : tensor_mean;
+    ql.w_scale(o) = m > 0 ? m : 1.0;
+    for (std::int64_t i = 0; i < layer.in_features(); ++i) ql.w(o, i) = layer.weight(o, i) < 0 ? -1 : 1;
+  }
+}
+
 // Symmetric weights, round half away from zero (docs/design.md §4).
 void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel) {
+  if (ql.weight_bits == 1) return binarize_weights(ql, layer, per_channel);
   const int wmax = ql.weight_max();
   const Eigen::VectorXf row_max = layer.weight.cwiseAbs().rowwise().maxCoeff();
   const double tensor_max = layer.weight.cwiseAbs().maxCoeff();
