@@ -73,6 +73,16 @@ Tensor Importer::fold_move(const Node& n, std::size_t data_inputs) {
   Tensor out;
   out.dtype = first.dtype;
   out.dims = op->output_dims();
+  // A tensor with one copy per sample stays one, if the movement keeps its batch axis whole.
+  std::vector<int> axes;
+  for (std::size_t k = 0; k < data_inputs; ++k) axes.push_back(need_constant(n, k, "data").batch_axis);
+  const bool per_sample = std::any_of(axes.begin(), axes.end(), [](int a) { return a >= 0; });
+  if (per_sample) {
+    out.batch_axis = std::find(axes.begin(), axes.end(), -1) == axes.end() ? op->batch_axis(axes) : -1;
+    if (out.batch_axis < 0) fail(n, "moves a tensor that repeats per sample across the batch");
+    out.outer = first.outer;
+    out.inner = first.inner;
+  }
   bool coef = false, codes = false;
   for (std::size_t k = 0; k < data_inputs; ++k) {
     coef = coef || !need_constant(n, k, "data").batch_coef.empty();
@@ -161,9 +171,7 @@ bool Importer::fold(const Node& n) {
     const int to = static_cast<int>(int_attr(n, "to", TensorProto::FLOAT, 1, 16));
     fold_math::cast(result, to);
   } else if (op == "Gather" || op == "Slice" || op == "Transpose" || op == "Concat") {
-    const std::size_t data_inputs = op == "Concat" ? n.inputs.size() : 1;
-    for (std::size_t k = 0; k < data_inputs; ++k) per_sample_refused(in(k, "data"));
-    result = fold_move(n, data_inputs);
+    result = fold_move(n, op == "Concat" ? n.inputs.size() : 1);
   } else if (op == "Unsqueeze" || op == "Squeeze") {
     result = in(0, "data");
     per_sample_refused(result);

@@ -306,24 +306,26 @@ std::optional<Tensor> elementwise(const std::string& op, const std::vector<const
   };
   for (std::size_t i = 0; i < n; ++i) {
     auto v = [&](std::size_t k) { return args[k]->values[static_cast<std::size_t>(index[k][i])]; };
-    if (symbolic) {
+    bool element_symbolic = false;
+    for (std::size_t k = 0; k < args.size(); ++k) element_symbolic = element_symbolic || sym(k, i).symbolic();
+    if (element_symbolic) {
       SymDim a = sym(0, i), res{};
+      const SymDim b = args.size() > 1 ? sym(1, i) : SymDim{};
       if (op == "Where") {
-        if (args[0]->symbolic()) raise(err, "selects on a condition that depends on the batch size");
-        res = v(0) != 0 ? sym(1, i) : sym(2, i);
+        if (a.symbolic()) raise(err, "selects on a condition that depends on the batch size");
+        res = v(0) != 0 ? b : sym(2, i);
       } else if (op == "Add" || op == "Sub") {
-        const SymDim b = sym(1, i);
         res = op == "Add" ? SymDim{a.coef + b.coef, a.value + b.value} : SymDim{a.coef - b.coef, a.value - b.value};
       } else if (op == "Mul") {
-        res = multiply(a, sym(1, i), err);
+        res = multiply(a, b, err);
       } else if (op == "Div") {
-        const SymDim b = sym(1, i);
         if (b.symbolic() || b.value == 0 || a.coef % b.value != 0 || a.value % b.value != 0)
           raise(err, "divides a size that depends on the batch by something that does not divide it");
         res = {a.coef / b.value, a.value / b.value};
-      } else if (op == "Equal" && !sym(1, i).symbolic() && a.coef > 0 && sym(1, i).value < a.coef + a.value) {
-        res = {0, 0};  // k·N + v equals no value below k + v, whatever N ≥ 1
-      } else if (op == "Equal" && !a.symbolic() && sym(1, i).coef > 0 && a.value < sym(1, i).coef + sym(1, i).value) {
+      } else if (op == "Equal" && (a.symbolic() != b.symbolic())) {
+        // k·N + v with k > 0 equals no value below k + v, whatever N ≥ 1 (a -1 placeholder).
+        const SymDim s = a.symbolic() ? a : b, c = a.symbolic() ? b : a;
+        if (s.coef <= 0 || c.value >= s.coef + s.value) raise(err, "compares a size that depends on the batch");
         res = {0, 0};
       } else {
         raise(err, "computes " + op + " on a size that depends on the batch, which cannot be folded");
@@ -332,6 +334,7 @@ std::optional<Tensor> elementwise(const std::string& op, const std::vector<const
       r.batch_coef.push_back(res.coef);
       continue;
     }
+    if (symbolic) r.batch_coef.push_back(0);
     double y = 0;
     const double a = v(0);
     if (op == "Neg") y = -a;
