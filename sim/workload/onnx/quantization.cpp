@@ -33,8 +33,8 @@ FixedQuant Importer::quantizer(const Node& n) const {
   const Tensor& scale = need_constant(n, 1, "scale");
   const Tensor* zero = present(n, 2) ? &need_constant(n, 2, "zero point") : nullptr;
   if (scale.size() != 1 || (zero && zero->size() != 1))
-    fail(n, "per-channel quantization of computed tensors is not supported (one scale and zero point expected, got " +
-                std::to_string(scale.size()) + ")");
+    fail(n, "per-channel quantization of computed tensors is not supported (one scale and one zero point expected, got " +
+                std::to_string(scale.size()) + " and " + std::to_string(zero ? zero->size() : 1) + ")");
   FixedQuant q;
   q.scale = scale.values[0];
   if (!(q.scale > 0) || !std::isfinite(q.scale)) fail(n, "the scale " + std::to_string(q.scale) + " must be positive and finite");
