@@ -35,7 +35,10 @@ void Importer::activation(const Node& n) {
   Layer layer;
   layer.op = Op::Identity;
   layer.activation = act;
+  const auto quant = x.quant;
   add_layer(std::move(layer), n, {&x}, n.outputs.front(), x.layout);
+  // ReLU keeps values on their grid (its zero is a grid point, the zero point's).
+  if (act.kind == Activation::Kind::Relu) flow(n.outputs.front())->quant = quant;
 }
 
 void Importer::add(const Node& n) {

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "models/operators/tensor_index.hpp"
+
 #include "sim/config/error.hpp"
 #include "sim/workload/onnx_loader.hpp"
 
@@ -213,11 +215,23 @@ void Importer::add_operator(const Node& n, const std::string& type, const models
       fail(n, "would combine elements of different samples (axis " + std::to_string(first.axis) + " of " +
                   models::dims_text(first.dims) + " holds the batch)");
   }
+  // Moving elements keeps them on their grid, when every input is on the same one and nothing
+  // new (a pad value) comes in.
+  std::optional<FixedQuant> quant = flows.front()->quant;
+  const auto* move = dynamic_cast<const models::MoveOperator*>(op.get());
+  bool keeps_grid = move && quant;
+  for (const Flow* f : flows)
+    keeps_grid = keeps_grid && f->quant && f->quant->scale == quant->scale && f->quant->zero_point == quant->zero_point;
+  for (std::size_t k = 0; keeps_grid && k < args.inputs.size(); ++k)
+    keeps_grid = args.inputs[k].kind != models::OperatorInput::Kind::Constant;
+  if (keeps_grid)
+    for (int w : move->sources()) keeps_grid = keeps_grid && w >= 0;
   Layer layer;
   layer.op = Op::Operator;
   layer.op_impl = std::move(op);
   layer.op_type = type;
   add_layer(std::move(layer), n, flows, out, result);
+  if (keeps_grid) flow(out)->quant = quant;
 }
 
 void Importer::check_supported() const {

@@ -88,7 +88,12 @@ void Importer::pool(const Node& n) {
   out.dims = {1, in.dims[1]};
   if (!one_d) out.dims.push_back(oh);
   out.dims.push_back(ow);
+  const bool keeps_grid = layer.op == Op::MaxPool;
+  const auto quant = x.quant;
   add_layer(std::move(layer), n, {&x}, n.outputs.front(), out);
+  // The largest of values on a grid is on the grid: a matrix layer reading the pooled tensor
+  // takes the same codes (PyTorch puts no quantizer after a max pool).
+  if (keeps_grid) flow(n.outputs.front())->quant = quant;
 }
 
 void Importer::global_pool(const Node& n) {
