@@ -22,9 +22,17 @@ const std::set<std::string>& Importer::handled_ops() {
 
 Importer::Importer(Graph graph) : graph_(std::move(graph)) {
   net_.source = graph_.path;
-  // PyTorch names every graph "torch_jit" or "main_graph"; the file name says more then.
+  // PyTorch names every graph "torch_jit" or "main_graph"; the file name says more then, and a
+  // file called model*.onnx its folder: traces/mnist_cnn/model_qat.onnx is mnist_cnn_qat.
   const std::string& g = graph_.name;
-  net_.name = g.empty() || g == "torch_jit" || g == "main_graph" ? std::filesystem::path(graph_.path).stem().string() : g;
+  if (g.empty() || g == "torch_jit" || g == "main_graph") {
+    const std::filesystem::path p(graph_.path);
+    const std::string stem = p.stem().string();
+    const std::string folder = p.parent_path().filename().string();
+    net_.name = stem.rfind("model", 0) == 0 && !folder.empty() && folder != "." ? folder + stem.substr(5) : stem;
+  } else {
+    net_.name = g;
+  }
   for (const auto& [name, t] : graph_.initializers) constants_[name] = t;
   for (const Node& n : graph_.nodes)
     for (const auto& i : n.inputs)
