@@ -7,11 +7,14 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
+#include <random>
 
 #include "onnx_builder.hpp"
 #include "sim/config/error.hpp"
+#include "sim/functional/reference.hpp"
 #include "sim/workload/onnx_loader.hpp"
 #include "support.hpp"
 
@@ -209,4 +212,35 @@ TEST_CASE("onnx errors: a bad model stops the run with status 2 and writes nothi
   CHECK(r.status == 2);
   CHECK_THAT(r.err, Catch::Contains("bad.onnx: error: node 'conv' (Conv), attribute 'strides'"));
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/out"));
+}
+
+TEST_CASE("onnx errors: corrupted models load or fail cleanly, never crash", "[onnx][errors]") {
+  // Byte flips, truncations and repeats of shipped models: each either loads (and runs a sample
+  // through the float network) or stops with an input error.
+  std::mt19937 gen(7);
+  for (const std::string model : {"digits_cnn/model.onnx", "digits_cnn/model_qdq.onnx", "mnist_mlp/model_qat4.onnx",
+                                  "mnist_cnn/model_ptq.onnx"}) {
+    std::ifstream in(test::source_dir() + "/traces/" + model, std::ios::binary);
+    const std::string original((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (int round = 0; round < 60; ++round) {
+      std::string bytes = original;
+      std::uniform_int_distribution<std::size_t> at(0, bytes.size() - 1);
+      const int kind = round % 3;
+      if (kind == 0) {
+        for (int k = 0; k < 8; ++k) bytes[at(gen)] = static_cast<char>(gen());
+      } else if (kind == 1) {
+        bytes.resize(at(gen));
+      } else {
+        const std::size_t from = at(gen);
+        bytes.insert(at(gen), bytes.substr(from, 64));
+      }
+      INFO(model << " mutation " << round);
+      try {
+        const workload::Network net = workload::load_onnx_bytes(bytes, "mutated.onnx");
+        functional::float_logits(net, Eigen::MatrixXf::Zero(workload::element_count(net.input_shape), 1));
+      } catch (const config::InputError& e) {
+        CHECK_THAT(std::string(e.what()), Catch::Contains("mutated.onnx: error:"));
+      }
+    }
+  }
 }
