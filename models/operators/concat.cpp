@@ -31,6 +31,7 @@ class Concat final : public MoveOperator {
       offset.push_back(out_[static_cast<std::size_t>(axis_)]);
       out_[static_cast<std::size_t>(axis_)] += in.dims[static_cast<std::size_t>(axis_)];
     }
+    checked_elements(out_, a);
     which_.resize(static_cast<std::size_t>(element_count(out_)));
     index_.resize(which_.size());
     for_each_position(out_, [&](const Dims& pos, std::int64_t i) {

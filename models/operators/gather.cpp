@@ -24,6 +24,7 @@ class Gather final : public MoveOperator {
     out_.assign(in.begin(), in.begin() + axis_);
     out_.insert(out_.end(), idx.dims.begin(), idx.dims.end());
     out_.insert(out_.end(), in.begin() + axis_ + 1, in.end());
+    checked_elements(out_, a);
     const Dims in_strides = strides_of(in);
     which_.assign(static_cast<std::size_t>(element_count(out_)), 0);
     index_.resize(which_.size());

@@ -33,6 +33,7 @@ class MatMul final : public Operator {
     out_ = batch_;
     if (!vector_a_) out_.push_back(m_);
     if (!vector_b_) out_.push_back(n_);
+    checked_elements(out_, a);
     int next = 0;
     for (int k = 0; k < 2; ++k) {
       if (in_[k].kind == OperatorInput::Kind::Activation) slot_[k] = next++;

@@ -45,6 +45,7 @@ class Pad final : public MoveOperator {
       if (mode_ == "reflect" && (before_[k] >= in[k] || after[k] >= in[k]) && (before_[k] > 0 || after[k] > 0))
         a.fail("pads", "reflect padding must be smaller than the axis (" + std::to_string(in[k]) + ")");
     }
+    checked_elements(out_, a);
     padded_ = before_;
     for (std::size_t k = 0; k < in.size(); ++k) padded_[k] = before_[k] != 0 || after[k] != 0;
     const Dims in_strides = strides_of(in);

@@ -2,6 +2,17 @@
 
 namespace cimsim::models {
 
+std::int64_t checked_elements(const Dims& d, const OperatorArgs& args) {
+  std::int64_t n = 1;
+  for (auto v : d) {
+    if (v < 0) args.fail("", "a negative dimension in " + dims_text(d));
+    if (v > 0 && n > kMaxSampleElements / v) args.fail("", "a tensor of " + dims_text(d) + " is larger than cimsim supports per sample");
+    n *= v;
+  }
+  if (n > kMaxSampleElements) args.fail("", "a tensor of " + dims_text(d) + " is larger than cimsim supports per sample");
+  return n;
+}
+
 Dims strides_of(const Dims& d) {
   Dims s(d.size(), 1);
   for (std::size_t i = d.size(); i-- > 1;) s[i - 1] = s[i] * d[i];
@@ -36,6 +47,7 @@ Dims broadcast_dims(const Dims& a, const Dims& b, const OperatorArgs& args) {
       args.fail("", "shapes " + dims_text(a) + " and " + dims_text(b) + " do not broadcast");
     out[k] = da == 1 ? db : da;
   }
+  checked_elements(out, args);
   return out;
 }
 

@@ -7,6 +7,12 @@
 
 namespace cimsim::models {
 
+// The most elements a tensor of one sample may have (2^28 floats, 1 GiB): a model asking for more
+// is refused before anything is allocated.
+inline constexpr std::int64_t kMaxSampleElements = std::int64_t{1} << 28;
+// Elements of `d`, refused (via `args`) when a dimension is negative or the count exceeds the limit.
+std::int64_t checked_elements(const Dims& d, const OperatorArgs& args);
+
 Dims strides_of(const Dims& d);
 // Calls fn(position, flat index) for every element of a tensor of shape `d`, in C order.
 void for_each_position(const Dims& d, const std::function<void(const Dims&, std::int64_t)>& fn);

@@ -124,6 +124,13 @@ void Importer::check_finite(const Node& n, const Tensor& t, const std::string& w
 
 int Importer::add_layer(Layer layer, const Node& n, const std::vector<const Flow*>& inputs, const std::string& out,
                         const Layout& layout) {
+  std::int64_t elements = 1;
+  for (auto d : layout.dims) {
+    if (d <= 0) fail(n, "gives an empty tensor " + models::dims_text(layout.dims));
+    if (elements > models::kMaxSampleElements / d)
+      fail(n, "gives a tensor of " + models::dims_text(layout.dims) + ", larger than cimsim supports per sample");
+    elements *= d;
+  }
   std::vector<Shape> shapes;
   for (const Flow* f : inputs) {
     layer.inputs.push_back(f->producer);
@@ -283,12 +290,12 @@ void Importer::define_input() {
     if (in.dims[d] <= 0)
       fail_file("input '" + in.name + "' has an open or empty dimension " + std::to_string(d) +
                 (in.dim_names[d].empty() ? "" : " ('" + in.dim_names[d] + "')") + "; only the batch may vary");
-    if (in.dims[d] > kMaxTensorElements) fail_file("input '" + in.name + "' has dimension " + std::to_string(d) + " too large");
+    if (element_count(net_.input_shape) > models::kMaxSampleElements / in.dims[d])
+      fail_file("input '" + in.name + "' is larger per sample than cimsim supports (dimension " + std::to_string(d) + " is " +
+                std::to_string(in.dims[d]) + ")");
     f.layout.dims.push_back(in.dims[d]);
     net_.input_shape.push_back(in.dims[d]);
   }
-  if (element_count(net_.input_shape) > kMaxTensorElements)
-    fail_file("input '" + in.name + "' is too large per sample (" + shape_text(net_.input_shape) + ")");
   flows_[in.name] = f;
 }
 

@@ -4,6 +4,7 @@
 // codes, or QuantizeLinear/DequantizeLinear of float weights as fake-quantization exports them)
 // keep their integer codes and per-channel scales.
 
+#include "models/operators/tensor_index.hpp"
 #include "sim/workload/onnx/importer.hpp"
 
 namespace cimsim::workload::onnx_import {
@@ -49,6 +50,10 @@ void Importer::conv(const Node& n) {
   if (out % layer.groups != 0)
     fail_attribute(n, "group", std::to_string(layer.groups) + " groups do not divide " + std::to_string(out) + " output channels");
   const int kh = one_d ? 1 : static_cast<int>(kernel[0]), kw = static_cast<int>(kernel.back());
+  // The lowered matrix is out × (channels · kernel), block diagonal over the groups.
+  if (static_cast<double>(out) * static_cast<double>(channels) * kh * kw > static_cast<double>(models::kMaxSampleElements))
+    fail(n, "its lowered weight matrix (" + std::to_string(out) + " x " + std::to_string(channels * kh * kw) +
+                ") is larger than cimsim supports");
   layer.weight = conv_weight_matrix(w.values, static_cast<int>(out), static_cast<int>(channels), kh, kw, layer.groups);
   if (!w.codes.empty()) {
     if (w.code_scale.size() > 1 && w.code_axis != 0) fail(n, "per-channel weight scales must run along the output channels (axis 0)");
