@@ -33,7 +33,9 @@ BATCH = 3
 
 class TinyLeNet(torch.nn.Module):
     """The idioms of issue reports: x.view(x.size(0), -1) under a dynamic batch, Conv1d and 1-D
-    pooling, x.mean((2, 3)), GELU (erf form), LeakyReLU, PReLU, ELU, HardSwish, SiLU."""
+    pooling with ceil_mode, average pooling with ceil_mode and padding, reflect padding, x.mean((2, 3))
+    and x.sum, GELU (erf and tanh forms), LeakyReLU, PReLU, ELU, HardSwish, SiLU, Tanh, a softmax
+    mid-network."""
 
     def __init__(self):
         super().__init__()
@@ -42,19 +44,23 @@ class TinyLeNet(torch.nn.Module):
         self.c3 = torch.nn.Conv1d(8, 6, 3, padding=1)
         self.p3 = torch.nn.MaxPool1d(2, ceil_mode=True)
         self.prelu = torch.nn.PReLU(8)
-        self.fc1 = torch.nn.Linear(6 * 4 + 8, 16)
+        self.fc1 = torch.nn.Linear(6 * 4 + 8 + 8, 16)
         self.fc2 = torch.nn.Linear(16, 10)
 
     def forward(self, x):
+        x = torch.nn.functional.pad(x, (1, 0, 1, 0), mode="reflect")
         x = torch.nn.functional.leaky_relu(self.c1(x), 0.1)
+        x = torch.nn.functional.avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=True)
         x = self.prelu(self.c2(x))
         g = x.mean((2, 3))
+        total = x.sum((2, 3))
         s = x.flatten(2)[:, :, :8]
         s = torch.nn.functional.elu(self.c3(s))
+        s = s * torch.softmax(s, dim=-1)
         s = self.p3(torch.nn.functional.hardswish(s))
-        h = torch.cat([s.view(s.size(0), -1), torch.nn.functional.silu(g)], 1)
-        h = torch.nn.functional.gelu(self.fc1(h))
-        return self.fc2(h)
+        h = torch.cat([s.view(s.size(0), -1), torch.nn.functional.silu(g), torch.tanh(total)], 1)
+        h = torch.nn.functional.gelu(self.fc1(h), approximate="tanh")
+        return self.fc2(torch.nn.functional.gelu(h))
 
 
 class Encoder(torch.nn.Module):
