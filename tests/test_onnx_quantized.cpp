@@ -11,13 +11,8 @@
 #include <regex>
 #include <sstream>
 
-#include "models/cells/cell_model.hpp"
-#include "models/periphery/adc.hpp"
-#include "sim/functional/crossbar.hpp"
-#include "sim/functional/full_scale.hpp"
-#include "sim/functional/programmed_chip.hpp"
+#include "onnx_ideal_chip.hpp"
 #include "sim/functional/reference.hpp"
-#include "sim/mapping/mapping.hpp"
 #include "sim/workload/dataset.hpp"
 #include "sim/workload/onnx_loader.hpp"
 #include "sim/workload/quantize.hpp"
@@ -67,33 +62,6 @@ Expect expected(const std::string& form) {
   return {4, 4, 4};
 }
 
-// The chip with ideal cells and an ADC with enough bits at full scale `max`: lossless.
-struct IdealChip {
-  config::Config cfg;
-  std::unique_ptr<models::CellModel> cell;
-  std::unique_ptr<models::AdcModel> adc;
-  mapping::ChipMap chip;
-  functional::ProgrammedChip programmed;
-
-  explicit IdealChip(const workload::QuantizedNetwork& qnet) {
-    const std::string yaml = "cell: {model: ideal}\nadc: {full_scale: max}\n";
-    cfg = test::config_with(yaml, {"chip.tiles=4096"});
-    cell = models::CellRegistry::instance().create(cfg.section("cell"));
-    chip = mapping::map_network(qnet, mapping::Architecture::from(cfg), static_cast<int>(cfg.section("dac").integer("bits")),
-                                cell->max_bits_per_cell());
-    programmed = functional::ProgrammedChip::program(chip, *cell, 1, 0, 1.0, 1);
-    const int bits = functional::lossless_adc_bits(chip, programmed.g_min_norm);
-    cfg = test::config_with(yaml, {"chip.tiles=4096", "adc.bits=" + std::to_string(bits)});
-    adc = models::AdcRegistry::instance().create(cfg.section("adc"));
-  }
-
-  Eigen::MatrixXf logits(const workload::QuantizedNetwork& qnet, const Eigen::MatrixXf& x) const {
-    const functional::FullScalePlan plan(chip, adc->common(), programmed.g_min_norm, programmed.current_unit_ua(chip));
-    functional::CrossbarBackend backend(chip, programmed, *adc, plan, nullptr, 1, nullptr);
-    return functional::quantized_logits(qnet, x, 0, backend);
-  }
-};
-
 void check_export(const std::string& model, const std::string& form) {
   const workload::Dataset& data = mnist_test();
   const config::Config cfg = test::config_with("");
@@ -120,7 +88,7 @@ void check_export(const std::string& model, const std::string& form) {
   CHECK(ours == theirs);
   // The chip with ideal cells and a lossless ADC computes the same integers, so the same logits.
   const Eigen::Index n = 32;
-  const IdealChip chip(qnet);
+  const test::IdealChip chip(qnet);
   const Eigen::MatrixXf on_chip = chip.logits(qnet, data.inputs.leftCols(n));
   CHECK((on_chip - logits.leftCols(n)).cwiseAbs().maxCoeff() == 0.0f);
 }

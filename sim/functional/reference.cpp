@@ -77,7 +77,7 @@ Eigen::MatrixXd ExactBackend::multiply(const workload::QuantLayer& q, const Eige
 }
 
 Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
-                       MatrixBackend& backend) {
+                       MatrixBackend& backend, const MatrixObserver& observe) {
   auto outs = forward(*qnet.net, x, [&](int li, const Batch& in) -> Batch {
     const workload::QuantLayer& q = qnet.of(li);
     const Layer& l = qnet.net->layers[static_cast<std::size_t>(li)];
@@ -95,6 +95,7 @@ Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, s
     } else {
       acc = backend.multiply(q, codes, first_vector_of(l, first_sample));
     }
+    if (observe) observe(li, in, acc);
     // W·(q − z) = W·q − z·Σ_i W_i: the zero point comes off digitally, one constant per output.
     if (q.input_zero_point != 0) acc.colwise() -= static_cast<double>(q.input_zero_point) * q.w_row_sums;
     Eigen::MatrixXd y = (q.w_scale * q.input_scale).asDiagonal() * acc;
