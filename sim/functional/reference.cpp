@@ -17,10 +17,12 @@ void apply_activation(Batch& y, const Activation& a) {
   }
 }
 
-// The float matrix product of a matrix layer on its lowered input, bias included.
+// The float matrix product of a matrix layer on its lowered input, bias included. A QDQ model's
+// input quantizer rounds the input onto its grid first, as ONNX computes the model.
 Batch float_matrix(const workload::Network& net, const Layer& l, const Batch& in) {
   const Layer& w = l.weight_source >= 0 ? net.layers[static_cast<std::size_t>(l.weight_source)] : l;
-  Batch y = w.weight * lower_input(l, in);
+  const Batch x = l.input_quant ? Batch(in.unaryExpr([&](float v) { return l.input_quant->apply(v); })) : in;
+  Batch y = w.weight * lower_input(l, x);
   y.colwise() += w.bias;
   return raise_output(l, y, in.cols());
 }
