@@ -101,6 +101,28 @@ void check_export(const std::string& model, const std::string& form) {
     check_export(model, form);                                                                         \
   }
 
+TEST_CASE("onnx quantized: report.json gives the 4-bit model's widths", "[onnx][qdq][mnist]") {
+  test::TempDir dir;
+  const auto r = test::run_cimsim({"run", test::source_dir() + "/configs/mnist/mlp_qat4.yaml", "--quiet", "--set",
+                                   "workload.samples=20", "--set", "run.output_dir=" + dir.path()});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  std::ifstream in(dir.path() + "/report.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string report = ss.str();
+  // Each dense layer: its name, its type, then its widths.
+  for (const std::string layer : {"/fc1/Gemm", "/fc2/Gemm", "/fc3/Gemm"}) {
+    INFO(layer);
+    const std::regex widths("\"name\": \"" + layer + "\"[^{]*\"type\": \"dense\"[\\s\\S]*?\"weight_bits\": \\{\\s*\"value\": (\\d+)"
+                            "[\\s\\S]*?\"activation_bits\": \\{\\s*\"value\": (\\d+)");
+    std::smatch m;
+    REQUIRE(std::regex_search(report, m, widths));
+    CHECK(m[1] == "4");
+    CHECK(m[2] == "4");
+  }
+}
+
 QUANTIZED_TEST("mlp", "qat")
 QUANTIZED_TEST("mlp", "ptq")
 QUANTIZED_TEST("mlp", "qat4")
