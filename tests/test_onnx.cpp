@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "onnx_builder.hpp"
 #include "onnx_reference.hpp"
 #include "sim/config/error.hpp"
 #include "sim/functional/reference.hpp"
@@ -128,34 +129,13 @@ TEST_CASE("onnx: QDQ models keep their integer semantics exactly", "[onnx][qdq]"
 }
 
 TEST_CASE("onnx: every unsupported operator is named in one error", "[onnx][errors]") {
-  onnx::ModelProto m;
-  m.set_ir_version(7);
-  m.add_opset_import()->set_version(13);
-  auto* g = m.mutable_graph();
-  g->set_name("bad");
-  auto* in = g->add_input();
-  in->set_name("x");
-  auto* shape = in->mutable_type()->mutable_tensor_type()->mutable_shape();
-  shape->add_dim()->set_dim_value(1);
-  shape->add_dim()->set_dim_value(4);
-  in->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
-  auto add_node = [&](const char* op, const char* name, const char* input, const char* output) {
-    auto* node = g->add_node();
-    node->set_op_type(op);
-    node->set_name(name);
-    node->add_input(input);
-    node->add_output(output);
-  };
-  add_node("Tanh", "squash", "x", "t");  // supported
-  add_node("Hardmax", "pick", "t", "h");
-  add_node("Celu", "smooth", "h", "y");
-  g->add_output()->set_name("y");
+  test::OnnxBuilder b;
+  b.input("x", {4}).output("y");
+  b.node("Tanh", {"x"}, {"t"}, "squash");  // supported
+  b.node("Hardmax", {"t"}, {"h"}, "pick");
+  b.node("Celu", {"h"}, {"y"}, "smooth");
   test::TempDir dir;
-  const std::string path = dir.path() + "/bad.onnx";
-  {
-    std::ofstream out(path, std::ios::binary);
-    m.SerializeToOstream(&out);
-  }
+  const std::string path = b.save(dir.path(), "bad.onnx");
   try {
     workload::load_onnx(path);
     FAIL("no error");

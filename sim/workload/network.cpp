@@ -9,17 +9,10 @@
 
 namespace cimsim::workload {
 
-std::int64_t element_count(const Shape& s) {
-  std::int64_t n = 1;
-  for (auto d : s) n *= d;
-  return n;
-}
+// A shape is an operator's Dims: one rule for both.
+std::int64_t element_count(const Shape& s) { return models::element_count(s); }
 
-std::string shape_text(const Shape& s) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + "]";
-}
+std::string shape_text(const Shape& s) { return models::dims_text(s); }
 
 const char* op_name(Op op) {
   switch (op) {

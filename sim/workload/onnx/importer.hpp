@@ -53,6 +53,9 @@ class Importer {
   Layer* sole_producer(const Flow& f, const std::string& name);
   Layer& layer(int index) { return net_.layers[static_cast<std::size_t>(index)]; }
   void set_constant(const std::string& name, Tensor t) { constants_[name] = std::move(t); }
+  // Registers the int64 list [v] as constant `name` (starts, ends and axes of a Slice the importer
+  // builds) and returns the name.
+  std::string int_list(const std::string& name, std::int64_t v);
   void set_flow(const std::string& name, Flow f) { flows_[name] = std::move(f); }
   // Operator types reading tensor `name`, and how many nodes or graph outputs read it.
   const std::vector<std::string>& readers_of(const std::string& name) { return consumers_[name]; }

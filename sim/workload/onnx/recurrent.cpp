@@ -176,16 +176,8 @@ void Importer::recurrent(const Node& n) {
 
 std::string Importer::slice_state(const Node& n, const std::string& state, const std::string& out, std::int64_t first,
                                   std::int64_t count) {
-  auto list = [&](const std::string& suffix, std::int64_t v) {
-    Tensor t;
-    t.dtype = onnx::TensorProto::INT64;
-    t.dims = {1};
-    t.values = {static_cast<double>(v)};
-    set_constant(out + suffix, t);
-    return out + suffix;
-  };
   Node slice = n;
-  slice.inputs = {state, list(":starts", first), list(":ends", first + count), list(":axes", 1)};
+  slice.inputs = {state, int_list(out + ":starts", first), int_list(out + ":ends", first + count), int_list(out + ":axes", 1)};
   slice.outputs = {out};
   slice.attributes.clear();
   make_operator(slice, "Slice", 13);

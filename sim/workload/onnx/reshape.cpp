@@ -93,6 +93,15 @@ void Importer::reshape_like(const Node& n) {
   flow(n.outputs.front())->quant = quant;  // moving elements keeps them on their grid
 }
 
+std::string Importer::int_list(const std::string& name, std::int64_t v) {
+  Tensor t;
+  t.dtype = onnx::TensorProto::INT64;
+  t.dims = {1};
+  t.values = {static_cast<double>(v)};
+  set_constant(name, t);
+  return name;
+}
+
 void Importer::split(const Node& n) {
   const Flow& x = need_flow(n, 0, "input");
   const auto rank = static_cast<std::int64_t>(x.layout.dims.size());
@@ -120,17 +129,10 @@ void Importer::split(const Node& n) {
   std::int64_t begin = 0;
   for (std::size_t k = 0; k < sizes.size(); ++k) {
     const std::string base = n.name + "#split" + std::to_string(k);
-    auto scalar_list = [&](const std::string& suffix, std::int64_t v) {
-      Tensor t;
-      t.dtype = onnx::TensorProto::INT64;
-      t.dims = {1};
-      t.values = {static_cast<double>(v)};
-      set_constant(base + suffix, t);
-      return base + suffix;
-    };
     Node slice = n;
     slice.op = "Split";
-    slice.inputs = {n.inputs[0], scalar_list(":starts", begin), scalar_list(":ends", begin + sizes[k]), scalar_list(":axes", axis)};
+    slice.inputs = {n.inputs[0], int_list(base + ":starts", begin), int_list(base + ":ends", begin + sizes[k]),
+                    int_list(base + ":axes", axis)};
     slice.outputs = {n.outputs[k]};
     slice.attributes.clear();
     begin += sizes[k];
