@@ -1,16 +1,19 @@
 #!/bin/sh
 # Installs what cimsim needs from Debian's packages, only what is missing.
 #   scripts/setup.sh            build and test dependencies (slurm-wlm and munge: the sweep test
-#                               starts a private single-node Slurm cluster)
-#   scripts/setup.sh --extras   also what the Python scripts use (training, plots, sweeps)
+#                               starts a private single-node Slurm cluster; python3-dev and
+#                               pybind11: the Python module)
+#   scripts/setup.sh --extras   also what the Python scripts use (training, plots, sweeps) and the
+#                               Python module's optional parts (pandas, tqdm, PyTorch and ONNX)
 # Works as root (apt-get) or as a user with sudo.
 set -eu
 
 packages="build-essential cmake pkg-config libsystemc-dev libeigen3-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev catch2 libonnx-dev libprotobuf-dev protobuf-compiler
-  libsqlite3-dev python3 python3-numpy python3-yaml slurm-wlm munge"
+  libsqlite3-dev python3 python3-dev python3-numpy python3-yaml pybind11-dev python3-pybind11
+  slurm-wlm munge"
 if [ "${1:-}" = "--extras" ]; then
-  packages="$packages python3-torch python3-sklearn python3-matplotlib python3-onnx python3-pandas"
+  packages="$packages python3-torch python3-sklearn python3-matplotlib python3-onnx python3-pandas python3-tqdm"
 fi
 
 missing=""

@@ -76,3 +76,27 @@ TEST_CASE("adc: a fixed full scale below the column range clips", "[adc]") {
   CHECK(y.cwiseAbs().maxCoeff() <= std::round(fs_units) + 1e-9);
   CHECK(f.exact(x).cwiseAbs().maxCoeff() > fs_units);
 }
+
+TEST_CASE("adc: an exact half LSB rounds away from zero on ideal cells, whatever G_max", "[adc][contract]") {
+  // Two rows, 2-bit cells, 1-bit inputs, analog pairs: full scale 2·1·3 = 6 units over a 3-bit
+  // signed ADC (codes ±3) is an LSB of exactly 2. A column value of 1 is half an LSB: code 1, so 2;
+  // −1 gives −2; 3 (one and a half) gives 4. Digit conductances must read as whole digits for this
+  // to hold at every G_max (in float, G/ΔG turns digit 1 into 0.99999994 for some of them).
+  workload::MatrixXi32 w(2, 2);
+  w << 1, 2, -1, -2;
+  Eigen::MatrixXi x(2, 3);
+  x << 1, 0, 1,  //
+      0, 1, 1;
+  Eigen::MatrixXd expected(2, 3);
+  expected << 2, 2, 4,  //
+      -2, -2, -4;
+  for (double g_max : {24.0, 25.0, 7.3, 100.0, 33.3}) {
+    INFO("g_max_us " << g_max);
+    test::CrossbarFixture f(w, 3, 1, false,
+                            "mapping: {bits_per_cell: 2, encoding: differential, differential_readout: analog}\n"
+                            "array: {rows: 2, cols: 8}\ndac: {bits: 1}\nadc: {full_scale: max}\n"
+                            "cell: {model: ideal, g_min_us: 0.4, g_max_us: " + std::to_string(g_max) + "}\n",
+                            3);
+    CHECK(f.multiply(x) == expected);
+  }
+}

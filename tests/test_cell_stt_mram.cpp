@@ -6,6 +6,7 @@
 #include <random>
 
 #include "cell_support.hpp"
+#include "crossbar_fixture.hpp"
 
 using namespace cimsim;
 using test::moments_of;
@@ -115,4 +116,27 @@ TEST_CASE("stt_mram: columns over the current limit are counted per group of row
   auto nl = dev;
   nl.iv_nl2_ua_per_v2 = nl.g_us * 3.0f;  // +30 % at 0.1 V
   CHECK(models::columns_over_current_limit(nl, 0.1, 32, 1280) == 10);
+}
+
+TEST_CASE("stt_mram: a device flipped by read disturb reads its new state from then on", "[cells][stt][functional]") {
+  // Every parallel (digit 1) device flips to antiparallel (digit 0) at its first read: from the
+  // second vector on, every weight reads as zero and so does every output, exactly.
+  std::mt19937 gen(5);
+  const auto w = test::random_weights(gen, 6, 24, 3);
+  test::CrossbarFixture f(w, 3, 2, false,
+                          "mapping: {bits_per_cell: 1, encoding: differential, differential_readout: analog}\n"
+                          "array: {rows: 32, cols: 32}\ndac: {bits: 2}\nadc: {full_scale: max}\n"
+                          "cell: {preset: stt_mram, read_disturb_probability: 1, read_disturb_direction: p_to_ap, "
+                          "d2d_sigma: 0, read_noise_relative: 0, stuck_sa0_rate: 0, stuck_sa1_rate: 0}\n");
+  const Eigen::MatrixXi x = Eigen::MatrixXi::Constant(24, 5, 3);
+  functional::ProgramSettings ps;
+  ps.vectors = {x.cols()};
+  const auto programmed = functional::ProgrammedChip::program(f.chip, *f.cell, ps);
+  REQUIRE(programmed.disturbed_devices > 0);
+  const functional::FullScalePlan plan(f.chip, f.adc->common(), programmed.g_min_norm,
+                                       programmed.current_unit_ua(f.chip));
+  functional::CrossbarBackend backend(f.chip, programmed, *f.adc, plan);
+  const Eigen::MatrixXd y = backend.multiply(f.layer(), x, 0);
+  CHECK(y.col(0) == f.exact(x).col(0));  // the first read sees the devices as programmed
+  CHECK(y.rightCols(4).isZero(0));
 }

@@ -34,7 +34,7 @@ TEST_CASE("contract: timing and functional action counts agree on every shipped 
   for (const auto& path : configs) {
     INFO(path);
     config::LoadOptions opt;
-    opt.sets = {"workload.samples=24", "run.chip_instances=1", "run.timing_inferences=2"};
+    opt.sets = {"workload.samples=24", "run.chip_instances=1", "run.timing_inferences=2", "run.mode=full"};
     const auto s = run::simulate(config::load_config(path, opt));
     const functional::Activity mean = s->eval.mean_activity();
     REQUIRE(mean.layers.size() == s->timing.layers.size());

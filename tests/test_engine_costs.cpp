@@ -57,7 +57,9 @@ TEST_CASE("tech: every node preset loads with its own values", "[cost][tech][con
 
 TEST_CASE("costs: buffers cost by their capacity and ports, leakage by the time", "[cost]") {
   auto run = [](const std::vector<std::string>& sets) {
-    return run::simulate(test::config_with("workload: {samples: 4}\n", sets));
+    // Sizes given (not `auto`) so that the buffers compared are the ones named here.
+    return run::simulate(test::config_with(
+        "workload: {samples: 4}\nchip: {global_buffer_kib: 256}\ntile: {input_buffer_kib: 8, output_buffer_kib: 8}\n", sets));
   };
   const auto base = run({});
   const auto& e = base->cost.per_action;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "engine_support.hpp"
+#include "sim/config/loader.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run/simulation.hpp"
 
@@ -144,4 +145,25 @@ TEST_CASE("engine: a convolution moves its feature map once and waits for its wi
   for (const auto& s : r.trace->slices)
     if (r.trace->tracks[static_cast<std::size_t>(s.track)].name.rfind("array", 0) == 0) earliest = std::min(earliest, s.start);
   CHECK(earliest == first_fetch);
+}
+
+TEST_CASE("engine: steady throughput is the rate a long run of either schedule completes inferences at",
+          "[engine][timing]") {
+  for (const std::string name : {"default.yaml", "chips/aon_cim.yaml", "chips/isaac.yaml", "chips/hermes.yaml"}) {
+    INFO(name);
+    auto run = [&](int inferences) {
+      config::LoadOptions opt;
+      opt.sets = {"workload.samples=8", "run.timing_inferences=" + std::to_string(inferences)};
+      return run::simulate(config::load_config(test::source_dir() + "/configs/" + name, opt));
+    };
+    const auto one = run(1);
+    const double steady = one->timing.steady_cycles_per_inference;
+    REQUIRE(steady > 0);
+    // A long run: the rate inferences 65 to 128 complete at, whatever filled the chip first.
+    const auto m64 = run(64), m128 = run(128);
+    const double long_rate = 64.0 / static_cast<double>(m128->timing.cycles - m64->timing.cycles);
+    CHECK(1.0 / steady == Approx(long_rate).epsilon(0.01));
+    // The whole long run, fill included, is already within 2 % of it.
+    CHECK(128.0 / static_cast<double>(m128->timing.cycles) == Approx(long_rate).epsilon(0.02));
+  }
 }

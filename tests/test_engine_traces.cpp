@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "support.hpp"
@@ -66,4 +67,36 @@ TEST_CASE("traces: none unless asked for, and bounded when asked", "[traces][cli
   CHECK(count(trace, "\"ph\": \"X\"") == 2);
   CHECK_THAT(trace, Catch::Contains("\"dropped_slices\": 11"));
   CHECK_FALSE(fs::exists(capped.path() + "/timing.vcd"));
+}
+
+TEST_CASE("traces: the VCD runs in the chip's real time, whatever the clock", "[traces][cli]") {
+  test::TempDir dir;
+  REQUIRE(test::run_cimsim({"run", kGolden, "--output", dir.path(), "--quiet", "--set", "trace.vcd=true", "--set",
+                            "chip.clock_mhz=500"})
+              .status == 0);
+  const std::string vcd = slurp(dir.path() + "/timing.vcd");
+  std::smatch m;
+  const std::string report = slurp(dir.path() + "/report.json");
+  REQUIRE(std::regex_search(report, m, std::regex("\"cycles\": \\{\\s*\"value\": ([0-9]+)")));
+  const long long cycles = std::stoll(m[1].str());
+  REQUIRE(cycles > 0);
+  CHECK(std::regex_search(vcd, std::regex("\\$timescale\\s+1 ps\\s+\\$end")));
+  // The last timestamp is the end of the run plus the cycle that flushes it: 2000 ps per cycle.
+  long long last = -1;
+  const std::regex stamp("\n#([0-9]+)");
+  for (std::sregex_iterator it(vcd.begin(), vcd.end(), stamp), end; it != end; ++it)
+    last = std::max(last, std::stoll((*it)[1].str()));
+  CHECK(last == (cycles + 1) * 2000);
+}
+
+TEST_CASE("traces: the slice budget is shared by the layers, so the last layer has detail too", "[traces][cli]") {
+  test::TempDir dir;
+  REQUIRE(test::run_cimsim({"run", test::source_dir() + "/configs/default.yaml", "--output", dir.path(), "--quiet",
+                            "--set", "trace.perfetto=true", "--set", "trace.max_slices=4", "--set",
+                            "run.timing_inferences=4", "--set", "workload.samples=8"})
+              .status == 0);
+  const std::string trace = slurp(dir.path() + "/trace.json");
+  // Two per-vector slices each (the equal share of 4), plus each layer's span.
+  CHECK(count(trace, "\"name\": \"fc1\", \"ph\": \"X\"") == 3);
+  CHECK(count(trace, "\"name\": \"fc2\", \"ph\": \"X\"") == 3);
 }

@@ -67,6 +67,7 @@ TEST_CASE("invariant: one bit below lossless is no longer exact", "[invariant]")
   CHECK((f.multiply(x) - f.exact(x)).cwiseAbs().maxCoeff() > 0.0);
 }
 
+#include "sim/config/loader.hpp"
 #include "sim/run/simulation.hpp"
 
 TEST_CASE("invariant: the digits network on ideal cells matches the quantized network", "[invariant]") {
@@ -82,4 +83,17 @@ TEST_CASE("invariant: the digits network on ideal cells matches the quantized ne
   functional::ExactBackend exact;
   const auto x = s->test.inputs.leftCols(100);
   CHECK(functional::quantized_logits(s->qnet, x, 0, chip) == functional::quantized_logits(s->qnet, x, 0, exact));
+}
+
+TEST_CASE("invariant: offset encoding with digital G_min removal on ideal cells gives the quantized accuracy",
+          "[contract]") {
+  // A G_min that is no whole number of ΔG rides on every column into a lossless ADC and comes off
+  // digitally: the chip must still compute the quantized network exactly.
+  config::LoadOptions opt;
+  opt.sets = {"workload.samples=120", "mapping.encoding=offset", "mapping.gmin_removal=digital",
+              "cell={model: ideal, g_min_us: 5.3}", "adc.bits=16", "adc.full_scale=max"};
+  const auto s = run::simulate(config::load_config(test::source_dir() + "/configs/digits_cnn.yaml", opt));
+  REQUIRE(s->eval.lossless_adc_bits <= 16);
+  CHECK(s->eval.instances.front().accuracy == s->eval.quantized_accuracy);
+  CHECK(s->eval.instances.front().correct > 0);
 }

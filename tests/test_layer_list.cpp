@@ -126,3 +126,26 @@ TEST_CASE("layer list: errors exit with status 2 from the command line", "[layer
   CHECK_THAT(r.err, Catch::Contains("net.yaml:4"));
   CHECK_THAT(r.err, Catch::Contains("layers[0].type"));
 }
+
+TEST_CASE("data sets: channels-last samples for a channels-first network are refused with the fix",
+          "[layer_list][errors][cli]") {
+  test::TempDir dir;
+  dir.file("net.yaml",
+           "name: rgb\ninput_shape: [3, 4, 5]\nlayers:\n"
+           "  - {name: c1, type: conv, init: {seed: 1}, out_channels: 2, kernel: 3, padding: 1}\n"
+           "  - {name: gap, type: global_avgpool}\n");
+  npy::save_f32(dir.path() + "/hwc.npy", {2, 4, 5, 3}, std::vector<float>(2 * 60, 0.5f));
+  npy::save_f32(dir.path() + "/chw.npy", {2, 3, 4, 5}, std::vector<float>(2 * 60, 0.5f));
+  npy::save_f32(dir.path() + "/flat.npy", {2, 60}, std::vector<float>(2 * 60, 0.5f));
+  auto run = [&](const std::string& inputs) {
+    return test::run_cimsim({"run", dir.file("run.yaml", "workload: {network: net.yaml, inputs: " + inputs +
+                                                             "}\nrun: {output_dir: " + dir.path() + "/out}\n"),
+                             "--quiet"});
+  };
+  const auto hwc = run("hwc.npy");
+  CHECK(hwc.status == 2);
+  CHECK_THAT(hwc.err, Catch::Contains("hwc.npy") && Catch::Contains("[4, 5, 3]") && Catch::Contains("[3, 4, 5]") &&
+                          Catch::Contains("channels-last") && Catch::Contains("transpose(0, 3, 1, 2)"));
+  CHECK(run("chw.npy").status == 0);
+  CHECK(run("flat.npy").status == 0);  // flat vectors are taken in C order
+}

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "sim/plugins/plugin_api.hpp"
@@ -74,6 +75,17 @@ TEST_CASE("plugins: the template builds, loads from a config, runs and is descri
   // The resolved config loads the plug-in again on its own.
   CHECK(test::run_cimsim({"check", dir.path() + "/out/resolved.yaml"}).status == 0);
 
+  // Its programming error is drawn through device_stream(), so corners fix it: -3 sigma and +3 sigma
+  // of a large error are different chips.
+  const auto corners = test::run_cimsim(
+      {"run", cfg, "--set", "cell.sigma_relative=0.5", "--set", "analysis.corners=[-3, 3]", "--set", "adc.bits=5"});
+  INFO(corners.err);
+  REQUIRE(corners.status == 0);
+  std::smatch m;
+  const std::string out = corners.out;
+  REQUIRE(std::regex_search(out, m, std::regex("-3 sigma ([0-9.]+) %, \\+3 sigma ([0-9.]+) %")));
+  CHECK(m[1].str() != m[2].str());
+
   // describe lists the plug-in's model, its origin and its parameters.
   const auto describe = test::run_cimsim({"describe", "cell", "--plugin", library});
   CHECK(describe.status == 0);
@@ -124,4 +136,15 @@ TEST_CASE("plugins: a wrong ABI, a missing entry point or no library at all is a
     CHECK(d.status == 2);
     CHECK_THAT(d.err, Catch::Contains("--plugin"));
   }
+}
+
+TEST_CASE("plugins: corners on a model whose variations they cannot fix stop with status 2", "[plugins][analysis]") {
+  // The ideal cell has no once-per-chip variation: its corners would all be the nominal chip.
+  test::TempDir dir;
+  const auto run = test::run_cimsim({"run", dir.file("ideal.yaml", test::digits_workload_yaml() +
+                                                                      "cell: {model: ideal}\nanalysis: {corners: [-2, 2]}\n"
+                                                                      "run: {output_dir: " + dir.path() + "/out}\n")});
+  CHECK(run.status == 2);
+  CHECK_THAT(run.err, Catch::Contains("analysis.corners") && Catch::Contains("device_stream"));
+  CHECK(!fs::exists(dir.path() + "/out/report.json"));
 }

@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -34,8 +35,16 @@ struct DrawOverride {
   std::vector<rng::Purpose> purposes;
   float corner = 0;
   const std::vector<std::vector<float>>* pattern = nullptr;  // per ChipMap array; empty entry: corner
+  // Set by device_stream() when it fixes a stream: an analysis whose override was never applied
+  // evaluated the nominal chip (a model that draws its variations elsewhere) and must say so.
+  mutable std::atomic<bool> applied{false};
   bool applies(rng::Purpose p) const;
 };
+
+// The stream of one kind of once-per-instance draw (programming error, device spread, drift
+// exponent, relaxation, accumulated noise) for one array; element index: row·cols + col. Models,
+// plug-ins included, draw these through it so that corners and the worst-case search can fix them.
+rng::Stream device_stream(const ArrayKey& key, rng::Purpose purpose);
 
 // One array's devices as reads see them at the inference time. Every matrix is rows × columns
 // of the array. The optional parts are empty when the model has no such effect; an engine that

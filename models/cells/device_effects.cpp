@@ -8,6 +8,7 @@ namespace cimsim::models {
 rng::Stream device_stream(const ArrayKey& key, rng::Purpose purpose) {
   rng::Stream s(key.seed, purpose, {key.instance, key.layer, key.array});
   if (const DrawOverride* o = key.override_draws; o && o->applies(purpose)) {
+    o->applied.store(true, std::memory_order_relaxed);
     if (!o->pattern) {
       s.fix_normals(o->corner);
     } else if (key.array < o->pattern->size() && !(*o->pattern)[key.array].empty()) {

@@ -12,9 +12,6 @@
 
 namespace cimsim::models {
 
-// The stream of one kind of once-per-instance draw for one array. Element index: row·cols + col.
-rng::Stream device_stream(const ArrayKey& key, rng::Purpose purpose);
-
 // Σ_i c_i·x^i.
 double polynomial(const std::vector<double>& coeffs, double x);
 

@@ -3,7 +3,9 @@
 // relative read noise. Replace the physics with your device's; keep the shape:
 //   - declare every parameter once, with unit, default, range and help (cimsim describe shows it);
 //   - draw from counter-based streams keyed by the ArrayKey and indexed by the device position, so
-//     results do not depend on threads or evaluation order;
+//     results do not depend on threads or evaluation order; once-per-chip variations through
+//     models::device_stream() with their purpose, so that corners and the worst-case search can
+//     fix them (docs/devices.md, "Variations an analysis can fix");
 //   - register through CIMSIM_PLUGIN under a name no other model uses.
 
 #include <algorithm>
@@ -33,8 +35,9 @@ class TemplateCell final : public models::CellModel {
 
   models::ArrayDevices program(const Eigen::MatrixXf& target_us, const models::ArrayKey& key,
                                double t_s) const override {
-    // Purpose::Custom and above are free for plug-ins.
-    const rng::Stream stream(key.seed, rng::Purpose::Custom, {key.instance, key.layer, key.array});
+    // The programming error is a once-per-chip variation: drawn through device_stream so that
+    // analyses can fix it. Effects of your own draw from rng::Purpose::Custom and above.
+    const rng::Stream stream = models::device_stream(key, rng::Purpose::Programming);
     const double decay = std::pow((t_s + t0_s_) / t0_s_, -nu_);
     models::ArrayDevices out;
     out.g_us.resize(target_us.rows(), target_us.cols());

@@ -5,6 +5,7 @@
 
 #include "sim/config/error.hpp"
 #include "sim/functional/ops.hpp"
+#include "sim/util/cancel.hpp"
 
 namespace cimsim::analysis {
 
@@ -117,6 +118,7 @@ LossGradient loss_gradient(const workload::Network& net, const std::vector<Eigen
 
   // Forward, keeping every layer's output before and after its activation.
   for (std::size_t l = 0; l < n; ++l) {
+    util::check_cancelled();  // the worst-case search stops between layers when a run is cancelled
     const Layer& layer = net.layers[l];
     std::vector<const Batch*> ins;
     for (int s : layer.inputs) ins.push_back(&input_of(s));

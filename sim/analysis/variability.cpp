@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <map>
 
@@ -42,6 +43,15 @@ config::SectionSpec section() {
   return s;
 }
 const config::SectionRegistrar registered(section);
+
+// An analysis whose draws the cell model never took from models::device_stream() would evaluate the
+// nominal chip and call it a corner or a worst case.
+std::string unfixable_message(const std::string& variations, const std::string& what) {
+  return "the cell model draws none of these once-per-chip variations through models::device_stream(): " +
+         variations + ", so " + what +
+         " would only repeat the nominal chip (a model without such variation, or one that draws it from its own "
+         "stream; see docs/devices.md, 'Variations an analysis can fix')";
+}
 
 // How one array's devices enter the weights: device (r, c) adds coef[c]·ΔG_device/ΔG to the integer
 // weight of (output[c], row_begin + r). Reference columns hold no weight (coef 0).
@@ -93,6 +103,7 @@ WorstCaseResult worst_case(const functional::EvalSetup& e, const config::Params&
 
   // Sensitivity of every device of the chosen layers to its draw: conductance at z = 1 minus at z = 0.
   const functional::ProgramSettings base = e.settings(0);
+  std::atomic<bool> shaped{false};  // the cell model drew the variation through device_stream()
   const double delta_g = (e.cell.g_max_us() - e.cell.g_min_us()) / ((1 << chip.arch.bits_per_cell) - 1);
   std::vector<Eigen::MatrixXf> sensitivity(chip.arrays.size());
   std::vector<ColumnRoles> roles(chip.arrays.size());
@@ -108,7 +119,9 @@ WorstCaseResult worst_case(const functional::EvalSetup& e, const config::Params&
     sensitivity[i] = e.cell.program(target, key(&at1), base.t_inference_s).g_us -
                      e.cell.program(target, key(&at0), base.t_inference_s).g_us;
     roles[i] = roles_of(a, chip.arch.bits_per_cell);
+    if (at1.applied) shaped.store(true);
   });
+  if (!shaped) p.fail("worst_case", unfixable_message(p.text("worst_case_variation"), "a worst-case search"));
 
   // The float network with the weights the chip holds: integer weights times their scales, plus
   // what the pattern's deviations add.
@@ -193,6 +206,11 @@ VariabilityResult analyse_variability(const functional::EvalSetup& e, const conf
     functional::ProgramSettings ps = e.settings(0);
     ps.draws = &corner;
     out.corners.push_back({k, functional::evaluate_chip(e, ps, nullptr).accuracy});
+    if (!corner.applied) {
+      std::string list;
+      for (const auto& v : out.corner_variations) list += (list.empty() ? "" : ", ") + v;
+      p.fail("corners", unfixable_message(list, "corners"));
+    }
   }
   if (p.flag("worst_case")) out.worst_case = worst_case(e, p);
   return out;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "sim/api/install_layout.hpp"
 #include "sim/config/suggest.hpp"
 
 namespace fs = std::filesystem;
@@ -142,6 +143,7 @@ const std::vector<Node>& items_of(const Node& n, const std::string& key) {
 
 Value convert(const ParamSpec& p, const Node& n, const std::string& key) {
   if (n.is_null()) throw ConfigError(n.where(), key, "has no value");
+  if (p.auto_allowed && n.is_scalar() && !n.quoted() && n.text() == "auto") return std::string("auto");
   switch (p.type) {
     case ParamType::Int: return int_of(p, n, key);
     case ParamType::Float: return float_of(p, n, key);
@@ -348,7 +350,7 @@ std::vector<std::string> preset_search_path(const std::vector<std::string>& extr
       start = end + 1;
     }
   }
-  roots.push_back(CIMSIM_SOURCE_CONFIGS);
+  roots.push_back(api::shipped_configs_dir());
   return roots;
 }
 

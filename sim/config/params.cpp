@@ -24,6 +24,11 @@ const T& Params::get(const std::string& key, const char* want) const {
   throw std::logic_error("code reads " + path_ + "." + key + " as " + want);
 }
 
+bool Params::is_auto(const std::string& key) const {
+  auto it = values_.find(key);
+  return it != values_.end() && is_auto_value(it->second);
+}
+
 std::int64_t Params::integer(const std::string& key) const { return get<std::int64_t>(key, "int"); }
 double Params::real(const std::string& key) const { return get<double>(key, "float"); }
 bool Params::flag(const std::string& key) const { return get<bool>(key, "bool"); }
@@ -130,6 +135,16 @@ bool Config::has_section(const std::string& name) const {
   for (const auto& s : sections_)
     if (s.first == name) return true;
   return false;
+}
+
+void Config::settle(const std::string& section_name, const std::string& key, Value chosen) {
+  for (auto& [name, p] : sections_) {
+    if (name != section_name) continue;
+    if (!p.is_auto(key)) throw std::logic_error("settle: " + section_name + "." + key + " is not auto");
+    p.set(key, std::move(chosen), p.where(key), true);
+    return;
+  }
+  throw std::logic_error("settle: no section " + section_name);
 }
 
 Node Config::resolved() const {

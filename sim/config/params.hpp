@@ -29,6 +29,8 @@ class Params {
   const Location& where() const { return where_; }
 
   bool has(const std::string& key) const { return values_.count(key) != 0; }
+  // The value is `auto` (declared or_auto()): the run chooses it.
+  bool is_auto(const std::string& key) const;
   std::int64_t integer(const std::string& key) const;
   double real(const std::string& key) const;
   bool flag(const std::string& key) const;
@@ -100,6 +102,9 @@ class Config {
   // Plug-in libraries the config loaded (absolute paths), kept so the resolved config loads them too.
   const std::vector<std::string>& plugins() const { return plugins_; }
   void add_plugin(std::string path) { plugins_.push_back(std::move(path)); }
+  // Replaces `auto` in section.key by the value the run chose, so that the resolved config
+  // reproduces the run with it.
+  void settle(const std::string& section, const std::string& key, Value chosen);
 
  private:
   std::vector<std::pair<std::string, Params>> sections_;

@@ -75,10 +75,16 @@ ParamSpec& ParamSpec::existing() {
   return *this;
 }
 
+ParamSpec& ParamSpec::or_auto(bool by_default) {
+  auto_allowed = true;
+  if (by_default) default_value = std::string("auto");
+  return *this;
+}
+
 std::string ParamSpec::type_name() const {
   switch (type) {
-    case ParamType::Int: return "int";
-    case ParamType::Float: return "float";
+    case ParamType::Int: return auto_allowed ? "int or auto" : "int";
+    case ParamType::Float: return auto_allowed ? "float or auto" : "float";
     case ParamType::Bool: return "bool";
     case ParamType::String: return "string";
     case ParamType::Choice: return "choice";

@@ -28,6 +28,7 @@ struct ParamSpec {
   bool min_exclusive = false;
   std::vector<std::string> choices;  // Choice only
   bool must_exist = false;           // Path only: the file must exist at load time
+  bool auto_allowed = false;         // Int and Float: `auto` is a value too (the run chooses)
 
   // Allowed range, applied to a value and to every element of a list.
   ParamSpec& range(double lo, double hi);
@@ -36,6 +37,8 @@ struct ParamSpec {
   ParamSpec& at_most(double hi);
   ParamSpec& needed();          // no default
   ParamSpec& existing();        // Path: checked to exist
+  // Int, Float: also takes `auto`, which the run resolves; `by_default`: auto is the default.
+  ParamSpec& or_auto(bool by_default = false);
 
   std::string type_name() const;
   std::string range_text() const;  // "" when unrestricted
@@ -43,6 +46,12 @@ struct ParamSpec {
 };
 
 std::string format_value(const Value& v);
+
+// The value `auto` of a parameter declared or_auto().
+inline bool is_auto_value(const Value& v) {
+  const auto* s = std::get_if<std::string>(&v);
+  return s && *s == "auto";
+}
 
 class SectionSpec;
 

@@ -45,6 +45,10 @@ struct CostResult {
   Breakdown area;                       // chip, per component
   Breakdown area_per_unit;              // the unit areas used (µm² or mm² as named)
   double tile_mm2 = 0;                  // one tile with everything in it
+  // What the network uses of the chip: the tiles that hold its layers, and per mapped layer its
+  // arrays with their periphery and their share of their tiles' buffers, digital unit and control.
+  double used_tiles_mm2 = 0;
+  std::vector<double> layer_area_mm2;
   double link_mm = 0;                   // length of one mesh link (the tile pitch) or of the bus
   ProgrammingCost programming;          // writing the weights, apart from inference
 };

@@ -17,6 +17,11 @@ void wait_for(const sc_core::sc_event& e) {
   sc_core::wait(e);
 }
 
+std::int64_t& kernel_cycle_ps() {
+  static std::int64_t ps = 1000;
+  return ps;
+}
+
 std::int64_t& kernel_wakeups() {
   static std::int64_t n = 0;
   return n;

@@ -1,7 +1,8 @@
 #pragma once
-// Shared pieces of the SystemC model. The engine's time axis counts clock cycles: one cycle is one
-// unit of SystemC time (resolution 1 ns), whatever the clock frequency; latencies in seconds come
-// from cycles × the clock period outside the kernel.
+// Shared pieces of the SystemC model. The kernel's time is real time at a resolution of 1 ps, and
+// the engine moves in whole clock cycles of kernel_cycle_ps() each (the clock period rounded to the
+// picosecond), so that a VCD shows the chip's time. Latencies in the report come from cycles × the
+// exact clock period.
 
 #ifndef SC_INCLUDE_DYNAMIC_PROCESSES
 #define SC_INCLUDE_DYNAMIC_PROCESSES  // sc_spawn, for per-destination sender threads
@@ -15,8 +16,14 @@
 
 namespace cimsim::engine {
 
-inline std::int64_t now_cycles() { return static_cast<std::int64_t>(sc_core::sc_time_stamp().value()); }
-inline sc_core::sc_time cycles(std::int64_t n) { return sc_core::sc_time(static_cast<double>(n), sc_core::SC_NS); }
+// Picoseconds per clock cycle in the kernel (set for each run).
+std::int64_t& kernel_cycle_ps();
+inline std::int64_t now_cycles() {
+  return static_cast<std::int64_t>(sc_core::sc_time_stamp().value()) / kernel_cycle_ps();
+}
+inline sc_core::sc_time cycles(std::int64_t n) {
+  return sc_core::sc_time::from_value(static_cast<sc_core::sc_time::value_type>(n * kernel_cycle_ps()));
+}
 
 // Sleeps the calling thread until cycle `t` (no-op when t is not in the future).
 void wait_until(std::int64_t t);

@@ -126,6 +126,9 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
   plan.global_width = arch.global_buffer_width_bits;
   plan.adcs_per_array = static_cast<int>(ceil_div(arch.cols, params.columns_per_adc));
   plan.tiles = std::max(1, arch.tiles);
+  plan.input_buffer_kib = arch.input_buffer_kib;
+  plan.output_buffer_kib = arch.output_buffer_kib;
+  plan.global_buffer_kib = arch.global_buffer_kib;
   const bool pipelined = arch.schedule == mapping::Schedule::Pipelined;
   const bool offset_readout = !arch.analog_pairs() && arch.gmin_removal == mapping::GminRemoval::Digital;
   const bool offset_encoding = arch.encoding == mapping::Encoding::Offset;
@@ -350,8 +353,26 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
     ++on_tile[static_cast<std::size_t>(st.tile)];
     if (st.home) ++homes_on_tile[static_cast<std::size_t>(st.tile)];
   }
-  const std::int64_t in_bits = static_cast<std::int64_t>(arch.input_buffer_kib * 8192.0);
-  const std::int64_t out_bits = static_cast<std::int64_t>(arch.output_buffer_kib * 8192.0);
+  // `auto` buffers: twice the largest window a station needs at once (the next units arrive while a
+  // window is read), two output units of the largest home station; shares as below.
+  auto whole_kib = [](std::int64_t bits) { return static_cast<double>(std::max<std::int64_t>(1, ceil_div(bits, 8192))); };
+  if (arch.input_buffer_auto || arch.output_buffer_auto) {
+    std::int64_t need_in = 0, need_out = 0;
+    for (const Station& st : plan.stations) {
+      const std::size_t t = static_cast<std::size_t>(st.tile);
+      std::int64_t per_unit = 0, span = 0;
+      for (const InputLink& in : st.inputs) {
+        per_unit += in.bits_per_unit;
+        if (in.bits_per_unit > 0) span = std::max<std::int64_t>(span, in.accumulate ? 1 : in.window.span());
+      }
+      need_in = std::max(need_in, 2 * span * per_unit * (pipelined ? on_tile[t] : 1));
+      if (st.home) need_out = std::max(need_out, 2 * st.out_bits * (pipelined ? std::max(1, homes_on_tile[t]) : 1));
+    }
+    if (arch.input_buffer_auto) plan.input_buffer_kib = whole_kib(need_in);
+    if (arch.output_buffer_auto) plan.output_buffer_kib = whole_kib(need_out);
+  }
+  const std::int64_t in_bits = static_cast<std::int64_t>(plan.input_buffer_kib * 8192.0);
+  const std::int64_t out_bits = static_cast<std::int64_t>(plan.output_buffer_kib * 8192.0);
   for (Station& st : plan.stations) {
     const std::size_t t = static_cast<std::size_t>(st.tile);
     const std::int64_t share_in = pipelined ? in_bits / on_tile[t] : in_bits;
@@ -413,8 +434,9 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
     }
   }
   plan.global_buffer_peak_bits = peak;
-  const std::int64_t capacity = static_cast<std::int64_t>(arch.global_buffer_kib * 8192.0);
-  if (peak > capacity)
+  if (arch.global_buffer_auto) plan.global_buffer_kib = whole_kib(peak);
+  const std::int64_t capacity = static_cast<std::int64_t>(plan.global_buffer_kib * 8192.0);
+  if (params.check_global_buffer && peak > capacity)
     arch.chip_params.fail("global_buffer_kib",
                           "the schedule holds up to " + std::to_string(peak) + " bits of activations for " +
                               std::to_string(params.inferences) + " inference(s) at once; the global buffer holds " +

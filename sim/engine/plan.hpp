@@ -105,6 +105,8 @@ struct ChipPlan {
   int adcs_per_array = 1;
   int tiles = 1;
   std::int64_t global_buffer_peak_bits = 0;
+  // Buffer sizes the plan runs with: the configured ones, or what `auto` chose.
+  double input_buffer_kib = 0, output_buffer_kib = 0, global_buffer_kib = 0;
 };
 
 // Fails (config::ConfigError at the key that limits it) when a buffer cannot hold what the

@@ -1,6 +1,7 @@
 // Runs the SystemC model of a mapped chip in a fresh simulation context.
 
 #include <chrono>
+#include <cmath>
 #include <mutex>
 
 #include "sim/config/error.hpp"
@@ -39,12 +40,18 @@ double g_cycle_ns = 1;
 double sim_time_ns() { return static_cast<double>(now_cycles()) * g_cycle_ns; }
 
 // SystemC keeps one global kernel; each run gets a new one so that runs do not see each other, and
-// the previous run's kernel (its processes, their stacks) goes.
+// the previous run's kernel (its processes, their stacks) goes. The context SystemC made for itself
+// at start-up is never deleted: its static objects (events made before any run) point into it and
+// touch it when the process exits.
 void fresh_kernel() {
-  delete sc_core::sc_curr_simcontext;
-  sc_core::sc_curr_simcontext = new sc_core::sc_simcontext();
+  static sc_core::sc_simcontext* const systemc_own = sc_core::sc_get_curr_simcontext();
+  static sc_core::sc_simcontext* ours = nullptr;
+  (void)systemc_own;
+  delete ours;
+  ours = new sc_core::sc_simcontext();
+  sc_core::sc_curr_simcontext = ours;
   sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
-  sc_core::sc_set_time_resolution(1, sc_core::SC_NS);
+  sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
 }
 
 }  // namespace
@@ -57,7 +64,7 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
   TimingResult result;
   result.inferences = params.inferences;
   result.cycle_ns = map.arch.cycle_ns();
-  result.global_buffer_capacity_bits = static_cast<std::int64_t>(map.arch.global_buffer_kib * 8192.0);
+  result.global_buffer_capacity_bits = static_cast<std::int64_t>(plan.global_buffer_kib * 8192.0);
   result.global_buffer_peak_bits = plan.global_buffer_peak_bits;
   result.rounds = plan.rounds;
   if (params.trace.perfetto) {
@@ -67,6 +74,7 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
   TraceRecorder recorder(result.trace.get(), params.trace.max_slices);
 
   fresh_kernel();
+  kernel_cycle_ps() = std::max<std::int64_t>(1, std::llround(result.cycle_ns * 1000.0));
   kernel_wakeups() = 0;
   g_cycle_ns = result.cycle_ns;
   std::string stall;
@@ -95,6 +103,25 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
   result.kernel_events = kernel_wakeups();
   result.wall_seconds = util::seconds_since(wall_start);
   return result;
+}
+
+void settle_buffers(mapping::ChipMap& chip, const TimingParams& params) {
+  mapping::Architecture& arch = chip.arch;
+  if (!arch.input_buffer_auto && !arch.output_buffer_auto && !arch.global_buffer_auto) return;
+  const ChipPlan plan = make_plan(chip, params);
+  arch.input_buffer_kib = plan.input_buffer_kib;
+  arch.output_buffer_kib = plan.output_buffer_kib;
+  arch.global_buffer_kib = plan.global_buffer_kib;
+  arch.input_buffer_auto = arch.output_buffer_auto = arch.global_buffer_auto = false;
+}
+
+double steady_cycles_per_inference(const mapping::ChipMap& chip, const TimingParams& params, const TimingResult& run) {
+  TimingParams twice = params;
+  twice.inferences = 2 * params.inferences;
+  twice.trace = TraceRequest{};
+  twice.check_global_buffer = false;
+  const TimingResult longer = simulate(chip, twice);
+  return static_cast<double>(longer.cycles - run.cycles) / params.inferences;
 }
 
 }  // namespace cimsim::engine

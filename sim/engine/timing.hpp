@@ -22,7 +22,7 @@ namespace cimsim::engine {
 // What to record while simulating. Both are off unless asked for.
 struct TraceRequest {
   bool perfetto = false;            // slices for a Perfetto/Chrome trace (TimingResult::trace)
-  std::int64_t max_slices = 200000;  // per-vector slices kept; later ones are counted, not kept
+  std::int64_t max_slices = 200000;  // per-vector slices kept, an equal share per layer; later ones are counted, not kept
   std::string vcd_path;             // where sc_trace writes the VCD; empty: none
 };
 
@@ -36,6 +36,10 @@ struct TimingParams {
   // round 0 is programmed before the run and is not counted here. Missing entries count as 0.
   std::vector<std::int64_t> round_write_cycles;
   TraceRequest trace;
+  // Refuse a schedule whose live activations exceed the global buffer. Off for the second,
+  // longer run that measures the steady rate: it holds twice the inferences at once only to time
+  // them, and the chip is judged on the run the user asked for.
+  bool check_global_buffer = true;
 };
 
 // Bits moved through each kind of storage and link.
@@ -102,9 +106,12 @@ struct TimingResult {
   std::shared_ptr<TraceLog> trace;  // when requested
   std::string vcd_file;             // written when requested
 
-  // Cycles between the completions of the first and the last inference, per inference (the
-  // steady-state interval of a pipeline); 0 with one inference.
+  // Cycles between the completions of the first and the last inference, per inference; 0 with one
+  // inference. In a pipeline this is its steady interval; layer_serial completes a batch at once.
   double interval_cycles() const;
+  // Cycles each further inference adds to a batch (set by steady_cycles_per_inference): the rate a
+  // long run approaches, for either schedule; 0 when not measured.
+  double steady_cycles_per_inference = 0;
 };
 
 // The parameters of a configured chip: conversion cycles and ADC sharing from the ADC model, the
@@ -115,6 +122,18 @@ TimingParams timing_params(const config::Config& config, const models::AdcModel&
 // (config::ConfigError at the key that limits it) when a buffer cannot hold what the schedule
 // needs at once.
 TimingResult simulate(const mapping::ChipMap& chip, const TimingParams& params);
+
+// Gives every `auto` buffer of `chip` (chip.arch's *_auto flags) the size the schedule of `params`
+// needs (a stated rule per buffer, in sim/engine/plan.cpp) and clears its flag; the chip's costs
+// and the timing engine then see a plain size.
+void settle_buffers(mapping::ChipMap& chip, const TimingParams& params);
+
+// Cycles one more inference adds in a long run: runs the engine again with twice the inferences of
+// `run` (no traces) and returns the difference per added inference. Run times grow affinely with
+// the batch in both schedules (a layer_serial layer streams the batch's vectors back to back; a
+// pipeline completes one inference per slowest stage), so this is the steady-state cost, fill and
+// per-batch reprogramming excluded.
+double steady_cycles_per_inference(const mapping::ChipMap& chip, const TimingParams& params, const TimingResult& run);
 
 // Bits of a partial sum leaving a row block: sign plus the magnitude of rows·x_max·w_max.
 int partial_sum_bits(const mapping::ChipMap& chip, const mapping::LayerMap& layer);

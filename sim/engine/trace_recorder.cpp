@@ -1,5 +1,7 @@
 #include "sim/engine/trace_recorder.hpp"
 
+#include <algorithm>
+
 namespace cimsim::engine {
 
 int TraceRecorder::track(const std::string& group, const std::string& name) {
@@ -25,11 +27,16 @@ int TraceRecorder::label(const std::string& name) {
 
 void TraceRecorder::slice(int track, int label, std::int64_t start, std::int64_t end) {
   if (!log_) return;
-  if (kept_ >= max_) {
+  // Labels are layer names, all made before the run starts: each layer gets an equal share of the
+  // budget, so that the first layers do not take all of it.
+  const auto l = static_cast<std::size_t>(label);
+  if (kept_.size() < log_->names.size()) kept_.resize(log_->names.size(), 0);
+  const std::int64_t share = max_ / static_cast<std::int64_t>(std::max<std::size_t>(1, log_->names.size()));
+  if (kept_[l] >= share) {
     ++log_->dropped;
     return;
   }
-  ++kept_;
+  ++kept_[l];
   log_->slices.push_back({track, label, start, end});
 }
 

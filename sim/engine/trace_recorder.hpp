@@ -1,12 +1,14 @@
 #pragma once
 // Collects timeline slices while the engine runs (plain C++). Per-vector slices stop being kept
-// past a limit, so that a trace of a large network stays bounded; per-layer slices (a handful per
-// tile) are always kept.
+// past a limit, shared equally by the layers (each keeps its first ones), so that a trace of a large
+// network stays bounded and still shows every layer; per-layer slices (a handful per tile) are
+// always kept.
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "sim/engine/timing.hpp"
 
@@ -29,7 +31,7 @@ class TraceRecorder {
  private:
   TraceLog* log_;
   std::int64_t max_;
-  std::int64_t kept_ = 0;
+  std::vector<std::int64_t> kept_;  // per label (layer)
   std::map<std::pair<std::string, std::string>, int> tracks_;
   std::map<std::string, int> labels_;
 };

@@ -1,7 +1,7 @@
 #pragma once
 // A VCD of a few low-rate signals of the control unit, written through sc_trace: the layer running
 // (layer_serial), the layers in flight, the inferences completed and whether the arrays are being
-// reprogrammed. Time is in clock cycles (the kernel's unit, shown as ns by viewers).
+// reprogrammed. Time is the chip's real time in picoseconds (clock cycles × the clock period).
 
 #include <string>
 

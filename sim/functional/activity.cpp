@@ -26,6 +26,12 @@ void Activity::add(const Activity& o) {
   samples += o.samples;
   if (layers.size() < o.layers.size()) layers.resize(o.layers.size());
   for (std::size_t i = 0; i < o.layers.size(); ++i) layers[i] += o.layers[i];
+  if (row_levels.size() < o.row_levels.size()) row_levels.resize(o.row_levels.size());
+  for (std::size_t i = 0; i < o.row_levels.size(); ++i) {
+    if (o.row_levels[i].size() == 0) continue;
+    if (row_levels[i].size() == 0) row_levels[i] = o.row_levels[i];
+    else row_levels[i] += o.row_levels[i];
+  }
 }
 
 ActionCounts Activity::total() const {

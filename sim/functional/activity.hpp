@@ -3,6 +3,8 @@
 // The functional engine measures these over a data set; the timing engine counts the same
 // actions for one inference, and a test holds the two to the same numbers.
 
+#include <Eigen/Core>
+
 #include <cstdint>
 #include <vector>
 
@@ -24,9 +26,15 @@ struct ActionCounts {
   bool same_counts(const ActionCounts& o) const;  // every integer count equal
 };
 
+// How often each input row of a matrix layer was driven at each DAC level, over every read: rows
+// (the layer's inputs) × levels. The data-dependent read energies are priced from these counts
+// once, at the end, so that they come out bit-identical however the reads were cut into batches.
+using RowLevels = Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>;
+
 struct Activity {
   std::int64_t samples = 0;
   std::vector<ActionCounts> layers;  // per mapped layer (ChipMap::layers order)
+  std::vector<RowLevels> row_levels;  // per mapped layer; empty for digital layers and estimates
 
   void add(const Activity& o);
   ActionCounts total() const;

@@ -1,8 +1,10 @@
 #include "sim/functional/crossbar.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
+#include "sim/functional/read_energy.hpp"
 #include "sim/util/parallel.hpp"
 #include "sim/util/rng.hpp"
 #include "sim/util/rounding.hpp"
@@ -13,52 +15,43 @@ namespace {
 
 // Digit matrices of a chunk stay around this many floats (16 MB), whatever the layer's width.
 constexpr Eigen::Index kChunkFloats = Eigen::Index{1} << 22;
-// Calibration keeps at most this many ADC inputs per chunk (evenly spaced), so that a large network
-// does not record hundreds of millions of values.
-constexpr Eigen::Index kRecordPerChunk = Eigen::Index{1} << 16;
+// Chunks start and end on multiples of this many vector numbers (padding with zero inputs).
+constexpr Eigen::Index kVectorAlign = 8;
 
 }  // namespace
 
-void CalibrationRecorder::merge(CalibrationRecorder&& o) {
-  // Each key keeps at most kRecordPerKey values: past that, every other one is dropped. Merges
-  // happen in a fixed order, so the same values survive whatever the threads did.
-  constexpr std::size_t kRecordPerKey = std::size_t{1} << 14;
-  for (auto& [key, values] : o.magnitudes) {
-    auto& dst = magnitudes[key];
-    dst.insert(dst.end(), values.begin(), values.end());
-    while (dst.size() > kRecordPerKey) {
-      std::size_t kept = 0;
-      for (std::size_t i = 0; i < dst.size(); i += 2) dst[kept++] = dst[i];
-      dst.resize(kept);
-    }
-  }
-}
-
-CalibrationTable CalibrationRecorder::percentiles(double percentile) const {
-  CalibrationTable t;
-  for (const auto& [key, values] : magnitudes) {
-    if (values.empty()) continue;
-    std::vector<float> v = values;
-    const std::size_t k = std::min(v.size() - 1, static_cast<std::size_t>(std::ceil(percentile / 100.0 * v.size())) - 1);
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-    t[key] = v[k];
-  }
-  return t;
+// Why chunks are aligned: in a product diff · u with the vectors in the columns of u, a column's
+// result depends on whether the GEMM kernel handles it in a full panel of columns (Eigen's panels
+// are 4 wide) or in the ragged remainder, and nothing else. With every chunk starting and ending
+// on a multiple of 8 vector numbers, every vector is in a full panel whatever the batch size or
+// thread count, so results are bit-identical across them (tests/test_batch_invariance.cpp).
+Eigen::Index CrossbarBackend::chunk_vectors(const mapping::LayerMap& lm) {
+  const Eigen::Index per_vector = std::max<Eigen::Index>(1, static_cast<Eigen::Index>(lm.in) *
+                                                                static_cast<Eigen::Index>(lm.input_slices.size()));
+  return std::max<Eigen::Index>(kVectorAlign, kChunkFloats / per_vector / kVectorAlign * kVectorAlign);
 }
 
 struct CrossbarBackend::Chunk {
-  Eigen::MatrixXd y;  // vectors × outputs
-  double cell_energy_pj = 0, dac_energy_pj = 0;
+  Eigen::MatrixXd y;  // valid vectors × outputs
+  RowLevels levels;   // inputs × DAC levels
   CalibrationRecorder record;
+  explicit Chunk(const CalibrationQuota* quota = nullptr) : record(quota) {}
 };
 
 CrossbarBackend::CrossbarBackend(const mapping::ChipMap& chip, const ProgrammedChip& programmed,
                                  const models::AdcModel& adc, const FullScalePlan& plan,
                                  CalibrationRecorder* recorder, int threads, const DriveLevels* drive)
     : chip_(chip), programmed_(programmed), adc_(adc), plan_(plan),
-      drive_(drive ? *drive : DriveLevels::of(nullptr, chip.dac_bits, chip.arch.read_voltage_v, chip.arch.read_time_ns)),
+      drive_(drive ? *drive : DriveLevels::amplitude(chip)),
       recorder_(recorder), threads_(threads) {
   activity_.layers.resize(chip.layers.size());
+  activity_.row_levels.resize(chip.layers.size());
+}
+
+Activity CrossbarBackend::activity() const {
+  Activity priced = activity_;
+  price_read_energy(priced, programmed_, drive_);
+  return priced;
 }
 
 namespace {
@@ -66,12 +59,27 @@ namespace {
 // Working memory of run_chunk, kept per thread across chunks: the matrices are large and fresh
 // allocations of them would spend their time having pages zeroed.
 struct Scratch {
-  std::vector<float> u, current, sd, ref_sd;
+  std::vector<float> u, product, current, sd, ref_sd;
   static Eigen::Map<Eigen::MatrixXf> matrix(std::vector<float>& buf, Eigen::Index rows, Eigen::Index cols) {
     if (buf.size() < static_cast<std::size_t>(rows * cols)) buf.resize(static_cast<std::size_t>(rows * cols));
     return {buf.data(), rows, cols};
   }
 };
+
+// dst = srcᵀ in fixed 16 × 16 tiles, which Eigen transposes in registers (its plain transposed copy
+// walks one side with a large stride and does not vectorise: about 3.5 times slower).
+void transpose_into(const Eigen::Ref<const Eigen::MatrixXf>& src, Eigen::Map<Eigen::MatrixXf>& dst) {
+  constexpr Eigen::Index kTile = 16;
+  const Eigen::Index rows = src.rows(), cols = src.cols();
+  Eigen::Index c0 = 0;
+  for (; c0 + kTile <= cols; c0 += kTile) {
+    Eigen::Index r0 = 0;
+    for (; r0 + kTile <= rows; r0 += kTile)
+      dst.block<kTile, kTile>(c0, r0) = src.block<kTile, kTile>(r0, c0).transpose();
+    if (r0 < rows) dst.block(c0, r0, kTile, rows - r0) = src.block(r0, c0, rows - r0, kTile).transpose();
+  }
+  if (c0 < cols) dst.bottomRows(cols - c0) = src.rightCols(cols - c0).transpose();
+}
 
 // Elementwise table lookup on DAC levels.
 Eigen::MatrixXf by_level(const Eigen::Ref<const Eigen::MatrixXf>& u, const std::vector<double>& table) {
@@ -81,29 +89,44 @@ Eigen::MatrixXf by_level(const Eigen::Ref<const Eigen::MatrixXf>& u, const std::
 }  // namespace
 
 void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count,
-                                std::int64_t first_vector, Chunk& out) const {
+                                Eigen::Index pad, Eigen::Index rows, std::uint64_t vector0, Chunk& out) const {
   const mapping::LayerMap& lm = chip_.layers[static_cast<std::size_t>(lm_index)];
   const mapping::Architecture& arch = chip_.arch;
   const int n_slices = static_cast<int>(lm.input_slices.size());
   const Eigen::Index in = codes.rows();
   const int cb = arch.bits_per_cell;
   const bool offset_readout = offset_in_readout(arch);
-  const std::uint64_t vector0 = static_cast<std::uint64_t>(first_vector + first);
 
-  // Digits: u(s·count + v, i) is slice s of input i of vector v (rows: slice-major vectors).
-  const Eigen::MatrixXi ct = codes.middleCols(first, count).transpose();
+  // Digits: ut(i, s·rows + pad + v) is slice s of input i of valid vector v (inputs down, vectors
+  // slice-major across; the padding columns stay zero).
   const std::uint32_t code_mask = (1u << lm.activation_bits) - 1u;
   thread_local Scratch scratch;
-  Eigen::Map<Eigen::MatrixXf> u = Scratch::matrix(scratch.u, count * n_slices, in);
+  Eigen::Map<Eigen::MatrixXf> ut = Scratch::matrix(scratch.u, in, rows * n_slices);
+  if (count < rows) ut.setZero();
   bool binary = true;  // all slices one bit wide: u² = u
   for (int s = 0; s < n_slices; ++s) {
     const auto& sl = lm.input_slices[static_cast<std::size_t>(s)];
     binary = binary && sl.width == 1;
     const std::uint32_t mask = (1u << sl.width) - 1u;
-    for (Eigen::Index i = 0; i < in; ++i)
-      u.col(i).segment(s * count, count) = ct.col(i).unaryExpr([&](int c) {
-        return static_cast<float>(((static_cast<std::uint32_t>(c) & code_mask) >> sl.shift) & mask);
-      });
+    ut.middleCols(s * rows + pad, count) = codes.middleCols(first, count).unaryExpr([&](int c) {
+      return static_cast<float>(((static_cast<std::uint32_t>(c) & code_mask) >> sl.shift) & mask);
+    });
+  }
+  // Row drives per level, valid vectors only (energy is priced from these at the end).
+  out.levels = RowLevels::Zero(in, drive_.levels());
+  for (int s = 0; s < n_slices; ++s) {
+    const auto valid = ut.middleCols(s * rows + pad, count);
+    if (binary) {
+      const Eigen::VectorXf ones = valid.rowwise().sum();
+      for (Eigen::Index i = 0; i < in; ++i) {
+        const auto n1 = static_cast<std::int64_t>(ones(i));
+        out.levels(i, 1) += n1;
+        out.levels(i, 0) += count - n1;
+      }
+    } else {
+      for (Eigen::Index v = 0; v < count; ++v)
+        for (Eigen::Index i = 0; i < in; ++i) ++out.levels(i, static_cast<Eigen::Index>(valid(i, v)));
+    }
   }
   std::vector<double> slice_weight(static_cast<std::size_t>(n_slices));
   for (int s = 0; s < n_slices; ++s) {
@@ -117,56 +140,50 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
   Eigen::ArrayXf z(count);
   std::vector<std::int32_t> adc_codes(static_cast<std::size_t>(count));
   const ProgrammedLayer& layer = programmed_.layers[static_cast<std::size_t>(lm_index)];
+  const Eigen::Index cols = rows * n_slices;
 
   for (const ProgrammedRowBlock& rb : layer.row_blocks) {
     const auto& first_array = chip_.arrays[static_cast<std::size_t>(rb.arrays.front())];
     const int sub_reads = first_array.sub_reads(arch);
     const bool noisy = rb.var.size() > 0;
-    const Eigen::Index total_readouts = rb.diff.cols();
-    const Eigen::Index record_stride = std::max<Eigen::Index>(1, count * total_readouts * n_slices / kRecordPerChunk);
     for (int k = 0; k < sub_reads; ++k) {
       const int local0 = arch.rows_per_read > 0 ? k * arch.rows_per_read : 0;
       const int n = first_array.rows_in_read(arch, k);
-      const auto ublk = u.middleCols(rb.row_begin + local0, n);
+      const auto ublk = ut.middleRows(rb.row_begin + local0, n);
 
-      // Every ADC input of every array on these rows, for every slice of every vector.
-      Eigen::Map<Eigen::MatrixXf> current = Scratch::matrix(scratch.current, ublk.rows(), rb.diff.cols());
-      current.noalias() = ublk * rb.diff.middleRows(local0, n);
+      // Every ADC input of every array on these rows, for every slice of every vector: one product
+      // (readouts × vectors), then turned so that each readout's vectors are contiguous.
+      Eigen::Map<Eigen::MatrixXf> product = Scratch::matrix(scratch.product, rb.diff.rows(), cols);
+      product.noalias() = rb.diff.middleCols(local0, n) * ublk;
       if (rb.nl2.size() > 0) {
         // I–V non-linearity the DAC levels do not fold into G: two more products.
-        current.noalias() += by_level(ublk, drive_.nl2) * rb.nl2.middleRows(local0, n);
-        current.noalias() += by_level(ublk, drive_.nl3) * rb.nl3.middleRows(local0, n);
+        product.noalias() += rb.nl2.middleCols(local0, n) * by_level(ublk, drive_.nl2);
+        product.noalias() += rb.nl3.middleCols(local0, n) * by_level(ublk, drive_.nl3);
       }
+      Eigen::Map<Eigen::MatrixXf> current = Scratch::matrix(scratch.current, cols, rb.diff.rows());
+      transpose_into(product, current);
       // Per-read noise: variance Σ u²·σ² per readout (u² = u for 1-bit slices); empty when noiseless.
       const bool reference_noise = noisy && rb.reference_var.size() > 0;
-      Eigen::Map<Eigen::MatrixXf> sd = Scratch::matrix(scratch.sd, noisy ? ublk.rows() : 0, noisy ? rb.var.cols() : 0);
+      Eigen::Map<Eigen::MatrixXf> sd = Scratch::matrix(scratch.sd, noisy ? cols : 0, noisy ? rb.var.rows() : 0);
       Eigen::Map<Eigen::MatrixXf> ref_sd = Scratch::matrix(
-          scratch.ref_sd, reference_noise ? ublk.rows() : 0, reference_noise ? rb.reference_var.cols() : 0);
+          scratch.ref_sd, reference_noise ? cols : 0, reference_noise ? rb.reference_var.rows() : 0);
       if (noisy) {
         if (!binary) u2 = ublk.array().square();
         const Eigen::Ref<const Eigen::MatrixXf> usq =
             binary ? Eigen::Ref<const Eigen::MatrixXf>(ublk) : Eigen::Ref<const Eigen::MatrixXf>(u2);
-        sd.noalias() = usq * rb.var.middleRows(local0, n);
-        sd = sd.array().sqrt();
+        Eigen::Map<Eigen::MatrixXf> variance = Scratch::matrix(scratch.product, rb.var.rows(), cols);
+        variance.noalias() = rb.var.middleCols(local0, n) * usq;
+        variance = variance.array().sqrt().matrix();
+        transpose_into(variance, sd);
         if (reference_noise) {
-          ref_sd.noalias() = usq * rb.reference_var.middleRows(local0, n);
-          ref_sd = ref_sd.array().sqrt();
+          Eigen::Map<Eigen::MatrixXf> ref_variance = Scratch::matrix(scratch.product, rb.reference_var.rows(), cols);
+          ref_variance.noalias() = rb.reference_var.middleCols(local0, n) * usq;
+          ref_variance = ref_variance.array().sqrt().matrix();
+          transpose_into(ref_variance, ref_sd);
         }
       }
       Eigen::VectorXf usum;
-      if (offset_readout) usum = ublk.rowwise().sum();
-      // Energies of the read: cells Σ V(u)²·t(u)·G, drivers Σ E(u), one driver per row per array.
-      const double arrays_here = static_cast<double>(rb.arrays.size());
-      if (binary) {
-        const Eigen::RowVectorXd ucol = ublk.colwise().sum().cast<double>();
-        out.cell_energy_pj += drive_.cell_pj_per_us[1] * ucol.dot(rb.row_g_us.segment(local0, n));
-        out.dac_energy_pj += arrays_here * (drive_.dac_pj[0] * static_cast<double>(ublk.size()) +
-                                            (drive_.dac_pj[1] - drive_.dac_pj[0]) * ucol.sum());
-      } else {
-        const Eigen::RowVectorXd wcol = by_level(ublk, drive_.cell_pj_per_us).colwise().sum().cast<double>();
-        out.cell_energy_pj += wcol.dot(rb.row_g_us.segment(local0, n));
-        out.dac_energy_pj += arrays_here * static_cast<double>(by_level(ublk, drive_.dac_pj).sum());
-      }
+      if (offset_readout) usum = ublk.colwise().sum().transpose();
       // Devices read disturb has flipped, from their flip on (test reads only; calibration reads
       // the chip as programmed).
       if (!recorder_) {
@@ -178,9 +195,9 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
             const std::int64_t v_min = std::max<std::int64_t>(
                 0, (fr - s + n_slices - 1) / n_slices - static_cast<std::int64_t>(vector0));
             for (Eigen::Index v = v_min; v < count; ++v) {
-              const float add = d.delta * ublk(s * count + v, d.row - local0);
+              const float add = d.delta * ublk(d.row - local0, s * rows + pad + v);
               if (add == 0.0f) continue;
-              for (const auto& [col, sign] : d.targets) current(s * count + v, col) += sign * add;
+              for (const auto& [col, sign] : d.targets) current(s * rows + pad + v, col) += sign * add;
             }
           }
         }
@@ -205,7 +222,7 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
           ref_noise.resize(count * n_slices);
           for (int s = 0; s < n_slices; ++s) {
             read_noise.normals_fast(draw_index(s, slots - 1), static_cast<std::size_t>(count), z.data());
-            ref_noise.segment(s * count, count) = ref_sd.col(static_cast<Eigen::Index>(ka)).segment(s * count, count).array() * z;
+            ref_noise.segment(s * count, count) = ref_sd.col(static_cast<Eigen::Index>(ka)).segment(s * rows + pad, count).array() * z;
           }
         }
         for (std::size_t r = 0; r < a.readouts.size(); ++r) {
@@ -213,16 +230,18 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
           const Eigen::Index col = rb.first_readout[ka] + static_cast<Eigen::Index>(r);
           const double weight_value = ro.sign * std::ldexp(1.0, ro.weight_slice * cb);
           for (int s = 0; s < n_slices; ++s) {
-            x = current.col(col).segment(s * count, count).cast<double>().array();
+            x = current.col(col).segment(s * rows + pad, count).cast<double>().array();
             if (noisy) {
               read_noise.normals_fast(draw_index(s, r), static_cast<std::size_t>(count), z.data());
-              x += (sd.col(col).segment(s * count, count).array() * z).cast<double>();
+              x += (sd.col(col).segment(s * rows + pad, count).array() * z).cast<double>();
             }
             if (ref_noise.size() > 0) x -= ref_noise.segment(s * count, count).cast<double>();
+            // The G_min current rides on the column into the ADC (removed digitally below); it is
+            // added here in double so that the digits above it stay exact.
+            if (offset_readout) x += programmed_.g_min_norm * usum.segment(s * rows + pad, count).cast<double>().array();
             const double weight = slice_weight[static_cast<std::size_t>(s)] * weight_value;
             if (recorder_) {
-              auto& record = out.record.magnitudes[{lm_index, s, ro.weight_slice}];
-              for (Eigen::Index v = 0; v < count; v += record_stride) record.push_back(static_cast<float>(std::fabs(x(v))));
+              out.record.record({lm_index, s, ro.weight_slice}, x.data(), count);
               // Calibration converts exactly: the percentile wants the analog values.
               value = x;
             } else {
@@ -233,7 +252,7 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
               value = Eigen::Map<const Eigen::Array<std::int32_t, Eigen::Dynamic, 1>>(adc_codes.data(), count).cast<double>() *
                       cs.lsb;
             }
-            if (offset_readout) value -= programmed_.g_min_norm * usum.segment(s * count, count).cast<double>().array();
+            if (offset_readout) value -= programmed_.g_min_norm * usum.segment(s * rows + pad, count).cast<double>().array();
             double* yo = out.y.col(ro.output).data();
             const double* val = value.data();
             for (Eigen::Index v = 0; v < count; ++v) yo[v] += weight * util::round_half_away(val[v]);
@@ -252,23 +271,34 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
   const Eigen::Index vectors = codes.cols();
   const int n_slices = static_cast<int>(lm->input_slices.size());
 
-  // Chunks of vectors: fixed by the layer's size only, so results never depend on the threads.
-  const Eigen::Index per_chunk =
-      std::max<Eigen::Index>(1, kChunkFloats / std::max<Eigen::Index>(1, codes.rows() * n_slices));
-  const Eigen::Index n_chunks = (vectors + per_chunk - 1) / per_chunk;
-  std::vector<Chunk> chunks(static_cast<std::size_t>(n_chunks));
-  util::parallel_for(static_cast<std::size_t>(n_chunks), threads_, [&](std::size_t c) {
-    const Eigen::Index first = static_cast<Eigen::Index>(c) * per_chunk;
-    run_chunk(lm_index, codes, first, std::min(per_chunk, vectors - first), first_vector, chunks[c]);
+  // Chunks of per_chunk vector numbers from the aligned number at or below the first vector; the
+  // last one ends on the next aligned number.
+  const Eigen::Index per_chunk = chunk_vectors(*lm);
+  const std::int64_t end = first_vector + vectors;
+  const std::int64_t start = first_vector - first_vector % kVectorAlign;
+  const auto n_chunks = static_cast<std::size_t>((end - start + per_chunk - 1) / per_chunk);
+  std::vector<Chunk> chunks(n_chunks, Chunk(recorder_ ? recorder_->quota() : nullptr));
+  // (first valid vector among this call's, valid count, its place in the chunk, chunk width)
+  auto chunk_range = [&](std::size_t c) {
+    const std::int64_t lo = start + static_cast<std::int64_t>(c) * per_chunk;
+    const std::int64_t hi = std::min<std::int64_t>(lo + per_chunk, end);
+    const std::int64_t from = std::max(lo, first_vector);
+    const std::int64_t width = (hi - lo + kVectorAlign - 1) / kVectorAlign * kVectorAlign;
+    return std::array<Eigen::Index, 4>{from - first_vector, hi - from, from - lo, width};
+  };
+  util::parallel_for(n_chunks, threads_, [&](std::size_t c) {
+    const auto [first, count, pad, width] = chunk_range(c);
+    run_chunk(lm_index, codes, first, count, pad, width, static_cast<std::uint64_t>(first_vector + first), chunks[c]);
   });
 
   Eigen::MatrixXd y(lm->out, vectors);
   ActionCounts& counts = activity_.layers[static_cast<std::size_t>(lm_index)];
-  for (Eigen::Index c = 0; c < n_chunks; ++c) {
-    Chunk& ch = chunks[static_cast<std::size_t>(c)];
-    y.middleCols(c * per_chunk, ch.y.rows()) = ch.y.transpose();
-    counts.cell_energy_pj += ch.cell_energy_pj;
-    counts.dac_energy_pj += ch.dac_energy_pj;
+  RowLevels& levels = activity_.row_levels[static_cast<std::size_t>(lm_index)];
+  for (std::size_t c = 0; c < n_chunks; ++c) {
+    Chunk& ch = chunks[c];
+    y.middleCols(chunk_range(c)[0], ch.y.rows()) = ch.y.transpose();
+    if (levels.size() == 0) levels = std::move(ch.levels);
+    else levels += ch.levels;
     if (recorder_) recorder_->merge(std::move(ch.record));
   }
 

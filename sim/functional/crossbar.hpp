@@ -11,12 +11,11 @@
 
 #include <Eigen/Dense>
 
-#include <map>
-#include <tuple>
 #include <vector>
 
 #include "models/periphery/adc.hpp"
 #include "sim/functional/activity.hpp"
+#include "sim/functional/calibration.hpp"
 #include "sim/functional/drive_levels.hpp"
 #include "sim/functional/full_scale.hpp"
 #include "sim/functional/programmed_chip.hpp"
@@ -24,13 +23,6 @@
 #include "sim/mapping/mapping.hpp"
 
 namespace cimsim::functional {
-
-// ADC inputs seen during calibration, per (layer map, input slice, weight slice).
-struct CalibrationRecorder {
-  std::map<std::tuple<int, int, int>, std::vector<float>> magnitudes;
-  void merge(CalibrationRecorder&& o);
-  CalibrationTable percentiles(double percentile) const;
-};
 
 class CrossbarBackend final : public MatrixBackend {
  public:
@@ -45,15 +37,22 @@ class CrossbarBackend final : public MatrixBackend {
   Eigen::MatrixXd multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
                            std::int64_t first_vector) override;
 
-  const Activity& activity() const { return activity_; }
+  // What the reads did, read energies priced.
+  Activity activity() const;
+  // The same, unpriced: counts add up exactly across backends; price_read_energy prices them.
+  const Activity& counts() const { return activity_; }
+  // Vectors per chunk of a layer: the grid the layer's vectors are cut on, whatever the batch.
+  static Eigen::Index chunk_vectors(const mapping::LayerMap& lm);
   // Digital output scales per ChipMap layer (drift compensation); applied to layers marked
   // output_scaling, one multiply per output.
   void set_output_scales(const std::vector<Eigen::VectorXd>* scales) { scales_ = scales; }
 
  private:
   struct Chunk;
-  void run_chunk(int layer_map, const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count,
-                 std::int64_t first_vector, Chunk& out) const;
+  // Runs `count` vectors (codes columns from `first`, global numbers from `vector0`) placed from row
+  // `pad` of a chunk of `rows` vectors.
+  void run_chunk(int layer_map, const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count, Eigen::Index pad,
+                 Eigen::Index rows, std::uint64_t vector0, Chunk& out) const;
 
   const mapping::ChipMap& chip_;
   const ProgrammedChip& programmed_;

@@ -6,6 +6,7 @@
 
 #include "models/cells/cell_model.hpp"
 #include "models/periphery/dac.hpp"
+#include "sim/mapping/mapping.hpp"
 
 namespace cimsim::functional {
 
@@ -35,6 +36,10 @@ DriveLevels DriveLevels::of(const models::DacModel* dac, int dac_bits, double v_
 
 double array_read_ns(const models::DacModel& dac, const models::CellModel& cell, double array_read_time_ns) {
   return std::max(dac.drive_time_ns(array_read_time_ns), cell.read_latency_ns());
+}
+
+DriveLevels DriveLevels::amplitude(const mapping::ChipMap& chip) {
+  return of(nullptr, chip.dac_bits, chip.arch.read_voltage_v, chip.arch.read_time_ns);
 }
 
 }  // namespace cimsim::functional

@@ -11,6 +11,10 @@ class CellModel;
 class DacModel;
 }
 
+namespace cimsim::mapping {
+struct ChipMap;
+}
+
 namespace cimsim::functional {
 
 struct DriveLevels {
@@ -24,6 +28,8 @@ struct DriveLevels {
   // From the DAC model; nullptr means an amplitude driver with the given power per drive.
   static DriveLevels of(const models::DacModel* dac, int dac_bits, double v_read, double read_time_ns,
                         double dac_energy_pj = 0);
+  // An amplitude driver for a mapped chip's DAC width, read voltage and read time, energy not counted.
+  static DriveLevels amplitude(const mapping::ChipMap& chip);
 };
 
 // How long an array read lasts: as long as the DAC drives its rows (pulse-width inputs stretch it),

@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <limits>
+#include <mutex>
 #include <optional>
 
 #include "sim/functional/crossbar.hpp"
+#include "sim/functional/read_energy.hpp"
 #include "sim/functional/reference.hpp"
 #include "sim/util/parallel.hpp"
 #include "sim/util/progress.hpp"
@@ -147,35 +149,43 @@ InstanceResult evaluate_chip(const EvalSetup& e, const ProgramSettings& ps, util
       at_calibration = ProgrammedChip::program(chip, e.cell, cs);
     }
     const ProgrammedChip& calibrated = same_time ? programmed : *at_calibration;
-    const Batches cb{e.calibration.size(), std::max(1, o.batch_size)};
-    std::vector<CalibrationRecorder> recorders(cb.count());
-    over_batches(e.calibration, o, nullptr, [&](std::size_t b, std::int64_t first, const Batch& x, int inner) {
+    const CalibrationQuota quota(chip, e.calibration.size(), e.adc.common().calibration_percentile);
+    // Top-m sets merge exactly in any order, so batches merge as they finish.
+    CalibrationRecorder all(&quota);
+    std::mutex merging;
+    over_batches(e.calibration, o, nullptr, [&](std::size_t, std::int64_t first, const Batch& x, int inner) {
       // Calibration reads are keyed apart from test reads: their samples sit past the test set.
-      CrossbarBackend backend(chip, calibrated, e.adc, exact_plan, &recorders[b], inner, o.drive);
+      CalibrationRecorder recorder(&quota);
+      CrossbarBackend backend(chip, calibrated, e.adc, exact_plan, &recorder, inner, o.drive);
       if (same_time) backend.set_output_scales(&ir.drift_scales);
       quantized_logits(e.qnet, x, e.test.size() + first, backend);
+      const std::lock_guard<std::mutex> lock(merging);
+      all.merge(std::move(recorder));
     });
-    CalibrationRecorder all;
-    for (auto& r : recorders) all.merge(std::move(r));
-    table = all.percentiles(e.adc.common().calibration_percentile);
+    table = all.table();
   }
   const FullScalePlan plan(chip, e.adc.common(), programmed.g_min_norm, ir.current_unit_ua, std::move(table));
 
   std::vector<std::int64_t> ok(nb, 0);
-  std::vector<Activity> acts(nb);
+  // Counts are integers: they add up exactly in whatever order batches finish.
+  std::mutex adding;
   over_batches(e.test, o, progress, [&](std::size_t b, std::int64_t first, const Batch& x, int inner) {
     CrossbarBackend backend(chip, programmed, e.adc, plan, nullptr, inner, o.drive);
     backend.set_output_scales(&ir.drift_scales);
-    const Batch logits = quantized_logits(e.qnet, x, first, backend);
+    const bool record = o.outputs && o.outputs->instance() == ps.instance;
+    const Batch logits = record ? recorded_logits(e.qnet, x, first, e.test.size(), backend, *o.outputs)
+                                : quantized_logits(e.qnet, x, first, backend);
     if (labelled) ok[b] = count_correct(logits, e.test.labels, first);
-    acts[b] = backend.activity();
-    acts[b].samples = x.cols();
-    add_digital_work(chip, x.cols(), acts[b]);
+    Activity act = backend.counts();
+    act.samples = x.cols();
+    add_digital_work(chip, x.cols(), act);
+    const std::lock_guard<std::mutex> lock(adding);
+    ir.activity.add(act);
   });
-  for (std::size_t b = 0; b < nb; ++b) {
-    ir.correct += ok[b];
-    ir.activity.add(acts[b]);
-  }
+  for (std::size_t b = 0; b < nb; ++b) ir.correct += ok[b];
+  if (ir.activity.layers.empty()) ir.activity.layers.resize(chip.layers.size());
+  price_read_energy(ir.activity, programmed, o.drive ? *o.drive : DriveLevels::amplitude(chip));
+  ir.activity.row_levels.clear();
   ir.accuracy = fraction_correct(ir.correct, e.test);
   return ir;
 }

@@ -11,6 +11,7 @@
 #include "sim/functional/activity.hpp"
 #include "sim/functional/drift_compensation.hpp"
 #include "sim/functional/drive_levels.hpp"
+#include "sim/functional/layer_outputs.hpp"
 #include "sim/functional/programmed_chip.hpp"
 #include "sim/util/progress.hpp"
 #include "sim/mapping/mapping.hpp"
@@ -28,6 +29,7 @@ struct EvalOptions {
   bool progress = false;
   const DriveLevels* drive = nullptr;  // the DAC's levels; nullptr: amplitude DAC, energy not counted
   DriftCompensation drift;             // mode None: off (ChipMap layers must say output_scaling)
+  LayerOutputSink* outputs = nullptr;  // gets every layer's output of its instance's test pass
 };
 
 struct InstanceResult {

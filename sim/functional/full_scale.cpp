@@ -49,8 +49,10 @@ int lossless_adc_bits(const mapping::ChipMap& chip, double g_min_norm) {
   for (const auto& lm : chip.layers) {
     for (const auto& s : lm.input_slices) {
       const double u_max = (1 << s.width) - 1;
-      const int rows = chip.arch.rows_per_read > 0 ? std::min(chip.arch.rows_per_read, chip.arch.rows)
-                                                   : std::min(chip.arch.rows, lm.in);
+      // The most rows one read drives: a read never spans more rows than the layer has inputs.
+      const int per_read = chip.arch.rows_per_read > 0 ? std::min(chip.arch.rows_per_read, chip.arch.rows)
+                                                       : chip.arch.rows;
+      const int rows = static_cast<int>(std::min<std::int64_t>(per_read, lm.in));
       const double offset = offset_in_readout(chip.arch) ? g_min_norm : 0.0;
       worst = std::max(worst, rows * u_max * (d_max + offset));
     }

@@ -15,6 +15,7 @@ struct ArrayState {
   Eigen::MatrixXf nl2, nl3;  // rows × columns, ΔG per volt and per volt², empty when linear
   Eigen::VectorXd row_g_us;
   std::vector<models::DisturbEvent> disturbs;
+  std::vector<float> disturb_delta;  // per event: the flip's change of conductance, ΔG units
   int over_limit = 0;
 };
 
@@ -40,7 +41,7 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
   const int levels = (1 << chip.arch.bits_per_cell) - 1;
   pc.delta_g_us = (cell.g_max_us() - cell.g_min_us()) / levels;
   pc.g_min_norm = pc.g_min_us / pc.delta_g_us;
-  const DriveLevels linear = DriveLevels::of(nullptr, chip.dac_bits, chip.arch.read_voltage_v, chip.arch.read_time_ns);
+  const DriveLevels linear = DriveLevels::amplitude(chip);
   const DriveLevels& drive = st.drive ? *st.drive : linear;
 
   // Draw every array (once per chip instance), in parallel: draws are keyed by array, not order.
@@ -54,7 +55,10 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
     const models::ArrayDevices dev = cell.program(target, key, st.t_inference_s);
     const float inv = static_cast<float>(1.0 / pc.delta_g_us);
     ArrayState& s = states[i];
-    s.g = dev.g_us * inv;
+    // Conductance above G_min in ΔG units: the digit plus the device's departure from its target.
+    // Written this way a device that hits its target reads as its digit exactly (G/ΔG in float
+    // would turn digit 1 into 0.99999994 for some G_max and move exact half-LSB ties).
+    s.g = a.digits.cast<float>() + (dev.g_us - target) * inv;
     if (dev.read_sigma_us.size() > 0) s.var = (dev.read_sigma_us * inv).array().square();
     if (dev.iv_nl2_ua_per_v2.size() > 0) s.nl2 = dev.iv_nl2_ua_per_v2 * inv;
     if (dev.iv_nl3_ua_per_v3.size() > 0) s.nl3 = dev.iv_nl3_ua_per_v3 * inv;
@@ -63,6 +67,7 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
     if (!st.vectors.empty() && lm < st.vectors.size()) {
       const auto reads = static_cast<std::uint64_t>(st.vectors[lm]) * chip.layers[lm].input_slices.size();
       s.disturbs = models::read_disturb_events(dev, key, reads);
+      for (const auto& e : s.disturbs) s.disturb_delta.push_back((e.g_us - dev.g_us(e.row, e.col)) * inv);
     }
     s.over_limit = models::columns_over_current_limit(dev, chip.arch.read_voltage_v, chip.arch.rows_per_read,
                                                       cell.column_current_limit_ua());
@@ -94,12 +99,14 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
         nonlinear = nonlinear || s.nl2.size() > 0 || s.nl3.size() > 0;
         reference = reference || chip.arrays[static_cast<std::size_t>(ai)].reference_column >= 0;
       }
-      rb.diff.resize(rb.rows, readouts);
-      if (noisy) rb.var = Eigen::MatrixXf::Zero(rb.rows, readouts);
-      if (noisy && reference) rb.reference_var = Eigen::MatrixXf::Zero(rb.rows, static_cast<Eigen::Index>(rb.arrays.size()));
+      // Combined column by column (rows × readouts, contiguous), turned once at the end into the
+      // readouts × rows layout reads use.
+      Eigen::MatrixXf diff(rb.rows, readouts), var, reference_var, nl2, nl3;
+      if (noisy) var = Eigen::MatrixXf::Zero(rb.rows, readouts);
+      if (noisy && reference) reference_var = Eigen::MatrixXf::Zero(rb.rows, static_cast<Eigen::Index>(rb.arrays.size()));
       if (nonlinear) {
-        rb.nl2 = Eigen::MatrixXf::Zero(rb.rows, readouts);
-        rb.nl3 = Eigen::MatrixXf::Zero(rb.rows, readouts);
+        nl2 = Eigen::MatrixXf::Zero(rb.rows, readouts);
+        nl3 = Eigen::MatrixXf::Zero(rb.rows, readouts);
       }
       rb.row_g_us = Eigen::VectorXd::Zero(rb.rows);
       for (std::size_t k = 0; k < rb.arrays.size(); ++k) {
@@ -113,27 +120,33 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
         for (std::size_t r = 0; r < a.readouts.size(); ++r) {
           const mapping::Readout& ro = a.readouts[r];
           const Eigen::Index col = rb.first_readout[k] + static_cast<Eigen::Index>(r);
-          combine(rb.diff, st_a.g, col, ro);
-          if (st_a.nl2.size() > 0) combine(rb.nl2, st_a.nl2, col, ro);
-          if (st_a.nl3.size() > 0) combine(rb.nl3, st_a.nl3, col, ro);
+          combine(diff, st_a.g, col, ro);
+          if (st_a.nl2.size() > 0) combine(nl2, st_a.nl2, col, ro);
+          if (st_a.nl3.size() > 0) combine(nl3, st_a.nl3, col, ro);
           const bool pair = ro.minus >= 0 && ro.minus != a.reference_column;
           if (st_a.var.size() > 0) {
-            rb.var.col(col) = st_a.var.col(ro.plus);
-            if (pair) rb.var.col(col) += st_a.var.col(ro.minus);
+            var.col(col) = st_a.var.col(ro.plus);
+            if (pair) var.col(col) += st_a.var.col(ro.minus);
           }
         }
         if (st_a.var.size() > 0 && a.reference_column >= 0)
-          rb.reference_var.col(static_cast<Eigen::Index>(k)) = st_a.var.col(a.reference_column);
+          reference_var.col(static_cast<Eigen::Index>(k)) = st_a.var.col(a.reference_column);
         rb.row_g_us += st_a.row_g_us;
-        for (const auto& e : st_a.disturbs) {
+        for (std::size_t ei = 0; ei < st_a.disturbs.size(); ++ei) {
+          const models::DisturbEvent& e = st_a.disturbs[ei];
           ProgrammedRowBlock::Disturb d;
           d.row = static_cast<int>(e.row);
           d.first_read = e.first_read;
-          d.delta = static_cast<float>(e.g_us / pc.delta_g_us) - st_a.g(e.row, e.col);
+          d.delta = st_a.disturb_delta[ei];
           d.targets = readouts_of_column(a, e.col, rb.first_readout[k]);
           rb.disturbs.push_back(std::move(d));
         }
       }
+      rb.diff = diff.transpose();
+      rb.var = var.transpose();
+      rb.reference_var = reference_var.transpose();
+      rb.nl2 = nl2.transpose();
+      rb.nl3 = nl3.transpose();
       // A DAC whose non-linear charge is proportional to the level (one voltage, or 1-bit inputs)
       // lets the non-linear terms fold into the conductances: no extra products per read.
       if (nonlinear && drive.nl_linear) {

@@ -20,20 +20,21 @@ struct ProgrammedRowBlock {
   int row_begin = 0, rows = 0;
   std::vector<int> arrays;  // ChipMap::arrays indices, in the order their readouts are stacked
   std::vector<int> first_readout;  // per array: its first column in `diff`
-  // Conductance each readout sees per row: G_plus − G_minus, in units of ΔG (rows × readouts).
+  // Conductance each readout sees per row: G_plus − G_minus, in units of ΔG (readouts × rows: a
+  // read is diff · u with the input vectors in the columns of u).
   Eigen::MatrixXf diff;
-  // Per-read noise variance of each readout's own columns, units of ΔG² (rows × readouts); empty
+  // Per-read noise variance of each readout's own columns, units of ΔG² (readouts × rows); empty
   // when reads are noiseless.
   Eigen::MatrixXf var;
-  // Per-read noise variance of each array's reference column (rows × arrays); empty when none.
+  // Per-read noise variance of each array's reference column (arrays × rows); empty when none.
   // One reference current is subtracted from every column of its array, so its noise is common
   // to all of them and drawn once per read.
   Eigen::MatrixXf reference_var;
   // Σ over every physical column of G per row, µS: a read's cell energy is Σ_i V_i²·row_g_us_i·t.
   Eigen::VectorXd row_g_us;
   // I–V non-linearity of each readout (plus minus minus), in units of ΔG per volt (nl2) and per
-  // volt² (nl3); empty when linear, or when the DAC drives every level at one voltage and the
-  // terms were folded into `diff`.
+  // volt² (nl3), readouts × rows; empty when linear, or when the DAC drives every level at one
+  // voltage and the terms were folded into `diff`.
   Eigen::MatrixXf nl2, nl3;
 
   // A device that read disturb flips: from read `first_read` of its row group on (reads counted

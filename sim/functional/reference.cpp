@@ -1,6 +1,7 @@
 #include "sim/functional/reference.hpp"
 
 #include "sim/functional/ops.hpp"
+#include "sim/util/cancel.hpp"
 
 namespace cimsim::functional {
 
@@ -18,11 +19,16 @@ void apply_activation(Batch& y, const Activation& a) {
 }
 
 // The float matrix product of a matrix layer on its lowered input, bias included. A QDQ model's
-// input quantizer rounds the input onto its grid first, as ONNX computes the model.
+// input quantizer rounds the input onto its grid first, as ONNX computes the model. Each sample is
+// its own product of one fixed shape: a GEMM's rounding depends on where a column sits in a larger
+// product, and a sample's result must not depend on the batch it came in.
 Batch float_matrix(const workload::Network& net, const Layer& l, const Batch& in) {
   const Layer& w = l.weight_source >= 0 ? net.layers[static_cast<std::size_t>(l.weight_source)] : l;
   const Batch x = l.input_quant ? Batch(in.unaryExpr([&](float v) { return l.input_quant->apply(v); })) : in;
-  Batch y = w.weight * lower_input(l, x);
+  const Eigen::Index per_sample = l.vectors_per_sample();
+  Batch y(w.weight.rows(), in.cols() * per_sample);
+  for (Eigen::Index b = 0; b < in.cols(); ++b)
+    y.middleCols(b * per_sample, per_sample).noalias() = w.weight * lower_input(l, x.col(b));
   y.colwise() += w.bias;
   return raise_output(l, y, in.cols());
 }
@@ -40,6 +46,7 @@ std::int64_t first_vector_of(const Layer& l, std::int64_t sample) {
 std::vector<Batch> forward(const workload::Network& net, const Batch& x, const MatrixStep& step) {
   std::vector<Batch> out(net.layers.size());
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    util::check_cancelled();  // every forward pass stops between layers when a run is cancelled
     const Layer& layer = net.layers[i];
     std::vector<const Batch*> inputs;
     for (int src : layer.inputs) inputs.push_back(src == Layer::kNetworkInput ? &x : &out[static_cast<std::size_t>(src)]);
@@ -78,9 +85,9 @@ Eigen::MatrixXd ExactBackend::multiply(const workload::QuantLayer& q, const Eige
   return q.w.cast<double>() * codes.cast<double>();
 }
 
-Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
-                       MatrixBackend& backend, const MatrixObserver& observe) {
-  auto outs = forward(*qnet.net, x, [&](int li, const Batch& in) -> Batch {
+std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
+                                     MatrixBackend& backend, const MatrixObserver& observe) {
+  return forward(*qnet.net, x, [&](int li, const Batch& in) -> Batch {
     const workload::QuantLayer& q = qnet.of(li);
     const Layer& l = qnet.net->layers[static_cast<std::size_t>(li)];
     const Layer& w = l.weight_source >= 0 ? qnet.net->layers[static_cast<std::size_t>(l.weight_source)] : l;
@@ -104,7 +111,11 @@ Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, s
     y.colwise() += w.bias.cast<double>();
     return raise_output(l, y.cast<float>(), in.cols());
   });
-  return outs.back();
+}
+
+Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
+                       MatrixBackend& backend, const MatrixObserver& observe) {
+  return quantized_outputs(qnet, x, first_sample, backend, observe).back();
 }
 
 std::vector<std::int64_t> argmax(const Batch& logits) {

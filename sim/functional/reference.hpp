@@ -56,6 +56,9 @@ using MatrixObserver = std::function<void(int layer, const Batch& input, const E
 // products dequantized with the weight and input scales, bias added digitally.
 Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
                        MatrixBackend& backend, const MatrixObserver& observe = nullptr);
+// The same pass, every layer's output (after its activation), indexed by layer.
+std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
+                                     MatrixBackend& backend, const MatrixObserver& observe = nullptr);
 
 // Index of the largest logit per sample (lowest index on ties).
 std::vector<std::int64_t> argmax(const Batch& logits);

@@ -22,8 +22,13 @@ config::SectionSpec tile_section() {
   config::SectionSpec s("tile", "A tile: arrays with their DACs and ADCs, buffers and digital units");
   s.order(45);
   s.integer("arrays", 8, "arrays", "Arrays per tile (ISAAC: 8 per IMA)").range(1, 4096);
-  s.real("input_buffer_kib", 8, "KiB", "Input buffer capacity").above(0);
-  s.real("output_buffer_kib", 8, "KiB", "Output buffer capacity").above(0);
+  s.real("input_buffer_kib", 8, "KiB",
+         "Input buffer capacity; auto: twice the largest input window a layer on the tile needs at once")
+      .above(0)
+      .or_auto(true);
+  s.real("output_buffer_kib", 8, "KiB", "Output buffer capacity; auto: two output units of the largest layer")
+      .above(0)
+      .or_auto(true);
   s.integer("buffer_width_bits", 256, "bit", "Width of one buffer port per cycle").range(1, 1 << 20);
   s.integer("buffer_read_ports", 1, "ports", "Read ports of the input buffer, shared by the tile's arrays").range(1, 64);
   s.integer("buffer_write_ports", 1, "ports", "Write ports of the output buffer").range(1, 64);
@@ -39,7 +44,7 @@ config::SectionSpec chip_section() {
   s.order(40);
   s.real("clock_mhz", 1000, "MHz", "Digital clock; analog latencies round up to whole cycles").above(0);
   s.real("feature_size_nm", 32, "nm", "Technology feature size F (cell areas are given in F^2)").above(0);
-  s.integer("tiles", 16, "tiles", "Tiles on the chip").range(1, 1 << 20);
+  s.integer("tiles", 16, "tiles", "Tiles on the chip; auto: as many as the network needs").range(1, 1 << 20).or_auto(true);
   s.choice("schedule", "layer_serial", {"layer_serial", "pipelined"},
            "layer_serial: one layer at a time, weights stay in their arrays, activations ping-pong through the "
            "global buffer (AON-CIM); pipelined: every layer on its own tiles, all at once, each starting as soon "
@@ -47,7 +52,11 @@ config::SectionSpec chip_section() {
   s.boolean("reprogram", false,
             "When the network needs more arrays than the chip has: false refuses it; true (layer_serial only) "
             "runs it in rounds of layers that fit, reprogramming the arrays between rounds");
-  s.real("global_buffer_kib", 256, "KiB", "Global activation buffer (ping and pong halves together)").above(0);
+  s.real("global_buffer_kib", 256, "KiB",
+         "Global activation buffer (ping and pong halves together); auto: the most activations the schedule holds "
+         "at once")
+      .above(0)
+      .or_auto(true);
   s.integer("global_buffer_width_bits", 256, "bit", "Global buffer port width per cycle").range(1, 1 << 20);
   s.integer("bus_width_bits", 256, "bit", "Shared bus width per cycle").range(1, 1 << 20);
   s.integer("bus_latency_cycles", 1, "cycle", "Cycles from grant to first bit arriving").range(0, 1 << 20);
@@ -104,16 +113,20 @@ Architecture Architecture::from(const config::Config& c) {
   a.rows_per_read = static_cast<int>(ar.integer("rows_per_read"));
   if (a.rows_per_read > a.rows) ar.fail("rows_per_read", "exceeds the array's rows (" + std::to_string(a.rows) + ")");
   a.arrays_per_tile = static_cast<int>(ti.integer("arrays"));
-  a.input_buffer_kib = ti.real("input_buffer_kib");
-  a.output_buffer_kib = ti.real("output_buffer_kib");
+  a.input_buffer_auto = ti.is_auto("input_buffer_kib");
+  a.output_buffer_auto = ti.is_auto("output_buffer_kib");
+  if (!a.input_buffer_auto) a.input_buffer_kib = ti.real("input_buffer_kib");
+  if (!a.output_buffer_auto) a.output_buffer_kib = ti.real("output_buffer_kib");
   a.buffer_width_bits = static_cast<int>(ti.integer("buffer_width_bits"));
   a.buffer_read_ports = static_cast<int>(ti.integer("buffer_read_ports"));
   a.buffer_write_ports = static_cast<int>(ti.integer("buffer_write_ports"));
   a.digital_lanes = static_cast<int>(ti.integer("digital_lanes"));
   a.clock_mhz = ch.real("clock_mhz");
   a.feature_size_nm = ch.real("feature_size_nm");
-  a.tiles = static_cast<int>(ch.integer("tiles"));
-  a.global_buffer_kib = ch.real("global_buffer_kib");
+  a.tiles_auto = ch.is_auto("tiles");
+  if (!a.tiles_auto) a.tiles = static_cast<int>(ch.integer("tiles"));
+  a.global_buffer_auto = ch.is_auto("global_buffer_kib");
+  if (!a.global_buffer_auto) a.global_buffer_kib = ch.real("global_buffer_kib");
   a.global_buffer_width_bits = static_cast<int>(ch.integer("global_buffer_width_bits"));
   a.bus_width_bits = static_cast<int>(ch.integer("bus_width_bits"));
   a.bus_latency_cycles = static_cast<int>(ch.integer("bus_latency_cycles"));

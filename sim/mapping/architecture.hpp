@@ -47,6 +47,10 @@ struct Architecture {
   DifferentialReadout differential_readout = DifferentialReadout::Analog;
   GminRemoval gmin_removal = GminRemoval::Digital;
 
+  // Sizes given as `auto`: the mapper sets tiles to what the network needs, the timing engine's plan
+  // the buffers to what its schedule needs (engine::settle_buffers); both are then plain values.
+  bool tiles_auto = false, input_buffer_auto = false, output_buffer_auto = false, global_buffer_auto = false;
+
   // Sections, kept for errors that point at the key that made a layout impossible.
   config::Params chip_params, tile_params, array_params, mapping_params;
 

@@ -1,5 +1,6 @@
 #include "sim/mapping/placement.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace cimsim::mapping {
@@ -66,6 +67,8 @@ void place_on_tiles(ChipMap& chip) {
   const Architecture& arch = chip.arch;
   const int per_tile = arch.arrays_per_tile;
   const int needed = static_cast<int>(chip.arrays.size());
+  // tiles: auto is whatever the placement below uses; layer_serial then needs no reprogramming.
+  if (arch.tiles_auto) chip.arch.tiles = std::max(1, tiles_for(needed, per_tile));
 
   if (arch.schedule == Schedule::Pipelined) {
     // Each matrix layer starts on a fresh tile: layers run at once and must not share tiles.
@@ -80,6 +83,7 @@ void place_on_tiles(ChipMap& chip) {
       next_tile += tiles_for(static_cast<int>(lm.arrays.size()), per_tile);
     }
     chip.tiles_used = next_tile;
+    if (arch.tiles_auto) chip.arch.tiles = std::max(1, chip.tiles_used);
     place_digital_layers(chip);
     if (chip.tiles_used > arch.tiles)
       refuse(arch, needed, chip.tiles_used, "the network, with every layer on tiles of its own,",

@@ -17,6 +17,7 @@
 #include "models/operators/operator.hpp"
 #include "models/periphery/adc.hpp"
 #include "models/periphery/dac.hpp"
+#include "sim/api/eigen_abi.hpp"
 
 // Raised whenever a change to these headers changes what a plug-in compiles against (the model
 // interfaces, ArrayDevices, Params, SectionSpec, the registry entries). 2: digital operators.

@@ -24,7 +24,10 @@ struct Stats {
 
 Stats stats_of(const std::vector<double>& xs) {
   Stats s;
-  if (xs.empty()) return s;
+  if (xs.empty()) {  // not evaluated: nothing to say
+    s.mean = s.std = s.min = s.max = std::numeric_limits<double>::quiet_NaN();
+    return s;
+  }
   s.min = s.max = xs.front();
   for (double x : xs) {
     s.mean += x;
@@ -147,6 +150,8 @@ Value build_json(const run::Simulation& sim) {
   Value& acc = root["accuracy"];
   const Stats s = stats_of(instance_accuracies(sim));
   acc.set("labelled", sim.eval.labelled);  // false: no labels, every accuracy below is null
+  // full: the chip was programmed and the test set run through it; estimate: neither (run.mode).
+  acc.set("mode", sim.full ? "full" : "estimate");
   acc.set("chip", quantity(s.mean, "fraction"));
   acc.set("float", quantity(sim.eval.float_accuracy, "fraction"));
   acc.set("quantized", quantity(sim.eval.quantized_accuracy, "fraction"));
@@ -205,13 +210,15 @@ Value build_json(const run::Simulation& sim) {
   perf.set("tops_per_w", quantity(m.tops_per_w, "TOPS/W"));
   perf.set("tops_per_mm2", quantity(m.tops_per_mm2, "TOPS/mm^2"));
   perf.set("schedule", schedule_name(chip.arch.schedule));
-  const double interval = t.interval_cycles();
-  perf.set("interval_per_inference", quantity(interval, "cycles"));
-  perf.set("throughput_steady",
-           quantity(interval > 0 ? 1e9 / (interval * t.cycle_ns) : 0, "inferences/s"));
+  const double steady = t.steady_cycles_per_inference;
+  perf.set("interval_per_inference", quantity(steady, "cycles"));
+  perf.set("throughput_steady", quantity(steady > 0 ? 1e9 / (steady * t.cycle_ns) : 0, "inferences/s"));
   perf.set("reprogram_stall", quantity(static_cast<double>(t.reprogram_cycles), "cycles"));
 
   Value& energy = root["energy"];
+  // Where the data-dependent read energy (cells, row drivers) comes from.
+  energy.set("read_activity", sim.full ? "measured over the test set by the functional engine"
+                                       : "estimated for uniform weight and input digits (no data run)");
   energy.set("per_inference", quantity(m.energy_pj, "pJ"));
   energy.set("components", breakdown_json(sim.cost.energy, "pJ"));
   Value& epa = energy["per_action"];
@@ -234,6 +241,9 @@ Value build_json(const run::Simulation& sim) {
   area.set("total", quantity(m.area_mm2, "mm^2"));
   area.set("components", breakdown_json(sim.cost.area, "mm^2"));
   area.set("tile", quantity(sim.cost.tile_mm2, "mm^2"));
+  // The configured chip above; what the network occupies of it here (the same with chip.tiles: auto).
+  area.set("used_tiles", quantity(sim.cost.used_tiles_mm2, "mm^2"));
+  area.set("tiles_used", quantity(chip.tiles_used, "tiles"));
   area.set("link_length", quantity(sim.cost.link_mm, "mm"));
 
   const cost::ProgrammingCost& pc = sim.cost.programming;
@@ -268,6 +278,10 @@ Value build_json(const run::Simulation& sim) {
   mp.set("adc_bits", quantity(sim.adc->bits(), "bit"));
   mp.set("lossless_adc_bits", quantity(sim.eval.lossless_adc_bits, "bit"));
   mp.set("current_unit", quantity(sim.eval.current_unit_ua, "uA"));
+  // Sizes the config left to the run (`auto`), as chosen: resolved.yaml holds the same values.
+  Value chosen = Value::object();
+  for (const auto& a : sim.auto_sizes) chosen.set(a.key, quantity(a.value, a.unit));
+  mp.set("auto_sizes", std::move(chosen));
 
   Value& util = root["utilization"];
   const Utilization u = utilization_of(sim);
@@ -292,6 +306,7 @@ Value build_json(const run::Simulation& sim) {
     l.set("weight_bits", quantity(lm.weight_bits, "bit"));
     l.set("activation_bits", quantity(lm.activation_bits, "bit"));
     l.set("arrays", quantity(static_cast<double>(lm.arrays.size()), "arrays"));
+    l.set("area", quantity(sim.cost.layer_area_mm2[i], "mm^2"));
     l.set("row_blocks", quantity(lm.row_blocks, "blocks"));
     l.set("col_blocks", quantity(lm.col_blocks, "blocks"));
     l.set("weight_slices", quantity(lm.weight_slices, "slices"));
@@ -348,7 +363,7 @@ std::string build_layers_csv(const run::Simulation& sim) {
       "start_cycle,end_cycle,cycles,latency_ns,energy_pj";
   if (!sim.cost.layer_energy.empty())
     for (const auto& kv : sim.cost.layer_energy.front()) out += ",energy_" + kv.first + "_pj";
-  out += ",array_reads,adc_conversions,dac_drives\n";
+  out += ",array_reads,adc_conversions,dac_drives,area_mm2\n";
   for (std::size_t i = 0; i < chip.layers.size(); ++i) {
     const auto& lm = chip.layers[i];
     const auto& lt = t.layers[i];
@@ -360,8 +375,8 @@ std::string build_layers_csv(const run::Simulation& sim) {
                        static_cast<double>(cyc) * t.cycle_ns, cost::sum(sim.cost.layer_energy[i]));
     for (const auto& kv : sim.cost.layer_energy[i]) out += fmt::format(",{}", kv.second);
     const double per = t.inferences;
-    out += fmt::format(",{},{},{}\n", lt.counts.array_reads / per, lt.counts.conversions / per,
-                       lt.counts.dac_drives / per);
+    out += fmt::format(",{},{},{},{}\n", lt.counts.array_reads / per, lt.counts.conversions / per,
+                       lt.counts.dac_drives / per, sim.cost.layer_area_mm2[i]);
   }
   return out;
 }
@@ -374,7 +389,16 @@ std::string console_summary(const run::Simulation& sim, const std::string& outpu
   out += fmt::format("network     {} ({} layers, {} on arrays, {} MAC per inference) on {} arrays in {} tiles\n",
                      sim.network.name, sim.network.layers.size(), sim.network.matrix_layers().size(),
                      static_cast<long long>(m.macs), chip.arrays.size(), chip.tiles_used);
-  if (!sim.eval.labelled) {
+  if (!sim.auto_sizes.empty()) {
+    std::string line;
+    for (const auto& a : sim.auto_sizes)
+      line += fmt::format("{}{} {:g} {}", line.empty() ? "" : ", ", a.key, a.value, a.unit);
+    out += "auto sizes  " + line + "\n";
+  }
+  if (!sim.full) {
+    out += "accuracy    not measured: an estimate (run.mode: " + sim.settings.mode +
+           "), no chip programmed; read energy for uniform digits\n";
+  } else if (!sim.eval.labelled) {
     out += fmt::format("accuracy    not measured: the {} test samples have no labels\n", sim.eval.samples);
   } else {
     std::string acc = fmt::format("{:.2f} %", 100 * m.accuracy);
@@ -398,7 +422,10 @@ std::string console_summary(const run::Simulation& sim, const std::string& outpu
     out += fmt::format("worst case  {:.2f} % within +-{:g} sigma of {} (searched pattern, report.json has how)\n",
                        100 * var.worst_case.accuracy, var.worst_case.sigma_budget, var.worst_case.variation);
   out += fmt::format("energy      {:.1f} pJ per inference\n", m.energy_pj);
-  out += fmt::format("area        {:.3f} mm^2\n", m.area_mm2);
+  out += fmt::format("area        {:.3f} mm^2", m.area_mm2);
+  if (chip.tiles_used < chip.arch.tiles)
+    out += fmt::format(" ({:.3f} mm^2 in the {} tiles the network uses)", sim.cost.used_tiles_mm2, chip.tiles_used);
+  out += "\n";
   out += fmt::format("latency     {:.1f} ns  ({} cycles at {:g} MHz, {} inference{})\n", m.latency_ns, m.cycles,
                      chip.arch.clock_mhz, sim.timing.inferences, sim.timing.inferences == 1 ? "" : "s");
   out += fmt::format("efficiency  {:.3f} TOPS/W, {:.4f} TOPS/mm^2, {:.4f} TOPS\n", m.tops_per_w, m.tops_per_mm2,

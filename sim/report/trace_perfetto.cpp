@@ -17,7 +17,8 @@ config::SectionSpec trace_section() {
   s.boolean("perfetto", false, "Write trace.json (Chrome/Perfetto trace events: tiles, arrays, ADC banks, links)");
   s.boolean("vcd", false, "Write timing.vcd (control-unit signals through sc_trace)");
   s.integer("max_slices", 200000, "slices",
-            "Per-vector slices kept in trace.json (about 100 bytes each); later ones are counted, not written")
+            "Per-vector slices kept in trace.json (about 100 bytes each), shared equally by the layers (each keeps "
+            "its first); later ones are counted, not written")
       .range(0, 1LL << 40);
   return s;
 }

@@ -12,8 +12,7 @@ config::SectionSpec run_section() {
       .at_least(0);
   s.integer("threads", 0, "threads", "Worker threads for the functional engine; 0 = all cores").range(0, 1024);
   s.integer("batch_size", 64, "samples",
-            "Samples per functional batch; batches are fixed and reduced in order, so results do not depend "
-            "on the thread count")
+            "Samples per functional batch; results do not depend on it, nor on the thread count")
       .range(1, 1 << 20);
   s.text("output_dir", "out/default", "Folder for report.json, layers.csv and the resolved config (relative to "
                                       "the working directory)");
@@ -23,6 +22,10 @@ config::SectionSpec run_section() {
   s.real("t_inference_s", 1.0, "s", "Time from programming to inference (drift, relaxation)").above(0);
   s.integer("timing_inferences", 1, "inferences", "Inferences the timing engine runs back to back").range(1, 1 << 20);
   s.choice("progress", "auto", {"auto", "always", "never"}, "Progress bar on stderr (auto: when stderr is a terminal)");
+  s.choice("mode", "auto", {"auto", "full", "estimate"},
+           "full: program the chip and run the functional engine over the test set (accuracy, measured read "
+           "activity); estimate: cycles, energy and area without programming or functional engine, read energy "
+           "from uniform digits; auto: full when the test set has labels, estimate otherwise");
   return s;
 }
 const config::SectionRegistrar registered(run_section);
@@ -39,6 +42,7 @@ RunSettings RunSettings::from(const config::Params& p) {
   s.t_inference_s = p.real("t_inference_s");
   s.timing_inferences = static_cast<int>(p.integer("timing_inferences"));
   s.progress = p.text("progress");
+  s.mode = p.text("mode");
   return s;
 }
 

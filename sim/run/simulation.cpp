@@ -5,8 +5,11 @@
 #include <chrono>
 
 #include "sim/config/schema.hpp"
+#include "sim/cost/activity_estimate.hpp"
 #include "sim/cost/programming.hpp"
+#include "sim/functional/calibration.hpp"
 #include "sim/report/trace_perfetto.hpp"
+#include "sim/util/cancel.hpp"
 #include "sim/util/progress.hpp"
 #include "sim/util/seconds_since.hpp"
 #include "sim/workload/load_network.hpp"
@@ -36,9 +39,120 @@ config::SectionSpec workload_section() {
 }
 const config::SectionRegistrar registered(workload_section);
 
+// The network, the test set and the calibration set.
+void load_workload(Simulation& sim) {
+  const config::Params& wl = sim.config.section("workload");
+  sim.network = workload::load_network(wl.text("network"));
+  if (!wl.text("inputs").empty()) {
+    if (wl.integer("synthetic_samples") > 0) wl.fail("synthetic_samples", "give either inputs or synthetic_samples");
+    sim.test = workload::load_dataset(wl.text("inputs"), wl.text("labels"), wl.integer("samples"));
+    workload::check_against(sim.test, sim.network, wl.text("inputs"));
+  } else {
+    if (wl.integer("synthetic_samples") == 0) wl.fail("inputs", "is required unless synthetic_samples is set");
+    if (!wl.text("labels").empty()) wl.fail("labels", "synthetic inputs have no labels");
+    sim.test = workload::synthetic_dataset(sim.network.input_shape, wl.integer("synthetic_samples"), sim.settings.seed);
+  }
+  if (!wl.text("calibration_inputs").empty()) {
+    sim.calibration = workload::load_dataset(wl.text("calibration_inputs"), "", wl.integer("calibration_samples"));
+    workload::check_against(sim.calibration, sim.network, wl.text("calibration_inputs"));
+  } else {
+    if (!wl.text("inputs").empty())
+      spdlog::warn("workload.calibration_inputs is empty: calibrating on the first test inputs");
+    const std::int64_t n = std::min(wl.integer("calibration_samples"), sim.test.size());
+    sim.calibration.sample_shape = sim.test.sample_shape;
+    sim.calibration.inputs = sim.test.inputs.leftCols(n);
+  }
+}
+
+// Whether this run programs the chip and evaluates it (run.mode, resolved).
+bool full_run(const Simulation& sim) {
+  const config::Params& run = sim.config.section("run");
+  if (sim.settings.mode == "full") return true;
+  const bool analyses = !sim.config.section("analysis").reals("corners").empty() ||
+                        sim.config.section("analysis").flag("worst_case");
+  if (sim.settings.mode == "estimate") {
+    if (analyses) run.fail("mode", "corners and the worst-case search evaluate programmed chips: they need run.mode full");
+    return false;
+  }
+  return !sim.test.labels.empty() || analyses;
+}
+
+void check_calibration_memory(const Simulation& sim) {
+  if (sim.adc->common().full_scale != models::FullScale::Calibrated) return;
+  // The exact percentile keeps every ADC input above it: say so before running out of memory.
+  constexpr double kCalibrationBytes = 2.0 * (1 << 30);
+  const double bytes = static_cast<double>(
+      functional::CalibrationQuota(sim.chip, sim.calibration.size(), sim.adc->common().calibration_percentile).bytes());
+  if (bytes > kCalibrationBytes)
+    sim.config.section("adc").fail("calibration_percentile",
+                                   "an exact " + config::format_value(sim.adc->common().calibration_percentile) +
+                                       " % percentile over " + std::to_string(sim.calibration.size()) +
+                                       " calibration samples keeps " + config::format_value(bytes / (1 << 30)) +
+                                       " GiB of ADC inputs (limit 2 GiB): raise adc.calibration_percentile or lower "
+                                       "workload.calibration_samples");
+}
+
+// Programs the chip and runs the test set through it: accuracy and the measured read activity.
+void evaluate_on_chip(Simulation& sim, const functional::DriftCompensation& drift,
+                      functional::LayerOutputSink* outputs) {
+  const RunSettings& rs = sim.settings;
+  check_calibration_memory(sim);
+  functional::EvalOptions eo;
+  eo.seed = rs.seed;
+  eo.chip_instances = rs.chip_instances;
+  eo.t_inference_s = rs.t_inference_s;
+  eo.threads = rs.threads;
+  eo.batch_size = rs.batch_size;
+  eo.progress = rs.progress == "always" || (rs.progress == "auto" && util::Progress::terminal_attached());
+  eo.drive = &sim.drive;
+  eo.drift = drift;
+  eo.outputs = outputs;
+  sim.eval = functional::evaluate(sim.qnet, sim.chip, *sim.cell, *sim.adc, sim.test, sim.calibration, eo);
+  eo.outputs = nullptr;  // corners and worst cases are not the recorded test pass
+  sim.variability = analysis::analyse_variability(
+      functional::EvalSetup(sim.qnet, sim.chip, *sim.cell, *sim.adc, sim.test, sim.calibration, eo),
+      sim.config.section("analysis"));
+  const int over = sim.eval.instances.front().columns_over_current_limit;
+  if (over > 0)
+    spdlog::warn("{} columns can carry more than the cell's column current limit of {} uA in a full read "
+                 "(cell.column_current_limit_ua)",
+                 over, sim.cell->column_current_limit_ua());
+}
+
+// What an estimate knows without programming: the test set's size, no accuracy, and the figures of
+// the mapping the functional engine would have reported.
+functional::EvalResult unevaluated(const Simulation& sim) {
+  functional::EvalResult r;
+  r.samples = sim.test.size();
+  r.labelled = false;
+  const double levels = (1 << sim.chip.arch.bits_per_cell) - 1;
+  const double delta_g = (sim.cell->g_max_us() - sim.cell->g_min_us()) / levels;
+  r.lossless_adc_bits = functional::lossless_adc_bits(sim.chip, sim.cell->g_min_us() / delta_g);
+  r.current_unit_ua = delta_g * sim.chip.arch.read_voltage_v / ((1 << sim.chip.dac_bits) - 1);
+  return r;
+}
+
+// Every `auto` size takes the value the network needs (tiles from the mapper, buffers from the
+// schedule), in the chip and in the config, so that resolved.yaml reproduces the run.
+void settle_auto_sizes(Simulation& sim, const engine::TimingParams& tp) {
+  const mapping::Architecture before = sim.chip.arch;
+  engine::settle_buffers(sim.chip, tp);
+  const mapping::Architecture& arch = sim.chip.arch;
+  auto settle = [&](bool was_auto, const char* section, const char* key, double value, const char* unit) {
+    if (!was_auto) return;
+    const bool whole = std::string(unit) == "tiles";
+    sim.config.settle(section, key, whole ? config::Value(static_cast<std::int64_t>(value)) : config::Value(value));
+    sim.auto_sizes.push_back({std::string(section) + "." + key, value, unit});
+  };
+  settle(before.tiles_auto, "chip", "tiles", arch.tiles, "tiles");
+  settle(before.input_buffer_auto, "tile", "input_buffer_kib", arch.input_buffer_kib, "KiB");
+  settle(before.output_buffer_auto, "tile", "output_buffer_kib", arch.output_buffer_kib, "KiB");
+  settle(before.global_buffer_auto, "chip", "global_buffer_kib", arch.global_buffer_kib, "KiB");
+}
+
 }  // namespace
 
-std::unique_ptr<Simulation> simulate(config::Config cfg) {
+std::unique_ptr<Simulation> simulate(config::Config cfg, functional::LayerOutputSink* outputs) {
   const auto start = std::chrono::steady_clock::now();
   auto sim = std::make_unique<Simulation>();
   sim->config = std::move(cfg);
@@ -46,28 +160,8 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
   sim->settings = RunSettings::from(c.section("run"));
   const RunSettings& rs = sim->settings;
 
-  // Workload.
-  const config::Params& wl = c.section("workload");
-  sim->network = workload::load_network(wl.text("network"));
-  if (!wl.text("inputs").empty()) {
-    if (wl.integer("synthetic_samples") > 0) wl.fail("synthetic_samples", "give either inputs or synthetic_samples");
-    sim->test = workload::load_dataset(wl.text("inputs"), wl.text("labels"), wl.integer("samples"));
-    workload::check_against(sim->test, sim->network, wl.text("inputs"));
-  } else {
-    if (wl.integer("synthetic_samples") == 0) wl.fail("inputs", "is required unless synthetic_samples is set");
-    if (!wl.text("labels").empty()) wl.fail("labels", "synthetic inputs have no labels");
-    sim->test = workload::synthetic_dataset(sim->network.input_shape, wl.integer("synthetic_samples"), rs.seed);
-  }
-  if (!wl.text("calibration_inputs").empty()) {
-    sim->calibration = workload::load_dataset(wl.text("calibration_inputs"), "", wl.integer("calibration_samples"));
-    workload::check_against(sim->calibration, sim->network, wl.text("calibration_inputs"));
-  } else {
-    if (!wl.text("inputs").empty())
-      spdlog::warn("workload.calibration_inputs is empty: calibrating on the first test inputs");
-    const std::int64_t n = std::min(wl.integer("calibration_samples"), sim->test.size());
-    sim->calibration.sample_shape = sim->test.sample_shape;
-    sim->calibration.inputs = sim->test.inputs.leftCols(n);
-  }
+  load_workload(*sim);
+  sim->full = full_run(*sim);
   sim->qnet = workload::quantize(sim->network, sim->calibration, c.section("quantization"));
 
   // Models.
@@ -84,43 +178,31 @@ std::unique_ptr<Simulation> simulate(config::Config cfg) {
   for (auto& lm : sim->chip.layers) lm.output_scaling = drift.on() && lm.kind == mapping::LayerMap::Kind::Matrix;
   const double read_ns = functional::array_read_ns(*sim->dac, *sim->cell, sim->chip.arch.read_time_ns);
   sim->drive = functional::DriveLevels::of(sim->dac.get(), sim->dac->bits(), sim->chip.arch.read_voltage_v, read_ns);
-
-  // Functional engine.
-  const auto f_start = std::chrono::steady_clock::now();
-  functional::EvalOptions eo;
-  eo.seed = rs.seed;
-  eo.chip_instances = rs.chip_instances;
-  eo.t_inference_s = rs.t_inference_s;
-  eo.threads = rs.threads;
-  eo.batch_size = rs.batch_size;
-  eo.progress = rs.progress == "always" || (rs.progress == "auto" && util::Progress::terminal_attached());
-  eo.drive = &sim->drive;
-  eo.drift = drift;
-  sim->eval = functional::evaluate(sim->qnet, sim->chip, *sim->cell, *sim->adc, sim->test, sim->calibration, eo);
-  sim->variability = analysis::analyse_variability(
-      functional::EvalSetup(sim->qnet, sim->chip, *sim->cell, *sim->adc, sim->test, sim->calibration, eo),
-      c.section("analysis"));
-  const int over = sim->eval.instances.front().columns_over_current_limit;
-  if (over > 0)
-    spdlog::warn("{} columns can carry more than the cell's column current limit of {} uA in a full read "
-                 "(cell.column_current_limit_ua)",
-                 over, sim->cell->column_current_limit_ua());
-  sim->functional_seconds = util::seconds_since(f_start);
-
-  // Timing engine.
-  const auto t_start = std::chrono::steady_clock::now();
   engine::TimingParams tp = engine::timing_params(c, *sim->adc, rs.timing_inferences);
   tp.read_cycles = sim->chip.arch.cycles_of_ns(read_ns);
   // Programming is reported apart; rewrites between programming rounds stall the run.
   const cost::ProgrammingCost programming = cost::programming_cost(sim->chip, *sim->cell);
   tp.round_write_cycles = cost::round_write_cycles(programming, sim->chip.arch);
   tp.trace = report::trace_request(c.section("trace"), rs.output_dir);
+  settle_auto_sizes(*sim, tp);
+
+  // Functional engine: a full run, or only what the mapping says.
+  const auto f_start = std::chrono::steady_clock::now();
+  if (sim->full) evaluate_on_chip(*sim, drift, outputs);
+  else sim->eval = unevaluated(*sim);
+  sim->functional_seconds = util::seconds_since(f_start);
+
+  // Timing engine.
+  util::check_cancelled();  // the engine's run is short and not interruptible: stop before it
+  const auto t_start = std::chrono::steady_clock::now();
   sim->timing = engine::simulate(sim->chip, tp);
+  sim->timing.steady_cycles_per_inference = engine::steady_cycles_per_inference(sim->chip, tp, sim->timing);
   sim->timing_seconds = util::seconds_since(t_start);
 
-  // Costs.
-  const functional::Activity mean = sim->eval.mean_activity();
-  sim->cost = cost::compute_costs({sim->chip, sim->timing, mean, *sim->cell, *sim->adc, *sim->dac, c});
+  // Costs: read energy as measured, or for uniform digits (docs/energy-area.md).
+  const functional::Activity activity =
+      sim->full ? sim->eval.mean_activity() : cost::uniform_activity(sim->chip, *sim->cell, sim->drive);
+  sim->cost = cost::compute_costs({sim->chip, sim->timing, activity, *sim->cell, *sim->adc, *sim->dac, c});
   sim->cost.programming = programming;
   sim->wall_seconds = util::seconds_since(start);
   return sim;

@@ -29,6 +29,7 @@ struct RunSettings {
   double t_inference_s = 1;
   int timing_inferences = 1;
   std::string progress = "auto";
+  std::string mode = "auto";  // run.mode as configured
   static RunSettings from(const config::Params& run);
 };
 
@@ -43,6 +44,13 @@ struct Simulation {
   std::unique_ptr<models::DacModel> dac;
   mapping::ChipMap chip;
   functional::DriveLevels drive;  // the DAC's levels over one read
+  bool full = true;               // programmed and evaluated (run.mode resolved); false: estimated
+  struct AutoSize {
+    std::string key;  // section.key
+    double value = 0;
+    std::string unit;
+  };
+  std::vector<AutoSize> auto_sizes;  // what `auto` became
   functional::EvalResult eval;
   analysis::VariabilityResult variability;
   engine::TimingResult timing;
@@ -50,7 +58,9 @@ struct Simulation {
   double wall_seconds = 0, functional_seconds = 0, timing_seconds = 0;
 };
 
-// Runs everything. Errors in the inputs throw config::ConfigError / config::InputError.
-std::unique_ptr<Simulation> simulate(config::Config config);
+// Runs everything. Errors in the inputs throw config::ConfigError / config::InputError; a cancelled
+// run (util/cancel.hpp) throws util::Cancelled. `outputs`, when given, receives every layer's
+// output of its chip instance's test pass.
+std::unique_ptr<Simulation> simulate(config::Config config, functional::LayerOutputSink* outputs = nullptr);
 
 }  // namespace cimsim::run

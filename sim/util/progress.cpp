@@ -9,16 +9,27 @@
 
 namespace cimsim::util {
 
+namespace {
+std::atomic<ProgressListener> listener{nullptr};
+void tell_listener(const std::string& label, std::size_t done, std::size_t total) {
+  if (const ProgressListener l = listener.load()) l(label.c_str(), done, total);
+}
+}  // namespace
+
+void set_progress_listener(ProgressListener l) { listener = l; }
+
 Progress::Progress(std::string label, std::size_t total, bool enabled)
     : label_(std::move(label)), total_(total), enabled_(enabled),
-      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+      start_(std::chrono::steady_clock::now()), last_draw_(start_) {
+  tell_listener(label_, 0, total_);
+}
 
 Progress::~Progress() { finish(); }
 
 bool Progress::terminal_attached() { return ::isatty(STDERR_FILENO) == 1; }
 
 void Progress::advance(std::size_t n) {
-  done_ += n;
+  tell_listener(label_, done_ += n, total_);
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> lock(mutex_);

@@ -30,4 +30,9 @@ class Progress {
   bool finished_ = false;
 };
 
+// Every progress bar's counts also go to this listener when one is set (a notebook's progress bar
+// polls what it stores), enabled or not. It is called on the thread that advances: keep it cheap.
+using ProgressListener = void (*)(const char* label, std::size_t done, std::size_t total);
+void set_progress_listener(ProgressListener listener);
+
 }  // namespace cimsim::util

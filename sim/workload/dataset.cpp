@@ -53,10 +53,31 @@ Dataset synthetic_dataset(const Shape& sample_shape, std::int64_t samples, std::
   return d;
 }
 
+namespace {
+
+Shape without_unit_axes(const Shape& s) {
+  Shape out;
+  for (auto d : s)
+    if (d != 1) out.push_back(d);
+  return out;
+}
+
+}  // namespace
+
 void check_against(const Dataset& d, const Network& net, const std::string& inputs_path) {
+  const std::string takes = "network '" + net.name + "' (" + net.source + ") takes " + shape_text(net.input_shape);
   if (element_count(d.sample_shape) != element_count(net.input_shape))
-    throw InputError(inputs_path + ": error: samples have shape " + shape_text(d.sample_shape) + " but network '" +
-                     net.name + "' (" + net.source + ") takes " + shape_text(net.input_shape));
+    throw InputError(inputs_path + ": error: samples have shape " + shape_text(d.sample_shape) + " but " + takes);
+  // The same size is not enough: (height, width, channels) data fed to a (channels, height, width)
+  // network runs and gives nonsense. Shapes must agree but for axes of size 1, or the samples be
+  // flat vectors.
+  const Shape have = without_unit_axes(d.sample_shape), want = without_unit_axes(net.input_shape);
+  if (have == want || have.size() <= 1) return;
+  std::string hint;
+  if (want.size() == 3 && have == Shape{want[1], want[2], want[0]})
+    hint = "; the samples look channels-last: give them channels first (numpy: x.transpose(0, 3, 1, 2))";
+  throw InputError(inputs_path + ": error: samples have shape " + shape_text(d.sample_shape) + " but " + takes +
+                   " (same size, other layout)" + hint);
 }
 
 }  // namespace cimsim::workload

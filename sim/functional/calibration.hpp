@@ -1,0 +1,62 @@
+#pragma once
+// Calibrated ADC full scales (DESIGN §4, `adc.full_scale: calibrated`): per (layer, input slice,
+// weight slice), the given percentile of |ADC input| over EVERY conversion the calibration set
+// makes. The percentile is exact and does not depend on how the set was cut into batches or
+// spread over threads: a recorder keeps, per key, only the m largest magnitudes, where m is fixed
+// in advance from the number of conversions the mapping implies, and the selected value is the
+// smallest of those. Top-m sets merge exactly in any order.
+
+#include <Eigen/Dense>
+
+#include <cstdint>
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "sim/functional/full_scale.hpp"
+#include "sim/mapping/mapping.hpp"
+
+namespace cimsim::functional {
+
+using CalibrationKey = std::tuple<int, int, int>;  // (layer map, input slice, weight slice)
+
+// How many ADC inputs each key sees over the calibration set, and how many of the largest ones
+// must be kept to find the percentile.
+class CalibrationQuota {
+ public:
+  CalibrationQuota(const mapping::ChipMap& chip, std::int64_t samples, double percentile);
+  std::int64_t conversions(const CalibrationKey& k) const;
+  std::int64_t keep(const CalibrationKey& k) const;
+  // Bytes the kept values take for one recorder.
+  std::int64_t bytes() const;
+
+ private:
+  std::map<CalibrationKey, std::int64_t> conversions_, keep_;
+};
+
+// ADC inputs seen during calibration. A recorder without a quota keeps nothing (a pass that only
+// wants exact conversions, such as drift compensation).
+class CalibrationRecorder {
+ public:
+  explicit CalibrationRecorder(const CalibrationQuota* quota = nullptr) : quota_(quota) {}
+  const CalibrationQuota* quota() const { return quota_; }
+
+  void record(const CalibrationKey& key, const double* x, Eigen::Index count);
+  void merge(CalibrationRecorder&& o);
+  // The percentile per key; fails (std::logic_error) if the conversions recorded differ from the
+  // quota's count, which would mean the quota and the engine disagree on the mapping.
+  CalibrationTable table() const;
+
+ private:
+  struct Kept {
+    std::vector<float> values;
+    float floor = 0;  // values below it can no longer be among the largest m
+    std::int64_t seen = 0;
+  };
+  void prune(Kept& k, std::size_t m) const;
+
+  const CalibrationQuota* quota_;
+  std::map<CalibrationKey, Kept> kept_;
+};
+
+}  // namespace cimsim::functional

@@ -1,0 +1,84 @@
+// Same config and seed: report.json is bit-identical whatever the batch size and the thread count,
+// on every shipped config. Batches cut the data set, chunks cut a layer's vectors and threads
+// share the work; none of them may change a single bit of the result.
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "sim/config/loader.hpp"
+#include "sim/report/report.hpp"
+#include "sim/run/simulation.hpp"
+#include "support.hpp"
+
+using namespace cimsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string report_of(const std::string& path, std::vector<std::string> sets, int batch, int threads) {
+  config::LoadOptions opt;
+  opt.sets = std::move(sets);
+  opt.sets.push_back("run.batch_size=" + std::to_string(batch));
+  opt.sets.push_back("run.threads=" + std::to_string(threads));
+  opt.sets.push_back("run.progress=never");
+  return report::build_json(*run::simulate(config::load_config(path, opt))).dump(1);
+}
+
+// Runs `path` at every (batch, threads) and requires every report to equal the first.
+void require_invariant(const std::string& path, const std::vector<std::string>& sets,
+                       const std::vector<std::pair<int, int>>& runs) {
+  INFO(path);
+  const std::string first = report_of(path, sets, runs.front().first, runs.front().second);
+  for (std::size_t i = 1; i < runs.size(); ++i) {
+    INFO("batch " << runs[i].first << ", threads " << runs[i].second);
+    CHECK(report_of(path, sets, runs[i].first, runs[i].second) == first);
+  }
+}
+
+// Shipped configs with a workload under configs/`folder` (not recursive), sorted.
+std::vector<std::string> configs_in(const std::string& folder) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(test::source_dir() + "/configs/" + folder)) {
+    if (e.path().extension() != ".yaml") continue;
+    if (config::read_with_includes(e.path().string()).find("workload")) out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const std::vector<std::pair<int, int>> kEveryBatch = {{64, 2}, {64, 1}, {1, 2}, {7, 2}, {256, 1}};
+
+}  // namespace
+
+TEST_CASE("batch invariance: the digits configs give one report at batch 1, 7, 64, 256 and 1 or 2 threads",
+          "[determinism]") {
+  const auto configs = configs_in("");
+  REQUIRE(configs.size() >= 3);
+  for (const auto& path : configs) require_invariant(path, {"workload.samples=40"}, kEveryBatch);
+}
+
+TEST_CASE("batch invariance: the chip and golden configs give one report at any batch size and thread count",
+          "[determinism]") {
+  auto configs = configs_in("chips");
+  for (const auto& p : configs_in("golden")) configs.push_back(p);
+  REQUIRE(configs.size() >= 4);
+  for (const auto& path : configs) require_invariant(path, {}, kEveryBatch);
+}
+
+TEST_CASE("batch invariance: read noise, drift, calibration and several chips do not see the batches",
+          "[determinism]") {
+  // PCM drawn again on every read, a day of drift compensated per column, calibrated 6-bit ADCs:
+  // every random draw and every data-dependent reduction in play.
+  require_invariant(test::source_dir() + "/configs/digits_cnn.yaml",
+                    {"workload.samples=30", "cell={preset: pcm_ibm}", "run.t_inference_s=86400",
+                     "run.chip_instances=2", "adc.bits=6", "drift_compensation.mode=per_column"},
+                    kEveryBatch);
+}
+
+TEST_CASE("batch invariance: the shape-only workloads give one report per sample or per batch", "[determinism]") {
+  const auto configs = configs_in("workloads");
+  REQUIRE(configs.size() >= 3);
+  // Two samples in one batch on two threads, or one by one on one thread.
+  for (const auto& path : configs) require_invariant(path, {"workload.synthetic_samples=2"}, {{2, 2}, {1, 1}});
+}
