@@ -157,9 +157,18 @@ mapping::DigitalWork digital_work(const Layer& l, const std::vector<workload::Sh
     w.compares = ops.compares;
     return w;
   }
-  return digital_work(l.op, static_cast<std::int64_t>(l.window.kernel_h) * l.window.kernel_w,
-                      workload::element_count(input_shapes.front()), workload::element_count(l.out_shape),
-                      static_cast<int>(input_shapes.size()), l.activation.kind);
+  mapping::DigitalWork w = digital_work(l.op, static_cast<std::int64_t>(l.window.kernel_h) * l.window.kernel_w,
+                                        workload::element_count(input_shapes.front()), workload::element_count(l.out_shape),
+                                        static_cast<int>(input_shapes.size()), l.activation.kind);
+  if (l.output_quant) {
+    // Rounding onto a QDQ grid per element: a multiply by 1/scale, an add that rounds and two
+    // compares that clamp to the code range (the consumer takes the codes).
+    const std::int64_t out = workload::element_count(l.out_shape);
+    w.mults += out;
+    w.adds += out;
+    w.compares += 2 * out;
+  }
+  return w;
 }
 
 mapping::DigitalWork digital_work(Op op, std::int64_t window, std::int64_t in, std::int64_t out, int operands,
