@@ -4,6 +4,9 @@
 //
 //   /usr/bin/python3 scripts/export_torch_models.py --out /tmp/zoo
 //   build/bench/bench_onnx_import /tmp/zoo [repeats]
+//
+// Given one .onnx file instead, it imports it once and exits, for the peak memory of an import:
+//   /usr/bin/time -v build/bench/bench_onnx_import vgg16.onnx
 
 #include <algorithm>
 #include <chrono>
@@ -15,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/util/allocator.hpp"
 #include "sim/util/seconds_since.hpp"
 #include "sim/workload/onnx/graph.hpp"
 #include "sim/workload/onnx_loader.hpp"
@@ -39,8 +43,15 @@ double median_seconds(const std::function<void()>& fn, int repeats) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s FOLDER [repeats]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s FOLDER [repeats] | FILE.onnx\n", argv[0]);
     return 2;
+  }
+  util::keep_freed_memory();  // as the cimsim program does
+  if (std::filesystem::is_regular_file(argv[1])) {
+    const workload::Network net = workload::load_onnx(argv[1]);
+    std::printf("%s: %zu layers, %.3f M multiply-accumulates per sample\n", argv[1], net.layers.size(),
+                static_cast<double>(net.macs_per_sample()) * 1e-6);
+    return 0;
   }
   const int repeats = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
   std::vector<std::string> files;

@@ -172,3 +172,30 @@ TEST_CASE("onnx: a malformed file is an error, not a crash", "[onnx][errors]") {
   const std::string cfg = dir.file("c.yaml", "workload: {network: junk.onnx, synthetic_samples: 1}\n");
   CHECK(test::run_cimsim({"run", cfg, "--quiet"}).status == 2);
 }
+
+// The importer drops each constant after the last node that reads it (so that a large network's
+// weights are not held twice): a weight matrix two products share must still be there for the
+// second, and a shape constant read before and after a layer too.
+TEST_CASE("onnx: constants read by several nodes outlive the first reader", "[onnx]") {
+  test::OnnxBuilder b;
+  b.input("x", {3}).output("y");
+  const std::vector<float> w = {0.5f, -1.0f, 2.0f, 1.5f, 0.25f, -0.5f, -2.0f, 1.0f, 0.75f};
+  b.init("W", {3, 3}, w);
+  b.init_ints("shape", {2}, {-1, 3});
+  b.node("MatMul", {"x", "W"}, {"h"});
+  b.node("Reshape", {"h", "shape"}, {"h2"});
+  b.node("Relu", {"h2"}, {"r"});
+  b.node("MatMul", {"r", "W"}, {"m"});
+  b.node("Reshape", {"m", "shape"}, {"y"});
+  test::TempDir dir;
+  const workload::Network net = workload::load_onnx(b.save(dir.path(), "shared.onnx"));
+  Eigen::MatrixXf x(3, 2);
+  x << 1.0f, -0.5f, 2.0f, 0.25f, -1.0f, 3.0f;
+  // y = relu(x·W)·W with row vectors: column by column here, W transposed.
+  const Eigen::Matrix3f wt = Eigen::Map<const Eigen::Matrix<float, 3, 3, Eigen::RowMajor>>(w.data()).transpose();
+  const Eigen::MatrixXf expected = wt * (wt * x).cwiseMax(0.0f);
+  const Eigen::MatrixXf ours = functional::float_logits(net, x);
+  REQUIRE(ours.rows() == 3);
+  REQUIRE(ours.cols() == 2);
+  CHECK((ours - expected).cwiseAbs().maxCoeff() < 1e-5f);
+}

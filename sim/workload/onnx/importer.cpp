@@ -33,11 +33,12 @@ Importer::Importer(Graph graph) : graph_(std::move(graph)) {
   } else {
     net_.name = g;
   }
-  for (const auto& [name, t] : graph_.initializers) constants_[name] = t;
+  constants_ = std::move(graph_.initializers);
   for (const Node& n : graph_.nodes)
     for (const auto& i : n.inputs)
       if (!i.empty()) {
         ++readers_[i];
+        ++reads_left_[i];
         consumers_[i].push_back(n.op);
         consumer_nodes_[i].push_back(&n);
       }
@@ -301,45 +302,52 @@ void Importer::define_input() {
 
 void Importer::walk() {
   for (const Node& n : graph_.nodes) {
-    bool all_constant = n.op != "Constant";
-    for (std::size_t k = 0; k < n.inputs.size(); ++k)
-      if (present(n, k) && !constant(n.inputs[k])) all_constant = false;
-    const bool shape_of_flow = n.op == "Shape" || n.op == "Size";
-    if (n.op == "Constant" || ((all_constant || shape_of_flow) && foldable_ops().count(n.op) && n.domain.empty())) {
-      if (!fold(n)) fail(n, "cannot be computed when the network loads");
-      continue;
-    }
-    if (all_constant && n.domain.empty() && !n.inputs.empty())
-      fail(n, "computes on constants only, and cimsim does not fold this operator");
-    if (!n.domain.empty()) {
-      make_operator(n, n.domain + "." + n.op);
-      continue;
-    }
-    const std::string& op = n.op;
-    if (op == "Conv") conv(n);
-    else if (op == "Gemm") gemm(n);
-    else if (op == "MatMul") matmul(n);
-    else if (op == "BatchNormalization") batchnorm(n);
-    else if (op == "MaxPool" || op == "AveragePool") pool(n);
-    else if (op == "GlobalAveragePool" || op == "GlobalMaxPool") global_pool(n);
-    else if (op == "Relu") activation(n);
-    else if (op == "Clip" || op == "Cast") {
-      const Flow* f = present(n, 0) ? flow(n.inputs[0]) : nullptr;
-      if (f && f->pending) quant_chain(n);
-      else if (op == "Clip") activation(n);
-      else reshape_like(n);
-    } else if (op == "Add") add(n);
-    else if (op == "Concat") concat(n);
-    else if (op == "Flatten" || op == "Reshape" || op == "Squeeze" || op == "Unsqueeze" || op == "Identity" ||
-             op == "Dropout")
-      reshape_like(n);
-    else if (op == "Split") split(n);
-    else if (op == "QuantizeLinear") quantize(n);
-    else if (op == "DequantizeLinear") dequantize(n);
-    else if (op == "LSTM" || op == "GRU") recurrent(n);
-    else if (models::OperatorRegistry::instance().find(op)) make_operator(n, op);
-    else fail(n, "cannot be computed from the network input (it only folds on constants)");
+    handle(n);
+    // A constant no later node reads is dropped: weights live once, in their layer.
+    for (const auto& i : n.inputs)
+      if (!i.empty() && --reads_left_[i] == 0) constants_.erase(i);
   }
+}
+
+void Importer::handle(const Node& n) {
+  bool all_constant = n.op != "Constant";
+  for (std::size_t k = 0; k < n.inputs.size(); ++k)
+    if (present(n, k) && !constant(n.inputs[k])) all_constant = false;
+  const bool shape_of_flow = n.op == "Shape" || n.op == "Size";
+  if (n.op == "Constant" || ((all_constant || shape_of_flow) && foldable_ops().count(n.op) && n.domain.empty())) {
+    if (!fold(n)) fail(n, "cannot be computed when the network loads");
+    return;
+  }
+  if (all_constant && n.domain.empty() && !n.inputs.empty())
+    fail(n, "computes on constants only, and cimsim does not fold this operator");
+  if (!n.domain.empty()) {
+    make_operator(n, n.domain + "." + n.op);
+    return;
+  }
+  const std::string& op = n.op;
+  if (op == "Conv") conv(n);
+  else if (op == "Gemm") gemm(n);
+  else if (op == "MatMul") matmul(n);
+  else if (op == "BatchNormalization") batchnorm(n);
+  else if (op == "MaxPool" || op == "AveragePool") pool(n);
+  else if (op == "GlobalAveragePool" || op == "GlobalMaxPool") global_pool(n);
+  else if (op == "Relu") activation(n);
+  else if (op == "Clip" || op == "Cast") {
+    const Flow* f = present(n, 0) ? flow(n.inputs[0]) : nullptr;
+    if (f && f->pending) quant_chain(n);
+    else if (op == "Clip") activation(n);
+    else reshape_like(n);
+  } else if (op == "Add") add(n);
+  else if (op == "Concat") concat(n);
+  else if (op == "Flatten" || op == "Reshape" || op == "Squeeze" || op == "Unsqueeze" || op == "Identity" ||
+           op == "Dropout")
+    reshape_like(n);
+  else if (op == "Split") split(n);
+  else if (op == "QuantizeLinear") quantize(n);
+  else if (op == "DequantizeLinear") dequantize(n);
+  else if (op == "LSTM" || op == "GRU") recurrent(n);
+  else if (models::OperatorRegistry::instance().find(op)) make_operator(n, op);
+  else fail(n, "cannot be computed from the network input (it only folds on constants)");
 }
 
 Network Importer::run() {

@@ -118,12 +118,14 @@ class Importer {
   void check_supported() const;
   void define_input();
   void walk();
+  void handle(const Node& n);
 
   Graph graph_;
   Network net_;
   std::map<std::string, Tensor> constants_;
   std::map<std::string, Flow> flows_;
   std::map<std::string, int> readers_;
+  std::map<std::string, int> reads_left_;  // by nodes not yet walked
   std::map<std::string, std::vector<std::string>> consumers_;
   std::map<std::string, std::vector<const Node*>> consumer_nodes_;
 };
