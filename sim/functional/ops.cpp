@@ -14,8 +14,9 @@ struct Geometry {
 };
 
 Geometry geometry(const Layer& l) {
-  return {static_cast<int>(l.in_shape[0]), static_cast<int>(l.in_shape[1]), static_cast<int>(l.in_shape[2]),
-          static_cast<int>(l.out_shape[1]), static_cast<int>(l.out_shape[2])};
+  const workload::Spatial in = workload::spatial_of(l.in_shape), out = workload::spatial_of(l.out_shape);
+  return {static_cast<int>(in.c), static_cast<int>(in.h), static_cast<int>(in.w), static_cast<int>(out.h),
+          static_cast<int>(out.w)};
 }
 
 }  // namespace
@@ -47,6 +48,19 @@ Batch lower_conv_input(const Layer& conv, const Batch& input, float pad_value) {
   return out;
 }
 
+Batch lower_input(const Layer& l, const Batch& input, float pad_value) {
+  if (l.op == Op::Conv) return lower_conv_input(l, input, pad_value);
+  if (l.op == Op::Dense && l.per_position)
+    return Eigen::Map<const Batch>(input.data(), l.in_features(), input.size() / l.in_features());
+  return input;
+}
+
+Batch raise_output(const Layer& l, const Batch& lowered, Eigen::Index samples) {
+  if (l.op == Op::Conv) return raise_conv_output(l, lowered, samples);
+  if (l.op == Op::Dense && l.per_position) return Eigen::Map<const Batch>(lowered.data(), lowered.size() / samples, samples);
+  return lowered;
+}
+
 Batch raise_conv_output(const Layer& conv, const Batch& lowered, Eigen::Index samples) {
   const Eigen::Index pixels = conv.vectors_per_sample();
   const Eigen::Index channels = lowered.rows();
@@ -75,7 +89,10 @@ Batch pool(const Layer& l, const Batch& x, bool max) {
             for (int kx = 0; kx < win.kernel_w; ++kx) {
               const int xx = ox * win.stride_w - win.pad_left + kx * win.dilation_w;
               if (y < 0 || y >= g.h || xx < 0 || xx >= g.w) {
-                if (!max && l.count_include_pad) ++n;  // a padded zero counts in the mean
+                // A padded zero counts in the mean; a position past the padding (ceil_mode) does not.
+                const bool in_pad = y >= -win.pad_top && y < g.h + win.pad_bottom && xx >= -win.pad_left &&
+                                    xx < g.w + win.pad_right;
+                if (!max && l.count_include_pad && in_pad) ++n;
                 continue;
               }
               const float v = plane[y * g.w + xx];
@@ -100,7 +117,7 @@ Batch digital_forward(const Layer& l, const std::vector<const Batch*>& inputs) {
     case Op::AvgPool: return pool(l, x, false);
     case Op::GlobalAvgPool: {
       const Eigen::Index c = l.in_shape[0];
-      const Eigen::Index hw = l.in_shape[1] * l.in_shape[2];
+      const Eigen::Index hw = workload::element_count(l.in_shape) / c;
       Batch out(c, x.cols());
       for (Eigen::Index b = 0; b < x.cols(); ++b)
         for (Eigen::Index ch = 0; ch < c; ++ch) out(ch, b) = x.col(b).segment(ch * hw, hw).mean();
@@ -124,6 +141,7 @@ Batch digital_forward(const Layer& l, const std::vector<const Batch*>& inputs) {
     }
     case Op::Flatten:
     case Op::Identity: return x;
+    case Op::Operator: return l.op_impl->forward(inputs);
     case Op::Dense:
     case Op::Conv: break;
   }
@@ -131,9 +149,26 @@ Batch digital_forward(const Layer& l, const std::vector<const Batch*>& inputs) {
 }
 
 mapping::DigitalWork digital_work(const Layer& l, const std::vector<workload::Shape>& input_shapes) {
-  return digital_work(l.op, static_cast<std::int64_t>(l.window.kernel_h) * l.window.kernel_w,
-                      workload::element_count(input_shapes.front()), workload::element_count(l.out_shape),
-                      static_cast<int>(input_shapes.size()), l.activation.kind);
+  if (l.op == Op::Operator) {
+    const models::DigitalOps ops = l.op_impl->cost();
+    mapping::DigitalWork w;
+    w.adds = ops.adds;
+    w.mults = ops.mults;
+    w.compares = ops.compares;
+    return w;
+  }
+  mapping::DigitalWork w = digital_work(l.op, static_cast<std::int64_t>(l.window.kernel_h) * l.window.kernel_w,
+                                        workload::element_count(input_shapes.front()), workload::element_count(l.out_shape),
+                                        static_cast<int>(input_shapes.size()), l.activation.kind);
+  if (l.output_quant) {
+    // Rounding onto a QDQ grid per element: a multiply by 1/scale, an add that rounds and two
+    // compares that clamp to the code range (the consumer takes the codes).
+    const std::int64_t out = workload::element_count(l.out_shape);
+    w.mults += out;
+    w.adds += out;
+    w.compares += 2 * out;
+  }
+  return w;
 }
 
 mapping::DigitalWork digital_work(Op op, std::int64_t window, std::int64_t in, std::int64_t out, int operands,

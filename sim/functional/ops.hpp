@@ -17,13 +17,19 @@ using Batch = Eigen::MatrixXf;
 Batch lower_conv_input(const workload::Layer& conv, const Batch& input, float pad_value = 0.0f);
 // Inverse reshaping of the lowered product: (out channels × samples·pixels) -> per-sample tensors.
 Batch raise_conv_output(const workload::Layer& conv, const Batch& lowered, Eigen::Index samples);
+// Any matrix layer: its input vectors, one column per (sample, vector), sample-major (im2col for
+// a convolution, one column per position for a per-position dense layer, the input itself for a
+// dense layer), and the inverse reshaping of the product.
+Batch lower_input(const workload::Layer& l, const Batch& input, float pad_value = 0.0f);
+Batch raise_output(const workload::Layer& l, const Batch& lowered, Eigen::Index samples);
 
 // A digital layer's output for a batch of inputs (one batch per producer).
 Batch digital_forward(const workload::Layer& layer, const std::vector<const Batch*>& inputs);
 
 // The digital unit's work per sample: compares for max pooling; adds for average pooling and a
 // multiply per output for the 1/n scale; adds for residual adds and a multiply per output to
-// requantize the sum. Concatenation and flattening only move data.
+// requantize the sum; a digital operator's own cost (models/operators). Concatenation and
+// flattening only move data.
 mapping::DigitalWork digital_work(const workload::Layer& layer, const std::vector<workload::Shape>& input_shapes);
 // The same count from the layer's sizes alone, for networks known by their shapes only: a window of
 // `window_elements` (pooling), `operands` inputs (add, concat), `activation` after an identity.

@@ -207,14 +207,18 @@ bool block_has_weights(const workload::QuantLayer& q, int row_begin, int rows, i
 // width) tensors, just the spatial sizes (the timing engine streams them pixel by pixel).
 ConvGeometry conv_geometry(const workload::Layer& l) {
   ConvGeometry g;
-  if (l.in_shape.size() != 3 || l.out_shape.size() != 3) return g;
-  g.in_channels = static_cast<int>(l.in_shape[0]);
-  g.in_h = static_cast<int>(l.in_shape[1]);
-  g.in_w = static_cast<int>(l.in_shape[2]);
-  g.out_channels = static_cast<int>(l.out_shape[0]);
-  g.out_h = static_cast<int>(l.out_shape[1]);
-  g.out_w = static_cast<int>(l.out_shape[2]);
   const bool windowed = l.op == workload::Op::Conv || l.op == workload::Op::MaxPool || l.op == workload::Op::AvgPool;
+  // 1-D windows run over (channels, length) as over (channels, 1, length). Digital operators work
+  // on whole tensors.
+  const bool one_d = windowed && l.in_shape.size() == 2 && l.out_shape.size() == 2;
+  if (l.op == workload::Op::Operator || ((l.in_shape.size() != 3 || l.out_shape.size() != 3) && !one_d)) return g;
+  const workload::Spatial in = workload::spatial_of(l.in_shape), out = workload::spatial_of(l.out_shape);
+  g.in_channels = static_cast<int>(in.c);
+  g.in_h = static_cast<int>(in.h);
+  g.in_w = static_cast<int>(in.w);
+  g.out_channels = static_cast<int>(out.c);
+  g.out_h = static_cast<int>(out.h);
+  g.out_w = static_cast<int>(out.w);
   if (!windowed) return g;
   g.kernel_h = l.window.kernel_h;
   g.kernel_w = l.window.kernel_w;
@@ -242,6 +246,11 @@ void map_matrix_layer(ChipMap& chip, LayerMap& lm, const workload::QuantLayer& q
   plan_matrix_layer(lm, arch, dac_bits);
 
   const int layer_map_index = static_cast<int>(chip.layers.size());
+  if (lm.array_source >= 0) {
+    // A recurrent step reads step 0's arrays.
+    lm.arrays = chip.layers[static_cast<std::size_t>(lm.array_source)].arrays;
+    return;
+  }
   for (int rb = 0; rb < lm.row_blocks; ++rb) {
     for (int cb = 0; cb < lm.col_blocks; ++cb) {
       ArrayMap a = layout_array(lm, arch, layer_map_index, rb, cb);
@@ -278,7 +287,7 @@ ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& 
       continue;
     }
     LayerMap lm;
-    lm.op = workload::op_name(layer.op);
+    lm.op = layer.type_name();
     lm.layer = static_cast<int>(li);
     lm.name = layer.name;
     std::vector<workload::Shape> input_shapes;
@@ -289,6 +298,7 @@ ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& 
     }
     lm.output_elements = workload::element_count(layer.out_shape);
     if (layer.is_matrix()) {
+      if (layer.weight_source >= 0) lm.array_source = map_index[static_cast<std::size_t>(layer.weight_source)];
       map_matrix_layer(chip, lm, qnet.of(static_cast<int>(li)), layer, dac_bits, keep_digits);
     } else {
       lm.kind = LayerMap::Kind::Digital;

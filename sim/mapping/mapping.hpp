@@ -114,6 +114,9 @@ struct LayerMap {
   // Into ChipMap::arrays, row block major. Blocks whose weights are all zero (off the diagonal of
   // a grouped convolution) have no array; each column block keeps its first row block.
   std::vector<int> arrays;
+  // A recurrent step reads the arrays of step 0 (this index into ChipMap::layers) again: `arrays`
+  // are that layer's, and the step owns none (placement and programming skip it). −1: own arrays.
+  int array_source = -1;
 };
 
 struct ChipMap {

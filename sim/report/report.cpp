@@ -320,7 +320,7 @@ Value build_json(const run::Simulation& sim) {
     const auto& lt = t.layers[i];
     Value l = Value::object();
     l.set("name", lm.name);
-    l.set("type", workload::op_name(sim.network.layers[static_cast<std::size_t>(lm.layer)].op));
+    l.set("type", sim.network.layers[static_cast<std::size_t>(lm.layer)].type_name());
     l.set("inputs", quantity(lm.in, "elements"));
     l.set("outputs", quantity(lm.out, "elements"));
     l.set("macs", quantity(static_cast<double>(sim.network.layers[static_cast<std::size_t>(lm.layer)].macs_per_sample()), "MAC"));
@@ -391,7 +391,7 @@ std::string build_layers_csv(const run::Simulation& sim) {
     const auto& lt = t.layers[i];
     const auto& layer = sim.network.layers[static_cast<std::size_t>(lm.layer)];
     const std::int64_t cyc = lt.end_cycle - lt.start_cycle;
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", lm.name, workload::op_name(layer.op), lm.in,
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", lm.name, layer.type_name(), lm.in,
                        lm.out, layer.macs_per_sample(), lm.arrays.size(), lm.row_blocks, lm.col_blocks,
                        lm.weight_slices, lm.input_slices.size(), lt.start_cycle, lt.end_cycle, cyc,
                        static_cast<double>(cyc) * t.cycle_ns, cost::sum(sim.cost.layer_energy[i]));

@@ -73,11 +73,12 @@ void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel) {
     }
 }
 
-// A QDQ model's integer weights, kept as they are. docs/design.md §4's symmetric range ±(2^(wb−1)−1) must
-// hold them: an int8 code of −128 therefore maps as a 9-bit weight (its magnitude needs 8 bits).
+// A QDQ model's integer weights, kept as they are, at the narrowest width whose symmetric range
+// ±(2^(wb−1)−1) holds them (at least 2 bits): codes within ±7 map as 4-bit weights, an int8 code
+// of −128 as a 9-bit weight (its magnitude needs 8 bits).
 void take_weight_codes(QuantLayer& ql, const Layer& layer) {
   const int largest = layer.weight_codes.cwiseAbs().maxCoeff();
-  int bits = 8;
+  int bits = 2;
   while ((1 << (bits - 1)) - 1 < largest) ++bits;
   ql.weight_bits = bits;
   ql.w = layer.weight_codes.cast<std::int32_t>();
@@ -139,6 +140,14 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
   for (int li : net.matrix_layers()) {
     const Layer& layer = net.layers[li];
     QuantLayer ql;
+    if (layer.weight_source >= 0) {
+      // A recurrent step: the weights, widths and input quantizer of step 0, set below.
+      ql = q.of(layer.weight_source);
+      ql.layer = li;
+      q.index[li] = static_cast<int>(q.layers.size());
+      q.layers.push_back(std::move(ql));
+      continue;
+    }
     ql.layer = li;
     ql.weight_bits = static_cast<int>(quant.integer("weight_bits"));
     ql.activation_bits = static_cast<int>(quant.integer("activation_bits"));
@@ -155,7 +164,17 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
     if (layer.input_quant) {
       take_input_quantizer(ql, *layer.input_quant);
     } else {
-      calibrate_input(ql, inputs[li], quant.text("activation_range"), quant.real("activation_percentile"));
+      // The steps of a recurrent product share arrays and one input quantizer: calibrate on the
+      // inputs of every step.
+      Eigen::MatrixXf x = inputs[li];
+      for (std::size_t k = li + 1; k < net.layers.size(); ++k)
+        if (net.layers[k].weight_source == li) {
+          const Eigen::MatrixXf& more = inputs[k];
+          Eigen::MatrixXf joined(x.rows(), x.cols() + more.cols());
+          joined << x, more;
+          x = std::move(joined);
+        }
+      calibrate_input(ql, x, quant.text("activation_range"), quant.real("activation_percentile"));
     }
     ql.w_row_sums = Eigen::VectorXd::Zero(ql.w.rows());  // down the columns, without a copy of the weights
     for (Eigen::Index i = 0; i < ql.w.cols(); ++i) ql.w_row_sums += ql.w.col(i).cast<double>();
