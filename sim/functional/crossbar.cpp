@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <memory>
 
 #include "sim/functional/read_energy.hpp"
 #include "sim/util/parallel.hpp"
@@ -60,11 +61,20 @@ namespace {
 
 // Working memory of run_chunk, kept per thread across chunks: the matrices are large and fresh
 // allocations of them would spend their time having pages zeroed.
+// Every matrix is written whole before it is read, so a buffer grows without being zeroed or copied.
 struct Scratch {
-  std::vector<float> u, product, current, sd, ref_sd;
-  static Eigen::Map<Eigen::MatrixXf> matrix(std::vector<float>& buf, Eigen::Index rows, Eigen::Index cols) {
-    if (buf.size() < static_cast<std::size_t>(rows * cols)) buf.resize(static_cast<std::size_t>(rows * cols));
-    return {buf.data(), rows, cols};
+  struct Buffer {
+    std::unique_ptr<float[]> data;
+    std::size_t size = 0;
+  };
+  Buffer u, product, current, sd, ref_sd;
+  static Eigen::Map<Eigen::MatrixXf> matrix(Buffer& buf, Eigen::Index rows, Eigen::Index cols) {
+    const auto n = static_cast<std::size_t>(rows * cols);
+    if (buf.size < n) {
+      buf.data.reset(new float[n]);
+      buf.size = n;
+    }
+    return {buf.data.get(), rows, cols};
   }
 };
 

@@ -85,7 +85,8 @@ std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, con
     const bool conv = l.op == workload::Op::Conv;
     // A convolution's vectors are numbered sample by sample, pixel by pixel, so that per-read
     // draws follow the vector, not the batch it happens to be in.
-    const Eigen::MatrixXi codes = input_codes(q, conv ? lower_conv_input(l, in) : in);
+    const Eigen::MatrixXi codes =
+        conv ? lower_conv_codes(l, input_codes(q, in), workload::quantize_input(0.0f, q)) : input_codes(q, in);
     Eigen::MatrixXd acc = backend.multiply(q, codes, first_sample * l.vectors_per_sample());
     // W·(q − z) = W·q − z·Σ_i W_i: the zero point comes off digitally, one constant per output.
     if (q.input_zero_point != 0) acc.colwise() -= static_cast<double>(q.input_zero_point) * q.w_row_sums;
