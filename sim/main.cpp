@@ -1,7 +1,7 @@
 // The cimsim command.
 //
 //   cimsim run CONFIG [--set section.key=value ...] [--output DIR] [--threads N] [--trace] [--quiet]
-//   cimsim check CONFIG [--set ...]         validate, print the resolved config
+//   cimsim check CONFIG [--set ...]         validate, map the network, print the resolved config
 //   cimsim describe [SECTION[.MODEL]] [--markdown]
 //   --plugin LIB (any command, repeatable) loads model plug-ins, as a config's `plugins:` does
 //   cimsim sweep run|check|merge|export|status ...   parameter sweeps (sim/sweep/command.cpp)
@@ -18,6 +18,7 @@
 #include "sim/config/describe.hpp"
 #include "sim/config/loader.hpp"
 #include "sim/plugins/loader.hpp"
+#include "sim/report/mapping_summary.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run/simulation.hpp"
 #include "sim/sweep/command.hpp"
@@ -38,7 +39,8 @@ const char* kUsage =
     "\n"
     "  run       simulate: accuracy, energy, area, latency and cycles; writes report.json, layers.csv,\n"
     "            resolved.yaml into the output folder (run.output_dir, or --output)\n"
-    "  check     validate a config and print it resolved (defaults filled, paths absolute)\n"
+    "  check     validate a config, load and map its network (nothing runs) and print the mapping\n"
+    "            as comments and the config resolved (defaults filled, auto sizes settled)\n"
     "  describe  list parameters with type, default, unit, range and help\n"
     "  sweep     run parameter sweeps in parallel into an SQLite store; shard, merge, export CSV\n"
     "\n"
@@ -98,6 +100,19 @@ cimsim::config::Config load(const Args& a) {
   return cimsim::config::load_config(a.target, opt);
 }
 
+// `text` with "# " before every line.
+std::string comment_lines(const std::string& text) {
+  std::string out;
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    const std::size_t end = text.find('\n', begin);
+    const std::size_t stop = end == std::string::npos ? text.size() : end;
+    out += "# " + text.substr(begin, stop - begin) + "\n";
+    begin = stop + 1;
+  }
+  return out;
+}
+
 int run_command(const Args& a) {
   for (const auto& p : a.plugins)
     cimsim::plugins::load_plugin(std::filesystem::absolute(p).string(), {"<command line: --plugin " + p + ">", 0, 0});
@@ -106,8 +121,10 @@ int run_command(const Args& a) {
     return 0;
   }
   if (a.command == "check") {
-    const auto cfg = load(a);
-    std::cout << cimsim::config::to_yaml(cfg.resolved());
+    // Maps the network and plans the schedule (nothing is programmed or run), so that every error
+    // a run would meet in its setup shows here; the mapping is printed as YAML comments.
+    const auto sim = cimsim::run::prepare(load(a));
+    std::cout << comment_lines(cimsim::report::mapping_summary(*sim)) << cimsim::config::to_yaml(sim->config.resolved());
     return 0;
   }
   if (a.command == "run") {

@@ -20,7 +20,8 @@ double ProgrammingCost::reprogram_time_per_batch_ns() const {
   return t;
 }
 
-ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell) {
+ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell,
+                                 const workload::QuantizedNetwork* qnet) {
   const mapping::Architecture& arch = chip.arch;
   const int levels = 1 << arch.bits_per_cell;
   const double g_min = cell.g_min_us();
@@ -44,16 +45,22 @@ ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::Cel
     const std::size_t r = static_cast<std::size_t>(rounds.of_layer[static_cast<std::size_t>(a.layer_map)]);
     const std::int64_t cells = static_cast<std::int64_t>(a.rows) * a.columns;
     double time = 0, energy = 0;
-    if (a.digits.size() == cells) {
-      for (int row = 0; row < a.rows; ++row) {
-        double row_time = 0;
-        for (int col = 0; col < a.columns; ++col) {
-          const auto& w = level[a.digits(row, col)];
-          row_time = std::max(row_time, w.time_ns);
+    mapping::MatrixXu8 computed;
+    if (a.digits.size() != cells && qnet != nullptr) {
+      const mapping::LayerMap& lm = chip.layers[static_cast<std::size_t>(a.layer_map)];
+      computed = mapping::array_digits(a, lm, qnet->of(lm.layer), arch);
+    }
+    const mapping::MatrixXu8& digits = a.digits.size() == cells ? a.digits : computed;
+    if (digits.size() == cells) {
+      // Down the columns (the digits are column-major), each row keeping its slowest cell.
+      std::vector<double> row_time(static_cast<std::size_t>(a.rows), 0.0);
+      for (int col = 0; col < a.columns; ++col)
+        for (int row = 0; row < a.rows; ++row) {
+          const auto& w = level[digits(row, col)];
+          row_time[static_cast<std::size_t>(row)] = std::max(row_time[static_cast<std::size_t>(row)], w.time_ns);
           energy += w.energy_pj;
         }
-        time += row_time;
-      }
+      for (double t : row_time) time += t;
     } else {
       // No digits (a shape-only map): every level equally likely, the slowest in every row.
       time = a.rows * slowest;

@@ -35,7 +35,10 @@ struct ProgrammingCost {
   int writes_per_cell_per_batch() const { return rounds() > 1 ? rounds() : 0; }
 };
 
-ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell);
+// Arrays without digits take them from `qnet` when given (an estimate's map keeps none); a map
+// from shapes alone (no weights) assumes every level equally likely.
+ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell,
+                                 const workload::QuantizedNetwork* qnet = nullptr);
 
 // Round write times in clock cycles, as the timing engine takes them.
 std::vector<std::int64_t> round_write_cycles(const ProgrammingCost& p, const mapping::Architecture& arch);

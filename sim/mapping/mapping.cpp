@@ -44,32 +44,34 @@ inline std::uint8_t digit(std::int64_t v, int k, int cb) {
   return static_cast<std::uint8_t>((v >> (k * cb)) & ((1 << cb) - 1));
 }
 
-// Digits of every cell: the weight-dependent half of an array (layout_array gives the rest).
-void fill_digits(ArrayMap& a, const LayerMap& lm, const workload::QuantLayer& q, const Architecture& arch) {
+}  // namespace
+
+// The weight-dependent half of an array (layout_array gives the rest). The weight block is turned
+// once so that both it and the digits are read down their columns.
+MatrixXu8 array_digits(const ArrayMap& a, const LayerMap& lm, const workload::QuantLayer& q, const Architecture& arch) {
   const int S = lm.weight_slices;
   const int cb = arch.bits_per_cell;
   const bool differential = arch.encoding == Encoding::Differential;
   const int P = differential ? 2 : 1;
-  a.digits = MatrixXu8::Zero(a.rows, a.columns);
+  MatrixXu8 digits = MatrixXu8::Zero(a.rows, a.columns);
+  const workload::MatrixXi32 block = q.w.block(a.output_begin, a.row_begin, a.outputs, a.rows).transpose();  // rows × outputs
   const std::int64_t offset = std::int64_t{1} << (lm.weight_bits - 1);
   for (int oo = 0; oo < a.outputs; ++oo) {
-    const int o = a.output_begin + oo;
     for (int k = 0; k < S; ++k) {
       const int base = (oo * S + k) * P;
       for (int r = 0; r < a.rows; ++r) {
-        const std::int64_t w = q.w(o, a.row_begin + r);
+        const std::int64_t w = block(r, oo);
         if (differential) {
-          a.digits(r, base) = digit(std::max<std::int64_t>(w, 0), k, cb);
-          a.digits(r, base + 1) = digit(std::max<std::int64_t>(-w, 0), k, cb);
+          digits(r, base) = digit(std::max<std::int64_t>(w, 0), k, cb);
+          digits(r, base + 1) = digit(std::max<std::int64_t>(-w, 0), k, cb);
         } else {
-          a.digits(r, base) = digit(w + offset, k, cb);
+          digits(r, base) = digit(w + offset, k, cb);
         }
       }
     }
   }
+  return digits;
 }
-
-}  // namespace
 
 void plan_matrix_layer(LayerMap& lm, const Architecture& arch, int dac_bits) {
   const int P = arch.encoding == Encoding::Differential ? 2 : 1;
@@ -155,7 +157,7 @@ ConvGeometry conv_geometry(const workload::Layer& l) {
 }
 
 void map_matrix_layer(ChipMap& chip, LayerMap& lm, const workload::QuantLayer& q, const workload::Layer& layer,
-                      int dac_bits) {
+                      int dac_bits, bool keep_digits) {
   const Architecture& arch = chip.arch;
   lm.in = static_cast<int>(layer.in_features());
   lm.out = static_cast<int>(layer.out_features());
@@ -177,7 +179,7 @@ void map_matrix_layer(ChipMap& chip, LayerMap& lm, const workload::QuantLayer& q
       const bool skip = arch.encoding == Encoding::Differential && rb > 0 &&
                         !block_has_weights(q, a.row_begin, a.rows, a.output_begin, a.outputs);
       if (skip) continue;
-      fill_digits(a, lm, q, arch);
+      if (keep_digits) a.digits = array_digits(a, lm, q, arch);
       lm.arrays.push_back(static_cast<int>(chip.arrays.size()));
       chip.arrays.push_back(std::move(a));
     }
@@ -187,7 +189,7 @@ void map_matrix_layer(ChipMap& chip, LayerMap& lm, const workload::QuantLayer& q
 }  // namespace
 
 ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& arch, int dac_bits,
-                    int max_bits_per_cell) {
+                    int max_bits_per_cell, bool keep_digits) {
   ChipMap chip;
   chip.arch = arch;
   chip.dac_bits = dac_bits;
@@ -215,7 +217,7 @@ ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& 
     }
     lm.output_elements = workload::element_count(layer.out_shape);
     if (layer.is_matrix()) {
-      map_matrix_layer(chip, lm, qnet.of(static_cast<int>(li)), layer, dac_bits);
+      map_matrix_layer(chip, lm, qnet.of(static_cast<int>(li)), layer, dac_bits, keep_digits);
     } else {
       lm.kind = LayerMap::Kind::Digital;
       lm.activation_bits = qnet.activation_bits;

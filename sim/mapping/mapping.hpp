@@ -127,8 +127,12 @@ ArrayMap layout_array(const LayerMap& lm, const Architecture& arch, int layer_ma
 
 // Maps every matrix layer. Fails (ConfigError at the key that limits it) when an output's columns
 // do not fit one array, a cell cannot hold bits_per_cell, or the network needs more arrays than
-// the chip has.
+// the chip has. Without `keep_digits` the arrays carry no digits (a byte per cell): array_digits()
+// gives one array's when it is needed.
 ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& arch, int dac_bits,
-                    int max_bits_per_cell);
+                    int max_bits_per_cell, bool keep_digits = true);
+
+// The target digits (rows × columns) of array `a` of layer map `lm`, from its quantized weights.
+MatrixXu8 array_digits(const ArrayMap& a, const LayerMap& lm, const workload::QuantLayer& q, const Architecture& arch);
 
 }  // namespace cimsim::mapping

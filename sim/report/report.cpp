@@ -1,4 +1,5 @@
 #include "sim/report/report.hpp"
+#include "sim/report/mapping_summary.hpp"
 
 #include <fmt/format.h>
 
@@ -216,9 +217,9 @@ Value build_json(const run::Simulation& sim) {
   perf.set("reprogram_stall", quantity(static_cast<double>(t.reprogram_cycles), "cycles"));
 
   Value& energy = root["energy"];
-  // Where the data-dependent read energy (cells, row drivers) comes from.
-  energy.set("read_activity", sim.full ? "measured over the test set by the functional engine"
-                                       : "estimated for uniform weight and input digits (no data run)");
+  // Where the data-dependent read energy (cells, row drivers) comes from: `measured` over the test
+  // set by the functional engine, or `uniform_digits` (an estimate, docs/energy-area.md).
+  energy.set("read_activity", sim.full ? "measured" : "uniform_digits");
   energy.set("per_inference", quantity(m.energy_pj, "pJ"));
   energy.set("components", breakdown_json(sim.cost.energy, "pJ"));
   Value& epa = energy["per_action"];
@@ -386,15 +387,7 @@ std::string console_summary(const run::Simulation& sim, const std::string& outpu
   const auto& chip = sim.chip;
   std::string out;
   out += fmt::format("cimsim {}  {}\n", CIMSIM_VERSION, sim.config.source());
-  out += fmt::format("network     {} ({} layers, {} on arrays, {} MAC per inference) on {} arrays in {} tiles\n",
-                     sim.network.name, sim.network.layers.size(), sim.network.matrix_layers().size(),
-                     static_cast<long long>(m.macs), chip.arrays.size(), chip.tiles_used);
-  if (!sim.auto_sizes.empty()) {
-    std::string line;
-    for (const auto& a : sim.auto_sizes)
-      line += fmt::format("{}{} {:g} {}", line.empty() ? "" : ", ", a.key, a.value, a.unit);
-    out += "auto sizes  " + line + "\n";
-  }
+  out += mapping_summary(sim);
   if (!sim.full) {
     out += "accuracy    not measured: an estimate (run.mode: " + sim.settings.mode +
            "), no chip programmed; read energy for uniform digits\n";

@@ -96,7 +96,6 @@ void check_calibration_memory(const Simulation& sim) {
 void evaluate_on_chip(Simulation& sim, const functional::DriftCompensation& drift,
                       functional::LayerOutputSink* outputs) {
   const RunSettings& rs = sim.settings;
-  check_calibration_memory(sim);
   functional::EvalOptions eo;
   eo.seed = rs.seed;
   eo.chip_instances = rs.chip_instances;
@@ -152,8 +151,21 @@ void settle_auto_sizes(Simulation& sim, const engine::TimingParams& tp) {
 
 }  // namespace
 
-std::unique_ptr<Simulation> simulate(config::Config cfg, functional::LayerOutputSink* outputs) {
-  const auto start = std::chrono::steady_clock::now();
+namespace {
+
+// Each phase's wall time at --log-level debug: where a long run spends its time.
+class PhaseLog {
+ public:
+  void done(const char* what) {
+    spdlog::debug("{:<12} {:.3f} s", what, util::seconds_since(start_));
+    start_ = std::chrono::steady_clock::now();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases) {
   auto sim = std::make_unique<Simulation>();
   sim->config = std::move(cfg);
   const config::Config& c = sim->config;
@@ -161,8 +173,10 @@ std::unique_ptr<Simulation> simulate(config::Config cfg, functional::LayerOutput
   const RunSettings& rs = sim->settings;
 
   load_workload(*sim);
+  phases.done("load");
   sim->full = full_run(*sim);
   sim->qnet = workload::quantize(sim->network, sim->calibration, c.section("quantization"));
+  phases.done("quantize");
 
   // Models.
   sim->cell = models::CellRegistry::instance().create(c.section("cell"));
@@ -171,39 +185,66 @@ std::unique_ptr<Simulation> simulate(config::Config cfg, functional::LayerOutput
   if (sim->adc->bits() < 2 && mapping::Architecture::from(c).analog_pairs())
     c.section("adc").fail("bits", "a signed (differential) readout needs at least 2 bits");
 
-  // Mapping.
+  // Mapping. An estimate keeps no digits (they are a byte per cell): the programming cost reads
+  // them from the quantized weights one array at a time.
   sim->chip = mapping::map_network(sim->qnet, mapping::Architecture::from(c), sim->dac->bits(),
-                                   sim->cell->max_bits_per_cell());
+                                   sim->cell->max_bits_per_cell(), sim->full);
+  phases.done("map");
   const functional::DriftCompensation drift = functional::DriftCompensation::from(c.section("drift_compensation"));
   for (auto& lm : sim->chip.layers) lm.output_scaling = drift.on() && lm.kind == mapping::LayerMap::Kind::Matrix;
   const double read_ns = functional::array_read_ns(*sim->dac, *sim->cell, sim->chip.arch.read_time_ns);
   sim->drive = functional::DriveLevels::of(sim->dac.get(), sim->dac->bits(), sim->chip.arch.read_voltage_v, read_ns);
-  engine::TimingParams tp = engine::timing_params(c, *sim->adc, rs.timing_inferences);
+  engine::TimingParams& tp = sim->timing_params;
+  tp = engine::timing_params(c, *sim->adc, rs.timing_inferences);
   tp.read_cycles = sim->chip.arch.cycles_of_ns(read_ns);
   // Programming is reported apart; rewrites between programming rounds stall the run.
-  const cost::ProgrammingCost programming = cost::programming_cost(sim->chip, *sim->cell);
-  tp.round_write_cycles = cost::round_write_cycles(programming, sim->chip.arch);
+  sim->programming = cost::programming_cost(sim->chip, *sim->cell, &sim->qnet);
+  tp.round_write_cycles = cost::round_write_cycles(sim->programming, sim->chip.arch);
   tp.trace = report::trace_request(c.section("trace"), rs.output_dir);
+  phases.done("programming");
   settle_auto_sizes(*sim, tp);
+  if (sim->full) check_calibration_memory(*sim);
+  phases.done("auto sizes");
+  return sim;
+}
+
+}  // namespace
+
+std::unique_ptr<Simulation> prepare(config::Config cfg) {
+  PhaseLog phases;
+  return prepare(std::move(cfg), phases);
+}
+
+std::unique_ptr<Simulation> simulate(config::Config cfg, functional::LayerOutputSink* outputs) {
+  const auto start = std::chrono::steady_clock::now();
+  PhaseLog phases;
+  std::unique_ptr<Simulation> sim = prepare(std::move(cfg), phases);
+  const config::Config& c = sim->config;
+  const engine::TimingParams& tp = sim->timing_params;
 
   // Functional engine: a full run, or only what the mapping says.
   const auto f_start = std::chrono::steady_clock::now();
+  const functional::DriftCompensation drift = functional::DriftCompensation::from(c.section("drift_compensation"));
   if (sim->full) evaluate_on_chip(*sim, drift, outputs);
   else sim->eval = unevaluated(*sim);
   sim->functional_seconds = util::seconds_since(f_start);
+  phases.done("functional");
 
   // Timing engine.
   util::check_cancelled();  // the engine's run is short and not interruptible: stop before it
   const auto t_start = std::chrono::steady_clock::now();
   sim->timing = engine::simulate(sim->chip, tp);
+  phases.done("timing");
   sim->timing.steady_cycles_per_inference = engine::steady_cycles_per_inference(sim->chip, tp, sim->timing);
+  phases.done("steady rate");
   sim->timing_seconds = util::seconds_since(t_start);
 
   // Costs: read energy as measured, or for uniform digits (docs/energy-area.md).
   const functional::Activity activity =
       sim->full ? sim->eval.mean_activity() : cost::uniform_activity(sim->chip, *sim->cell, sim->drive);
   sim->cost = cost::compute_costs({sim->chip, sim->timing, activity, *sim->cell, *sim->adc, *sim->dac, c});
-  sim->cost.programming = programming;
+  sim->cost.programming = sim->programming;
+  phases.done("costs");
   sim->wall_seconds = util::seconds_since(start);
   return sim;
 }

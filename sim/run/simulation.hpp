@@ -44,6 +44,8 @@ struct Simulation {
   std::unique_ptr<models::DacModel> dac;
   mapping::ChipMap chip;
   functional::DriveLevels drive;  // the DAC's levels over one read
+  engine::TimingParams timing_params;      // the timing engine's inputs, auto sizes settled
+  cost::ProgrammingCost programming;       // writing the weights, reported apart from inference
   bool full = true;               // programmed and evaluated (run.mode resolved); false: estimated
   struct AutoSize {
     std::string key;  // section.key
@@ -57,6 +59,11 @@ struct Simulation {
   cost::CostResult cost;
   double wall_seconds = 0, functional_seconds = 0, timing_seconds = 0;
 };
+
+// Everything up to the engines: loads the workload, quantizes, maps, plans the schedule and settles
+// every `auto` size, so that each error that depends on the network (does not fit, a buffer too
+// small, calibration too large) is raised. `cimsim check` stops here; simulate() goes on.
+std::unique_ptr<Simulation> prepare(config::Config config);
 
 // Runs everything. Errors in the inputs throw config::ConfigError / config::InputError; a cancelled
 // run (util/cancel.hpp) throws util::Cancelled. `outputs`, when given, receives every layer's

@@ -49,11 +49,13 @@ void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel) {
     double m = per_channel ? row_max(o) : tensor_max;
     if (m <= 0) m = 1.0;  // an all-zero row stays zero at any scale
     ql.w_scale(o) = m / wmax;
-    for (std::int64_t i = 0; i < layer.in_features(); ++i) {
+  }
+  // Down the columns: the matrices are column-major.
+  for (std::int64_t i = 0; i < layer.in_features(); ++i)
+    for (std::int64_t o = 0; o < layer.out_features(); ++o) {
       const double c = std::round(layer.weight(o, i) / ql.w_scale(o));
       ql.w(o, i) = static_cast<std::int32_t>(std::clamp<double>(c, -wmax, wmax));
     }
-  }
 }
 
 // A QDQ model's integer weights, kept as they are. DESIGN §4's symmetric range ±(2^(wb−1)−1) must
@@ -137,7 +139,8 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
     } else {
       calibrate_input(ql, inputs[li], quant.text("activation_range"), quant.real("activation_percentile"));
     }
-    ql.w_row_sums = ql.w.cast<double>().rowwise().sum();
+    ql.w_row_sums = Eigen::VectorXd::Zero(ql.w.rows());  // down the columns, without a copy of the weights
+    for (Eigen::Index i = 0; i < ql.w.cols(); ++i) ql.w_row_sums += ql.w.col(i).cast<double>();
     q.index[li] = static_cast<int>(q.layers.size());
     q.layers.push_back(std::move(ql));
   }
