@@ -60,8 +60,8 @@ Activity CrossbarBackend::activity() const {
 namespace {
 
 // Working memory of run_chunk, kept per thread across chunks: the matrices are large and fresh
-// allocations of them would spend their time having pages zeroed.
-// Every matrix is written whole before it is read, so a buffer grows without being zeroed or copied.
+// allocations of them would spend their time having pages zeroed. Every matrix is written whole
+// before it is read, so a buffer grows without being zeroed or copied.
 struct Scratch {
   struct Buffer {
     std::unique_ptr<float[]> data;

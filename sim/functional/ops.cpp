@@ -18,10 +18,6 @@ Geometry geometry(const Layer& l) {
           static_cast<int>(l.out_shape[1]), static_cast<int>(l.out_shape[2])};
 }
 
-}  // namespace
-
-namespace {
-
 // im2col of any element type: one column per (sample, output pixel); pads are `pad`.
 template <class T>
 Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> lower(const Layer& conv,

@@ -6,6 +6,8 @@
 
 #include <Eigen/Dense>
 
+#include <cstdint>
+
 #include "sim/mapping/mapping.hpp"
 #include "sim/workload/network.hpp"
 
