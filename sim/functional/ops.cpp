@@ -19,26 +19,28 @@ Geometry geometry(const Layer& l) {
           static_cast<int>(out.w)};
 }
 
-}  // namespace
-
-Batch lower_conv_input(const Layer& conv, const Batch& input, float pad_value) {
+// im2col of any element type: one column per (sample, output pixel); pads are `pad`.
+template <class T>
+Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> lower(const Layer& conv,
+                                                        const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& input,
+                                                        T pad) {
   const Geometry g = geometry(conv);
   const auto& win = conv.window;
   const int kk = win.kernel_h * win.kernel_w;
   const Eigen::Index pixels = static_cast<Eigen::Index>(g.oh) * g.ow;
-  Batch out(static_cast<Eigen::Index>(g.c) * kk, input.cols() * pixels);
+  Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> out(static_cast<Eigen::Index>(g.c) * kk, input.cols() * pixels);
   for (Eigen::Index b = 0; b < input.cols(); ++b) {
-    const float* x = input.col(b).data();
+    const T* x = input.col(b).data();
     for (int oy = 0; oy < g.oh; ++oy) {
       for (int ox = 0; ox < g.ow; ++ox) {
-        float* v = out.col(b * pixels + oy * g.ow + ox).data();
+        T* v = out.col(b * pixels + oy * g.ow + ox).data();
         for (int c = 0; c < g.c; ++c) {
           for (int ky = 0; ky < win.kernel_h; ++ky) {
             const int y = oy * win.stride_h - win.pad_top + ky * win.dilation_h;
             for (int kx = 0; kx < win.kernel_w; ++kx) {
               const int xx = ox * win.stride_w - win.pad_left + kx * win.dilation_w;
               const bool inside = y >= 0 && y < g.h && xx >= 0 && xx < g.w;
-              *v++ = inside ? x[(static_cast<std::size_t>(c) * g.h + y) * g.w + xx] : pad_value;
+              *v++ = inside ? x[(static_cast<std::size_t>(c) * g.h + y) * g.w + xx] : pad;
             }
           }
         }
@@ -46,6 +48,14 @@ Batch lower_conv_input(const Layer& conv, const Batch& input, float pad_value) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+Batch lower_conv_input(const Layer& conv, const Batch& input, float pad_value) { return lower(conv, input, pad_value); }
+
+Eigen::MatrixXi lower_conv_codes(const Layer& conv, const Eigen::MatrixXi& codes, std::int32_t pad_code) {
+  return lower(conv, codes, pad_code);
 }
 
 Batch lower_input(const Layer& l, const Batch& input, float pad_value) {

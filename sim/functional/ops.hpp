@@ -6,6 +6,8 @@
 
 #include <Eigen/Dense>
 
+#include <cstdint>
+
 #include "sim/mapping/mapping.hpp"
 #include "sim/workload/network.hpp"
 
@@ -15,6 +17,9 @@ using Batch = Eigen::MatrixXf;
 
 // im2col: one column per (sample, output pixel), sample-major; pads are `pad_value`.
 Batch lower_conv_input(const workload::Layer& conv, const Batch& input, float pad_value = 0.0f);
+// The same for input codes (what the rows are driven with): each code is quantized once, not once
+// per window that reads it; pads are `pad_code`, the code of a zero input.
+Eigen::MatrixXi lower_conv_codes(const workload::Layer& conv, const Eigen::MatrixXi& codes, std::int32_t pad_code);
 // Inverse reshaping of the lowered product: (out channels × samples·pixels) -> per-sample tensors.
 Batch raise_conv_output(const workload::Layer& conv, const Batch& lowered, Eigen::Index samples);
 // Any matrix layer: its input vectors, one column per (sample, vector), sample-major (im2col for

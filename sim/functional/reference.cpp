@@ -93,7 +93,11 @@ std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, con
     const Layer& w = l.weight_source >= 0 ? qnet.net->layers[static_cast<std::size_t>(l.weight_source)] : l;
     // Vectors are numbered sample by sample, pixel by pixel, so that per-read draws follow the
     // vector, not the batch it happens to be in.
-    const Eigen::MatrixXi codes = input_codes(q, lower_input(l, in));
+    // A convolution's codes are lowered after quantizing (each input element once, pads at the
+    // code of a zero input), which equals quantizing the lowered floats.
+    const Eigen::MatrixXi codes = l.op == workload::Op::Conv
+                                      ? lower_conv_codes(l, input_codes(q, in), workload::quantize_input(0.0f, q))
+                                      : input_codes(q, lower_input(l, in));
     Eigen::MatrixXd acc;
     if (l.steps > 1) {
       // A recurrent step's vectors are not consecutive across samples: one product per sample.
