@@ -34,7 +34,7 @@ inline ShapeRun run_shapes(const config::Config& cfg, const engine::ShapeNetwork
   engine::TimingParams tp = engine::timing_params(cfg, *adc);
   tp.read_cycles = r.chip.arch.cycles_of_ns(read_ns);
   r.timing = engine::simulate(r.chip, tp);
-  const auto drive = functional::DriveLevels::of(dac.get(), dac->bits(), r.chip.arch.read_voltage_v, read_ns);
+  const auto drive = functional::DriveLevels::of_chip(r.chip.arch, *dac, *cell);
   r.costs = cost::compute_costs({r.chip, r.timing, cost::uniform_activity(r.chip, *cell, drive), *cell, *adc, *dac, cfg});
   return r;
 }

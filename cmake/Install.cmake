@@ -26,6 +26,7 @@ set(CIMSIM_PUBLIC_HEADERS
   sim/config/spec.hpp
   sim/util/rng.hpp
   models/cells/cell_model.hpp
+  models/operators/operator.hpp
   models/periphery/adc.hpp
   models/periphery/dac.hpp)
 foreach(header ${CIMSIM_PUBLIC_HEADERS})

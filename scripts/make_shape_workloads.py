@@ -14,6 +14,9 @@ away (it would only rescale random weights).
   64, 128, 256, 512 channels, 4x4 average pooling, dense 512-10).
 - resnet18_imagenet: ResNet-18 for 224x224 ImageNet inputs (He et al., CVPR 2016): 7x7/2 stem,
   3x3/2 max pooling, four stages, global average pooling, dense 512-1000.
+- kws_cnn: a keyword-spotting CNN of the usual size for AON-CIM's validation (docs/validation.md;
+  the paper does not list AnalogNet-KWS's layers): 49x10 MFCC input, a 3x3/2 convolution to 64
+  channels, three 3x3 convolutions of 64 channels, global average pooling, dense 64-12 (14 MMAC).
 """
 import os
 
@@ -93,12 +96,23 @@ def resnet18(name, input_shape, stem, classes, about):
     w.save()
 
 
+def kws_cnn():
+    w = Writer("kws_cnn", [1, 49, 10], "Keyword-spotting CNN (49x10 MFCC input, 12 classes) for AON-CIM's validation, shape only.")
+    w.conv("conv1", 64, 3, stride=2)
+    for i in range(2, 5):
+        w.conv(f"conv{i}", 64, 3)
+    w.layer(name="pool", type="global_avgpool")
+    w.dense("fc", 12)
+    w.save()
+
+
 def main():
     vgg8()
+    kws_cnn()
     resnet18("resnet18_cifar10", [3, 32, 32], "cifar", 10, "ResNet-18 for CIFAR-10 (32x32 inputs), shape only.")
     resnet18("resnet18_imagenet", [3, 224, 224], "imagenet", 1000,
              "ResNet-18 for ImageNet (224x224 inputs, He et al. 2016), shape only.")
-    print("wrote", ", ".join(["vgg8_cifar10", "resnet18_cifar10", "resnet18_imagenet"]))
+    print("wrote", ", ".join(["vgg8_cifar10", "kws_cnn", "resnet18_cifar10", "resnet18_imagenet"]))
 
 
 if __name__ == "__main__":

@@ -61,9 +61,10 @@ Eigen::MatrixXd CrossbarFixture::exact(const Eigen::MatrixXi& codes) const {
 
 workload::MatrixXi32 random_weights(std::mt19937& gen, int out, int in, int weight_bits) {
   const int wmax = (1 << (weight_bits - 1)) - 1;
-  std::uniform_int_distribution<int> d(-wmax, wmax);
+  std::uniform_int_distribution<int> d(-wmax, wmax), coin(0, 1);
   workload::MatrixXi32 w(out, in);
-  for (Eigen::Index i = 0; i < w.size(); ++i) w.data()[i] = d(gen);
+  // weight_bits 1: binary ±1 weights.
+  for (Eigen::Index i = 0; i < w.size(); ++i) w.data()[i] = weight_bits == 1 ? 2 * coin(gen) - 1 : d(gen);
   return w;
 }
 

@@ -41,7 +41,7 @@ struct CrossbarFixture {
   double current_unit_ua() const;
 };
 
-// Random integer weights in the symmetric range of `weight_bits`.
+// Random integer weights in the symmetric range of `weight_bits` (±1 for 1 bit).
 workload::MatrixXi32 random_weights(std::mt19937& gen, int out, int in, int weight_bits);
 // Random input codes for a layer's quantizer.
 Eigen::MatrixXi random_codes(std::mt19937& gen, const workload::QuantLayer& q, int batch);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/periphery/adc.hpp"
+#include "models/tech/tech.hpp"
 #include "support.hpp"
 
 using namespace cimsim;
@@ -107,15 +108,20 @@ TEST_CASE("adc: conversion time per type", "[adc]") {
 }
 
 TEST_CASE("adc: energy by figure of merit with a floor, or by table", "[adc]") {
+  const models::Tech at32 = models::Tech::from(test::config_with("").section("tech"));
+  auto energy = [&](const std::string& yaml, int bits) {
+    const auto adc = adc_from(yaml);
+    return adc->cost(bits, at32).energy_pj;
+  };
   // fom: max(floor, FoM·2^bits) with ISAAC's 6.1 fJ/step and the survey's 0.267 pJ floor.
-  CHECK(adc_from("adc: {energy_model: fom, bits: 10}")->common().energy_pj == Approx(6.1e-3 * 1024));
-  CHECK(adc_from("adc: {energy_model: fom, bits: 4}")->common().energy_pj == Approx(0.267));
+  CHECK(energy("adc: {energy_model: fom, bits: 10}", 10) == Approx(6.1e-3 * 1024));
+  CHECK(energy("adc: {energy_model: fom, bits: 4}", 4) == Approx(0.267));
   // table: the 32 nm series, exact at its points and log-linear between.
-  CHECK(adc_from("adc: {preset: saberi_32nm, bits: 8}")->common().energy_pj == Approx(1.67));
-  CHECK(adc_from("adc: {preset: saberi_32nm, bits: 8}")->common().area_um2 == Approx(1200));
-  CHECK(adc_from("adc: {preset: isaac}")->common().energy_pj == Approx(1.5616));
+  CHECK(energy("adc: {preset: saberi_32nm, bits: 8}", 8) == Approx(1.67));
+  CHECK(adc_from("adc: {preset: saberi_32nm, bits: 8}")->cost(8, at32).area_um2 == Approx(1200));
+  CHECK(energy("adc: {preset: isaac}", 8) == Approx(1.5616));
   const auto kull = adc_from("adc: {preset: kull_sar}");
-  CHECK(kull->common().energy_pj == Approx(2.55));
+  CHECK(kull->cost(8, at32).energy_pj == Approx(2.55));
   // Its noise reproduces 6.2 effective bits: total rms error 2^1.8/sqrt(12) LSB.
   const double total = std::sqrt(kull->common().noise_lsb * kull->common().noise_lsb + 1.0 / 12);
   CHECK(8 - std::log2(total * std::sqrt(12.0)) == Approx(6.2).margin(0.005));

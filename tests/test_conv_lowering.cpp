@@ -7,6 +7,7 @@
 
 #include "crossbar_fixture.hpp"
 #include "sim/functional/ops.hpp"
+#include "sim/functional/reference.hpp"
 
 using namespace cimsim;
 
@@ -108,4 +109,36 @@ TEST_CASE("conv lowering: grouped convolutions leave their off-diagonal blocks u
   CHECK(lm.row_blocks == 18);
   CHECK(lm.col_blocks == 4);  // 8 outputs per 64-column block (4 slices × 2)
   CHECK(f.chip.arrays.size() < static_cast<std::size_t>(lm.row_blocks * lm.col_blocks) / 3);
+}
+
+TEST_CASE("conv lowering: codes lowered after quantizing equal lowered inputs quantized", "[conv][invariant]") {
+  // The engine quantizes each input once and lowers the codes; pads take the code of a zero input
+  // (the zero point), as a lowered zero would quantize to.
+  std::mt19937 gen(77);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(gen); };
+  std::normal_distribution<float> value(0.3f, 1.0f);
+  for (int trial = 0; trial < 20; ++trial) {
+    const int c = pick(1, 4), kh = pick(1, 3), kw = pick(1, 3), dh = pick(1, 2), dw = pick(1, 2);
+    const int h = pick(dh * (kh - 1) + 1, 8), w = pick(dw * (kw - 1) + 1, 8);
+    workload::Layer conv;
+    conv.op = workload::Op::Conv;
+    conv.window = {kh, kw, pick(1, 2), pick(1, 2), pick(0, 2), pick(0, 2), pick(0, 2), pick(0, 2), dh, dw};
+    conv.in_shape = {c, h, w};
+    conv.out_shape = {1, conv.window.out_h(h), conv.window.out_w(w)};
+    workload::QuantLayer q;
+    q.input_signed = trial % 2 == 0;
+    q.input_scale = 0.01 + 0.05 * pick(0, 10);
+    q.input_min = q.input_signed ? -128 : 0;
+    q.input_max = q.input_signed ? 127 : 255;
+    q.input_zero_point = trial % 3 == 0 ? 0 : pick(-20, 40);
+    q.round_half_even = trial % 4 == 1;
+    const int samples = pick(1, 3);
+    Eigen::MatrixXf x(static_cast<Eigen::Index>(c) * h * w, samples);
+    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = value(gen);
+    x(0, 0) = static_cast<float>(q.input_scale * 2.5);  // an exact half step: the rounding rule shows
+    INFO("trial " << trial);
+    const Eigen::MatrixXi lowered_codes =
+        functional::lower_conv_codes(conv, functional::input_codes(q, x), workload::quantize_input(0.0f, q));
+    CHECK(lowered_codes == functional::input_codes(q, functional::lower_conv_input(conv, x)));
+  }
 }

@@ -49,8 +49,8 @@ TEST_CASE("memories: an SRAM organisation's energies follow the array formulas",
   CHECK(o.subarrays == 64 * 8192 / (128 * 512));
   CHECK(o.active_subarrays == 2);  // 512 / 4 = 128 bits per sub-array, 256-bit words
   const double cell_h = std::sqrt(c.area_um2 / c.aspect), cell_w = std::sqrt(c.area_um2 * c.aspect);
-  const double c_bl = 128 * (t.gate_cap_ff_per_um * c.read_drain_um + t.wire_cap_ff_per_um * cell_h);
-  const double c_wl = 512 * (t.gate_cap_ff_per_um * c.read_gate_um + t.wire_cap_ff_per_um * cell_w);
+  const double c_bl = 128 * (t.array_gate_cap_ff_per_um * c.read_drain_um + t.wire_cap_ff_per_um * cell_h);
+  const double c_wl = 512 * (t.array_gate_cap_ff_per_um * c.read_gate_um + t.wire_cap_ff_per_um * cell_w);
   // Every column of both opened rows swings by the sense swing, precharged from the supply.
   CHECK(s.figures.read_parts.bitline == Approx(2 * 512 * c_bl * 0.1 * t.vdd_v * 1e-3));
   CHECK(s.figures.read_parts.wordline == Approx(2 * c_wl * t.vdd_v * t.vdd_v * 1e-3));

@@ -6,8 +6,10 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <filesystem>
 #include <fstream>
 
+#include "onnx_builder.hpp"
 #include "onnx_reference.hpp"
 #include "sim/config/error.hpp"
 #include "sim/functional/reference.hpp"
@@ -126,50 +128,40 @@ TEST_CASE("onnx: QDQ models keep their integer semantics exactly", "[onnx][qdq]"
   }
 }
 
-TEST_CASE("onnx: an unsupported operator names the node, the operator and the supported list", "[onnx][errors]") {
-  onnx::ModelProto m;
-  m.set_ir_version(7);
-  m.add_opset_import()->set_version(13);
-  auto* g = m.mutable_graph();
-  g->set_name("bad");
-  auto* in = g->add_input();
-  in->set_name("x");
-  auto* shape = in->mutable_type()->mutable_tensor_type()->mutable_shape();
-  shape->add_dim()->set_dim_value(1);
-  shape->add_dim()->set_dim_value(4);
-  in->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
-  auto* node = g->add_node();
-  node->set_op_type("Tanh");
-  node->set_name("squash");
-  node->add_input("x");
-  node->add_output("y");
-  g->add_output()->set_name("y");
+TEST_CASE("onnx: every unsupported operator is named in one error", "[onnx][errors]") {
+  test::OnnxBuilder b;
+  b.input("x", {4}).output("y");
+  b.node("Tanh", {"x"}, {"t"}, "squash");  // supported
+  b.node("Hardmax", {"t"}, {"h"}, "pick");
+  b.node("Celu", {"h"}, {"y"}, "smooth");
   test::TempDir dir;
-  const std::string path = dir.path() + "/bad.onnx";
-  {
-    std::ofstream out(path, std::ios::binary);
-    m.SerializeToOstream(&out);
-  }
+  const std::string path = b.save(dir.path(), "bad.onnx");
   try {
     workload::load_onnx(path);
     FAIL("no error");
   } catch (const config::InputError& e) {
     const std::string msg = e.what();
     CHECK_THAT(msg, Catch::Contains("bad.onnx"));
-    CHECK_THAT(msg, Catch::Contains("'squash'"));
-    CHECK_THAT(msg, Catch::Contains("Tanh"));
-    CHECK_THAT(msg, Catch::Contains("supported: Add, AveragePool"));
+    CHECK_THAT(msg, Catch::Contains("2 nodes use operators cimsim does not support"));
+    CHECK_THAT(msg, Catch::Contains("node 'pick' (Hardmax)"));
+    CHECK_THAT(msg, Catch::Contains("node 'smooth' (Celu)"));
+    CHECK_THAT(msg, !Catch::Contains("squash"));
+    CHECK_THAT(msg, Catch::Contains("supported: Add, "));
   }
-  // Through the command line: status 2.
-  const std::string cfg = dir.file("c.yaml", "workload: {network: bad.onnx, synthetic_samples: 1}\n");
+  // Through the command line: status 2, nothing written.
+  const std::string cfg = dir.file("c.yaml", "workload: {network: bad.onnx, synthetic_samples: 1}\nrun: {output_dir: " +
+                                                 dir.path() + "/out}\n");
   const auto r = test::run_cimsim({"run", cfg, "--quiet"});
   CHECK(r.status == 2);
-  CHECK_THAT(r.err, Catch::Contains("squash"));
+  CHECK_THAT(r.err, Catch::Contains("pick"));
+  CHECK_THAT(r.err, Catch::Contains("smooth"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/out/report.json"));
 }
 
 TEST_CASE("onnx: a malformed file is an error, not a crash", "[onnx][errors]") {
   test::TempDir dir;
-  const std::string junk = dir.file("junk.onnx", std::string("\x08\x07\xff\xff\xff garbage \x00\x01", 20));
+  static const char kJunk[] = "\x08\x07\xff\xff\xff garbage \x00\x01";
+  const std::string junk = dir.file("junk.onnx", std::string(kJunk, sizeof kJunk - 1));
   CHECK_THROWS_WITH(workload::load_onnx(junk), Catch::Contains("junk.onnx") && Catch::Contains("not a valid ONNX model"));
   const std::string truncated = dir.file("cut.onnx", [] {
     std::ifstream in(test::source_dir() + "/traces/digits_cnn/model.onnx", std::ios::binary);
@@ -179,4 +171,31 @@ TEST_CASE("onnx: a malformed file is an error, not a crash", "[onnx][errors]") {
   CHECK_THROWS_AS(workload::load_onnx(truncated), config::InputError);
   const std::string cfg = dir.file("c.yaml", "workload: {network: junk.onnx, synthetic_samples: 1}\n");
   CHECK(test::run_cimsim({"run", cfg, "--quiet"}).status == 2);
+}
+
+// The importer drops each constant after the last node that reads it (so that a large network's
+// weights are not held twice): a weight matrix two products share must still be there for the
+// second, and a shape constant read before and after a layer too.
+TEST_CASE("onnx: constants read by several nodes outlive the first reader", "[onnx]") {
+  test::OnnxBuilder b;
+  b.input("x", {3}).output("y");
+  const std::vector<float> w = {0.5f, -1.0f, 2.0f, 1.5f, 0.25f, -0.5f, -2.0f, 1.0f, 0.75f};
+  b.init("W", {3, 3}, w);
+  b.init_ints("shape", {2}, {-1, 3});
+  b.node("MatMul", {"x", "W"}, {"h"});
+  b.node("Reshape", {"h", "shape"}, {"h2"});
+  b.node("Relu", {"h2"}, {"r"});
+  b.node("MatMul", {"r", "W"}, {"m"});
+  b.node("Reshape", {"m", "shape"}, {"y"});
+  test::TempDir dir;
+  const workload::Network net = workload::load_onnx(b.save(dir.path(), "shared.onnx"));
+  Eigen::MatrixXf x(3, 2);
+  x << 1.0f, -0.5f, 2.0f, 0.25f, -1.0f, 3.0f;
+  // y = relu(x·W)·W with row vectors: column by column here, W transposed.
+  const Eigen::Matrix3f wt = Eigen::Map<const Eigen::Matrix<float, 3, 3, Eigen::RowMajor>>(w.data()).transpose();
+  const Eigen::MatrixXf expected = wt * (wt * x).cwiseMax(0.0f);
+  const Eigen::MatrixXf ours = functional::float_logits(net, x);
+  REQUIRE(ours.rows() == 3);
+  REQUIRE(ours.cols() == 2);
+  CHECK((ours - expected).cwiseAbs().maxCoeff() < 1e-5f);
 }

@@ -39,7 +39,7 @@ struct Chain {
 struct Circuit {
   double f_um, vdd, c_wire, c_gate, r_nmos, r_local, fo4_ps, sense_fj, sense_ps;
   explicit Circuit(const Tech& t)
-      : f_um(t.node_nm * 1e-3), vdd(t.vdd_v), c_wire(t.wire_cap_ff_per_um), c_gate(t.gate_cap_ff_per_um),
+      : f_um(t.node_nm * 1e-3), vdd(t.vdd_v), c_wire(t.wire_cap_ff_per_um), c_gate(t.array_gate_cap_ff_per_um),
         r_nmos(t.nmos_r_ohm_um), r_local(t.local_wire_ohm_per_um), fo4_ps(t.fo4_ps()), sense_fj(t.sense_amp_fj),
         sense_ps(t.sense_amp_ps) {}
   // Energy of swinging `ff` by the full supply, pJ.
@@ -101,7 +101,7 @@ int log2_ceil(double x) { return x <= 1 ? 0 : static_cast<int>(std::ceil(std::lo
 
 double wire_delay_ns(const Tech& tech, double mm, double ohm_per_um) {
   const double um = mm * 1e3;
-  const double r0c0_fs = tech.nmos_r_ohm_um * 3 * tech.gate_cap_ff_per_um;  // Ω·fF = fs
+  const double r0c0_fs = tech.nmos_r_ohm_um * 3 * tech.array_gate_cap_ff_per_um;  // Ω·fF = fs
   const double repeated_ps = 2.5 * std::sqrt(r0c0_fs * ohm_per_um * tech.wire_cap_ff_per_um) * um * 1e-3;
   const double unrepeated_ps = kDistributed * ohm_per_um * tech.wire_cap_ff_per_um * um * um * 1e-3 + tech.fo4_ps();
   return std::min(repeated_ps, unrepeated_ps) * 1e-3;

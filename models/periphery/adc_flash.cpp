@@ -1,6 +1,6 @@
-// Flash ADC: all comparators at once, one clock cycle per conversion.
+// Flash ADC: all comparators at once, one step per conversion.
 
-#include "models/periphery/adc.hpp"
+#include "models/periphery/adc_circuits.hpp"
 
 namespace cimsim::models {
 namespace {
@@ -8,12 +8,16 @@ namespace {
 class FlashAdc final : public AdcModel {
  public:
   using AdcModel::AdcModel;
-  int conversion_cycles() const override { return 1; }
+  int steps(int) const override { return 1; }
+
+ protected:
+  AdcCost circuit_cost(int bits, const Tech& tech) const override { return flash_circuit(bits, tech); }
+  const char* auto_energy_model() const override { return "circuit"; }
 };
 
 const bool registered = config::register_model<AdcModel>(
-    {"flash", "Flash: one clock cycle per conversion", config::SectionSpec("flash", ""),
-     [](const config::Params& p) { return std::make_unique<FlashAdc>(p); }, ""});
+    {"flash", "Flash: one step per conversion; auto energy: 2^bits - 1 comparators at the node",
+     config::SectionSpec("flash", ""), make_adc<FlashAdc>, ""});
 
 }  // namespace
 }  // namespace cimsim::models

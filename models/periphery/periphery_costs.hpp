@@ -2,6 +2,9 @@
 // Costs of the digital and mixed-signal blocks around the arrays. Each block has its own config
 // section, declared in its own file; this header gathers what the cost model reads.
 
+#include <optional>
+#include <string>
+
 #include "sim/config/params.hpp"
 
 namespace cimsim::models {
@@ -18,13 +21,17 @@ struct ShiftAddCost {
   static ShiftAddCost from(const config::Params& p);
 };
 
+// A cost a section pins, or empty: derived from the tech node (`auto`). 0 means zero.
+using Pinned = std::optional<double>;
+Pinned pinned(const config::Params& p, const std::string& key);
+
 struct InterconnectCost {
-  double energy_pj_per_bit, area_mm2_per_tile;
+  Pinned energy_pj_per_bit, area_mm2_per_tile;
   static InterconnectCost from(const config::Params& p);
 };
 
 struct DigitalCost {
-  double add_energy_pj, mult_energy_pj;
+  Pinned add_energy_pj, mult_energy_pj;
   double add_area_um2;     // one adder (accumulator) unit
   int add_latency_cycles;  // one addition, e.g. one level of the row-block adder tree
   static DigitalCost from(const config::Params& p);

@@ -35,8 +35,9 @@ config::SectionSpec tech_section() {
       .above(0);
   // Circuit constants of memory arrays, from the CACTI 7 technology tables (Balasubramonian et al.,
   // ACM TACO 2017; tech_params/32nm.dat at the defaults). The presets derive theirs the same way.
-  s.real("gate_cap_ff_per_um", 0.574, "fF/um",
-         "Gate capacitance per um of transistor width, ideal plus fringe (32 nm: 0.534 + 0.040, CACTI 7 HP devices)")
+  s.real("array_gate_cap_ff_per_um", 0.574, "fF/um",
+         "Gate capacitance per um of transistor width in memory arrays (cells, drivers, sense amplifiers), ideal plus "
+         "fringe (32 nm: 0.534 + 0.040, CACTI 7 HP devices); logic and circuit ADCs use gate_cap_ff_per_um")
       .above(0);
   s.real("nmos_r_ohm_um", 606, "Ohm*um",
          "Effective on-resistance of an NMOS 1 um wide: multiplier x Vdd / I_on (32 nm: 1.49 x 0.9 V / 2211.7 uA/um, "
@@ -53,6 +54,16 @@ config::SectionSpec tech_section() {
   s.real("sense_amp_fj", 2.16, "fJ", "Energy of one sense-amplifier decision (32 nm: CACTI 7 sense_dy_power)")
       .above(0);
   s.real("sense_amp_ps", 30, "ps", "Delay of one sense-amplifier decision (32 nm: CACTI 7 sense_delay)").above(0);
+  // PTM high-performance models as NeuroSim's technology file carries them (Chen, Peng and Yu, IEEE TCAD 2018):
+  // ideal gate plus fringe capacitance, 32 nm: 0.377 + 0.471 fF/um.
+  s.real("gate_cap_ff_per_um", 0.848, "fF/um",
+         "Gate capacitance per um of drawn transistor width, ideal gate plus fringe (32 nm PTM HP: 0.848); sizes the "
+         "macro periphery and circuit ADCs")
+      .above(0);
+  s.real("cap_density_ff_per_um2", 2, "fF/um^2",
+         "Capacitance per area of the capacitor arrays of SAR converters; 2 fF/um^2 is an assumption, not a "
+         "measurement: set it from your process's MOM or MIM capacitor")
+      .above(0);
   return s;
 }
 const config::SectionRegistrar registered(tech_section);
@@ -67,11 +78,13 @@ Tech Tech::from(const config::Params& p) {
   t.sram_leakage_pw_per_bit = p.real("sram_leakage_pw_per_bit");
   t.wire_cap_ff_per_um = p.real("wire_cap_ff_per_um");
   t.gate_cap_ff_per_um = p.real("gate_cap_ff_per_um");
+  t.array_gate_cap_ff_per_um = p.real("array_gate_cap_ff_per_um");
   t.nmos_r_ohm_um = p.real("nmos_r_ohm_um");
   t.local_wire_ohm_per_um = p.real("local_wire_ohm_per_um");
   t.global_wire_ohm_per_um = p.real("global_wire_ohm_per_um");
   t.sense_amp_fj = p.real("sense_amp_fj");
   t.sense_amp_ps = p.real("sense_amp_ps");
+  t.cap_density_ff_per_um2 = p.real("cap_density_ff_per_um2");
   return t;
 }
 

@@ -18,17 +18,23 @@ struct Tech {
   double sram_cell_um2 = 0.171;
   double sram_leakage_pw_per_bit = 2.23;
   double wire_cap_ff_per_um = 0.2;
-  // Circuit constants of memory arrays (models/memories): gate capacitance per µm of transistor
-  // width, the effective on-resistance of an NMOS of 1 µm, the resistance of a minimum-pitch
-  // (local) and of a global wire per µm, and one sense amplifier's energy and delay.
-  double gate_cap_ff_per_um = 0.574;
+  // Circuit constants of memory arrays (models/memories), from CACTI 7's technology tables: gate
+  // capacitance per µm of transistor width, the effective on-resistance of an NMOS of 1 µm, the
+  // resistance of a minimum-pitch (local) and of a global wire per µm, and one sense amplifier's
+  // energy and delay. The array gate capacitance is CACTI's, kept apart from the PTM figure below
+  // that sizes logic, so that each model keeps the constants it was validated with.
+  double array_gate_cap_ff_per_um = 0.574;
   double nmos_r_ohm_um = 606;
   double local_wire_ohm_per_um = 8.40;
   double global_wire_ohm_per_um = 0.720;
   double sense_amp_fj = 2.16;
   double sense_amp_ps = 30;
+  // Transistor-level figures for circuits built from gates (models/tech/gates.hpp).
+  double gate_cap_ff_per_um = 0.848;  // gate capacitance per µm of drawn width (ideal gate + fringe)
+  double cap_density_ff_per_um2 = 2;  // capacitor arrays (SAR DACs, sample-and-hold): an assumption
 
   static Tech from(const config::Params& tech);
+  double f_um() const { return node_nm * 1e-3; }
 
   // E(F, V) / E(45 nm, 0.9 V).
   double energy_scale() const;
@@ -53,7 +59,7 @@ struct Tech {
   // Delay of an inverter driving four copies of itself: 0.69·R·(4·C_in + C_self) with a P:N width
   // ratio of 2 and the drain capacitance taken equal to the gate capacitance (Weste & Harris,
   // CMOS VLSI Design, 4th ed., 2011, §2.3), ps.
-  double fo4_ps() const { return 0.69 * nmos_r_ohm_um * 15 * gate_cap_ff_per_um * 1e-3; }
+  double fo4_ps() const { return 0.69 * nmos_r_ohm_um * 15 * array_gate_cap_ff_per_um * 1e-3; }
 };
 
 }  // namespace cimsim::models

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/config/error.hpp"
 #include "sim/functional/ops.hpp"
 #include "sim/util/cancel.hpp"
 
@@ -14,16 +15,35 @@ using workload::Op;
 
 namespace {
 
+// The layer whose weights a matrix layer uses: itself, or step 0 of its recurrent product.
+std::size_t owner_of(const workload::Network& net, std::size_t l) {
+  const int src = net.layers[l].weight_source;
+  return src >= 0 ? static_cast<std::size_t>(src) : l;
+}
+
 const Eigen::MatrixXf& weights_of(const workload::Network& net, const std::vector<Eigen::MatrixXf>& w, std::size_t l) {
+  l = owner_of(net, l);
   return l < w.size() && w[l].size() > 0 ? w[l] : net.layers[l].weight;
+}
+
+// A matrix layer's output gradient as columns of its lowered product (the inverse of
+// functional::raise_output): channels × (samples · vectors).
+Batch lower_output_gradient(const Layer& l, const Batch& g, Eigen::Index batch) {
+  const Eigen::Index rows = l.out_features(), vectors = l.vectors_per_sample();
+  if (l.op == Op::Dense) return Eigen::Map<const Batch>(g.data(), rows, vectors * batch);
+  Batch g_low(rows, batch * vectors);
+  for (Eigen::Index b = 0; b < batch; ++b)
+    for (Eigen::Index c = 0; c < rows; ++c)
+      for (Eigen::Index p = 0; p < vectors; ++p) g_low(c, b * vectors + p) = g(c * vectors + p, b);
+  return g_low;
 }
 
 // Gradient of a lowered convolution's input: each column of d_lowered goes back to the pixels it
 // was gathered from (the transpose of functional::lower_conv_input).
 Batch scatter_conv_input(const Layer& conv, const Batch& d_lowered, Eigen::Index samples) {
-  const int c = static_cast<int>(conv.in_shape[0]), h = static_cast<int>(conv.in_shape[1]),
-            w = static_cast<int>(conv.in_shape[2]);
-  const int oh = static_cast<int>(conv.out_shape[1]), ow = static_cast<int>(conv.out_shape[2]);
+  const workload::Spatial in = workload::spatial_of(conv.in_shape), out = workload::spatial_of(conv.out_shape);
+  const int c = static_cast<int>(in.c), h = static_cast<int>(in.h), w = static_cast<int>(in.w);
+  const int oh = static_cast<int>(out.h), ow = static_cast<int>(out.w);
   const auto& win = conv.window;
   const Eigen::Index pixels = static_cast<Eigen::Index>(oh) * ow;
   Batch dx = Batch::Zero(static_cast<Eigen::Index>(c) * h * w, samples);
@@ -45,8 +65,9 @@ Batch scatter_conv_input(const Layer& conv, const Batch& d_lowered, Eigen::Index
 
 // Back through a pooling layer.
 Batch pool_backward(const Layer& l, const Batch& x, const Batch& dy) {
-  const int c = static_cast<int>(l.in_shape[0]), h = static_cast<int>(l.in_shape[1]), w = static_cast<int>(l.in_shape[2]);
-  const int oh = static_cast<int>(l.out_shape[1]), ow = static_cast<int>(l.out_shape[2]);
+  const workload::Spatial in = workload::spatial_of(l.in_shape), out = workload::spatial_of(l.out_shape);
+  const int c = static_cast<int>(in.c), h = static_cast<int>(in.h), w = static_cast<int>(in.w);
+  const int oh = static_cast<int>(out.h), ow = static_cast<int>(out.w);
   const auto& win = l.window;
   const bool max = l.op == Op::MaxPool;
   Batch dx = Batch::Zero(x.rows(), x.cols());
@@ -64,7 +85,9 @@ Batch pool_backward(const Layer& l, const Batch& x, const Batch& dy) {
               const int y = oy * win.stride_h - win.pad_top + ky * win.dilation_h;
               const int xx = ox * win.stride_w - win.pad_left + kx * win.dilation_w;
               if (y < 0 || y >= h || xx < 0 || xx >= w) {
-                if (l.count_include_pad) ++n;
+                const bool in_pad = y >= -win.pad_top && y < h + win.pad_bottom && xx >= -win.pad_left &&
+                                    xx < w + win.pad_right;
+                if (l.count_include_pad && in_pad) ++n;
                 continue;
               }
               const Eigen::Index k = (static_cast<Eigen::Index>(ch) * h + y) * w + xx;
@@ -100,14 +123,9 @@ LossGradient loss_gradient(const workload::Network& net, const std::vector<Eigen
     std::vector<const Batch*> ins;
     for (int s : layer.inputs) ins.push_back(&input_of(s));
     if (layer.is_matrix()) {
-      const Eigen::MatrixXf& w = weights_of(net, weights, l);
-      if (layer.op == Op::Conv) {
-        Batch y = w * functional::lower_conv_input(layer, *ins.front());
-        y.colwise() += layer.bias;
-        pre[l] = functional::raise_conv_output(layer, y, batch);
-      } else {
-        pre[l] = (w * *ins.front()).colwise() + layer.bias;
-      }
+      Batch y = weights_of(net, weights, l) * functional::lower_input(layer, *ins.front());
+      y.colwise() += net.layers[owner_of(net, l)].bias;
+      pre[l] = functional::raise_output(layer, y, batch);
     } else {
       pre[l] = functional::digital_forward(layer, ins);
     }
@@ -154,27 +172,24 @@ LossGradient loss_gradient(const workload::Network& net, const std::vector<Eigen
       g = (pre[l].array() > a.lo && pre[l].array() < a.hi).select(g, 0.0f);
     const Batch& in0 = input_of(layer.inputs.front());
     switch (layer.op) {
-      case Op::Dense: {
-        const Eigen::MatrixXf& w = weights_of(net, weights, l);
-        result.weights[l] = g * in0.transpose();
-        add_to(layer.inputs.front(), w.transpose() * g);
-        break;
-      }
+      case Op::Dense:
       case Op::Conv: {
+        // Steps of a recurrent product add their gradients into step 0's weights.
         const Eigen::MatrixXf& w = weights_of(net, weights, l);
-        const Eigen::Index pixels = layer.vectors_per_sample(), channels = w.rows();
-        Batch g_low(channels, batch * pixels);
-        for (Eigen::Index b = 0; b < batch; ++b)
-          for (Eigen::Index c = 0; c < channels; ++c)
-            for (Eigen::Index p = 0; p < pixels; ++p) g_low(c, b * pixels + p) = g(c * pixels + p, b);
-        result.weights[l] = g_low * functional::lower_conv_input(layer, in0).transpose();
-        add_to(layer.inputs.front(), scatter_conv_input(layer, w.transpose() * g_low, batch));
+        const Batch g_low = lower_output_gradient(layer, g, batch);
+        const Batch dw = g_low * functional::lower_input(layer, in0).transpose();
+        Eigen::MatrixXf& acc = result.weights[owner_of(net, l)];
+        if (acc.size() == 0) acc = dw;
+        else acc += dw;
+        const Batch dx_low = w.transpose() * g_low;
+        add_to(layer.inputs.front(), layer.op == Op::Conv ? scatter_conv_input(layer, dx_low, batch)
+                                                          : Batch(Eigen::Map<const Batch>(dx_low.data(), in0.rows(), batch)));
         break;
       }
       case Op::MaxPool:
       case Op::AvgPool: add_to(layer.inputs.front(), pool_backward(layer, in0, g)); break;
       case Op::GlobalAvgPool: {
-        const Eigen::Index c = layer.in_shape[0], hw = layer.in_shape[1] * layer.in_shape[2];
+        const Eigen::Index c = layer.in_shape[0], hw = workload::element_count(layer.in_shape) / c;
         Batch dx(c * hw, batch);
         for (Eigen::Index b = 0; b < batch; ++b)
           for (Eigen::Index ch = 0; ch < c; ++ch) dx.col(b).segment(ch * hw, hw).setConstant(g(ch, b) / static_cast<float>(hw));
@@ -195,6 +210,17 @@ LossGradient loss_gradient(const workload::Network& net, const std::vector<Eigen
       }
       case Op::Flatten:
       case Op::Identity: add_to(layer.inputs.front(), g); break;
+      case Op::Operator: {
+        if (!layer.op_impl->differentiable())
+          throw config::InputError(net.source + ": error: layer '" + layer.name + "' (" + layer.op_type +
+                                   "): the worst-case search back-propagates through every layer, and this operator "
+                                   "gives no gradient");
+        std::vector<const Batch*> ins;
+        for (int s : layer.inputs) ins.push_back(&input_of(s));
+        const std::vector<Batch> gs = layer.op_impl->backward(ins, pre[l], g);
+        for (std::size_t k = 0; k < gs.size(); ++k) add_to(layer.inputs[k], gs[k]);
+        break;
+      }
     }
   }
   return result;

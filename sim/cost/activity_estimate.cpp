@@ -24,19 +24,30 @@ functional::Activity uniform_activity(const mapping::ChipMap& chip, const models
   const mapping::Architecture& arch = chip.arch;
   const double spread = arch.encoding == mapping::Encoding::Differential ? 0.25 : 0.5;
   const double g_mean = cell.g_min_us() + (cell.g_max_us() - cell.g_min_us()) * spread;
+  // Resistance summation: the mean 1/G of a cell at uniform digits (an unused differential cell at
+  // digit 0), kΩ.
+  double r_mean_kohm = 0;
+  if (!drive.cell_pj_per_kohm.empty()) {
+    const int levels = 1 << arch.bits_per_cell;
+    const double dg = (cell.g_max_us() - cell.g_min_us()) / (levels - 1);
+    double uniform = 0;
+    for (int d = 0; d < levels; ++d) uniform += 1e3 / (cell.g_min_us() + d * dg) / levels;
+    r_mean_kohm = arch.encoding == mapping::Encoding::Differential ? 0.5 * (1e3 / cell.g_min_us() + uniform) : uniform;
+  }
   functional::Activity act;
   act.samples = 1;
   act.layers.resize(chip.layers.size());
   for (const mapping::ArrayMap& a : chip.arrays) {
     const mapping::LayerMap& lm = chip.layers[static_cast<std::size_t>(a.layer_map)];
-    double cell_pj_per_us = 0, dac_pj = 0;  // one row over one vector's slices
+    double cell_pj_per_us = 0, chain_pj_per_kohm = 0, dac_pj = 0;  // one row over one vector's slices
     for (const auto& s : lm.input_slices) {
       cell_pj_per_us += mean_over_levels(drive.cell_pj_per_us, s.width);
+      if (r_mean_kohm > 0) chain_pj_per_kohm += mean_over_levels(drive.cell_pj_per_kohm, s.width);
       dac_pj += mean_over_levels(drive.dac_pj, s.width);
     }
     const double vectors = static_cast<double>(lm.vectors_per_sample);
     functional::ActionCounts& layer = act.layers[static_cast<std::size_t>(a.layer_map)];
-    layer.cell_energy_pj += vectors * a.rows * a.columns * g_mean * cell_pj_per_us;
+    layer.cell_energy_pj += vectors * a.rows * a.columns * (g_mean * cell_pj_per_us + r_mean_kohm * chain_pj_per_kohm);
     layer.dac_energy_pj += vectors * a.rows * dac_pj;
   }
   return act;

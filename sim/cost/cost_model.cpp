@@ -9,6 +9,7 @@
 #include "models/memories/dram.hpp"
 #include "models/periphery/adc.hpp"
 #include "models/periphery/dac.hpp"
+#include "models/periphery/macro_periphery.hpp"
 #include "models/periphery/periphery_costs.hpp"
 #include "models/tech/tech.hpp"
 #include "sim/functional/drive_levels.hpp"
@@ -18,6 +19,20 @@ namespace cimsim::cost {
 double sum(const Breakdown& b) {
   double s = 0;
   for (const auto& kv : b) s += kv.second;
+  return s;
+}
+
+bool is_macro_component(const std::string& name) {
+  for (const char* m : {"cells", "arrays", "dac", "sample_hold", "adc", "shift_add", "row_decoder", "wordline_drivers",
+                        "column_mux", "macro_control"})
+    if (name == m) return true;
+  return false;
+}
+
+double macro_sum(const Breakdown& b) {
+  double s = 0;
+  for (const auto& [name, v] : b)
+    if (is_macro_component(name)) s += v;
   return s;
 }
 
@@ -59,14 +74,16 @@ BufferLeakage buffer_leakage(const models::ChipBuffers& b, const mapping::Archit
   return l;
 }
 
-// A pinned value when the section gives one (non-zero), the tech node's otherwise.
-double pinned_or(double pinned, double derived) { return pinned > 0 ? pinned : derived; }
+// A pinned value when the section gives one (0 included), the tech node's when it says auto.
+double pinned_or(const models::Pinned& pinned, double derived) { return pinned ? *pinned : derived; }
 
 // `measured`: the functional engine's energies of the data-dependent parts (cells, drivers);
 // nullptr when it did not run (shape-only estimates): drivers then cost their top level's energy.
+// `adc_pj`: one conversion at the layer's resolution.
 Breakdown layer_breakdown(const EnergyPerAction& e, const engine::LayerTiming& lt, const functional::ActionCounts* measured,
-                          double leakage_pj, double per_inference) {
+                          double adc_pj, double leakage_pj, double per_inference) {
   const functional::ActionCounts& c = lt.counts;
+  const double reads = static_cast<double>(c.array_reads), conversions = static_cast<double>(c.conversions);
   const engine::Traffic& t = lt.traffic;
   const double k = 1.0 / per_inference;
   const double tile_pj = static_cast<double>(t.input_buffer_read_bits) * e.input_read_pj_per_bit +
@@ -79,8 +96,12 @@ Breakdown layer_breakdown(const EnergyPerAction& e, const engine::LayerTiming& l
       {"cells", measured ? measured->cell_energy_pj : 0.0},
       {"dac", measured ? measured->dac_energy_pj : k * c.dac_drives * e.dac_pj},
       {"sample_hold", k * c.sample_holds * e.sample_hold_pj},
-      {"adc", k * c.conversions * e.adc_pj},
+      {"adc", k * c.conversions * adc_pj},
       {"shift_add", k * c.shift_adds * e.shift_add_pj},
+      {"row_decoder", k * reads * e.decode_pj},
+      {"wordline_drivers", k * c.dac_drives * e.wordline_pj},
+      {"column_mux", k * conversions * e.mux_pj},
+      {"macro_control", k * (reads * e.macro_control_read_pj + conversions * e.macro_control_conversion_pj)},
       {"digital", k * (c.digital_adds * e.add_pj + c.digital_mults * e.mult_pj + c.digital_compares * e.compare_pj)},
       {"tile_buffers", k * tile_pj},
       {"global_buffer", k * global_pj},
@@ -117,13 +138,24 @@ CostResult compute_costs(const CostInputs& in) {
   const double cell_mm2 = in.cell.area_f2() * f_mm * f_mm;
   const double adcs_per_array = static_cast<double>((arch.cols + in.adc.common().columns_per_adc - 1) /
                                                     in.adc.common().columns_per_adc);
+  // The converters are built for adc.bits; a layer resolving fewer spends that resolution's energy.
+  const models::AdcCost adc_built = in.adc.cost(in.adc.bits(), tech);
+  models::MacroGeometry geo;
+  geo.rows = arch.rows;
+  geo.cols = arch.cols;
+  geo.columns_per_adc = in.adc.common().columns_per_adc;
+  geo.cell_area_f2 = in.cell.area_f2();
+  for (const auto& lm : in.chip.layers) geo.max_input_slices = std::max(geo.max_input_slices, static_cast<int>(lm.input_slices.size()));
+  const models::MacroPeriphery macro = models::macro_periphery(in.config.section("macro"), geo, tech);
+  const double macro_um2 = macro.row_decoder_um2 + macro.wordline_drivers_um2 + macro.column_mux_um2 + macro.control_um2;
   const double tile_buffers = buf.input.figures.area_mm2 + buf.output.figures.area_mm2;
   const double digital_unit = arch.digital_lanes * (tech.adder_um2() + tech.multiplier_um2()) * kUm2;
   // Address generators: one adder per buffer port.
   const double control_unit = (arch.buffer_read_ports + arch.buffer_write_ports) * tech.adder_um2() * kUm2;
   const double per_tile = arch.arrays_per_tile * (cells * cell_mm2 + arch.rows * in.dac.area_um2() * kUm2 +
                                                   arch.cols * sh.area_um2 * kUm2 +
-                                                  adcs_per_array * (in.adc.common().area_um2 + sa.area_um2) * kUm2) +
+                                                  adcs_per_array * (adc_built.area_um2 + sa.area_um2) * kUm2 +
+                                                  macro_um2 * kUm2) +
                           tile_buffers + digital_unit + control_unit;
   r.tile_mm2 = per_tile;
   r.tiles = tiles;
@@ -131,16 +163,19 @@ CostResult compute_costs(const CostInputs& in) {
   const bool mesh = arch.interconnect == mapping::Interconnect::Mesh;
   // A mesh link spans one tile pitch; the bus runs along the side of the tile array.
   r.link_mm = mesh ? pitch_mm : std::sqrt(tiles) * pitch_mm;
-  const double interconnect_mm2 =
-      ic.area_mm2_per_tile > 0 ? tiles * ic.area_mm2_per_tile
-      : mesh                   ? tiles * tech.router_mm2_per_tile()
-                               : arch.bus_width_bits * tech.global_wire_pitch_mm() * r.link_mm;
+  const double interconnect_mm2 = ic.area_mm2_per_tile ? tiles * *ic.area_mm2_per_tile
+                                 : mesh                 ? tiles * tech.router_mm2_per_tile()
+                                                        : arch.bus_width_bits * tech.global_wire_pitch_mm() * r.link_mm;
   r.area = {
       {"arrays", arrays * cells * cell_mm2},
       {"dac", arrays * arch.rows * in.dac.area_um2() * kUm2},
       {"sample_hold", arrays * arch.cols * sh.area_um2 * kUm2},
-      {"adc", arrays * adcs_per_array * in.adc.common().area_um2 * kUm2},
+      {"adc", arrays * adcs_per_array * adc_built.area_um2 * kUm2},
       {"shift_add", arrays * adcs_per_array * sa.area_um2 * kUm2},
+      {"row_decoder", arrays * macro.row_decoder_um2 * kUm2},
+      {"wordline_drivers", arrays * macro.wordline_drivers_um2 * kUm2},
+      {"column_mux", arrays * macro.column_mux_um2 * kUm2},
+      {"macro_control", arrays * macro.control_um2 * kUm2},
       {"tile_buffers", tiles * tile_buffers},
       {"global_buffer", buf.global.figures.area_mm2},
       {"interconnect", interconnect_mm2},
@@ -153,7 +188,7 @@ CostResult compute_costs(const CostInputs& in) {
   for (const auto& lm : in.chip.layers) r.layer_area_mm2.push_back(static_cast<double>(lm.arrays.size()) * per_array);
   r.area_per_unit = {
       {"cell_um2", cell_mm2 / kUm2},
-      {"adc_um2", in.adc.common().area_um2},
+      {"adc_um2", adc_built.area_um2},
       {"dac_um2", in.dac.area_um2()},
       {"tile_mm2", per_tile},
   };
@@ -164,10 +199,16 @@ CostResult compute_costs(const CostInputs& in) {
   EnergyPerAction& e = r.per_action;
   // The drive lasts the read as the functional engine times it, so that this figure and the
   // measured driver energy agree.
-  e.dac_pj = in.dac.energy_per_drive_pj(functional::array_read_ns(in.dac, in.cell, arch.read_time_ns));
+  e.dac_pj = in.dac.energy_per_drive_pj(functional::array_pulse_ns(arch, in.dac, in.cell));
   e.sample_hold_pj = sh.energy_fj * 1e-3;
-  e.adc_pj = in.adc.common().energy_pj;
+  e.adc_pj = adc_built.energy_pj;
   e.shift_add_pj = sa.energy_pj;
+  // A row group is selected only when reads activate part of the rows.
+  e.decode_pj = arch.rows_per_read > 0 ? macro.decode_pj : 0.0;
+  e.wordline_pj = macro.wordline_pj;
+  e.mux_pj = macro.mux_pj;
+  e.macro_control_read_pj = macro.control_read_pj;
+  e.macro_control_conversion_pj = macro.control_conversion_pj;
   e.add_pj = pinned_or(dig.add_energy_pj, tech.add_pj());
   e.mult_pj = pinned_or(dig.mult_energy_pj, tech.mult_pj());
   e.compare_pj = e.add_pj;
@@ -190,15 +231,18 @@ CostResult compute_costs(const CostInputs& in) {
     const functional::ActionCounts* measured = l < in.activity.layers.size() ? &in.activity.layers[l] : nullptr;
     // Static energy of volatile buffers goes to the layers by the time each was running.
     const double share = spans > 0 ? static_cast<double>(lt.end_cycle - lt.start_cycle) / spans : 0.0;
+    const mapping::LayerMap& lm = in.chip.layers[l];
+    const int bits = lm.resolution(in.adc.bits());
+    const double adc_pj = bits == in.adc.bits() ? e.adc_pj : in.adc.cost(bits, tech).energy_pj;
     const BufferLeakage leak = buffer_leakage(buf, arch, lt.traffic, in.timing.latency_ns() * share, tiles);
     r.input_leakage_pj += leak.input_pj / per;
     r.output_leakage_pj += leak.output_pj / per;
     r.global_leakage_pj += leak.global_pj / per;
-    r.layer_energy.push_back(layer_breakdown(e, lt, measured, leak.total() / per, per));
+    r.layer_energy.push_back(layer_breakdown(e, lt, measured, adc_pj, leak.total() / per, per));
   }
   if (r.layer_energy.empty()) {
     const BufferLeakage leak = buffer_leakage(buf, arch, {}, in.timing.latency_ns(), tiles);
-    r.energy = layer_breakdown(e, {}, nullptr, leak.total() / per, per);
+    r.energy = layer_breakdown(e, {}, nullptr, e.adc_pj, leak.total() / per, per);
   } else {
     r.energy = r.layer_energy.front();
   }

@@ -27,6 +27,12 @@ namespace cimsim::cost {
 // Named amounts in a fixed order (pJ for energy, mm² for area).
 using Breakdown = std::vector<std::pair<std::string, double>>;
 double sum(const Breakdown& b);
+// The macro: the arrays and their periphery (drivers, sample-and-holds, converters, shift-adds,
+// decoders, word-line drivers, column multiplexers, macro control) — what a published macro's
+// TOPS/W and TOPS/mm² count. Everything else (buffers, interconnect, digital units, chip control,
+// leakage) is chip-level.
+bool is_macro_component(const std::string& name);
+double macro_sum(const Breakdown& b);
 // The amount named `name`; a name the breakdown does not have is a logic error.
 double component(const Breakdown& b, const std::string& name);
 
@@ -38,6 +44,9 @@ struct EnergyPerAction {
   double global_read_pj_per_bit = 0, global_write_pj_per_bit = 0;
   double dram_pj_per_bit = 0;
   double compare_pj = 0, control_pj = 0;
+  // Macro periphery: per row group selected, word line driven, column switched to its ADC, and
+  // the macro control per read and per conversion.
+  double decode_pj = 0, wordline_pj = 0, mux_pj = 0, macro_control_read_pj = 0, macro_control_conversion_pj = 0;
   double leakage_w = 0;  // static power of every buffer while powered
 };
 

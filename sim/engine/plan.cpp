@@ -105,7 +105,7 @@ void fail_buffer(const mapping::Architecture& arch, const std::string& key, cons
 
 int partial_sum_bits(const ChipMap& chip, const LayerMap& lm) {
   const double x_max = std::ldexp(1.0, lm.activation_bits) - 1;
-  const double w_max = std::ldexp(1.0, lm.weight_bits - 1) - 1;
+  const double w_max = lm.weight_bits == 1 ? 1.0 : std::ldexp(1.0, lm.weight_bits - 1) - 1;  // binary: ±1
   const double most = std::min(chip.arch.rows, lm.in) * x_max * w_max;
   return 1 + static_cast<int>(std::ceil(std::log2(most + 1)));
 }
@@ -123,6 +123,7 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
   plan.inferences = params.inferences;
   plan.read_cycles = params.read_cycles > 0 ? params.read_cycles : arch.read_cycles();
   plan.sample_hold_cycles = params.sample_hold_cycles;
+  plan.integrate = arch.readout.integrate();
   plan.buffer_width = arch.buffer_width_bits;
   plan.global_width = arch.global_buffer_width_bits;
   plan.input_read_cycles = params.input_read_cycles;
@@ -146,16 +147,24 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
     const LayerMap& lm = chip.layers[static_cast<std::size_t>(a.layer_map)];
     ArrayWork& w = plan.arrays[i];
     const int slices = static_cast<int>(lm.input_slices.size());
+    const int groups = static_cast<int>(lm.slice_groups.size());
     w.reads = slices * a.sub_reads(arch);
+    w.rounds = groups * a.sub_reads(arch);
+    w.reads_per_round = slices / groups;
     w.fetch_bits = static_cast<std::int64_t>(a.rows) * lm.activation_bits;
-    const std::int64_t readouts = static_cast<std::int64_t>(a.readouts.size());
-    w.conversion_cycles = ceil_div(readouts, plan.adcs_per_array) * params.adc_conversion_cycles;
+    // The conversions of a round, one after another on each ADC, timed in ns and rounded up once.
+    const std::int64_t conversions = static_cast<std::int64_t>(a.conversions.size());
+    const std::int64_t in_sequence = ceil_div(conversions, plan.adcs_per_array);
+    const auto bits = static_cast<std::size_t>(lm.resolution(static_cast<int>(params.adc_conversion_ns.size()) - 1));
+    w.conversion_cycles = bits > 0 && bits < params.adc_conversion_ns.size()
+                              ? arch.cycles_of_ns(static_cast<double>(in_sequence) * params.adc_conversion_ns[bits])
+                              : in_sequence * params.adc_conversion_cycles;
     w.per_vector.array_reads = w.reads;
     w.per_vector.dac_drives = static_cast<std::int64_t>(a.rows) * slices;
-    w.per_vector.conversions = readouts * w.reads;
-    w.per_vector.sample_holds = readouts * w.reads;
-    w.per_vector.shift_adds = readouts * w.reads;
-    w.per_vector.digital_adds = offset_readout ? readouts * w.reads : 0;
+    w.per_vector.conversions = conversions * w.rounds;
+    w.per_vector.sample_holds = plan.integrate ? 0 : conversions * w.rounds;
+    w.per_vector.shift_adds = conversions * w.rounds;
+    w.per_vector.digital_adds = offset_readout ? conversions * w.rounds : 0;
   }
 
   // --- stations ---

@@ -23,8 +23,10 @@ constexpr int kGlobalBuffer = -1;
 
 struct ArrayWork {
   int reads = 0;                       // per vector: input slices × sub-reads
+  int rounds = 0;                      // per vector: conversion rounds, slice groups × sub-reads
+  int reads_per_round = 1;             // reads integrated before each round's conversions
   std::int64_t fetch_bits = 0;         // rows × activation bits
-  std::int64_t conversion_cycles = 0;  // per read: ceil(readouts / ADCs) × cycles per conversion
+  std::int64_t conversion_cycles = 0;  // per round: ⌈conversions / ADCs⌉ × one conversion's ns, in cycles
   functional::ActionCounts per_vector;  // actions of one vector on this array
 };
 
@@ -102,6 +104,7 @@ struct ChipPlan {
   int rounds = 1;
   std::int64_t read_cycles = 0;
   std::int64_t sample_hold_cycles = 0;
+  bool integrate = false;  // readout.pipelining: integrate (no sample-and-hold, no overlap)
   std::int64_t buffer_width = 1, global_width = 1;
   std::int64_t input_read_cycles = 1, output_write_cycles = 1, global_read_cycles = 1, global_write_cycles = 1;
   // Off-chip DRAM: bits per cycle, and the share of each layer's output (and of the network input)

@@ -153,6 +153,7 @@ mapping::ChipMap map_shapes(const ShapeNetwork& net, const mapping::Architecture
     chip.layers.push_back(std::move(lm));
     shapes.push_back(out);
   }
+  mapping::check_adc_layers(chip);
   mapping::place_on_tiles(chip);
   return chip;
 }

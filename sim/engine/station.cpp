@@ -101,24 +101,34 @@ void Chip::compute_matrix(int s) {
       const std::int64_t start = tile.input_read.reserve(std::max(arrived, dac_free[k]), fetch);
       const std::int64_t fetched = start + fetch;
       if (ss.first_activity < 0) ss.first_activity = start;
-      // Reads: the first settles after the fetch and samples once the ADCs are done with the
-      // previous vector; each later read settles while the ADCs convert the one before.
+      // Rounds of reads, each integrating reads_per_round reads before its conversions.
+      // Sample-and-hold: a round samples once the ADCs are done with the previous one, and every
+      // later round integrates while the ADCs convert the one before. Integrate-then-convert: the
+      // ADCs convert from the integrating capacitor, so a round's reads wait for the conversions.
       const std::int64_t t_conv = w.conversion_cycles;
-      const std::int64_t period = std::max(t_read, t_conv) + t_sh;
-      const std::int64_t first_sample = std::max(fetched + t_read, adc_free[k]);
-      const std::int64_t last_held = first_sample + t_sh + (w.reads - 1) * period;
-      dac_free[k] = last_held;
+      const std::int64_t t_int = w.reads_per_round * t_read;
+      std::int64_t first_sample = 0, last_held = 0;
+      if (plan.integrate) {
+        first_sample = std::max(fetched, adc_free[k]) + t_int;  // the first round's conversions start
+        last_held = first_sample + (w.rounds - 1) * (t_int + t_conv);
+        dac_free[k] = last_held;
+      } else {
+        const std::int64_t period = std::max(t_int, t_conv) + t_sh;
+        first_sample = std::max(fetched + t_int, adc_free[k]);
+        last_held = first_sample + t_sh + (w.rounds - 1) * period;
+        dac_free[k] = last_held;
+      }
       adc_free[k] = last_held + t_conv;
       ready = std::max(ready, adc_free[k] + 1);  // the last code is shift-added a cycle later
       last_fetch = std::max(last_fetch, fetched);
-      stats_l.array_busy_cycles += w.reads * (t_read + t_sh);
-      stats_l.adc_busy_cycles += w.reads * t_conv * plan.adcs_per_array;
+      stats_l.array_busy_cycles += w.reads * t_read + (plan.integrate ? 0 : w.rounds * t_sh);
+      stats_l.adc_busy_cycles += w.rounds * t_conv * plan.adcs_per_array;
       stats_l.counts += w.per_vector;
       stats_l.traffic.input_buffer_read_bits += w.fetch_bits;
       ++stats_l.control_ops;
       if (trace.on()) {
         trace.slice(array_track[k], label, start, last_held);
-        trace.slice(adc_track[k], label, first_sample + t_sh, adc_free[k]);
+        trace.slice(adc_track[k], label, first_sample + (plan.integrate ? 0 : t_sh), adc_free[k]);
       }
     }
     // The input units this vector needed leave the buffer once every array has fetched them.

@@ -28,6 +28,9 @@ struct TraceRequest {
 
 struct TimingParams {
   int adc_conversion_cycles = 8;  // one conversion (the ADC model says: SAR = bits, flash = 1)
+  // One conversion at b bits, ns, indexed by b (the ADC model's time, clock-independent where it is
+  // timed in ns); empty: adc_conversion_cycles at every resolution.
+  std::vector<double> adc_conversion_ns;
   int columns_per_adc = 8;
   int sample_hold_cycles = 1;
   std::int64_t read_cycles = 0;  // one array read (DAC drive and settling); 0: from array.read_time_ns

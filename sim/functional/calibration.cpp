@@ -13,10 +13,12 @@ CalibrationQuota::CalibrationQuota(const mapping::ChipMap& chip, std::int64_t sa
     const std::int64_t vectors = samples * lm.vectors_per_sample;
     for (int ai : lm.arrays) {
       const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(ai)];
-      const std::int64_t per_readout = vectors * a.sub_reads(chip.arch);
-      for (const mapping::Readout& ro : a.readouts)
-        for (std::size_t s = 0; s < lm.input_slices.size(); ++s)
-          conversions_[{static_cast<int>(l), static_cast<int>(s), ro.weight_slice}] += per_readout;
+      const std::int64_t per_conversion = vectors * a.sub_reads(chip.arch);
+      for (const auto& group : a.conversions) {
+        const int weight_slice = a.readouts[static_cast<std::size_t>(group.front())].weight_slice;
+        for (std::size_t g = 0; g < lm.slice_groups.size(); ++g)
+          conversions_[{static_cast<int>(l), static_cast<int>(g), weight_slice}] += per_conversion;
+      }
     }
   }
   // The value of rank r (0-based, ascending) with r = ⌈p·N⌉ − 1 is the smallest of the N − r largest.

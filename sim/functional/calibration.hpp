@@ -1,7 +1,7 @@
 #pragma once
-// Calibrated ADC full scales (docs/design.md §4, `adc.full_scale: calibrated`): per (layer, input slice,
-// weight slice), the given percentile of |ADC input| over EVERY conversion the calibration set
-// makes. The percentile is exact and does not depend on how the set was cut into batches or
+// Calibrated ADC full scales (docs/design.md §4, `adc.full_scale: calibrated`): per (layer, slice group,
+// first weight slice of the conversion), the given percentile of |ADC input| over EVERY
+// conversion the calibration set makes. The percentile is exact and does not depend on how the set was cut into batches or
 // spread over threads: a recorder keeps, per key, only the m largest magnitudes, where m is fixed
 // in advance from the number of conversions the mapping implies, and the selected value is the
 // smallest of those. Top-m sets merge exactly in any order.
@@ -18,7 +18,7 @@
 
 namespace cimsim::functional {
 
-using CalibrationKey = std::tuple<int, int, int>;  // (layer map, input slice, weight slice)
+using CalibrationKey = std::tuple<int, int, int>;  // (layer map, slice group, first weight slice)
 
 // How many ADC inputs each key sees over the calibration set, and how many of the largest ones
 // must be kept to find the percentile.

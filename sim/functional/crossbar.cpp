@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <memory>
 
 #include "sim/functional/current_clip.hpp"
 #include "sim/functional/read_energy.hpp"
@@ -14,8 +15,10 @@ namespace cimsim::functional {
 
 namespace {
 
-// Digit matrices of a chunk stay around this many floats (16 MB), whatever the layer's width.
-constexpr Eigen::Index kChunkFloats = Eigen::Index{1} << 22;
+// Digit matrices of a chunk stay around this many floats (4 MB), whatever the layer's width: the
+// products, their transposes and the noise of a chunk then stay in cache between the passes over
+// them (16 MB chunks took about 10 % more CPU time on configs/digits_cnn.yaml and 20 MB more memory).
+constexpr Eigen::Index kChunkFloats = Eigen::Index{1} << 20;
 // Chunks start and end on multiples of this many vector numbers (padding with zero inputs).
 constexpr Eigen::Index kVectorAlign = 8;
 
@@ -58,12 +61,21 @@ Activity CrossbarBackend::activity() const {
 namespace {
 
 // Working memory of run_chunk, kept per thread across chunks: the matrices are large and fresh
-// allocations of them would spend their time having pages zeroed.
+// allocations of them would spend their time having pages zeroed. Every matrix is written whole
+// before it is read, so a buffer grows without being zeroed or copied.
 struct Scratch {
-  std::vector<float> u, product, current, sd, ref_sd;
-  static Eigen::Map<Eigen::MatrixXf> matrix(std::vector<float>& buf, Eigen::Index rows, Eigen::Index cols) {
-    if (buf.size() < static_cast<std::size_t>(rows * cols)) buf.resize(static_cast<std::size_t>(rows * cols));
-    return {buf.data(), rows, cols};
+  struct Buffer {
+    std::unique_ptr<float[]> data;
+    std::size_t size = 0;
+  };
+  Buffer u, product, current, sd, ref_sd;
+  static Eigen::Map<Eigen::MatrixXf> matrix(Buffer& buf, Eigen::Index rows, Eigen::Index cols) {
+    const auto n = static_cast<std::size_t>(rows * cols);
+    if (buf.size < n) {
+      buf.data.reset(new float[n]);
+      buf.size = n;
+    }
+    return {buf.data.get(), rows, cols};
   }
 };
 
@@ -82,9 +94,13 @@ void transpose_into(const Eigen::Ref<const Eigen::MatrixXf>& src, Eigen::Map<Eig
   if (c0 < cols) dst.bottomRows(cols - c0) = src.rightCols(cols - c0).transpose();
 }
 
-// Elementwise table lookup on DAC levels.
-Eigen::MatrixXf by_level(const Eigen::Ref<const Eigen::MatrixXf>& u, const std::vector<double>& table) {
-  return u.unaryExpr([&](float level) { return static_cast<float>(table[static_cast<std::size_t>(level)]); });
+// Elementwise table lookup on DAC levels. A negative level (polarity inputs) drives −V: a term odd
+// in V turns sign with it, an even one does not.
+Eigen::MatrixXf by_level(const Eigen::Ref<const Eigen::MatrixXf>& u, const std::vector<double>& table, bool odd) {
+  return u.unaryExpr([&](float level) {
+    const auto v = static_cast<float>(table[static_cast<std::size_t>(std::fabs(level))]);
+    return odd && level < 0 ? -v : v;
+  });
 }
 
 }  // namespace
@@ -104,11 +120,21 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
   thread_local Scratch scratch;
   Eigen::Map<Eigen::MatrixXf> ut = Scratch::matrix(scratch.u, in, rows * n_slices);
   if (count < rows) ut.setZero();
-  bool binary = true;  // all slices one bit wide: u² = u
+  bool binary = !lm.polarity;  // all slices one bit wide and non-negative: u² = u
+  // Polarity inputs: the digit of |x|, which the DAC saturates at 2^(ab−1) − 1, signed as x.
+  const int magnitude_max = (1 << (lm.activation_bits - 1)) - 1;
   for (int s = 0; s < n_slices; ++s) {
     const auto& sl = lm.input_slices[static_cast<std::size_t>(s)];
     binary = binary && sl.width == 1;
     const std::uint32_t mask = (1u << sl.width) - 1u;
+    if (lm.polarity) {
+      ut.middleCols(s * rows + pad, count) = codes.middleCols(first, count).unaryExpr([&](int c) {
+        const auto mag = static_cast<std::uint32_t>(std::min(c < 0 ? -c : c, magnitude_max));
+        const auto digit = static_cast<float>((mag >> sl.shift) & mask);
+        return c < 0 ? -digit : digit;
+      });
+      continue;
+    }
     ut.middleCols(s * rows + pad, count) = codes.middleCols(first, count).unaryExpr([&](int c) {
       return static_cast<float>(((static_cast<std::uint32_t>(c) & code_mask) >> sl.shift) & mask);
     });
@@ -126,18 +152,13 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
       }
     } else {
       for (Eigen::Index v = 0; v < count; ++v)
-        for (Eigen::Index i = 0; i < in; ++i) ++out.levels(i, static_cast<Eigen::Index>(valid(i, v)));
+        for (Eigen::Index i = 0; i < in; ++i) ++out.levels(i, static_cast<Eigen::Index>(std::fabs(valid(i, v))));
     }
-  }
-  std::vector<double> slice_weight(static_cast<std::size_t>(n_slices));
-  for (int s = 0; s < n_slices; ++s) {
-    const auto& sl = lm.input_slices[static_cast<std::size_t>(s)];
-    slice_weight[static_cast<std::size_t>(s)] = (sl.negative ? -1.0 : 1.0) * std::ldexp(1.0, sl.shift);
   }
 
   out.y = Eigen::MatrixXd::Zero(count, lm.out);
   Eigen::MatrixXf u2;
-  Eigen::ArrayXd x(count), value(count), in_lsb(count);
+  Eigen::ArrayXd x(count), term(count), value(count), in_lsb(count), usum_group(count);
   Eigen::ArrayXf z(count);
   std::vector<std::int32_t> adc_codes(static_cast<std::size_t>(count));
   const ProgrammedLayer& layer = programmed_.layers[static_cast<std::size_t>(lm_index)];
@@ -158,8 +179,8 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
       product.noalias() = rb.diff.middleCols(local0, n) * ublk;
       if (rb.nl2.size() > 0) {
         // I–V non-linearity the DAC levels do not fold into G: two more products.
-        product.noalias() += rb.nl2.middleCols(local0, n) * by_level(ublk, drive_.nl2);
-        product.noalias() += rb.nl3.middleCols(local0, n) * by_level(ublk, drive_.nl3);
+        product.noalias() += rb.nl2.middleCols(local0, n) * by_level(ublk, drive_.nl2, false);
+        product.noalias() += rb.nl3.middleCols(local0, n) * by_level(ublk, drive_.nl3, true);
       }
       Eigen::Map<Eigen::MatrixXf> current = Scratch::matrix(scratch.current, cols, rb.diff.rows());
       transpose_into(product, current);
@@ -227,35 +248,58 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
             ref_noise.segment(s * count, count) = ref_sd.col(static_cast<Eigen::Index>(ka)).segment(s * rows + pad, count).array() * z;
           }
         }
-        for (std::size_t r = 0; r < a.readouts.size(); ++r) {
-          const mapping::Readout& ro = a.readouts[r];
-          const Eigen::Index col = rb.first_readout[ka] + static_cast<Eigen::Index>(r);
-          const double weight_value = ro.sign * std::ldexp(1.0, ro.weight_slice * cb);
-          for (int s = 0; s < n_slices; ++s) {
-            x = current.col(col).segment(s * rows + pad, count).cast<double>().array();
-            if (noisy) {
-              read_noise.normals_fast(draw_index(s, r), static_cast<std::size_t>(count), z.data());
-              x += (sd.col(col).segment(s * rows + pad, count).array() * z).cast<double>();
+        // One conversion per (readout group, slice group): the terms' charges add in analog, each
+        // weighed against the group's first readout and first slice, then one code is shift-added.
+        for (const auto& group : a.conversions) {
+          const mapping::Readout& ro0 = a.readouts[static_cast<std::size_t>(group.front())];
+          const double group_weight = ro0.sign * lm.digit_weight * std::ldexp(1.0, ro0.weight_slice * cb);
+          double readout_span = 0;  // Σ of the readouts' relative weights: how often G_min rides along
+          for (int r : group) readout_span += std::ldexp(1.0, (a.readouts[static_cast<std::size_t>(r)].weight_slice - ro0.weight_slice) * cb);
+          for (int sg = 0; sg < static_cast<int>(lm.slice_groups.size()); ++sg) {
+            const auto& slices = lm.slice_groups[static_cast<std::size_t>(sg)];
+            const int s0 = slices.front();
+            const double base = lm.input_slices[static_cast<std::size_t>(s0)].weight();
+            bool first_term = true;
+            for (int r : group) {
+              const Eigen::Index col = rb.first_readout[ka] + static_cast<Eigen::Index>(r);
+              const double c_r = std::ldexp(1.0, (a.readouts[static_cast<std::size_t>(r)].weight_slice - ro0.weight_slice) * cb);
+              for (int s : slices) {
+                term = current.col(col).segment(s * rows + pad, count).cast<double>().array();
+                if (noisy) {
+                  read_noise.normals_fast(draw_index(s, static_cast<std::uint64_t>(r)), static_cast<std::size_t>(count), z.data());
+                  term += (sd.col(col).segment(s * rows + pad, count).array() * z).cast<double>();
+                }
+                if (ref_noise.size() > 0) term -= ref_noise.segment(s * count, count).cast<double>();
+                const double c = c_r * lm.input_slices[static_cast<std::size_t>(s)].weight() / base;
+                if (first_term) x = c == 1.0 ? term : c * term;
+                else x += c * term;
+                first_term = false;
+              }
             }
-            if (ref_noise.size() > 0) x -= ref_noise.segment(s * count, count).cast<double>();
             // The G_min current rides on the column into the ADC (removed digitally below); it is
             // added here in double so that the digits above it stay exact.
-            if (offset_readout) x += programmed_.g_min_norm * usum.segment(s * rows + pad, count).cast<double>().array();
-            const double weight = slice_weight[static_cast<std::size_t>(s)] * weight_value;
+            if (offset_readout) {
+              usum_group.setZero();
+              for (int s : slices)
+                usum_group += lm.input_slices[static_cast<std::size_t>(s)].weight() / base *
+                              usum.segment(s * rows + pad, count).cast<double>().array();
+              x += programmed_.g_min_norm * readout_span * usum_group;
+            }
+            const double weight = base * group_weight;
             if (recorder_) {
-              out.record.record({lm_index, s, ro.weight_slice}, x.data(), count);
+              out.record.record({lm_index, sg, ro0.weight_slice}, x.data(), count);
               // Calibration converts exactly: the percentile wants the analog values.
               value = x;
             } else {
-              const ConversionScale cs = plan_.scale(lm_index, n, s, ro.weight_slice);
+              const ConversionScale cs = plan_.scale(lm_index, n, sg, ro0.weight_slice);
               in_lsb = x / cs.lsb;
-              adc_.convert(in_lsb.data(), static_cast<std::size_t>(count), cs.lo, cs.hi, adc_noise, draw_index(s, r),
-                           adc_codes.data());
+              adc_.convert(in_lsb.data(), static_cast<std::size_t>(count), cs.lo, cs.hi, adc_noise,
+                           draw_index(s0, static_cast<std::uint64_t>(group.front())), adc_codes.data());
               value = Eigen::Map<const Eigen::Array<std::int32_t, Eigen::Dynamic, 1>>(adc_codes.data(), count).cast<double>() *
                       cs.lsb;
             }
-            if (offset_readout) value -= programmed_.g_min_norm * usum.segment(s * rows + pad, count).cast<double>().array();
-            double* yo = out.y.col(ro.output).data();
+            if (offset_readout) value -= programmed_.g_min_norm * readout_span * usum_group;
+            double* yo = out.y.col(ro0.output).data();
             const double* val = value.data();
             for (Eigen::Index v = 0; v < count; ++v) yo[v] += weight * util::round_half_away(val[v]);
           }
@@ -309,11 +353,14 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
   for (int ai : lm->arrays) {
     const mapping::ArrayMap& a = chip_.arrays[static_cast<std::size_t>(ai)];
     const std::int64_t reads = static_cast<std::int64_t>(n_slices) * a.sub_reads(arch);
-    const std::int64_t conversions = static_cast<std::int64_t>(a.readouts.size()) * reads;
+    // One conversion per readout group and slice group of every row group.
+    const std::int64_t conversions = static_cast<std::int64_t>(a.conversions.size()) *
+                                     static_cast<std::int64_t>(lm->slice_groups.size()) * a.sub_reads(arch);
     counts.array_reads += reads * vectors;
     counts.dac_drives += static_cast<std::int64_t>(a.rows) * n_slices * vectors;
     counts.conversions += conversions * vectors;
-    counts.sample_holds += conversions * vectors;
+    // An integrating readout converts from its capacitor: nothing is sampled and held.
+    if (!arch.readout.integrate()) counts.sample_holds += conversions * vectors;
     counts.shift_adds += conversions * vectors;
     if (offset_readout) counts.digital_adds += conversions * vectors;  // G_min removal
   }

@@ -6,6 +6,7 @@
 
 #include "models/cells/cell_model.hpp"
 #include "models/periphery/dac.hpp"
+#include "sim/config/error.hpp"
 #include "sim/mapping/mapping.hpp"
 
 namespace cimsim::functional {
@@ -38,8 +39,42 @@ double array_read_ns(const models::DacModel& dac, const models::CellModel& cell,
   return std::max(dac.drive_time_ns(array_read_time_ns), cell.read_latency_ns());
 }
 
+namespace {
+// Resistance summation: the chain's current flows through every selected cell for the pulse.
+void add_chain_energy(DriveLevels& d, const mapping::Architecture& arch, double pulse_ns) {
+  if (!arch.readout.resistance()) return;
+  const double i = arch.readout.read_current_ua;
+  for (std::size_t u = 0; u < d.cell_pj_per_us.size(); ++u) {
+    d.cell_pj_per_us[u] = 0;
+    d.cell_pj_per_kohm.push_back(u > 0 ? i * i * pulse_ns * 1e-6 : 0.0);  // µA²·kΩ·ns = 1e-6 pJ
+  }
+}
+}  // namespace
+
 DriveLevels DriveLevels::amplitude(const mapping::ChipMap& chip) {
-  return of(nullptr, chip.dac_bits, chip.arch.read_voltage_v, chip.arch.read_time_ns);
+  const double pulse = chip.arch.read_pulse_ns.value_or(chip.arch.read_time_ns);
+  DriveLevels d = of(nullptr, chip.dac_bits, chip.arch.read_voltage_v, pulse);
+  add_chain_energy(d, chip.arch, pulse);
+  return d;
+}
+
+double array_pulse_ns(const mapping::Architecture& arch, const models::DacModel& dac, const models::CellModel& cell) {
+  return arch.read_pulse_ns.value_or(array_read_ns(dac, cell, arch.read_time_ns));
+}
+
+void require_off_resistance(const mapping::Architecture& arch, double g_min_us) {
+  if (arch.readout.resistance() && g_min_us <= 0)
+    throw config::ConfigError(arch.readout_params.where("summation"), "readout.summation",
+                              "resistance summation needs cells with G_min > 0 (a finite off resistance)");
+}
+
+DriveLevels DriveLevels::of_chip(const mapping::Architecture& arch, const models::DacModel& dac,
+                                 const models::CellModel& cell) {
+  require_off_resistance(arch, cell.g_min_us());
+  const double pulse = array_pulse_ns(arch, dac, cell);
+  DriveLevels d = of(&dac, dac.bits(), arch.read_voltage_v, pulse);
+  add_chain_energy(d, arch, pulse);
+  return d;
 }
 
 }  // namespace cimsim::functional

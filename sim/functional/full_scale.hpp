@@ -18,14 +18,13 @@ struct ConversionScale {
   std::int32_t lo = 0, hi = 0;  // code range
 };
 
-// Whether the ADC input is a signed difference (analog pairs) or one column's current.
-inline bool signed_readout(const mapping::Architecture& a) { return a.analog_pairs(); }
 // Whether the G_min current still rides on the ADC input (removed digitally after conversion).
 inline bool offset_in_readout(const mapping::Architecture& a) {
   return !a.analog_pairs() && a.gmin_removal == mapping::GminRemoval::Digital;
 }
 
-// Calibration values: (layer map, input slice, weight slice) -> full scale.
+// Calibration values: (layer map, slice group, weight slice of the conversion's first readout) ->
+// full scale. Without analog accumulation a slice group is one input slice.
 using CalibrationTable = std::map<std::tuple<int, int, int>, double>;
 
 class FullScalePlan {
@@ -33,9 +32,12 @@ class FullScalePlan {
   FullScalePlan(const mapping::ChipMap& chip, const models::AdcCommon& adc, double g_min_norm, double current_unit_ua,
                 CalibrationTable calibrated = {});
 
-  ConversionScale scale(int layer_map, int rows_in_read, int input_slice, int weight_slice) const;
-  // The largest value a conversion can see with `rows` active rows in input slice `s`.
-  double max_input(int layer_map, int rows, int input_slice) const;
+  // Scale of a conversion of slice group `slice_group` whose first readout is in weight slice
+  // `weight_slice`, at the layer's ADC bits (signed where mapping::signed_conversion says).
+  ConversionScale scale(int layer_map, int rows_in_read, int slice_group, int weight_slice) const;
+  // The largest value a conversion can see with `rows` active rows: rows × the group's input
+  // levels × the conversion's digit weight × (2^cb − 1 + the G_min offset riding on it).
+  double max_input(int layer_map, int rows, int slice_group) const;
 
  private:
   const mapping::ChipMap& chip_;

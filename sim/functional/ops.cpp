@@ -14,30 +14,33 @@ struct Geometry {
 };
 
 Geometry geometry(const Layer& l) {
-  return {static_cast<int>(l.in_shape[0]), static_cast<int>(l.in_shape[1]), static_cast<int>(l.in_shape[2]),
-          static_cast<int>(l.out_shape[1]), static_cast<int>(l.out_shape[2])};
+  const workload::Spatial in = workload::spatial_of(l.in_shape), out = workload::spatial_of(l.out_shape);
+  return {static_cast<int>(in.c), static_cast<int>(in.h), static_cast<int>(in.w), static_cast<int>(out.h),
+          static_cast<int>(out.w)};
 }
 
-}  // namespace
-
-Batch lower_conv_input(const Layer& conv, const Batch& input, float pad_value) {
+// im2col of any element type: one column per (sample, output pixel); pads are `pad`.
+template <class T>
+Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> lower(const Layer& conv,
+                                                        const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& input,
+                                                        T pad) {
   const Geometry g = geometry(conv);
   const auto& win = conv.window;
   const int kk = win.kernel_h * win.kernel_w;
   const Eigen::Index pixels = static_cast<Eigen::Index>(g.oh) * g.ow;
-  Batch out(static_cast<Eigen::Index>(g.c) * kk, input.cols() * pixels);
+  Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> out(static_cast<Eigen::Index>(g.c) * kk, input.cols() * pixels);
   for (Eigen::Index b = 0; b < input.cols(); ++b) {
-    const float* x = input.col(b).data();
+    const T* x = input.col(b).data();
     for (int oy = 0; oy < g.oh; ++oy) {
       for (int ox = 0; ox < g.ow; ++ox) {
-        float* v = out.col(b * pixels + oy * g.ow + ox).data();
+        T* v = out.col(b * pixels + oy * g.ow + ox).data();
         for (int c = 0; c < g.c; ++c) {
           for (int ky = 0; ky < win.kernel_h; ++ky) {
             const int y = oy * win.stride_h - win.pad_top + ky * win.dilation_h;
             for (int kx = 0; kx < win.kernel_w; ++kx) {
               const int xx = ox * win.stride_w - win.pad_left + kx * win.dilation_w;
               const bool inside = y >= 0 && y < g.h && xx >= 0 && xx < g.w;
-              *v++ = inside ? x[(static_cast<std::size_t>(c) * g.h + y) * g.w + xx] : pad_value;
+              *v++ = inside ? x[(static_cast<std::size_t>(c) * g.h + y) * g.w + xx] : pad;
             }
           }
         }
@@ -45,6 +48,27 @@ Batch lower_conv_input(const Layer& conv, const Batch& input, float pad_value) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+Batch lower_conv_input(const Layer& conv, const Batch& input, float pad_value) { return lower(conv, input, pad_value); }
+
+Eigen::MatrixXi lower_conv_codes(const Layer& conv, const Eigen::MatrixXi& codes, std::int32_t pad_code) {
+  return lower(conv, codes, pad_code);
+}
+
+Batch lower_input(const Layer& l, const Batch& input, float pad_value) {
+  if (l.op == Op::Conv) return lower_conv_input(l, input, pad_value);
+  if (l.op == Op::Dense && l.per_position)
+    return Eigen::Map<const Batch>(input.data(), l.in_features(), input.size() / l.in_features());
+  return input;
+}
+
+Batch raise_output(const Layer& l, const Batch& lowered, Eigen::Index samples) {
+  if (l.op == Op::Conv) return raise_conv_output(l, lowered, samples);
+  if (l.op == Op::Dense && l.per_position) return Eigen::Map<const Batch>(lowered.data(), lowered.size() / samples, samples);
+  return lowered;
 }
 
 Batch raise_conv_output(const Layer& conv, const Batch& lowered, Eigen::Index samples) {
@@ -75,7 +99,10 @@ Batch pool(const Layer& l, const Batch& x, bool max) {
             for (int kx = 0; kx < win.kernel_w; ++kx) {
               const int xx = ox * win.stride_w - win.pad_left + kx * win.dilation_w;
               if (y < 0 || y >= g.h || xx < 0 || xx >= g.w) {
-                if (!max && l.count_include_pad) ++n;  // a padded zero counts in the mean
+                // A padded zero counts in the mean; a position past the padding (ceil_mode) does not.
+                const bool in_pad = y >= -win.pad_top && y < g.h + win.pad_bottom && xx >= -win.pad_left &&
+                                    xx < g.w + win.pad_right;
+                if (!max && l.count_include_pad && in_pad) ++n;
                 continue;
               }
               const float v = plane[y * g.w + xx];
@@ -100,7 +127,7 @@ Batch digital_forward(const Layer& l, const std::vector<const Batch*>& inputs) {
     case Op::AvgPool: return pool(l, x, false);
     case Op::GlobalAvgPool: {
       const Eigen::Index c = l.in_shape[0];
-      const Eigen::Index hw = l.in_shape[1] * l.in_shape[2];
+      const Eigen::Index hw = workload::element_count(l.in_shape) / c;
       Batch out(c, x.cols());
       for (Eigen::Index b = 0; b < x.cols(); ++b)
         for (Eigen::Index ch = 0; ch < c; ++ch) out(ch, b) = x.col(b).segment(ch * hw, hw).mean();
@@ -124,6 +151,7 @@ Batch digital_forward(const Layer& l, const std::vector<const Batch*>& inputs) {
     }
     case Op::Flatten:
     case Op::Identity: return x;
+    case Op::Operator: return l.op_impl->forward(inputs);
     case Op::Dense:
     case Op::Conv: break;
   }
@@ -131,9 +159,26 @@ Batch digital_forward(const Layer& l, const std::vector<const Batch*>& inputs) {
 }
 
 mapping::DigitalWork digital_work(const Layer& l, const std::vector<workload::Shape>& input_shapes) {
-  return digital_work(l.op, static_cast<std::int64_t>(l.window.kernel_h) * l.window.kernel_w,
-                      workload::element_count(input_shapes.front()), workload::element_count(l.out_shape),
-                      static_cast<int>(input_shapes.size()), l.activation.kind);
+  if (l.op == Op::Operator) {
+    const models::DigitalOps ops = l.op_impl->cost();
+    mapping::DigitalWork w;
+    w.adds = ops.adds;
+    w.mults = ops.mults;
+    w.compares = ops.compares;
+    return w;
+  }
+  mapping::DigitalWork w = digital_work(l.op, static_cast<std::int64_t>(l.window.kernel_h) * l.window.kernel_w,
+                                        workload::element_count(input_shapes.front()), workload::element_count(l.out_shape),
+                                        static_cast<int>(input_shapes.size()), l.activation.kind);
+  if (l.output_quant) {
+    // Rounding onto a QDQ grid per element: a multiply by 1/scale, an add that rounds and two
+    // compares that clamp to the code range (the consumer takes the codes).
+    const std::int64_t out = workload::element_count(l.out_shape);
+    w.mults += out;
+    w.adds += out;
+    w.compares += 2 * out;
+  }
+  return w;
 }
 
 mapping::DigitalWork digital_work(Op op, std::int64_t window, std::int64_t in, std::int64_t out, int operands,

@@ -14,7 +14,7 @@ struct ArrayState {
   Eigen::MatrixXf g;         // rows × columns
   Eigen::MatrixXf var;       // rows × columns, empty when noiseless
   Eigen::MatrixXf nl2, nl3;  // rows × columns, ΔG per volt and per volt², empty when linear
-  Eigen::VectorXd row_g_us;
+  Eigen::VectorXd row_g_us, row_r_kohm;
   std::vector<models::DisturbEvent> disturbs;
   std::vector<float> disturb_delta;  // per event: the flip's change of conductance, ΔG units
   int over_limit = 0;
@@ -44,6 +44,11 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
   pc.g_min_norm = pc.g_min_us / pc.delta_g_us;
   const DriveLevels linear = DriveLevels::amplitude(chip);
   const DriveLevels& drive = st.drive ? *st.drive : linear;
+  // Resistance summation reads 1/G on a scale from R_off = 1/G_min down in steps of ΔR.
+  const bool resistance = chip.arch.readout.resistance();
+  require_off_resistance(chip.arch, pc.g_min_us);
+  const double r_off_kohm = resistance ? 1e3 / pc.g_min_us : 0;
+  const double delta_r_kohm = resistance ? (r_off_kohm - 1e3 / cell.g_max_us()) / levels : 1;
 
   // Draw every array (once per chip instance), in parallel: draws are keyed by array, not order.
   std::vector<ArrayState> states(chip.arrays.size());
@@ -57,13 +62,23 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
     if (st.ir_drop) st.ir_drop->apply(dev);
     const float inv = static_cast<float>(1.0 / pc.delta_g_us);
     ArrayState& s = states[i];
-    // Conductance above G_min in ΔG units: the digit plus the device's departure from its target.
-    // Written this way a device that hits its target reads as its digit exactly (G/ΔG in float
-    // would turn digit 1 into 0.99999994 for some G_max and move exact half-LSB ties).
-    s.g = a.digits.cast<float>() + (dev.g_us - target) * inv;
-    if (dev.read_sigma_us.size() > 0) s.var = (dev.read_sigma_us * inv).array().square();
-    if (dev.iv_nl2_ua_per_v2.size() > 0) s.nl2 = dev.iv_nl2_ua_per_v2 * inv;
-    if (dev.iv_nl3_ua_per_v3.size() > 0) s.nl3 = dev.iv_nl3_ua_per_v3 * inv;
+    if (resistance) {
+      // (R_off − R)/ΔR: a device on its target reads as its digit's place on the 1/G scale.
+      const Eigen::ArrayXXd r_kohm = 1e3 / dev.g_us.cast<double>().array();
+      s.g = ((r_off_kohm - r_kohm) / delta_r_kohm).cast<float>().matrix();
+      if (dev.read_sigma_us.size() > 0)
+        s.var = (dev.read_sigma_us.cast<double>().array() * 1e3 / dev.g_us.cast<double>().array().square() /
+                 delta_r_kohm).square().cast<float>().matrix();
+      s.row_r_kohm = r_kohm.rowwise().sum().matrix();
+    } else {
+      // Conductance above G_min in ΔG units: the digit plus the device's departure from its target.
+      // Written this way a device that hits its target reads as its digit exactly (G/ΔG in float
+      // would turn digit 1 into 0.99999994 for some G_max and move exact half-LSB ties).
+      s.g = a.digits.cast<float>() + (dev.g_us - target) * inv;
+      if (dev.read_sigma_us.size() > 0) s.var = (dev.read_sigma_us * inv).array().square();
+      if (dev.iv_nl2_ua_per_v2.size() > 0) s.nl2 = dev.iv_nl2_ua_per_v2 * inv;
+      if (dev.iv_nl3_ua_per_v3.size() > 0) s.nl3 = dev.iv_nl3_ua_per_v3 * inv;
+    }
     s.row_g_us = dev.g_us.cast<double>().rowwise().sum();
     const auto lm = static_cast<std::size_t>(a.layer_map);
     if (!st.vectors.empty() && lm < st.vectors.size()) {
@@ -71,8 +86,10 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
       s.disturbs = models::read_disturb_events(dev, key, reads);
       for (const auto& e : s.disturbs) s.disturb_delta.push_back((e.g_us - dev.g_us(e.row, e.col)) * inv);
     }
-    s.over_limit = models::columns_over_current_limit(dev, chip.arch.read_voltage_v, chip.arch.rows_per_read,
-                                                      cell.column_current_limit_ua());
+    // A series chain carries readout.read_current_ua whatever its cells: no column current to limit.
+    if (!resistance)
+      s.over_limit = models::columns_over_current_limit(dev, chip.arch.read_voltage_v, chip.arch.rows_per_read,
+                                                        cell.column_current_limit_ua());
   });
   for (const auto& s : states) {
     pc.columns_over_current_limit += s.over_limit;
@@ -81,7 +98,9 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
 
   // Stack each row block's arrays.
   pc.layers.resize(chip.layers.size());
-  const bool clip = cell.clips_column_current() && cell.column_current_limit_ua() > 0;
+  // Clipping limits a column's summed current; a resistance-summation readout sums no currents (its
+  // cells are in series), so it has none to clip.
+  const bool clip = !resistance && cell.clips_column_current() && cell.column_current_limit_ua() > 0;
   for (std::size_t l = 0; l < chip.layers.size(); ++l) {
     std::map<int, ProgrammedRowBlock> blocks;
     for (int ai : chip.layers[l].arrays) {
@@ -118,6 +137,7 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
         rb.has_minus = Eigen::Array<bool, Eigen::Dynamic, 1>::Constant(readouts, false);
         rb.clip_limit = static_cast<float>(cell.column_current_limit_ua() / pc.current_unit_ua(chip));
       }
+      if (resistance) rb.row_r_kohm = Eigen::VectorXd::Zero(rb.rows);
       for (std::size_t k = 0; k < rb.arrays.size(); ++k) {
         const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(rb.arrays[k])];
         const ArrayState& st_a = states[static_cast<std::size_t>(rb.arrays[k])];
@@ -146,6 +166,7 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
         if (st_a.var.size() > 0 && a.reference_column >= 0)
           reference_var.col(static_cast<Eigen::Index>(k)) = st_a.var.col(a.reference_column);
         rb.row_g_us += st_a.row_g_us;
+        if (resistance) rb.row_r_kohm += st_a.row_r_kohm;
         for (std::size_t ei = 0; ei < st_a.disturbs.size(); ++ei) {
           const models::DisturbEvent& e = st_a.disturbs[ei];
           ProgrammedRowBlock::Disturb d;
@@ -162,8 +183,9 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
       rb.nl2 = nl2.transpose();
       rb.nl3 = nl3.transpose();
       // A DAC whose non-linear charge is proportional to the level (one voltage, or 1-bit inputs)
-      // lets the non-linear terms fold into the conductances: no extra products per read.
-      if (nonlinear && drive.nl_linear) {
+      // lets the non-linear terms fold into the conductances: no extra products per read. Not
+      // with polarity inputs: a negative drive turns the odd terms, not the even one.
+      if (nonlinear && drive.nl_linear && !chip.layers[l].polarity) {
         rb.diff += static_cast<float>(drive.nl2[1]) * rb.nl2 + static_cast<float>(drive.nl3[1]) * rb.nl3;
         rb.nl2.resize(0, 0);
         rb.nl3.resize(0, 0);

@@ -34,6 +34,9 @@ struct ProgrammedRowBlock {
   Eigen::MatrixXf reference_var;
   // Σ over every physical column of G per row, µS: a read's cell energy is Σ_i V_i²·row_g_us_i·t.
   Eigen::VectorXd row_g_us;
+  // Resistance summation: Σ over every physical column of R = 1/G per row, kΩ (the chain's
+  // energy is Σ over selected rows of I²·t·row_r_kohm); empty otherwise.
+  Eigen::VectorXd row_r_kohm;
   // I–V non-linearity of each readout (plus minus minus), in units of ΔG per volt (nl2) and per
   // volt² (nl3), readouts × rows; empty when linear, or when the DAC drives every level at one
   // voltage and the terms were folded into `diff`.
@@ -78,6 +81,10 @@ struct ProgramSettings {
   const IrDrop* ir_drop = nullptr;         // wire resistance of the lines; nullptr: ideal wires
 };
 
+// Under resistance summation (readout.summation) every "conductance" below is read as resistance
+// instead: a device contributes (R_off − R)/ΔR, R = 1/G, R_off = 1/G_min, ΔR = (R_off − 1/G_max) /
+// (2^cb − 1), so that digit d reads as d for binary cells (and with the spacing 1/G has for more
+// levels); variances follow as σ_G/(G²·ΔR).
 struct ProgrammedChip {
   double g_min_us = 0, delta_g_us = 1;
   double g_min_norm = 0;  // G_min / ΔG

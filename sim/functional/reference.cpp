@@ -18,19 +18,27 @@ void apply_activation(Batch& y, const Activation& a) {
   }
 }
 
-// The float matrix product of a dense or (lowered) convolution layer, bias included. Each sample
-// is its own product of one fixed shape: a GEMM's rounding depends on where a column sits in a
-// larger product, and a sample's result must not depend on the batch it came in.
-Batch float_matrix(const Layer& l, const Batch& in) {
-  const bool conv = l.op == workload::Op::Conv;
-  const Eigen::Index per_sample = conv ? l.vectors_per_sample() : 1;
-  Batch y(l.weight.rows(), in.cols() * per_sample);
-  for (Eigen::Index b = 0; b < in.cols(); ++b) {
-    if (conv) y.middleCols(b * per_sample, per_sample).noalias() = l.weight * lower_conv_input(l, in.col(b));
-    else y.col(b).noalias() = l.weight * in.col(b);
-  }
-  y.colwise() += l.bias;
-  return conv ? raise_conv_output(l, y, in.cols()) : y;
+// The float matrix product of a matrix layer on its lowered input, bias included. A QDQ model's
+// input quantizer rounds the input onto its grid first, as ONNX computes the model. Each sample is
+// its own product of one fixed shape: a GEMM's rounding depends on where a column sits in a larger
+// product, and a sample's result must not depend on the batch it came in.
+Batch float_matrix(const workload::Network& net, const Layer& l, const Batch& in) {
+  const Layer& w = l.weight_source >= 0 ? net.layers[static_cast<std::size_t>(l.weight_source)] : l;
+  const Batch x = l.input_quant ? Batch(in.unaryExpr([&](float v) { return l.input_quant->apply(v); })) : in;
+  const Eigen::Index per_sample = l.vectors_per_sample();
+  Batch y(w.weight.rows(), in.cols() * per_sample);
+  for (Eigen::Index b = 0; b < in.cols(); ++b)
+    y.middleCols(b * per_sample, per_sample).noalias() = w.weight * lower_input(l, x.col(b));
+  y.colwise() += w.bias;
+  return raise_output(l, y, in.cols());
+}
+
+// Global number of the first input vector of sample `sample` in matrix layer `l`. The steps of a
+// recurrent product share arrays, so each step's vectors get numbers of their own: sample-major,
+// then step, then the step's vectors.
+std::int64_t first_vector_of(const Layer& l, std::int64_t sample) {
+  const std::int64_t v = l.vectors_per_sample();
+  return (sample * l.steps + l.step) * v;
 }
 
 }  // namespace
@@ -52,7 +60,7 @@ std::vector<Batch> forward(const workload::Network& net, const Batch& x, const M
 
 Batch float_logits(const workload::Network& net, const Batch& x) {
   auto outs = forward(net, x, [&](int li, const Batch& in) -> Batch {
-    return float_matrix(net.layers[static_cast<std::size_t>(li)], in);
+    return float_matrix(net, net.layers[static_cast<std::size_t>(li)], in);
   });
   return outs.back();
 }
@@ -61,7 +69,7 @@ std::vector<Batch> float_layer_inputs(const workload::Network& net, const Batch&
   std::vector<Batch> inputs(net.layers.size());
   forward(net, x, [&](int li, const Batch& in) -> Batch {
     inputs[static_cast<std::size_t>(li)] = in;
-    return float_matrix(net.layers[static_cast<std::size_t>(li)], in);
+    return float_matrix(net, net.layers[static_cast<std::size_t>(li)], in);
   });
   return inputs;
 }
@@ -78,27 +86,40 @@ Eigen::MatrixXd ExactBackend::multiply(const workload::QuantLayer& q, const Eige
 }
 
 std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
-                                     MatrixBackend& backend) {
+                                     MatrixBackend& backend, const MatrixObserver& observe) {
   return forward(*qnet.net, x, [&](int li, const Batch& in) -> Batch {
     const workload::QuantLayer& q = qnet.of(li);
     const Layer& l = qnet.net->layers[static_cast<std::size_t>(li)];
-    const bool conv = l.op == workload::Op::Conv;
-    // A convolution's vectors are numbered sample by sample, pixel by pixel, so that per-read
-    // draws follow the vector, not the batch it happens to be in.
-    const Eigen::MatrixXi codes = input_codes(q, conv ? lower_conv_input(l, in) : in);
-    Eigen::MatrixXd acc = backend.multiply(q, codes, first_sample * l.vectors_per_sample());
+    const Layer& w = l.weight_source >= 0 ? qnet.net->layers[static_cast<std::size_t>(l.weight_source)] : l;
+    // Vectors are numbered sample by sample, pixel by pixel, so that per-read draws follow the
+    // vector, not the batch it happens to be in.
+    // A convolution's codes are lowered after quantizing (each input element once, pads at the
+    // code of a zero input), which equals quantizing the lowered floats.
+    const Eigen::MatrixXi codes = l.op == workload::Op::Conv
+                                      ? lower_conv_codes(l, input_codes(q, in), workload::quantize_input(0.0f, q))
+                                      : input_codes(q, lower_input(l, in));
+    Eigen::MatrixXd acc;
+    if (l.steps > 1) {
+      // A recurrent step's vectors are not consecutive across samples: one product per sample.
+      const Eigen::Index v = l.vectors_per_sample();
+      acc.resize(q.w.rows(), codes.cols());
+      for (Eigen::Index s = 0; s < in.cols(); ++s)
+        acc.middleCols(s * v, v) = backend.multiply(q, codes.middleCols(s * v, v), first_vector_of(l, first_sample + s));
+    } else {
+      acc = backend.multiply(q, codes, first_vector_of(l, first_sample));
+    }
+    if (observe) observe(li, in, acc);
     // W·(q − z) = W·q − z·Σ_i W_i: the zero point comes off digitally, one constant per output.
     if (q.input_zero_point != 0) acc.colwise() -= static_cast<double>(q.input_zero_point) * q.w_row_sums;
     Eigen::MatrixXd y = (q.w_scale * q.input_scale).asDiagonal() * acc;
-    y.colwise() += l.bias.cast<double>();
-    const Batch yf = y.cast<float>();
-    return conv ? raise_conv_output(l, yf, in.cols()) : yf;
+    y.colwise() += w.bias.cast<double>();
+    return raise_output(l, y.cast<float>(), in.cols());
   });
 }
 
 Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
-                       MatrixBackend& backend) {
-  return quantized_outputs(qnet, x, first_sample, backend).back();
+                       MatrixBackend& backend, const MatrixObserver& observe) {
+  return quantized_outputs(qnet, x, first_sample, backend, observe).back();
 }
 
 std::vector<std::int64_t> argmax(const Batch& logits) {

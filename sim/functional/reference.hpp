@@ -47,13 +47,18 @@ class ExactBackend : public MatrixBackend {
 // Input codes of a layer for a float batch.
 Eigen::MatrixXi input_codes(const workload::QuantLayer& q, const Batch& input);
 
+// Sees each matrix product of a quantized pass: the layer, its float input (per sample, before
+// lowering), and the integer products the backend returned (outputs × vectors, zero point not
+// yet removed).
+using MatrixObserver = std::function<void(int layer, const Batch& input, const Eigen::MatrixXd& products)>;
+
 // The quantized network with `backend` doing the matrix products: inputs quantized per layer,
 // products dequantized with the weight and input scales, bias added digitally.
 Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
-                       MatrixBackend& backend);
+                       MatrixBackend& backend, const MatrixObserver& observe = nullptr);
 // The same pass, every layer's output (after its activation), indexed by layer.
 std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
-                                     MatrixBackend& backend);
+                                     MatrixBackend& backend, const MatrixObserver& observe = nullptr);
 
 // Index of the largest logit per sample (lowest index on ties).
 std::vector<std::int64_t> argmax(const Batch& logits);

@@ -15,6 +15,11 @@ config::SectionSpec array_section() {
       .above(0);
   s.real("read_voltage_v", 0.2, "V", "Word-line voltage of the top input level").above(0).at_most(5);
   s.integer("rows_per_read", 0, "rows", "Rows active in one read; 0 = all rows of the array").range(0, 65536);
+  s.real("read_pulse_ns", 0, "ns",
+         "How long the rows conduct within a read (a read pulse shorter than the integration step): cell and driver "
+         "energy follow the pulse, the read still takes read_time_ns; auto: the whole read")
+      .above(0)
+      .or_auto(true);
   return s;
 }
 
@@ -112,6 +117,12 @@ Architecture Architecture::from(const config::Config& c) {
   a.read_voltage_v = ar.real("read_voltage_v");
   a.rows_per_read = static_cast<int>(ar.integer("rows_per_read"));
   if (a.rows_per_read > a.rows) ar.fail("rows_per_read", "exceeds the array's rows (" + std::to_string(a.rows) + ")");
+  if (!ar.is_auto("read_pulse_ns")) {
+    a.read_pulse_ns = ar.real("read_pulse_ns");
+    if (*a.read_pulse_ns > a.read_time_ns)
+      ar.fail("read_pulse_ns", "is longer than the read it lies in (read_time_ns " + config::format_value(a.read_time_ns) +
+                                   " ns)");
+  }
   a.arrays_per_tile = static_cast<int>(ti.integer("arrays"));
   a.input_buffer_auto = ti.is_auto("input_buffer_kib");
   a.output_buffer_auto = ti.is_auto("output_buffer_kib");
@@ -143,6 +154,14 @@ Architecture Architecture::from(const config::Config& c) {
   a.differential_readout =
       mp.text("differential_readout") == "digital" ? DifferentialReadout::Digital : DifferentialReadout::Analog;
   a.gmin_removal = mp.text("gmin_removal") == "reference_column" ? GminRemoval::ReferenceColumn : GminRemoval::Digital;
+  a.readout_params = c.section("readout");
+  a.readout = ReadoutScheme::from(a.readout_params);
+  a.adc_params = c.section("adc");
+  for (const auto& [name, layer] : a.adc_params.keyed("layers"))
+    if (layer.has("bits")) a.adc_layer_bits[name] = static_cast<int>(layer.integer("bits"));
+  if (a.readout.resistance() && a.adc_params.text("full_scale") == "fixed")
+    a.readout_params.fail("summation", "resistance summation reads a voltage: adc.full_scale: fixed (a current) does "
+                                       "not apply; use max or calibrated");
   return a;
 }
 

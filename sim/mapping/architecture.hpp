@@ -5,9 +5,12 @@
 
 #include <cmath>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "sim/config/params.hpp"
+#include "sim/mapping/readout_scheme.hpp"
 
 namespace cimsim::mapping {
 
@@ -22,6 +25,7 @@ struct Architecture {
   int rows = 128, cols = 128;
   double read_time_ns = 100, read_voltage_v = 0.2;
   int rows_per_read = 0;  // 0 = every row of the array at once
+  std::optional<double> read_pulse_ns;  // rows conduct this long within a read; empty: the whole read
   // tile
   int arrays_per_tile = 8;
   double input_buffer_kib = 8, output_buffer_kib = 8;
@@ -47,13 +51,16 @@ struct Architecture {
   Encoding encoding = Encoding::Differential;
   DifferentialReadout differential_readout = DifferentialReadout::Analog;
   GminRemoval gmin_removal = GminRemoval::Digital;
+  ReadoutScheme readout;
+  // Layers whose conversions resolve fewer bits than the converters are built for (adc.layers).
+  std::map<std::string, int> adc_layer_bits;
 
   // Sizes given as `auto`: the mapper sets tiles to what the network needs, the timing engine's plan
   // the buffers to what its schedule needs (engine::settle_buffers); both are then plain values.
   bool tiles_auto = false, input_buffer_auto = false, output_buffer_auto = false, global_buffer_auto = false;
 
   // Sections, kept for errors that point at the key that made a layout impossible.
-  config::Params chip_params, tile_params, array_params, mapping_params;
+  config::Params chip_params, tile_params, array_params, mapping_params, readout_params, adc_params;
 
   static Architecture from(const config::Config& c);
 

@@ -9,20 +9,54 @@ namespace cimsim::mapping {
 
 int weight_slices(int weight_bits, int bits_per_cell, Encoding e) {
   // Differential pairs hold the magnitude (wb−1 bits); the offset encoding holds W + 2^(wb−1),
-  // which needs all wb bits.
+  // which needs all wb bits. A binary ±1 weight is one bit either way.
+  if (weight_bits == 1) return 1;
   const int magnitude_bits = e == Encoding::Differential ? weight_bits - 1 : weight_bits;
   return (magnitude_bits + bits_per_cell - 1) / bits_per_cell;
 }
 
-std::vector<InputSlice> input_slices(int activation_bits, int dac_bits, bool is_signed) {
+std::vector<InputSlice> input_slices(int activation_bits, int dac_bits, bool is_signed, bool polarity) {
   std::vector<InputSlice> out;
   // A signed input's sign bit is a slice of its own weighing −2^(ab−1); the remaining ab−1 bits
   // are cut like an unsigned input. With 1-bit DACs this is plain two's-complement bit-serial.
-  const int magnitude = is_signed ? activation_bits - 1 : activation_bits;
+  // Polarity inputs carry the sign in the drive: only the magnitude's ab−1 bits are cut.
+  const int magnitude = is_signed ? std::max(1, activation_bits - 1) : activation_bits;
   for (int shift = 0; shift < magnitude; shift += dac_bits)
     out.push_back({shift, std::min(dac_bits, magnitude - shift), false});
-  if (is_signed) out.push_back({activation_bits - 1, 1, true});
+  if (is_signed && !polarity) out.push_back({activation_bits - 1, 1, true});
   return out;
+}
+
+bool signed_conversion(const Architecture& arch, const LayerMap& lm) {
+  if (arch.analog_pairs()) return true;
+  return lm.input_signed && (lm.polarity || arch.readout.accumulate_inputs());
+}
+
+double slice_group_levels(const LayerMap& lm, int group) {
+  const auto& g = lm.slice_groups[static_cast<std::size_t>(group)];
+  const double base = std::ldexp(1.0, lm.input_slices[static_cast<std::size_t>(g.front())].shift);
+  double levels = 0;
+  for (int s : g) {
+    const InputSlice& sl = lm.input_slices[static_cast<std::size_t>(s)];
+    levels += std::ldexp(1.0, sl.shift) / base * ((1 << sl.width) - 1);
+  }
+  return levels;
+}
+
+double conversion_digit_weight(const Architecture& arch, const LayerMap& lm) {
+  if (!arch.readout.combine_weights()) return 1;
+  double w = 0;
+  for (int k = 0; k < lm.weight_slices; ++k) w += std::ldexp(1.0, k * arch.bits_per_cell);
+  return w;
+}
+
+void check_adc_layers(const ChipMap& chip) {
+  for (const auto& [name, layer] : chip.arch.adc_params.keyed("layers")) {
+    const bool known = std::any_of(chip.layers.begin(), chip.layers.end(), [&](const LayerMap& l) {
+      return l.kind == LayerMap::Kind::Matrix && l.name == name;
+    });
+    if (!known) layer.fail_section("names no matrix layer of the network");
+  }
 }
 
 std::int64_t ChipMap::cells_used() const {
@@ -55,7 +89,8 @@ MatrixXu8 array_digits(const ArrayMap& a, const LayerMap& lm, const workload::Qu
   const int P = differential ? 2 : 1;
   MatrixXu8 digits = MatrixXu8::Zero(a.rows, a.columns);
   const workload::MatrixXi32 block = q.w.block(a.output_begin, a.row_begin, a.outputs, a.rows).transpose();  // rows × outputs
-  const std::int64_t offset = std::int64_t{1} << (lm.weight_bits - 1);
+  // Offset encoding: W + 2^(wb−1); a binary ±1 weight stores (W + 1)/2.
+  const std::int64_t offset = std::int64_t{1} << std::max(0, lm.weight_bits - 1);
   for (int oo = 0; oo < a.outputs; ++oo) {
     for (int k = 0; k < S; ++k) {
       const int base = (oo * S + k) * P;
@@ -65,7 +100,7 @@ MatrixXu8 array_digits(const ArrayMap& a, const LayerMap& lm, const workload::Qu
           digits(r, base) = digit(std::max<std::int64_t>(w, 0), k, cb);
           digits(r, base + 1) = digit(std::max<std::int64_t>(-w, 0), k, cb);
         } else {
-          digits(r, base) = digit(w + offset, k, cb);
+          digits(r, base) = digit((w + offset) / lm.digit_weight, k, cb);
         }
       }
     }
@@ -76,9 +111,30 @@ MatrixXu8 array_digits(const ArrayMap& a, const LayerMap& lm, const workload::Qu
 void plan_matrix_layer(LayerMap& lm, const Architecture& arch, int dac_bits) {
   const int P = arch.encoding == Encoding::Differential ? 2 : 1;
   const int usable_cols = arch.cols - (arch.uses_reference_column() ? 1 : 0);
+  const ReadoutScheme& ro = arch.readout;
   lm.kind = LayerMap::Kind::Matrix;
   lm.weight_slices = weight_slices(lm.weight_bits, arch.bits_per_cell, arch.encoding);
-  lm.input_slices = input_slices(lm.activation_bits, dac_bits, lm.input_signed);
+  lm.digit_weight = lm.weight_bits == 1 && arch.encoding == Encoding::Offset ? 2 : 1;
+  lm.polarity = lm.input_signed && ro.polarity();
+  lm.input_slices = input_slices(lm.activation_bits, dac_bits, lm.input_signed, ro.polarity());
+  lm.slice_groups.clear();
+  if (ro.accumulate_inputs()) {
+    lm.slice_groups.emplace_back();
+    for (int s = 0; s < static_cast<int>(lm.input_slices.size()); ++s) lm.slice_groups.back().push_back(s);
+  } else {
+    for (int s = 0; s < static_cast<int>(lm.input_slices.size()); ++s) lm.slice_groups.push_back({s});
+  }
+  auto bits = arch.adc_layer_bits.find(lm.name);
+  lm.adc_bits = bits == arch.adc_layer_bits.end() ? 0 : bits->second;
+  if (ro.resistance()) {
+    // A series chain takes a cell in or bypasses it: one bit per row and read.
+    if (dac_bits != 1) arch.readout_params.fail("summation", "resistance summation needs 1-bit input slices (dac.bits: 1)");
+    if (lm.polarity)
+      arch.readout_params.fail("summation", "resistance summation cannot drive negative inputs; use input_sign: sign_slice");
+    if (!arch.analog_pairs() && !arch.uses_reference_column())
+      arch.readout_params.fail("summation", "resistance summation reads a chain against a reference chain: needs "
+                                            "differential pairs subtracted in analog, or gmin_removal: reference_column");
+  }
   const int cols_per_output = lm.weight_slices * P;
   lm.outputs_per_col_block = usable_cols / cols_per_output;
   if (lm.outputs_per_col_block == 0)
@@ -120,6 +176,22 @@ ArrayMap layout_array(const LayerMap& lm, const Architecture& arch, int layer_ma
       }
     }
   }
+  // Conversions: each readout alone, or every slice of one output and sign together.
+  for (int r = 0; r < static_cast<int>(a.readouts.size()); ++r) {
+    const Readout& ro = a.readouts[static_cast<std::size_t>(r)];
+    const bool joins = arch.readout.combine_weights() && ro.weight_slice > 0;
+    if (joins) {
+      for (auto& g : a.conversions) {
+        const Readout& first = a.readouts[static_cast<std::size_t>(g.front())];
+        if (first.output == ro.output && first.sign == ro.sign) {
+          g.push_back(r);
+          break;
+        }
+      }
+    } else {
+      a.conversions.push_back({r});
+    }
+  }
   return a;
 }
 
@@ -135,14 +207,18 @@ bool block_has_weights(const workload::QuantLayer& q, int row_begin, int rows, i
 // width) tensors, just the spatial sizes (the timing engine streams them pixel by pixel).
 ConvGeometry conv_geometry(const workload::Layer& l) {
   ConvGeometry g;
-  if (l.in_shape.size() != 3 || l.out_shape.size() != 3) return g;
-  g.in_channels = static_cast<int>(l.in_shape[0]);
-  g.in_h = static_cast<int>(l.in_shape[1]);
-  g.in_w = static_cast<int>(l.in_shape[2]);
-  g.out_channels = static_cast<int>(l.out_shape[0]);
-  g.out_h = static_cast<int>(l.out_shape[1]);
-  g.out_w = static_cast<int>(l.out_shape[2]);
   const bool windowed = l.op == workload::Op::Conv || l.op == workload::Op::MaxPool || l.op == workload::Op::AvgPool;
+  // 1-D windows run over (channels, length) as over (channels, 1, length). Digital operators work
+  // on whole tensors.
+  const bool one_d = windowed && l.in_shape.size() == 2 && l.out_shape.size() == 2;
+  if (l.op == workload::Op::Operator || ((l.in_shape.size() != 3 || l.out_shape.size() != 3) && !one_d)) return g;
+  const workload::Spatial in = workload::spatial_of(l.in_shape), out = workload::spatial_of(l.out_shape);
+  g.in_channels = static_cast<int>(in.c);
+  g.in_h = static_cast<int>(in.h);
+  g.in_w = static_cast<int>(in.w);
+  g.out_channels = static_cast<int>(out.c);
+  g.out_h = static_cast<int>(out.h);
+  g.out_w = static_cast<int>(out.w);
   if (!windowed) return g;
   g.kernel_h = l.window.kernel_h;
   g.kernel_w = l.window.kernel_w;
@@ -170,6 +246,11 @@ void map_matrix_layer(ChipMap& chip, LayerMap& lm, const workload::QuantLayer& q
   plan_matrix_layer(lm, arch, dac_bits);
 
   const int layer_map_index = static_cast<int>(chip.layers.size());
+  if (lm.array_source >= 0) {
+    // A recurrent step reads step 0's arrays.
+    lm.arrays = chip.layers[static_cast<std::size_t>(lm.array_source)].arrays;
+    return;
+  }
   for (int rb = 0; rb < lm.row_blocks; ++rb) {
     for (int cb = 0; cb < lm.col_blocks; ++cb) {
       ArrayMap a = layout_array(lm, arch, layer_map_index, rb, cb);
@@ -206,7 +287,7 @@ ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& 
       continue;
     }
     LayerMap lm;
-    lm.op = workload::op_name(layer.op);
+    lm.op = layer.type_name();
     lm.layer = static_cast<int>(li);
     lm.name = layer.name;
     std::vector<workload::Shape> input_shapes;
@@ -217,6 +298,7 @@ ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& 
     }
     lm.output_elements = workload::element_count(layer.out_shape);
     if (layer.is_matrix()) {
+      if (layer.weight_source >= 0) lm.array_source = map_index[static_cast<std::size_t>(layer.weight_source)];
       map_matrix_layer(chip, lm, qnet.of(static_cast<int>(li)), layer, dac_bits, keep_digits);
     } else {
       lm.kind = LayerMap::Kind::Digital;
@@ -228,6 +310,7 @@ ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& 
     chip.layers.push_back(std::move(lm));
   }
 
+  check_adc_layers(chip);
   place_on_tiles(chip);
   return chip;
 }

@@ -6,6 +6,7 @@
 
 #include <Eigen/Dense>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,11 +28,13 @@ struct Readout {
   std::int8_t sign = 1;
 };
 
-// One input slice: digit = (code_u >> shift) & (2^width − 1), weighed by ±2^shift.
+// One input slice: digit = (code_u >> shift) & (2^width − 1), weighed by ±2^shift. With polarity
+// inputs (readout.input_sign) the digit is cut from |x| and carries the sign of x.
 struct InputSlice {
   int shift = 0;
   int width = 1;
   bool negative = false;  // the sign bit of a two's-complement input
+  double weight() const { return (negative ? -1.0 : 1.0) * std::ldexp(1.0, shift); }
 };
 
 struct ArrayMap {
@@ -43,6 +46,9 @@ struct ArrayMap {
   int columns = 0;              // physical columns in use, reference column included
   int reference_column = -1;
   std::vector<Readout> readouts;
+  // ADC conversions per read: groups of readouts converted together (one each, or the slice columns
+  // of one weight and polarity combined in analog, readout.weight_bits: combine), lowest slice first.
+  std::vector<std::vector<int>> conversions;
   MatrixXu8 digits;  // rows × columns target digits
   int tile = 0, slot = 0;
 
@@ -92,6 +98,15 @@ struct LayerMap {
   bool output_scaling = false;         // outputs rescaled digitally (drift compensation)
   int weight_slices = 0;
   std::vector<InputSlice> input_slices;
+  // Input slices converted together: one group per slice, or all of them accumulated in analog
+  // (readout.input_bits: accumulate).
+  std::vector<std::vector<int>> slice_groups;
+  bool polarity = false;  // signed inputs driven as magnitude and pulse polarity
+  int adc_bits = 0;       // bits its conversions resolve when adc.layers sets them; 0: adc.bits
+  int resolution(int adc_bits_built) const { return adc_bits > 0 ? adc_bits : adc_bits_built; }
+  // Binary weights (weight_bits 1: ±1) under the offset encoding store (w + 1)/2: each stored digit
+  // weighs 2 and Σx comes off. Otherwise 1.
+  int digit_weight = 1;
   int row_blocks = 0, col_blocks = 0;
   int outputs_per_col_block = 0;
   std::int64_t vectors_per_sample = 1;
@@ -99,6 +114,9 @@ struct LayerMap {
   // Into ChipMap::arrays, row block major. Blocks whose weights are all zero (off the diagonal of
   // a grouped convolution) have no array; each column block keeps its first row block.
   std::vector<int> arrays;
+  // A recurrent step reads the arrays of step 0 (this index into ChipMap::layers) again: `arrays`
+  // are that layer's, and the step owns none (placement and programming skip it). −1: own arrays.
+  int array_source = -1;
 };
 
 struct ChipMap {
@@ -113,10 +131,23 @@ struct ChipMap {
   bool is_matrix(std::size_t i) const { return layers[i].kind == LayerMap::Kind::Matrix; }
 };
 
-// Number of weight slices for a weight width under an encoding (docs/design.md §4).
+// Number of weight slices for a weight width under an encoding (docs/design.md §4); weight_bits 1 is a
+// binary ±1 weight, one slice.
 int weight_slices(int weight_bits, int bits_per_cell, Encoding e);
-// Input slices for an activation width, DAC width and signedness.
-std::vector<InputSlice> input_slices(int activation_bits, int dac_bits, bool is_signed);
+// Input slices for an activation width, DAC width and signedness; `polarity` cuts a signed input's
+// magnitude (ab − 1 bits) with no sign slice.
+std::vector<InputSlice> input_slices(int activation_bits, int dac_bits, bool is_signed, bool polarity = false);
+// Whether a layer's conversions see signed values: analog W+ − W− pairs, or signed inputs driven
+// by polarity or accumulated with their negative sign slice.
+bool signed_conversion(const Architecture& arch, const LayerMap& lm);
+// Σ over a slice group of |weight|·(2^width − 1), in units of the group's first slice weight: the
+// largest input level the accumulated conversion sees.
+double slice_group_levels(const LayerMap& lm, int group);
+// Σ over the readouts of one conversion of their relative weights 2^((k − k_first)·cb): the
+// largest digit sum per unit digit the combined conversion sees is this times (2^cb − 1).
+double conversion_digit_weight(const Architecture& arch, const LayerMap& lm);
+// Fails at the adc.layers entry that names no matrix layer of `chip`.
+void check_adc_layers(const ChipMap& chip);
 
 // The weight-independent parts of mapping a matrix layer, for mappers that have only shapes:
 // slices and blocks of a layer whose in, out, weight and activation bits and signedness are set

@@ -43,6 +43,11 @@ ProgrammingRounds programming_rounds(const ChipMap& chip) {
   if (!arch.reprogram || static_cast<std::int64_t>(chip.arrays.size()) <= capacity) return r;
   int round = 0, used = 0;
   for (std::size_t l = 0; l < chip.layers.size(); ++l) {
+    // A recurrent step runs on its step 0's arrays, in that layer's round.
+    if (chip.layers[l].array_source >= 0) {
+      r.of_layer[l] = r.of_layer[static_cast<std::size_t>(chip.layers[l].array_source)];
+      continue;
+    }
     const int n = static_cast<int>(chip.layers[l].arrays.size());
     if (n > capacity)
       refuse(arch, n, tiles_for(n, arch.arrays_per_tile), "layer '" + chip.layers[l].name + "' alone",
@@ -69,7 +74,7 @@ void place_on_tiles(ChipMap& chip) {
     // Each matrix layer starts on a fresh tile: layers run at once and must not share tiles.
     int next_tile = 0;
     for (const auto& lm : chip.layers) {
-      if (lm.arrays.empty()) continue;
+      if (lm.arrays.empty() || lm.array_source >= 0) continue;
       for (std::size_t k = 0; k < lm.arrays.size(); ++k) {
         ArrayMap& a = chip.arrays[static_cast<std::size_t>(lm.arrays[k])];
         a.tile = next_tile + static_cast<int>(k) / per_tile;
@@ -92,6 +97,7 @@ void place_on_tiles(ChipMap& chip) {
   chip.tiles_used = 0;
   for (std::size_t l = 0; l < chip.layers.size(); ++l) {
     int& cursor = filled[static_cast<std::size_t>(rounds.of_layer[l])];
+    if (chip.layers[l].array_source >= 0) continue;
     for (int ai : chip.layers[l].arrays) {
       ArrayMap& a = chip.arrays[static_cast<std::size_t>(ai)];
       a.tile = cursor / per_tile;

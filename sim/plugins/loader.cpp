@@ -22,11 +22,29 @@ class Collector final : public Registrar {
   void add_cell(config::Registry<models::CellModel>::Entry e) override { cells.push_back(std::move(e)); }
   void add_adc(config::Registry<models::AdcModel>::Entry e) override { adcs.push_back(std::move(e)); }
   void add_dac(config::Registry<models::DacModel>::Entry e) override { dacs.push_back(std::move(e)); }
+  void add_operator(models::OperatorEntry e) override { operators.push_back(std::move(e)); }
 
   std::vector<config::Registry<models::CellModel>::Entry> cells;
   std::vector<config::Registry<models::AdcModel>::Entry> adcs;
   std::vector<config::Registry<models::DacModel>::Entry> dacs;
+  std::vector<models::OperatorEntry> operators;
 };
+
+void check_operators(const std::vector<models::OperatorEntry>& entries, const std::string& library,
+                     const config::Location& where) {
+  const auto& registry = models::OperatorRegistry::instance();
+  std::set<std::string> own;
+  for (const auto& e : entries) {
+    if (e.type.empty() || !e.make)
+      throw ConfigError(where, "plugins", "plug-in " + library + " registers an operator without a type or a factory");
+    if (const models::OperatorEntry* taken = registry.find(e.type))
+      throw ConfigError(where, "plugins",
+                        "plug-in " + library + " registers operator '" + e.type + "', which is already registered (by " +
+                            taken->origin + ")");
+    if (!own.insert(e.type).second)
+      throw ConfigError(where, "plugins", "plug-in " + library + " registers operator '" + e.type + "' twice");
+  }
+}
 
 template <class Interface>
 void check_names(const std::vector<typename config::Registry<Interface>::Entry>& entries, const char* kind,
@@ -110,9 +128,14 @@ void load_plugin(const std::string& path, const config::Location& where) {
   check_names<models::CellModel>(offered.cells, "cell", library, where);
   check_names<models::AdcModel>(offered.adcs, "adc", library, where);
   check_names<models::DacModel>(offered.dacs, "dac", library, where);
+  check_operators(offered.operators, library, where);
   add_all<models::CellModel>(offered.cells, library);
   add_all<models::AdcModel>(offered.adcs, library);
   add_all<models::DacModel>(offered.dacs, library);
+  for (auto& e : offered.operators) {
+    e.origin = library;
+    models::OperatorRegistry::instance().add(std::move(e));
+  }
   // Never closed: the registered factories run the library's code.
   loaded().insert(library);
 }

@@ -5,6 +5,7 @@
 //   #include "sim/plugins/plugin_api.hpp"
 //   CIMSIM_PLUGIN(registrar) {
 //     registrar->add_cell({"my_cell", "What it models", my_spec(), my_factory, ""});
+//     registrar->add_operator({"MyOp", "What it computes and costs", my_operator_factory, ""});
 //   }
 //
 // cimsim loads it from a config's `plugins:` list (or `--plugin`), refuses it unless it was built
@@ -13,13 +14,15 @@
 // loads it (cmake/CimsimPlugin.cmake; template in plugins/template/).
 
 #include "models/cells/cell_model.hpp"
+#include "models/operators/operator.hpp"
 #include "models/periphery/adc.hpp"
 #include "models/periphery/dac.hpp"
 #include "sim/api/eigen_abi.hpp"
 
 // Raised whenever a change to these headers changes what a plug-in compiles against (the model
-// interfaces, ArrayDevices, Params, SectionSpec, the registry entries).
-#define CIMSIM_PLUGIN_ABI_VERSION 2
+// interfaces, ArrayDevices, Params, SectionSpec, the registry entries). 2: digital operators; 3: the
+// array key's temperature, cells' write costs and column current limits.
+#define CIMSIM_PLUGIN_ABI_VERSION 3
 
 namespace cimsim::plugins {
 
@@ -31,6 +34,9 @@ class Registrar {
   virtual void add_cell(config::Registry<models::CellModel>::Entry entry) = 0;
   virtual void add_adc(config::Registry<models::AdcModel>::Entry entry) = 0;
   virtual void add_dac(config::Registry<models::DacModel>::Entry entry) = 0;
+  // A digital operator for the tiles' digital units, under the ONNX op_type it implements
+  // ("domain.Type" for a custom domain); networks that use it then load (models/operators).
+  virtual void add_operator(models::OperatorEntry entry) = 0;
 };
 
 }  // namespace cimsim::plugins

@@ -22,6 +22,9 @@ struct Metrics {
   double tops_per_w = 0;
   double tops_per_mm2 = 0;
   double macs = 0;           // per inference
+  // The macro alone: arrays and their periphery (cost::is_macro_component), same operations and time.
+  double macro_energy_pj = 0, macro_area_mm2 = 0;
+  double macro_tops_per_w = 0, macro_tops_per_mm2 = 0;
 };
 Metrics metrics_of(const run::Simulation& sim);
 

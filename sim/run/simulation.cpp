@@ -198,7 +198,7 @@ std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases, const 
   const functional::DriftCompensation drift = functional::DriftCompensation::from(c.section("drift_compensation"));
   for (auto& lm : sim->chip.layers) lm.output_scaling = drift.on() && lm.kind == mapping::LayerMap::Kind::Matrix;
   const double read_ns = functional::array_read_ns(*sim->dac, *sim->cell, sim->chip.arch.read_time_ns);
-  sim->drive = functional::DriveLevels::of(sim->dac.get(), sim->dac->bits(), sim->chip.arch.read_voltage_v, read_ns);
+  sim->drive = functional::DriveLevels::of_chip(sim->chip.arch, *sim->dac, *sim->cell);
   engine::TimingParams& tp = sim->timing_params;
   tp = engine::timing_params(c, *sim->adc, rs.timing_inferences);
   tp.read_cycles = sim->chip.arch.cycles_of_ns(read_ns);

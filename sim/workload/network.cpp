@@ -1,5 +1,7 @@
 #include "sim/workload/network.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <stdexcept>
 
@@ -7,17 +9,10 @@
 
 namespace cimsim::workload {
 
-std::int64_t element_count(const Shape& s) {
-  std::int64_t n = 1;
-  for (auto d : s) n *= d;
-  return n;
-}
+// A shape is an operator's Dims: one rule for both.
+std::int64_t element_count(const Shape& s) { return models::element_count(s); }
 
-std::string shape_text(const Shape& s) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + "]";
-}
+std::string shape_text(const Shape& s) { return models::dims_text(s); }
 
 const char* op_name(Op op) {
   switch (op) {
@@ -30,6 +25,7 @@ const char* op_name(Op op) {
     case Op::Concat: return "concat";
     case Op::Flatten: return "flatten";
     case Op::Identity: return "identity";
+    case Op::Operator: return "operator";
   }
   return "?";
 }
@@ -50,15 +46,32 @@ std::string Activation::text() const {
   return "?";
 }
 
+namespace {
+
 // A window that does not fit its padded input gives no output (0), not a truncated division.
+int windows(int in, int before, int after, int kernel, int stride, int dilation, bool ceil_mode) {
+  const std::int64_t span = std::int64_t{in} + before + after - std::int64_t{dilation} * (kernel - 1) - 1;
+  if (span < 0 || stride <= 0) return 0;
+  std::int64_t out = (ceil_mode ? span + stride - 1 : span) / stride + 1;
+  // The last window must start inside the input or its leading pad.
+  if (ceil_mode && (out - 1) * stride >= std::int64_t{in} + before) --out;
+  return static_cast<int>(out);
+}
+
+}  // namespace
+
 int Window::out_h(int in_h) const {
-  const int span = in_h + pad_top + pad_bottom - dilation_h * (kernel_h - 1) - 1;
-  return span < 0 ? 0 : span / stride_h + 1;
+  return windows(in_h, pad_top, pad_bottom, kernel_h, stride_h, dilation_h, ceil_mode);
 }
 
 int Window::out_w(int in_w) const {
-  const int span = in_w + pad_left + pad_right - dilation_w * (kernel_w - 1) - 1;
-  return span < 0 ? 0 : span / stride_w + 1;
+  return windows(in_w, pad_left, pad_right, kernel_w, stride_w, dilation_w, ceil_mode);
+}
+
+Spatial spatial_of(const Shape& s) {
+  if (s.size() == 3) return {s[0], s[1], s[2]};
+  if (s.size() == 2) return {s[0], 1, s[1]};
+  throw std::invalid_argument("needs a (channels, height, width) or (channels, length) input, got " + shape_text(s));
 }
 
 std::int32_t FixedQuant::code(float x) const {
@@ -76,7 +89,8 @@ int FixedQuant::bits() const {
 }
 
 std::int64_t Layer::vectors_per_sample() const {
-  if (op == Op::Conv && out_shape.size() == 3) return out_shape[1] * out_shape[2];
+  if (op == Op::Conv && (out_shape.size() == 3 || out_shape.size() == 2)) return element_count(out_shape) / out_shape[0];
+  if (op == Op::Dense && per_position && out_features() > 0) return element_count(out_shape) / out_features();
   return 1;
 }
 
@@ -86,8 +100,15 @@ std::int64_t Layer::macs_per_sample() const {
     const std::int64_t per_output = in_shape[0] / groups * window.kernel_h * window.kernel_w;
     return out_features() * per_output * vectors_per_sample();
   }
-  if (op == Op::Dense) return in_features() * out_features();
+  if (op == Op::Dense) return in_features() * out_features() * vectors_per_sample();
   return 0;
+}
+
+std::string Layer::type_name() const {
+  if (op != Op::Operator) return op_name(op);
+  std::string t;
+  for (char ch : op_type) t += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return t;
 }
 
 std::int64_t Network::macs_per_sample() const {
@@ -139,11 +160,15 @@ namespace {
 
 [[noreturn]] void bad(const std::string& why) { throw std::invalid_argument(why); }
 
+// Output of a sliding window over (C, H, W) or (C, L), with `channels` output channels.
 Shape spatial(const Layer& l, const Shape& in, std::int64_t channels) {
-  if (in.size() != 3) bad("needs a (channels, height, width) input, got " + shape_text(in));
-  const int oh = l.window.out_h(static_cast<int>(in[1]));
-  const int ow = l.window.out_w(static_cast<int>(in[2]));
+  const Spatial sp = spatial_of(in);
+  if (in.size() == 2 && (l.window.kernel_h != 1 || l.window.stride_h != 1 || l.window.pad_top || l.window.pad_bottom))
+    bad("a 1-D input " + shape_text(in) + " needs a 1-D window");
+  const int oh = l.window.out_h(static_cast<int>(sp.h));
+  const int ow = l.window.out_w(static_cast<int>(sp.w));
   if (oh <= 0 || ow <= 0) bad("window larger than its padded input " + shape_text(in));
+  if (in.size() == 2) return {channels, ow};
   return {channels, oh, ow};
 }
 
@@ -154,43 +179,65 @@ Shape infer_shape(const Layer& l, const std::vector<Shape>& inputs) {
   const Shape& in = inputs.front();
   switch (l.op) {
     case Op::Dense:
+      if (l.per_position) {
+        if (in.empty() || in.back() != l.in_features())
+          bad("weights take " + std::to_string(l.in_features()) + " inputs per position but the input is " +
+              shape_text(in));
+        Shape out = in;
+        out.back() = l.out_features();
+        return out;
+      }
       if (element_count(in) != l.in_features())
         bad("weights take " + std::to_string(l.in_features()) + " inputs but the input " + shape_text(in) + " has " +
             std::to_string(element_count(in)));
       return {l.out_features()};
     case Op::Conv: {
-      if (in.size() != 3) bad("needs a (channels, height, width) input, got " + shape_text(in));
+      const Spatial sp = spatial_of(in);
       const std::int64_t k = l.window.kernel_h * l.window.kernel_w;
-      if (l.groups <= 0 || in[0] % l.groups != 0 || l.out_features() % l.groups != 0)
-        bad(std::to_string(l.groups) + " groups do not divide " + std::to_string(in[0]) + " input and " +
+      if (l.groups <= 0 || sp.c % l.groups != 0 || l.out_features() % l.groups != 0)
+        bad(std::to_string(l.groups) + " groups do not divide " + std::to_string(sp.c) + " input and " +
             std::to_string(l.out_features()) + " output channels");
-      if (l.in_features() != in[0] * k)
+      if (l.in_features() != sp.c * k)
         bad("weights expect " + std::to_string(l.in_features() / k) + " input channels, the input has " +
-            std::to_string(in[0]));
+            std::to_string(sp.c));
       return spatial(l, in, l.out_features());
     }
     case Op::MaxPool:
-    case Op::AvgPool: return spatial(l, in, in.size() == 3 ? in[0] : 0);
-    case Op::GlobalAvgPool:
-      if (in.size() != 3) bad("needs a (channels, height, width) input, got " + shape_text(in));
-      return {in[0], 1, 1};
+    case Op::AvgPool: return spatial(l, in, spatial_of(in).c);
+    case Op::GlobalAvgPool: {
+      const Spatial sp = spatial_of(in);
+      Shape out(in.size(), 1);
+      out[0] = sp.c;
+      return out;
+    }
     case Op::Add:
       for (const auto& s : inputs)
         if (s != in) bad("adds tensors of different shapes " + shape_text(in) + " and " + shape_text(s));
       return in;
     case Op::Concat: {
+      // Along the first axis (channels), for tensors of any rank.
       Shape out = in;
-      if (out.size() != 3) bad("concatenates (channels, height, width) tensors, got " + shape_text(in));
+      if (out.empty()) bad("cannot concatenate scalars");
       for (std::size_t i = 1; i < inputs.size(); ++i) {
         const Shape& s = inputs[i];
-        if (s.size() != 3 || s[1] != in[1] || s[2] != in[2])
+        if (s.size() != in.size() || !std::equal(s.begin() + 1, s.end(), in.begin() + 1))
           bad("concatenates tensors of different sizes " + shape_text(in) + " and " + shape_text(s));
         out[0] += s[0];
       }
       return out;
     }
-    case Op::Flatten: return {element_count(in)};
+    case Op::Flatten:
+      if (l.reshape_to.empty()) return {element_count(in)};
+      if (element_count(l.reshape_to) != element_count(in))
+        bad("reshapes " + shape_text(in) + " to " + shape_text(l.reshape_to) + ", a different number of elements");
+      return l.reshape_to;
     case Op::Identity: return in;
+    case Op::Operator: {
+      if (!l.op_impl) bad("has no operator");
+      if (element_count(l.out_shape) != models::element_count(l.op_impl->output_dims()))
+        bad("the operator gives " + models::dims_text(l.op_impl->output_dims()) + ", not " + shape_text(l.out_shape));
+      return l.out_shape;
+    }
   }
   bad("unknown op");
 }

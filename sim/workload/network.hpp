@@ -1,15 +1,20 @@
 #pragma once
 // The workload as the simulator sees it: a graph of layers in execution order. Matrix layers
 // (dense, convolution) carry float weights exactly as trained, batch norm already folded in; they
-// run on arrays. Everything else (pooling, residual adds, concatenation, reshapes) runs in the
-// tiles' digital units. Tensors are per sample, (channels, height, width) flattened in C order.
+// run on arrays. Everything else (pooling, residual adds, concatenation, reshapes, the digital
+// operators of models/operators) runs in the tiles' digital units. Tensors are per sample,
+// flattened in C order: (channels, height, width) for images, (channels, length) for 1-D
+// signals, (positions, features) for sequences, any shape for the digital operators.
 
 #include <Eigen/Dense>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "models/operators/operator.hpp"
 
 namespace cimsim::workload {
 
@@ -19,8 +24,9 @@ std::int64_t element_count(const Shape& s);
 std::string shape_text(const Shape& s);
 
 // Identity carries only its activation (an ONNX Relu or Clip that cannot be fused into the layer
-// before it, because that layer's output also goes elsewhere).
-enum class Op { Dense, Conv, MaxPool, AvgPool, GlobalAvgPool, Add, Concat, Flatten, Identity };
+// before it, because that layer's output also goes elsewhere). Flatten is any reshape: it moves
+// nothing. Operator is a digital operator from the registry (Layer::op_impl).
+enum class Op { Dense, Conv, MaxPool, AvgPool, GlobalAvgPool, Add, Concat, Flatten, Identity, Operator };
 
 const char* op_name(Op op);
 // The op of that name; std::invalid_argument for a name no op has.
@@ -39,15 +45,26 @@ struct Activation {
 };
 
 // Sliding-window geometry shared by convolution and pooling. Pads may differ per side (ONNX).
+// 1-D windows have height 1. With ceil_mode the last window may run past the padded input, as
+// long as it starts inside the input or its leading pad (PyTorch's rule, which ONNX exports of
+// PyTorch models assume).
 struct Window {
   int kernel_h = 1, kernel_w = 1;
   int stride_h = 1, stride_w = 1;
   int pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
   int dilation_h = 1, dilation_w = 1;
+  bool ceil_mode = false;
 
   int out_h(int in_h) const;
   int out_w(int in_w) const;
 };
+
+// A feature map seen as (channels, height, width): (C, H, W) as it is, (C, L) as (C, 1, L).
+struct Spatial {
+  std::int64_t c = 0, h = 1, w = 1;
+};
+// Throws std::invalid_argument for shapes of other ranks.
+Spatial spatial_of(const Shape& s);
 
 // A quantizer the model itself prescribes (QuantizeLinear/DequantizeLinear pairs in a QDQ ONNX
 // model): q = saturate(round_half_even(x / scale) + zero_point), x' = (q − zero_point)·scale.
@@ -86,14 +103,31 @@ struct Layer {
   Eigen::MatrixXi weight_codes;
   Eigen::VectorXd weight_code_scale;
 
+  // Dense only: applied to every position of the input's last axis (a MatMul on a sequence) rather
+  // than to the whole input flattened; in_shape (…, in) gives out_shape (…, out).
+  bool per_position = false;
+  // Flatten only: the shape it gives (empty: one flat vector).
+  Shape reshape_to;
+  // Operator only: the digital operator, and its ONNX type for reports.
+  std::shared_ptr<const models::Operator> op_impl;
+  std::string op_type;
+
+  // Recurrent time steps: step `step` of `steps` of a recurrent product. weight_source ≥ 0 names
+  // the layer of step 0, whose weights (and, on the chip, arrays) this layer reuses; its input
+  // vectors are numbered after that step's, so per-read draws differ from step to step.
+  int weight_source = -1;
+  int step = 0, steps = 1;
+
   bool is_matrix() const { return op == Op::Dense || op == Op::Conv; }
   Shape in_shape;  // shape of the (first) input, per sample
   std::int64_t in_features() const { return weight.cols(); }
   std::int64_t out_features() const { return weight.rows(); }
   // Input vectors one sample sends through the layer's arrays: 1 for dense, output pixels for a
-  // convolution.
+  // convolution, positions for a per-position dense layer.
   std::int64_t vectors_per_sample() const;
   std::int64_t macs_per_sample() const;
+  // The op's name in reports: op_name(op), or the operator's ONNX type in lower case.
+  std::string type_name() const;
 };
 
 struct Network {

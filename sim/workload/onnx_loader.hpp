@@ -1,22 +1,27 @@
 #pragma once
-// Networks from ONNX, the format PyTorch exports. Supported operators: Conv (padding, stride,
-// dilation, groups including depthwise), Gemm, MatMul, Relu, Clip, MaxPool, AveragePool,
-// GlobalAveragePool, Add, Concat, BatchNormalization (folded into the preceding layer), Flatten,
-// Reshape (to a flat vector), Softmax (ignored: the argmax does not change), Identity, Dropout,
-// Constant, and QuantizeLinear/DequantizeLinear pairs: a QDQ model keeps its own scales and zero
-// points, its integer weights, and ONNX's rounding (half to even).
+// Networks from ONNX, the format PyTorch exports. The importer (sim/workload/onnx/) checks the
+// graph, folds what is constant (shape arithmetic of dynamic-batch exports, weight transposes,
+// casts, quantized weights), follows where the batch sits in every tensor, and builds layers:
+// convolutions and matrix products with constant weights on arrays, everything else on the tiles'
+// digital units, through the operator registry (models/operators). QDQ models (PyTorch's
+// fake-quantization and post-training exports) keep their integer weights, scales, zero points
+// and code ranges, and ONNX's rounding (half to even).
 
 #include <string>
+#include <vector>
 
 #include "sim/workload/network.hpp"
 
 namespace cimsim::workload {
 
-// An unsupported operator is an error naming the node, the operator and the supported list; a
-// malformed file is an error naming the file (config::InputError, status 2 at the CLI).
+// Errors name the file, the node, its operator and, where one is at fault, the attribute; a
+// model with operators cimsim does not support lists every such node in one error
+// (config::InputError, status 2 at the CLI).
 Network load_onnx(const std::string& path);
+// The same from the bytes of a model (the fuzzer); `path` appears in messages only.
+Network load_onnx_bytes(const std::string& bytes, const std::string& path);
 
 // The operators load_onnx accepts, for messages and documentation.
-const std::vector<std::string>& supported_onnx_ops();
+std::vector<std::string> supported_onnx_ops();
 
 }  // namespace cimsim::workload

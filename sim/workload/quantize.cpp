@@ -13,7 +13,7 @@ namespace {
 config::SectionSpec quantization_section() {
   config::SectionSpec s("quantization", "How the float network becomes integers (docs/design.md §4)");
   s.order(20);
-  s.integer("weight_bits", 8, "bit", "Signed weight width; range ±(2^(wb−1)−1)").range(2, 16);
+  s.integer("weight_bits", 8, "bit", "Signed weight width; range ±(2^(wb−1)−1); 1 = binary weights ±1").range(1, 16);
   s.integer("activation_bits", 8, "bit", "Width of every matrix layer's input codes").range(1, 16);
   s.choice("weight_scale", "per_tensor", {"per_tensor", "per_channel"},
            "One weight scale per layer, or one per output channel");
@@ -22,7 +22,7 @@ config::SectionSpec quantization_section() {
   s.real("activation_percentile", 99.99, "%", "Percentile of |input| used when activation_range is percentile")
       .range(50, 100);
   config::SectionSpec per_layer("layer", "Per-layer overrides");
-  per_layer.integer("weight_bits", 8, "bit", "Signed weight width of this layer").range(2, 16);
+  per_layer.integer("weight_bits", 8, "bit", "Signed weight width of this layer; 1 = binary ±1").range(1, 16);
   per_layer.integer("activation_bits", 8, "bit", "Input width of this layer").range(1, 16);
   s.keyed("layers", per_layer, "Overrides for the layers named, e.g. layers: {fc1: {weight_bits: 4}}");
   return s;
@@ -38,8 +38,23 @@ double range_of(std::vector<float>& values, const std::string& mode, double perc
   return values[k];
 }
 
+// Binary weights: the sign, zero counting as +1, scaled by the mean magnitude (per channel or per
+// tensor), as XNOR-Net does (Rastegari et al., ECCV 2016).
+void binarize_weights(QuantLayer& ql, const Layer& layer, bool per_channel) {
+  const Eigen::VectorXf row_mean = layer.weight.cwiseAbs().rowwise().mean();
+  const double tensor_mean = layer.weight.cwiseAbs().mean();
+  ql.w_scale.resize(layer.out_features());
+  ql.w.resize(layer.out_features(), layer.in_features());
+  for (std::int64_t o = 0; o < layer.out_features(); ++o) {
+    const double m = per_channel ? row_mean(o) : tensor_mean;
+    ql.w_scale(o) = m > 0 ? m : 1.0;
+    for (std::int64_t i = 0; i < layer.in_features(); ++i) ql.w(o, i) = layer.weight(o, i) < 0 ? -1 : 1;
+  }
+}
+
 // Symmetric weights, round half away from zero (docs/design.md §4).
 void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel) {
+  if (ql.weight_bits == 1) return binarize_weights(ql, layer, per_channel);
   const int wmax = ql.weight_max();
   const Eigen::VectorXf row_max = layer.weight.cwiseAbs().rowwise().maxCoeff();
   const double tensor_max = layer.weight.cwiseAbs().maxCoeff();
@@ -58,11 +73,12 @@ void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel) {
     }
 }
 
-// A QDQ model's integer weights, kept as they are. docs/design.md §4's symmetric range ±(2^(wb−1)−1) must
-// hold them: an int8 code of −128 therefore maps as a 9-bit weight (its magnitude needs 8 bits).
+// A QDQ model's integer weights, kept as they are, at the narrowest width whose symmetric range
+// ±(2^(wb−1)−1) holds them (at least 2 bits): codes within ±7 map as 4-bit weights, an int8 code
+// of −128 as a 9-bit weight (its magnitude needs 8 bits).
 void take_weight_codes(QuantLayer& ql, const Layer& layer) {
   const int largest = layer.weight_codes.cwiseAbs().maxCoeff();
-  int bits = 8;
+  int bits = 2;
   while ((1 << (bits - 1)) - 1 < largest) ++bits;
   ql.weight_bits = bits;
   ql.w = layer.weight_codes.cast<std::int32_t>();
@@ -124,6 +140,14 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
   for (int li : net.matrix_layers()) {
     const Layer& layer = net.layers[li];
     QuantLayer ql;
+    if (layer.weight_source >= 0) {
+      // A recurrent step: the weights, widths and input quantizer of step 0, set below.
+      ql = q.of(layer.weight_source);
+      ql.layer = li;
+      q.index[li] = static_cast<int>(q.layers.size());
+      q.layers.push_back(std::move(ql));
+      continue;
+    }
     ql.layer = li;
     ql.weight_bits = static_cast<int>(quant.integer("weight_bits"));
     ql.activation_bits = static_cast<int>(quant.integer("activation_bits"));
@@ -140,7 +164,17 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
     if (layer.input_quant) {
       take_input_quantizer(ql, *layer.input_quant);
     } else {
-      calibrate_input(ql, inputs[li], quant.text("activation_range"), quant.real("activation_percentile"));
+      // The steps of a recurrent product share arrays and one input quantizer: calibrate on the
+      // inputs of every step.
+      Eigen::MatrixXf x = inputs[li];
+      for (std::size_t k = li + 1; k < net.layers.size(); ++k)
+        if (net.layers[k].weight_source == li) {
+          const Eigen::MatrixXf& more = inputs[k];
+          Eigen::MatrixXf joined(x.rows(), x.cols() + more.cols());
+          joined << x, more;
+          x = std::move(joined);
+        }
+      calibrate_input(ql, x, quant.text("activation_range"), quant.real("activation_percentile"));
     }
     ql.w_row_sums = Eigen::VectorXd::Zero(ql.w.rows());  // down the columns, without a copy of the weights
     for (Eigen::Index i = 0; i < ql.w.cols(); ++i) ql.w_row_sums += ql.w.col(i).cast<double>();

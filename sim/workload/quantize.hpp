@@ -31,7 +31,8 @@ struct QuantLayer {
   bool round_half_even = false;       // QDQ models round as ONNX QuantizeLinear does
   Eigen::VectorXd w_row_sums;         // Σ_i w(o, i): removes the zero point digitally
 
-  std::int32_t weight_max() const { return (1 << (weight_bits - 1)) - 1; }
+  // The largest weight magnitude: 2^(wb−1) − 1, or 1 for binary (wb = 1) weights.
+  std::int32_t weight_max() const { return weight_bits == 1 ? 1 : (1 << (weight_bits - 1)) - 1; }
 };
 
 struct QuantizedNetwork {

@@ -1,0 +1,81 @@
+#pragma once
+// An ONNX model read into plain structures and checked before anything is built from it: every
+// tensor written once (static single assignment), every input defined before its node (the
+// topological order ONNX requires), tensors whose declared sizes fit their data, no NaN in a
+// constant. Errors name the file and the node, exit status 2 (config::InputError).
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/operators/operator.hpp"
+
+namespace cimsim::workload::onnx_import {
+
+using models::Dims;
+
+// A constant tensor: an initializer, a Constant node's value, or anything folded from constants.
+struct Tensor {
+  int dtype = 1;  // ONNX TensorProto::DataType
+  Dims dims;
+  std::vector<double> values;  // C order; integers are exact up to 2^53
+  // Integer tensors computed from shapes: element i is batch_coef[i]·N + values[i], N the batch
+  // size. Empty when nothing depends on N.
+  std::vector<std::int64_t> batch_coef;
+  // A tensor with one copy per sample (ConstantOfShape or Expand over a shape that holds N): dims
+  // are at N = 1 and axis `batch_axis` stands for outer·N·inner elements. −1: an ordinary constant.
+  int batch_axis = -1;
+  std::int64_t outer = 1, inner = 1;
+  // Dequantized constants keep their integer codes (values = codes·scale of their channel).
+  std::vector<double> codes;
+  std::vector<double> code_scale;  // one, or one per index along code_axis
+  int code_axis = 0;
+
+  std::int64_t size() const { return static_cast<std::int64_t>(values.size()); }
+  bool integral() const;
+  bool symbolic() const;  // some element depends on the batch size
+};
+
+struct Node {
+  int index = 0;
+  std::string name;  // the node's name, or its first output when it has none
+  std::string op;
+  std::string domain;
+  std::vector<std::string> inputs;  // "" for an absent optional input
+  std::vector<std::string> outputs;
+  std::map<std::string, models::Attribute> attributes;
+};
+
+struct GraphInput {
+  std::string name;
+  Dims dims;                 // −1 where the model leaves a dimension open
+  std::vector<std::string> dim_names;
+  int dtype = 0;
+};
+
+struct Graph {
+  std::string path;
+  std::string name;
+  int opset = 13;  // of the default domain
+  std::vector<Node> nodes;
+  std::map<std::string, Tensor> initializers;
+  std::vector<GraphInput> inputs;  // graph inputs that are not initializers
+  std::vector<std::string> outputs;
+};
+
+// Reads and checks a model; every failure is a config::InputError naming `path`.
+Graph read_graph(const std::string& path);
+// The same from bytes already in memory (the fuzzer); `path` is only used in messages.
+Graph parse_graph(const std::string& bytes, const std::string& path);
+
+// Names of ONNX element types, for messages.
+std::string dtype_name(int dtype);
+bool dtype_is_integer(int dtype);
+bool dtype_is_float(int dtype);
+
+// The largest tensor the importer accepts (elements), so that a file cannot ask for more memory
+// than a run could ever use.
+inline constexpr std::int64_t kMaxTensorElements = std::int64_t{1} << 31;
+
+}  // namespace cimsim::workload::onnx_import

@@ -1,0 +1,177 @@
+// The digital operators (models/operators): their work reaches the chip's mapping, each one is
+// registered under its ONNX name, and the gradients the worst-case search back-propagates
+// through them match finite differences of their forward pass.
+
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "models/operators/function_cost.hpp"
+#include "models/operators/operator.hpp"
+#include "onnx_builder.hpp"
+#include "sim/functional/ops.hpp"
+#include "sim/mapping/mapping.hpp"
+#include "sim/workload/onnx_loader.hpp"
+#include "sim/workload/quantize.hpp"
+#include "support.hpp"
+
+using namespace cimsim;
+using models::OperatorArgs;
+using models::OperatorInput;
+
+namespace {
+
+OperatorInput activation(models::Dims dims) {
+  OperatorInput in;
+  in.kind = OperatorInput::Kind::Activation;
+  in.dims = std::move(dims);
+  return in;
+}
+
+OperatorInput constant(models::Dims dims, std::vector<double> values) {
+  OperatorInput in;
+  in.kind = OperatorInput::Kind::Constant;
+  in.dims = std::move(dims);
+  in.values = std::move(values);
+  return in;
+}
+
+models::Attribute ints(std::vector<std::int64_t> v) {
+  models::Attribute a;
+  a.kind = models::Attribute::Kind::Ints;
+  a.ints = std::move(v);
+  return a;
+}
+
+models::Attribute integer(std::int64_t v) {
+  models::Attribute a;
+  a.kind = models::Attribute::Kind::Int;
+  a.i = v;
+  return a;
+}
+
+std::unique_ptr<models::Operator> make(OperatorArgs args) {
+  const models::OperatorEntry* e = models::OperatorRegistry::instance().find(args.type);
+  REQUIRE(e != nullptr);
+  return e->make(args);
+}
+
+// Central differences of Σ w·forward(x) against the operator's backward, for random x and w.
+void check_gradient(const OperatorArgs& args, double tolerance = 2e-3) {
+  INFO(args.type);
+  const auto op = make(args);
+  REQUIRE(op->differentiable());
+  std::mt19937 gen(3);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<Eigen::MatrixXf> x;
+  for (const auto& in : args.inputs)
+    if (in.kind == OperatorInput::Kind::Activation) {
+      x.emplace_back(models::element_count(in.dims), 2);
+      for (Eigen::Index i = 0; i < x.back().size(); ++i) x.back().data()[i] = normal(gen);
+    }
+  auto pointers = [&] {
+    std::vector<const Eigen::MatrixXf*> p;
+    for (const auto& m : x) p.push_back(&m);
+    return p;
+  };
+  const Eigen::MatrixXf y = op->forward(pointers());
+  Eigen::MatrixXf w(y.rows(), y.cols());
+  for (Eigen::Index i = 0; i < w.size(); ++i) w.data()[i] = normal(gen);
+  const std::vector<Eigen::MatrixXf> g = op->backward(pointers(), y, w);
+  REQUIRE(g.size() == x.size());
+  for (std::size_t k = 0; k < x.size(); ++k)
+    for (Eigen::Index i = 0; i < x[k].size(); ++i) {
+      const float keep = x[k].data()[i];
+      const float h = 1e-2f;
+      x[k].data()[i] = keep + h;
+      const double up = op->forward(pointers()).cwiseProduct(w).sum();
+      x[k].data()[i] = keep - h;
+      const double down = op->forward(pointers()).cwiseProduct(w).sum();
+      x[k].data()[i] = keep;
+      INFO("input " << k << " element " << i);
+      CHECK(g[k].data()[i] == Approx((up - down) / (2 * h)).margin(tolerance).epsilon(2e-2));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("operators: every operator the importer names is registered", "[onnx][operators]") {
+  for (const char* type : {"Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "LeakyRelu", "PRelu", "Elu", "Erf", "Sqrt",
+                           "Exp", "Reciprocal", "Add", "Sub", "Mul", "Div", "Pow", "ReduceMean", "ReduceSum",
+                           "ReduceMax", "Softmax", "LogSoftmax", "LayerNormalization", "BatchNormalization", "MatMul",
+                           "Transpose", "Slice", "Pad", "Concat", "Gather", "Expand", "cimsim.LstmCell", "cimsim.GruCell"}) {
+    INFO(type);
+    const models::OperatorEntry* e = models::OperatorRegistry::instance().find(type);
+    REQUIRE(e != nullptr);
+    CHECK(e->origin == "built-in");
+    CHECK_FALSE(e->help.empty());
+  }
+}
+
+TEST_CASE("operators: gradients match finite differences", "[onnx][operators]") {
+  OperatorArgs a;
+  a.opset = 17;
+  auto with = [&](const char* type, std::vector<OperatorInput> inputs, std::map<std::string, models::Attribute> attrs = {}) {
+    OperatorArgs b = a;
+    b.type = type;
+    b.inputs = std::move(inputs);
+    b.attributes = std::move(attrs);
+    return b;
+  };
+  for (const char* unary : {"Sigmoid", "Tanh", "Erf", "Exp", "HardSwish", "Elu"})
+    check_gradient(with(unary, {activation({1, 3, 4})}));
+  check_gradient(with("Softmax", {activation({1, 3, 4})}));
+  check_gradient(with("LogSoftmax", {activation({1, 3, 4})}, {{"axis", integer(1)}}));
+  check_gradient(with("LayerNormalization", {activation({1, 3, 5}), constant({5}, {1, 2, 0.5, -1, 1.5})}));
+  check_gradient(with("MatMul", {activation({1, 2, 3, 4}), activation({1, 2, 4, 5})}));
+  check_gradient(with("Mul", {activation({1, 4, 3, 3}), activation({1, 4, 1, 1})}));
+  check_gradient(with("Div", {activation({1, 4, 3}), constant({3}, {2, -3, 0.5})}));
+  check_gradient(with("Pow", {activation({1, 6}), constant({}, {2})}));
+  check_gradient(with("ReduceMean", {activation({1, 3, 4})}, {{"axes", ints({-1})}}));
+  check_gradient(with("Transpose", {activation({1, 2, 3, 4})}, {{"perm", ints({0, 3, 1, 2})}}));
+}
+
+TEST_CASE("operators: their digital work reaches the chip's mapping", "[onnx][operators]") {
+  // x [batch, 4, 6] -> Sigmoid -> Softmax(-1) -> MatMul with its own transpose (attention-like)
+  // -> Flatten -> Gemm.
+  test::OnnxBuilder b;
+  b.input("x", {4, 6}).output("y");
+  b.node("Sigmoid", {"x"}, {"s"}, "sig");
+  test::OnnxBuilder::attr(b.node("Softmax", {"s"}, {"p"}, "soft"), "axis", std::int64_t{-1});
+  test::OnnxBuilder::attr(b.node("Transpose", {"p"}, {"pt"}, "tr"), "perm", std::vector<std::int64_t>{0, 2, 1});
+  b.node("MatMul", {"p", "pt"}, {"a"}, "attn");
+  b.node("Flatten", {"a"}, {"f"}, "flat");
+  b.init("w", {3, 16}, test::ramp(48));
+  test::OnnxBuilder::attr(b.node("Gemm", {"f", "w"}, {"y"}, "fc"), "transB", std::int64_t{1});
+  test::TempDir dir;
+  const workload::Network net = workload::load_onnx(b.save(dir.path(), "ops.onnx"));
+  const config::Config cfg = test::config_with("");
+  workload::Dataset calib;
+  calib.inputs = Eigen::MatrixXf::Random(24, 4);
+  const workload::QuantizedNetwork qnet = workload::quantize(net, calib, cfg.section("quantization"));
+  const mapping::ChipMap chip = mapping::map_network(qnet, mapping::Architecture::from(cfg), 1, 8);
+  auto digital = [&](const std::string& name) {
+    for (const auto& lm : chip.layers)
+      if (lm.name == name) return lm;
+    FAIL("no layer " << name);
+    return mapping::LayerMap{};
+  };
+  namespace cost = models::cost;
+  // 24 sigmoids.
+  const mapping::LayerMap sig = digital("sig");
+  CHECK(sig.kind == mapping::LayerMap::Kind::Digital);
+  CHECK(sig.op == "sigmoid");
+  CHECK(sig.digital.adds == 24 * cost::kSigmoid.adds);
+  CHECK(sig.digital.mults == 24 * cost::kSigmoid.mults);
+  // Four rows of six: the maximum (5 compares), 6 subtractions and 5 adds, 6 exps, a reciprocal
+  // and 6 mults per row.
+  const mapping::LayerMap soft = digital("soft");
+  CHECK(soft.digital.compares == 4 * 5);
+  CHECK(soft.digital.adds == 4 * (6 + 5 + 6 * cost::kExp.adds + cost::kRecip.adds));
+  CHECK(soft.digital.mults == 4 * (6 + 6 * cost::kExp.mults + cost::kRecip.mults));
+  // A 4x6 by 6x4 product: 16 outputs of 6 mults and 5 adds; the transpose moves data only.
+  CHECK(digital("attn").digital.mults == 16 * 6);
+  CHECK(digital("attn").digital.adds == 16 * 5);
+  CHECK(digital("tr").digital.adds + digital("tr").digital.mults + digital("tr").digital.compares == 0);
+  CHECK(digital("fc").kind == mapping::LayerMap::Kind::Matrix);
+}
