@@ -63,6 +63,15 @@ TEST_CASE("config: unknown section suggests the nearest section", "[config]") {
   CHECK_THAT(std::string(e.what()), Catch::Contains("did you mean 'mapping'"));
 }
 
+TEST_CASE("config: the retired sram section points to the buffer technologies", "[config]") {
+  test::TempDir dir;
+  const ConfigError e = error_of(dir, "sram:\n  energy_pj_per_bit: 0.08\n");
+  CHECK(e.where().line == 6);
+  CHECK(e.key() == "sram");
+  CHECK_THAT(std::string(e.what()), Catch::Contains("retired"));
+  CHECK_THAT(std::string(e.what()), Catch::Contains("model: table"));
+}
+
 TEST_CASE("config: a key without its unit suffix is suggested with it", "[config]") {
   test::TempDir dir;
   const ConfigError e = error_of(dir, "cell:\n  g_max: 20\n");

@@ -28,10 +28,6 @@ TEST_CASE("tech: Horowitz's 45 nm figures scale with F and V^2", "[cost][tech]")
   const models::Tech ref = at(45, 0.9);
   CHECK(ref.add_pj() == Approx(0.1));
   CHECK(ref.mult_pj() == Approx(3.1));
-  CHECK(ref.sram_pj_per_bit(8, 1) == Approx(10.0 / 64));
-  CHECK(ref.sram_pj_per_bit(32, 1) == Approx(20.0 / 64));  // Horowitz: 20 pJ per 64 bits at 32 KB
-  // Two ports as two banks of half the capacity each.
-  CHECK(ref.sram_pj_per_bit(32, 2) == Approx(ref.sram_pj_per_bit(16, 1)));
   const models::Tech n22 = at(22, 0.8);
   CHECK(n22.add_pj() == Approx(0.1 * 22 / 45 * (0.8 / 0.9) * (0.8 / 0.9)));
   CHECK(n22.adder_um2() == Approx(137 * (22.0 / 45) * (22.0 / 45)));
@@ -52,10 +48,11 @@ TEST_CASE("tech: every node preset loads with its own values", "[cost][tech][con
   const auto t14 = models::Tech::from(test::config_with("tech: {preset: 14nm}\n").section("tech"));
   const auto t65 = models::Tech::from(test::config_with("tech: {preset: 65nm}\n").section("tech"));
   CHECK(t14.add_pj() < t65.add_pj());
-  CHECK(t14.sram_mm2(64) < t65.sram_mm2(64));
+  CHECK(t14.sram_cell_um2 < t65.sram_cell_um2);
+  CHECK(t14.local_wire_ohm_per_um > t65.local_wire_ohm_per_um);
 }
 
-TEST_CASE("costs: buffers cost by their capacity and ports, leakage by the time", "[cost]") {
+TEST_CASE("costs: buffers cost what their technology builds, leakage by the time", "[cost]") {
   auto run = [](const std::vector<std::string>& sets) {
     // Sizes given (not `auto`) so that the buffers compared are the ones named here.
     return run::simulate(test::config_with(
@@ -63,15 +60,18 @@ TEST_CASE("costs: buffers cost by their capacity and ports, leakage by the time"
   };
   const auto base = run({});
   const auto& e = base->cost.per_action;
-  const auto tech = models::Tech::from(base->config.section("tech"));
-  CHECK(e.sram_pj_per_bit == Approx(tech.sram_pj_per_bit(8, 1)));
-  CHECK(e.global_buffer_pj_per_bit == Approx(tech.sram_pj_per_bit(256, 1)));
-  CHECK(e.global_buffer_pj_per_bit == Approx(e.sram_pj_per_bit * std::sqrt(256.0 / 8)));
-  CHECK(cost::component(base->cost.area, "global_buffer") == Approx(tech.sram_mm2(256)));
+  const auto& b = base->cost.buffers;
+  CHECK(b.input.figures.technology == "sram");
+  CHECK(e.input_read_pj_per_bit == Approx(b.input.figures.read_pj_per_bit()));
+  CHECK(e.input_write_pj_per_bit == Approx(b.input.figures.write_pj_per_bit()));
+  CHECK(e.global_read_pj_per_bit == Approx(b.global.figures.read_pj_per_bit()));
+  CHECK(cost::component(base->cost.area, "global_buffer") == Approx(b.global.figures.area_mm2));
+  CHECK(cost::component(base->cost.area, "tile_buffers") ==
+        Approx(base->chip.arch.tiles * (b.input.figures.area_mm2 + b.output.figures.area_mm2)));
   // A bigger global buffer costs more area, more energy per bit and more leakage.
   const auto big = run({"chip.global_buffer_kib=1024"});
-  CHECK(cost::component(big->cost.area, "global_buffer") == Approx(4 * cost::component(base->cost.area, "global_buffer")));
-  CHECK(big->cost.per_action.global_buffer_pj_per_bit == Approx(2 * e.global_buffer_pj_per_bit));
+  CHECK(cost::component(big->cost.area, "global_buffer") > 3 * cost::component(base->cost.area, "global_buffer"));
+  CHECK(big->cost.per_action.global_read_pj_per_bit > e.global_read_pj_per_bit);
   CHECK(big->cost.per_action.leakage_w > e.leakage_w);
   // Leakage is static power over the simulated time, per inference.
   const double leak = cost::component(base->cost.energy, "leakage");
@@ -79,10 +79,11 @@ TEST_CASE("costs: buffers cost by their capacity and ports, leakage by the time"
   const auto twice = run({"run.timing_inferences=2"});
   CHECK(cost::component(twice->cost.energy, "leakage") ==
         Approx(e.leakage_w * twice->timing.latency_ns() * 1e3 / 2));
-  // A pinned per-bit energy overrides the model for every buffer.
-  const auto pinned = run({"sram.energy_pj_per_bit=0.05"});
-  CHECK(pinned->cost.per_action.sram_pj_per_bit == 0.05);
-  CHECK(pinned->cost.per_action.global_buffer_pj_per_bit == 0.05);
+  // A characterised (table) technology gives its figures as they are.
+  const auto table = run({"tile_buffer.model=table", "tile_buffer.read_pj_per_bit=[0.05]", "global_buffer.model=table",
+                          "global_buffer.write_pj_per_bit=[0.07]"});
+  CHECK(table->cost.per_action.input_read_pj_per_bit == Approx(0.05));
+  CHECK(table->cost.per_action.global_write_pj_per_bit == Approx(0.07));
 }
 
 TEST_CASE("costs: a mesh hop costs a router and a tile pitch of wire", "[cost][mesh]") {

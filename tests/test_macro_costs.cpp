@@ -115,8 +115,9 @@ TEST_CASE("macro costs: gates and the row decoder against hand-worked layouts", 
 TEST_CASE("macro costs: a cost set to 0 is left out, auto derives it from the node", "[cost]") {
   const auto derived = run::simulate(test::config_with("workload: {samples: 4}\n"));
   const auto off = run::simulate(test::config_with(
-      "workload: {samples: 4}\nsram: {energy_pj_per_bit: 0, area_mm2_per_kib: 0}\ndigital: {mult_energy_pj: 0}\n"
-      "interconnect: {energy_pj_per_bit: 0}\n"));
+      "workload: {samples: 4}\ndigital: {mult_energy_pj: 0}\ninterconnect: {energy_pj_per_bit: 0}\n"
+      "tile_buffer: {model: table, read_pj_per_bit: [0], write_pj_per_bit: [0], area_mm2: [0]}\n"
+      "global_buffer: {model: table, read_pj_per_bit: [0], write_pj_per_bit: [0], area_mm2: [0]}\n"));
   CHECK(cost::component(derived->cost.energy, "tile_buffers") > 0);
   CHECK(cost::component(off->cost.energy, "tile_buffers") == 0);
   CHECK(cost::component(off->cost.energy, "global_buffer") == 0);

@@ -25,6 +25,9 @@ struct ArrayKey {
   // Corner and worst-case analyses fix the normal draws of the once-per-chip variations instead of
   // drawing them (see DrawOverride); nullptr for ordinary chip instances.
   const struct DrawOverride* override_draws = nullptr;
+  // Operating temperature of the chip (run.temperature_k); models with published temperature
+  // dependences use it, the rest were fitted at room temperature.
+  double temperature_k = 300;
 };
 
 // Which once-per-chip draws an analysis fixes, and to what: every draw to `corner` (a ±kσ corner),
@@ -109,6 +112,9 @@ class CellModel {
   virtual double read_latency_ns() const { return 0; }
   // Column current above which a read is flagged (sense range, wire limits), µA; 0 = no limit.
   virtual double column_current_limit_ua() const { return 0; }
+  // Whether a column's current saturates at that limit (the sense circuit clips it) instead of
+  // being only flagged.
+  virtual bool clips_column_current() const { return false; }
 };
 
 using CellRegistry = config::Registry<CellModel>;

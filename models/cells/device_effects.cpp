@@ -151,6 +151,10 @@ void apply_time_noise(ArrayDevices& d, const Eigen::MatrixXf& sigma_us, NoiseDra
     }
 }
 
+void declare_reference_temperature(config::SectionSpec& s, const std::string& what) {
+  s.real("temperature_ref_k", 300, "K", "Temperature the fitted " + what + " hold at (room temperature)").range(1, 1000);
+}
+
 double accumulated_noise_factor(double t_s, double t_read_s) {
   const double x = std::log((t_s + t_read_s) / (2 * t_read_s));
   return x > 0 ? std::sqrt(x) : 0.0;

@@ -96,6 +96,11 @@ NoiseDraw noise_draw_from(const config::Params& p, const std::string& key);
 // at 0 µS.
 void apply_time_noise(ArrayDevices& devices, const Eigen::MatrixXf& sigma_us, NoiseDraw draw, const ArrayKey& key);
 
+// The temperature a model's fitted numbers hold at (key temperature_ref_k, 300 K by default: room
+// temperature, where the fits were measured); the run's temperature (ArrayKey::temperature_k)
+// moves the effects with published temperature dependences away from them.
+void declare_reference_temperature(config::SectionSpec& spec, const std::string& what);
+
 // sqrt(ln((t + t_read)/(2·t_read))): the spread of 1/f noise accumulated from 2·t_read to t (the
 // form of Nandakumar et al., ICECS 2019); 0 while t is under t_read (nothing accumulated yet).
 double accumulated_noise_factor(double t_s, double t_read_s);

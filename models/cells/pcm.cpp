@@ -3,6 +3,11 @@
 //   programming error  G_prog = max(0, G_t + σ_prog(ĝ_t)·ξ),  σ_prog a polynomial in ĝ_t = G_t/G_max
 //   drift              G_drift = G_prog·((t + t0)/t0)^(−ν),  ν = |μ_ν(ĝ_t) + σ_ν(ĝ_t)·ξ| per device
 //   1/f noise at t     σ = |G_drift|·Q_s(ĝ_prog)·sqrt(ln((t + t_read)/(2·t_read)))
+// Temperature accelerates the structural relaxation behind drift: with Arrhenius kinetics over a
+// distribution of activation energies, the relaxed state depends on the demarcation energy
+// k·T·ln(f0·t) only (Ielmini, Lavizzari, Sharma and Lacaita, Appl. Phys. Lett. 2008), so a time t
+// at temperature T drifts as the time t_ref = (f0·t)^(T/T_ref)/f0 at the fit's temperature; the
+// effective drift exponent over log time becomes ν·T/T_ref.
 // μ_ν, σ_ν and Q_s are piecewise fits in ĝ: below a split, clip(a·ln ĝ + b + c·ĝ^e, lo, hi); from
 // the split on, a polynomial. The IBM fit uses the first branch only, the HERMES fit both, so
 // both are presets of this one model (configs/cells/pcm_ibm.yaml, pcm_hermes.yaml).
@@ -78,6 +83,8 @@ class PcmCell final : public DeviceCell {
         nu_mean_(GFit::from(p, "drift_nu_mean")),
         nu_sigma_(GFit::from(p, "drift_nu_sigma")),
         drift_scale_(p.real("drift_scale")),
+        t_ref_k_(p.real("temperature_ref_k")),
+        attempt_hz_(p.real("relaxation_attempt_hz")),
         q_(GFit::from(p, "read_noise_q")),
         t_read_s_(p.real("read_noise_t_read_s")),
         read_scale_(p.real("read_noise_scale")),
@@ -93,7 +100,7 @@ class PcmCell final : public DeviceCell {
     const rng::Stream nu_draw = device_stream(key, rng::Purpose::DriftExponent);
     const Eigen::MatrixXf spread = spread_.factors(rows, cols, key);
     const double g_max = window_.g_max_us;
-    const double log_decay = std::log((t_s + t0_s_) / t0_s_);
+    const double log_decay = std::log((drift_time_s(t_s, key.temperature_k) + t0_s_) / t0_s_);
 
     // Row-major draws, as the per-device index r·cols + c.
     using RowMajor = Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -127,7 +134,13 @@ class PcmCell final : public DeviceCell {
   std::vector<double> prog_coeffs_;
   double prog_scale_, t0_s_;
   GFit nu_mean_, nu_sigma_;
-  double drift_scale_;
+  double drift_scale_, t_ref_k_, attempt_hz_;
+
+  // The time at the fit's temperature that reaches the relaxation `t_s` at `t_k` reaches.
+  double drift_time_s(double t_s, double t_k) const {
+    if (t_k == t_ref_k_ || t_s <= 0) return t_s;
+    return std::exp(t_k / t_ref_k_ * std::log(attempt_hz_ * t_s)) / attempt_hz_;
+  }
   GFit q_;
   double t_read_s_, read_scale_;
   NoiseDraw draw_;
@@ -149,6 +162,11 @@ config::SectionSpec spec() {
   GFit::declare(s, "drift_nu_mean", "Mean drift exponent", {-0.0155, 0.0244, 0, 0}, {0.049, 0.1}, ibm);
   GFit::declare(s, "drift_nu_sigma", "Std-dev of the drift exponent", {-0.0125, -0.0059, 0, 0}, {0.008, 0.045}, ibm);
   s.real("drift_scale", 1.0, "1", "Multiplies every drift exponent (1 = the fit, 0 = no drift)").at_least(0);
+  declare_reference_temperature(s, "drift exponents");
+  s.real("relaxation_attempt_hz", 1e13, "Hz",
+         "Attempt frequency f0 of the structural relaxation behind drift, a phonon frequency (Ielmini et al., Appl. "
+         "Phys. Lett. 2008): time t at T drifts as (f0 t)^(T/T_ref)/f0 at the fit's temperature")
+      .above(0);
   GFit::declare(s, "read_noise_q", "1/f noise coefficient Q_s", {0, 0, 0.0088, -0.65}, {0, 0.2}, ibm);
   s.real("read_noise_t_read_s", 250e-9, "s", "t_read of the accumulated 1/f noise (" + ibm + ")").above(0);
   s.real("read_noise_scale", 1.0, "1", "Multiplies the 1/f noise (1 = the fit, 0 = none)").at_least(0);

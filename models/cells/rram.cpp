@@ -9,6 +9,8 @@
 //   per-read noise      σ = read_noise_relative·G (NeuRRAM: about 1 %)
 //   I–V non-linearity   I = G·V + k2·G·V² + k3·G·V³ (Milo et al.)
 //   device spread       lognormal, d2d_sigma; stuck-at SA0/SA1 rates
+//   temperature         read and 1/f noise std-dev × (T/T_ref)^γ: trap-number fluctuations give a
+//                       noise power proportional to k·T (McWhorter's model, 1957), so γ = 0.5
 // The terms differ between fits but compose without conflict, so one model keeps every RRAM knob
 // under the same keys for sweeps; a term a fit lacks is zero in its preset.
 
@@ -75,6 +77,8 @@ class RramCell final : public DeviceCell {
         flicker_us_(p.real("read_noise_1f_us")),
         flicker_t_read_s_(p.real("read_noise_1f_t_read_s")),
         draw_(noise_draw_from(p, "read_noise_draw")),
+        t_ref_k_(p.real("temperature_ref_k")),
+        noise_exponent_(p.real("noise_temperature_exponent")),
         nl2_(p.real("iv_nl2_per_v")),
         nl3_(p.real("iv_nl3_per_v2")),
         spread_(DeviceSpread::from(p)),
@@ -109,13 +113,14 @@ class RramCell final : public DeviceCell {
     }
     stuck_.apply(out.g_us, key, static_cast<float>(window_.g_min_us), static_cast<float>(window_.g_max_us));
 
-    const double flicker = flicker_us_ * accumulated_noise_factor(t_s, flicker_t_read_s_);
+    const double thermal = std::pow(key.temperature_k / t_ref_k_, noise_exponent_);
+    const double flicker = flicker_us_ * accumulated_noise_factor(t_s, flicker_t_read_s_) * thermal;
     if (flicker > 0) {
       const Eigen::MatrixXf sigma =
           out.g_us.unaryExpr([&](float g) { return static_cast<float>(flicker * std::max(0.0, std::log10(double{g}))); });
       apply_time_noise(out, sigma, draw_, key);
     }
-    if (read_relative_ > 0) add_read_sigma(out, out.g_us * static_cast<float>(read_relative_));
+    if (read_relative_ > 0) add_read_sigma(out, out.g_us * static_cast<float>(read_relative_ * thermal));
     if (nl2_ != 0) out.iv_nl2_ua_per_v2 = out.g_us * static_cast<float>(nl2_);
     if (nl3_ != 0) out.iv_nl3_ua_per_v3 = out.g_us * static_cast<float>(nl3_);
     return out;
@@ -129,6 +134,7 @@ class RramCell final : public DeviceCell {
   std::vector<double> relax_sigma_;
   double relax_t_min_s_, read_relative_, flicker_us_, flicker_t_read_s_;
   NoiseDraw draw_;
+  double t_ref_k_, noise_exponent_;
   double nl2_, nl3_;
   DeviceSpread spread_;
   StuckAt stuck_;
@@ -158,6 +164,11 @@ config::SectionSpec spec() {
          "Accumulated 1/f noise K: std-dev K*log10(G/1 uS)*sqrt(ln((t + t_read)/(2 t_read))); 0 = none")
       .at_least(0);
   s.real("read_noise_1f_t_read_s", 1e-6, "s", "t_read of the accumulated 1/f noise").above(0);
+  declare_reference_temperature(s, "noise figures");
+  s.real("noise_temperature_exponent", 0.5, "1",
+         "Read and 1/f noise std-dev scale as (T/T_ref)^exponent; 0.5: noise power proportional to kT, as trap-number "
+         "fluctuations give it (McWhorter, 'Semiconductor surface physics', 1957)")
+      .at_least(0);
   declare_noise_draw(s, "read_noise_draw", "Accumulated 1/f noise");
   s.real("iv_nl2_per_v", 0.0, "1/V",
          "I-V non-linearity, quadratic: I = G*V*(1 + k2*V + k3*V^2); 0 = linear. Milo et al. fit coefficients for HfO2 "

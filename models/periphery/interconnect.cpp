@@ -23,6 +23,11 @@ config::SectionSpec section() {
 const config::SectionRegistrar registered(section);
 }  // namespace
 
+Pinned pinned(const config::Params& p, const std::string& key) {
+  if (p.is_auto(key)) return std::nullopt;
+  return p.real(key);
+}
+
 InterconnectCost InterconnectCost::from(const config::Params& p) {
   return {pinned(p, "energy_pj_per_bit"), pinned(p, "area_mm2_per_tile")};
 }

@@ -3,6 +3,7 @@
 // section, declared in its own file; this header gathers what the cost model reads.
 
 #include <optional>
+#include <string>
 
 #include "sim/config/params.hpp"
 
@@ -23,11 +24,6 @@ struct ShiftAddCost {
 // A cost a section pins, or empty: derived from the tech node (`auto`). 0 means zero.
 using Pinned = std::optional<double>;
 Pinned pinned(const config::Params& p, const std::string& key);
-
-struct SramCost {
-  Pinned energy_pj_per_bit, area_mm2_per_kib;
-  static SramCost from(const config::Params& p);
-};
 
 struct InterconnectCost {
   Pinned energy_pj_per_bit, area_mm2_per_tile;

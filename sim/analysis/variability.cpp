@@ -114,7 +114,8 @@ WorstCaseResult worst_case(const functional::EvalSetup& e, const config::Params&
         (a.digits.cast<float>() * static_cast<float>(delta_g)).array() + static_cast<float>(e.cell.g_min_us());
     models::DrawOverride at0{{purpose}, 0.0f, nullptr}, at1{{purpose}, 1.0f, nullptr};
     const auto key = [&](const models::DrawOverride* o) {
-      return models::ArrayKey{base.seed, base.instance, static_cast<std::uint32_t>(a.layer), static_cast<std::uint32_t>(i), o};
+      return models::ArrayKey{base.seed, base.instance, static_cast<std::uint32_t>(a.layer), static_cast<std::uint32_t>(i), o,
+                                base.temperature_k};
     };
     sensitivity[i] = e.cell.program(target, key(&at1), base.t_inference_s).g_us -
                      e.cell.program(target, key(&at0), base.t_inference_s).g_us;

@@ -426,6 +426,11 @@ Config validate(const Node& root, const std::vector<std::string>& preset_roots) 
   top_keys.push_back("plugins");
   for (const auto& e : root.entries()) {
     if (e.key == "plugins" || e.key == "include") continue;
+    // The `sram` section's figures for every buffer gave way to a memory technology per buffer.
+    if (e.key == "sram" && !schema.find(e.key))
+      throw ConfigError(e.key_where, e.key,
+                        "section retired: give each buffer a technology in tile_buffer and global_buffer; to pin "
+                        "figures use `model: table` (e.g. `preset: isaac_edram`)");
     if (!schema.find(e.key))
       throw ConfigError(e.key_where, e.key, "unknown section" + did_you_mean(e.key, top_keys));
   }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "models/cells/cell_model.hpp"
+#include "models/memories/dram.hpp"
 #include "models/periphery/adc.hpp"
 #include "models/periphery/dac.hpp"
 #include "models/periphery/macro_periphery.hpp"
@@ -45,6 +46,34 @@ namespace {
 
 constexpr double kUm2 = 1e-6;  // mm² per µm²
 
+// Static energy of the buffers while a layer runs for `span_ns` moving `t` (pJ, every instance): a
+// volatile buffer leaks all along; a non-volatile one is power-gated when idle and each bank leaks
+// only for the accesses it serves.
+struct BufferLeakage {
+  double input_pj = 0, output_pj = 0, global_pj = 0;
+  double total() const { return input_pj + output_pj + global_pj; }
+};
+
+double buffer_static_pj(const models::BufferFigures& b, double instances, double span_ns, double read_bits,
+                  double write_bits, int width_bits) {
+  const double w = b.figures.leakage_mw * 1e-3;  // one instance, W
+  if (!b.figures.nonvolatile) return instances * w * span_ns * 1e3;  // W·ns = nJ
+  const double busy_ns = (read_bits * b.figures.read_ns + write_bits * b.figures.write_ns) / width_bits;
+  return w / b.banks * busy_ns * 1e3;
+}
+
+BufferLeakage buffer_leakage(const models::ChipBuffers& b, const mapping::Architecture& arch, const engine::Traffic& t,
+                             double span_ns, double tiles) {
+  BufferLeakage l;
+  l.input_pj = buffer_static_pj(b.input, tiles, span_ns, static_cast<double>(t.input_buffer_read_bits),
+                          static_cast<double>(t.input_buffer_write_bits), arch.buffer_width_bits);
+  l.output_pj = buffer_static_pj(b.output, tiles, span_ns, 0, static_cast<double>(t.output_buffer_write_bits),
+                           arch.buffer_width_bits);
+  l.global_pj = buffer_static_pj(b.global, 1, span_ns, static_cast<double>(t.global_buffer_read_bits),
+                           static_cast<double>(t.global_buffer_write_bits), arch.global_buffer_width_bits);
+  return l;
+}
+
 // A pinned value when the section gives one (0 included), the tech node's when it says auto.
 double pinned_or(const models::Pinned& pinned, double derived) { return pinned ? *pinned : derived; }
 
@@ -57,9 +86,12 @@ Breakdown layer_breakdown(const EnergyPerAction& e, const engine::LayerTiming& l
   const double reads = static_cast<double>(c.array_reads), conversions = static_cast<double>(c.conversions);
   const engine::Traffic& t = lt.traffic;
   const double k = 1.0 / per_inference;
-  const double tile_pj = static_cast<double>(t.input_buffer_write_bits + t.input_buffer_read_bits) * e.sram_pj_per_bit +
-                         static_cast<double>(t.output_buffer_write_bits) * e.output_buffer_pj_per_bit;
-  const double global_bits = static_cast<double>(t.global_buffer_read_bits + t.global_buffer_write_bits);
+  const double tile_pj = static_cast<double>(t.input_buffer_read_bits) * e.input_read_pj_per_bit +
+                         static_cast<double>(t.input_buffer_write_bits) * e.input_write_pj_per_bit +
+                         static_cast<double>(t.output_buffer_write_bits) * e.output_write_pj_per_bit;
+  const double global_pj = static_cast<double>(t.global_buffer_read_bits) * e.global_read_pj_per_bit +
+                           static_cast<double>(t.global_buffer_write_bits) * e.global_write_pj_per_bit;
+  const double dram_bits = static_cast<double>(t.dram_read_bits + t.dram_write_bits);
   return {
       {"cells", measured ? measured->cell_energy_pj : 0.0},
       {"dac", measured ? measured->dac_energy_pj : k * c.dac_drives * e.dac_pj},
@@ -72,8 +104,9 @@ Breakdown layer_breakdown(const EnergyPerAction& e, const engine::LayerTiming& l
       {"macro_control", k * (reads * e.macro_control_read_pj + conversions * e.macro_control_conversion_pj)},
       {"digital", k * (c.digital_adds * e.add_pj + c.digital_mults * e.mult_pj + c.digital_compares * e.compare_pj)},
       {"tile_buffers", k * tile_pj},
-      {"global_buffer", k * global_bits * e.global_buffer_pj_per_bit},
+      {"global_buffer", k * global_pj},
       {"interconnect", k * static_cast<double>(t.interconnect_bit_hops) * e.bus_pj_per_bit},
+      {"dram", k * dram_bits * e.dram_pj_per_bit},
       {"control", k * static_cast<double>(lt.control_ops) * e.control_pj},
       {"leakage", leakage_pj},
   };
@@ -85,15 +118,17 @@ CostResult compute_costs(const CostInputs& in) {
   const mapping::Architecture& arch = in.chip.arch;
   const auto sh = models::SampleHoldCost::from(in.config.section("sample_hold"));
   const auto sa = models::ShiftAddCost::from(in.config.section("shift_add"));
-  const auto sram = models::SramCost::from(in.config.section("sram"));
   const auto ic = models::InterconnectCost::from(in.config.section("interconnect"));
   const auto dig = models::DigitalCost::from(in.config.section("digital"));
   const auto tech = models::Tech::from(in.config.section("tech"));
+  const models::Dram dram = models::Dram::from(in.config.section("dram"));
+  CostResult r;
+  r.buffers = models::ChipBuffers::of(in.config, {arch.input_buffer_kib, arch.output_buffer_kib, arch.global_buffer_kib});
+  const models::ChipBuffers& buf = r.buffers;
   if (std::fabs(tech.node_nm - arch.feature_size_nm) > 1e-9)
     spdlog::warn("cell areas use chip.feature_size_nm = {} nm, the periphery the {} nm tech node", arch.feature_size_nm,
                  tech.node_nm);
 
-  CostResult r;
   const double tiles = arch.tiles;
 
   // --- area ---
@@ -105,7 +140,6 @@ CostResult compute_costs(const CostInputs& in) {
                                                     in.adc.common().columns_per_adc);
   // The converters are built for adc.bits; a layer resolving fewer spends that resolution's energy.
   const models::AdcCost adc_built = in.adc.cost(in.adc.bits(), tech);
-  auto buffer_mm2 = [&](double kib) { return sram.area_mm2_per_kib ? kib * *sram.area_mm2_per_kib : tech.sram_mm2(kib); };
   models::MacroGeometry geo;
   geo.rows = arch.rows;
   geo.cols = arch.cols;
@@ -114,7 +148,7 @@ CostResult compute_costs(const CostInputs& in) {
   for (const auto& lm : in.chip.layers) geo.max_input_slices = std::max(geo.max_input_slices, static_cast<int>(lm.input_slices.size()));
   const models::MacroPeriphery macro = models::macro_periphery(in.config.section("macro"), geo, tech);
   const double macro_um2 = macro.row_decoder_um2 + macro.wordline_drivers_um2 + macro.column_mux_um2 + macro.control_um2;
-  const double tile_buffers = buffer_mm2(arch.input_buffer_kib) + buffer_mm2(arch.output_buffer_kib);
+  const double tile_buffers = buf.input.figures.area_mm2 + buf.output.figures.area_mm2;
   const double digital_unit = arch.digital_lanes * (tech.adder_um2() + tech.multiplier_um2()) * kUm2;
   // Address generators: one adder per buffer port.
   const double control_unit = (arch.buffer_read_ports + arch.buffer_write_ports) * tech.adder_um2() * kUm2;
@@ -124,6 +158,7 @@ CostResult compute_costs(const CostInputs& in) {
                                                   macro_um2 * kUm2) +
                           tile_buffers + digital_unit + control_unit;
   r.tile_mm2 = per_tile;
+  r.tiles = tiles;
   const double pitch_mm = std::sqrt(per_tile);
   const bool mesh = arch.interconnect == mapping::Interconnect::Mesh;
   // A mesh link spans one tile pitch; the bus runs along the side of the tile array.
@@ -142,7 +177,7 @@ CostResult compute_costs(const CostInputs& in) {
       {"column_mux", arrays * macro.column_mux_um2 * kUm2},
       {"macro_control", arrays * macro.control_um2 * kUm2},
       {"tile_buffers", tiles * tile_buffers},
-      {"global_buffer", buffer_mm2(arch.global_buffer_kib)},
+      {"global_buffer", buf.global.figures.area_mm2},
       {"interconnect", interconnect_mm2},
       {"digital", tiles * digital_unit},
       {"control", tiles * control_unit + tech.adder_um2() * kUm2},
@@ -159,7 +194,6 @@ CostResult compute_costs(const CostInputs& in) {
   };
 
   // --- energy per action ---
-  auto buffer_pj = [&](double kib, int ports) { return pinned_or(sram.energy_pj_per_bit, tech.sram_pj_per_bit(kib, ports)); };
   const double hop_pj = pinned_or(ic.energy_pj_per_bit, (mesh ? tech.router_pj_per_bit() : 0.0) +
                                                             tech.wire_pj_per_bit_mm() * r.link_mm);
   EnergyPerAction& e = r.per_action;
@@ -179,29 +213,39 @@ CostResult compute_costs(const CostInputs& in) {
   e.mult_pj = pinned_or(dig.mult_energy_pj, tech.mult_pj());
   e.compare_pj = e.add_pj;
   e.control_pj = e.add_pj;  // one address: a 32-bit add
-  e.sram_pj_per_bit = buffer_pj(arch.input_buffer_kib, arch.buffer_read_ports);
-  e.output_buffer_pj_per_bit = buffer_pj(arch.output_buffer_kib, arch.buffer_write_ports);
-  e.global_buffer_pj_per_bit = buffer_pj(arch.global_buffer_kib, 1);
+  e.input_read_pj_per_bit = buf.input.figures.read_pj_per_bit();
+  e.input_write_pj_per_bit = buf.input.figures.write_pj_per_bit();
+  e.output_write_pj_per_bit = buf.output.figures.write_pj_per_bit();
+  e.global_read_pj_per_bit = buf.global.figures.read_pj_per_bit();
+  e.global_write_pj_per_bit = buf.global.figures.write_pj_per_bit();
+  e.dram_pj_per_bit = dram.pj_per_bit;
   e.bus_pj_per_bit = hop_pj;
-  e.leakage_w = tech.sram_leakage_w((tiles * (arch.input_buffer_kib + arch.output_buffer_kib) + arch.global_buffer_kib) *
-                                    8192.0);
+  e.leakage_w = (tiles * (buf.input.figures.leakage_mw + buf.output.figures.leakage_mw) + buf.global.figures.leakage_mw) * 1e-3;
 
   // --- energy ---
   const double per = std::max(1, in.timing.inferences);
-  const double leakage_pj = e.leakage_w * in.timing.latency_ns() * 1e3 / per;  // W·ns = nJ
   double spans = 0;
   for (const auto& lt : in.timing.layers) spans += static_cast<double>(lt.end_cycle - lt.start_cycle);
   for (std::size_t l = 0; l < in.timing.layers.size(); ++l) {
     const auto& lt = in.timing.layers[l];
     const functional::ActionCounts* measured = l < in.activity.layers.size() ? &in.activity.layers[l] : nullptr;
-    // Static energy goes to the layers by the time each was running.
+    // Static energy of volatile buffers goes to the layers by the time each was running.
     const double share = spans > 0 ? static_cast<double>(lt.end_cycle - lt.start_cycle) / spans : 0.0;
     const mapping::LayerMap& lm = in.chip.layers[l];
     const int bits = lm.resolution(in.adc.bits());
     const double adc_pj = bits == in.adc.bits() ? e.adc_pj : in.adc.cost(bits, tech).energy_pj;
-    r.layer_energy.push_back(layer_breakdown(e, lt, measured, adc_pj, leakage_pj * share, per));
+    const BufferLeakage leak = buffer_leakage(buf, arch, lt.traffic, in.timing.latency_ns() * share, tiles);
+    r.input_leakage_pj += leak.input_pj / per;
+    r.output_leakage_pj += leak.output_pj / per;
+    r.global_leakage_pj += leak.global_pj / per;
+    r.layer_energy.push_back(layer_breakdown(e, lt, measured, adc_pj, leak.total() / per, per));
   }
-  r.energy = r.layer_energy.empty() ? layer_breakdown(e, {}, nullptr, e.adc_pj, leakage_pj, per) : r.layer_energy.front();
+  if (r.layer_energy.empty()) {
+    const BufferLeakage leak = buffer_leakage(buf, arch, {}, in.timing.latency_ns(), tiles);
+    r.energy = layer_breakdown(e, {}, nullptr, e.adc_pj, leak.total() / per, per);
+  } else {
+    r.energy = r.layer_energy.front();
+  }
   if (!r.layer_energy.empty()) {
     for (auto& kv : r.energy) kv.second = 0;
     for (const auto& lb : r.layer_energy)

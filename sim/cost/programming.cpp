@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/cells/cell_model.hpp"
+#include "models/memories/dram.hpp"
 #include "sim/mapping/placement.hpp"
 
 namespace cimsim::cost {
@@ -73,6 +74,17 @@ ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::Cel
     p.round_time_ns[r] = std::max(p.round_time_ns[r], time);
   }
   return p;
+}
+
+void add_weight_fetch(ProgrammingCost& p, const models::Dram& dram, int bits_per_cell) {
+  if (!dram.enabled) return;
+  for (std::size_t r = 0; r < p.round_cells.size(); ++r) {
+    const double bits = static_cast<double>(p.round_cells[r]) * bits_per_cell;
+    p.dram_bits += bits;
+    p.energy_pj += bits * dram.pj_per_bit;
+    p.round_energy_pj[r] += bits * dram.pj_per_bit;
+    p.round_time_ns[r] = std::max(p.round_time_ns[r], dram.ns_for(bits));
+  }
 }
 
 std::vector<std::int64_t> round_write_cycles(const ProgrammingCost& p, const mapping::Architecture& arch) {

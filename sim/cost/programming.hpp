@@ -13,6 +13,7 @@
 
 namespace cimsim::models {
 class CellModel;
+struct Dram;
 }
 
 namespace cimsim::cost {
@@ -25,6 +26,7 @@ struct ProgrammingCost {
   std::vector<double> round_time_ns;   // per programming round (arrays in parallel)
   std::vector<double> round_energy_pj;
   double endurance_writes = 0;  // per cell; 0 when not characterised
+  double dram_bits = 0;         // weight bits fetched from DRAM to write every weight once
 
   int rounds() const { return static_cast<int>(round_time_ns.size()); }
   // Rewrites during one batch (rounds 1..R−1), then round 0 again for the next batch: in steady
@@ -39,6 +41,10 @@ struct ProgrammingCost {
 // from shapes alone (no weights) assumes every level equally likely.
 ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell,
                                  const workload::QuantizedNetwork* qnet = nullptr);
+
+// With DRAM, the weights every round writes come from it: each round's bits (cells × bits per
+// cell) cost the DRAM's energy per bit, and a round takes at least the time to stream them in.
+void add_weight_fetch(ProgrammingCost& p, const models::Dram& dram, int bits_per_cell);
 
 // Round write times in clock cycles, as the timing engine takes them.
 std::vector<std::int64_t> round_write_cycles(const ProgrammingCost& p, const mapping::Architecture& arch);

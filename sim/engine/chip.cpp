@@ -159,13 +159,19 @@ void Chip::read_stream(int b) {
   LayerTiming& st = stats[static_cast<std::size_t>(bs.layer)];
   wait_for(*layer_start_[static_cast<std::size_t>(bs.layer)]);
   const std::int64_t total = plan.inferences * bs.units;
-  const std::int64_t read_cycles = ceil_div(bs.read_bits, plan.global_width);
+  // Units the buffer could not hold come back from DRAM through the same port.
+  const double spilled = bs.producer == kNetworkInput ? plan.input_spilled_fraction
+                                                      : plan.spilled_fraction[static_cast<std::size_t>(bs.producer)];
+  const std::int64_t dram_bits = std::llround(spilled * static_cast<double>(bs.read_bits));
+  const std::int64_t read_cycles =
+      ceil_div(bs.read_bits, plan.global_width) * plan.global_read_cycles + dram_cycles(plan, dram_bits);
   // The reader runs at most two units ahead of the slowest of its senders.
   constexpr std::int64_t kReadAhead = 2;
   for (std::int64_t u = 0; u < total; ++u) {
     while (ss.staged.available - ss.staged.freed >= kReadAhead) wait_for(ss.staged.freed_event);
     global_read->use((2 << 20) + b, read_cycles, ss.read_done);
     st.traffic.global_buffer_read_bits += bs.read_bits;
+    st.traffic.dram_read_bits += dram_bits;
     ++st.control_ops;
     stage(ss.staged, u + 1);
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "sim/engine/spill.hpp"
 #include "sim/mapping/placement.hpp"
 
 namespace cimsim::engine {
@@ -125,6 +126,11 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
   plan.integrate = arch.readout.integrate();
   plan.buffer_width = arch.buffer_width_bits;
   plan.global_width = arch.global_buffer_width_bits;
+  plan.input_read_cycles = params.input_read_cycles;
+  plan.output_write_cycles = params.output_write_cycles;
+  plan.global_read_cycles = params.global_read_cycles;
+  plan.global_write_cycles = params.global_write_cycles;
+  plan.dram_bits_per_cycle = params.dram_bits_per_cycle;
   plan.adcs_per_array = static_cast<int>(ceil_div(arch.cols, params.columns_per_adc));
   plan.tiles = std::max(1, arch.tiles);
   plan.input_buffer_kib = arch.input_buffer_kib;
@@ -204,7 +210,7 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
       }
       const std::int64_t ops = lm.digital.adds + lm.digital.compares + lm.digital.mults;
       st.digital_cycles_per_unit =
-          ceil_div(operand_bits, plan.buffer_width) + ceil_div(ceil_div(ops, lp.units), arch.digital_lanes);
+          ceil_div(operand_bits, plan.buffer_width) * plan.input_read_cycles + ceil_div(ceil_div(ops, lp.units), arch.digital_lanes);
       lp.per_sample_digital.digital_adds = lm.digital.adds;
       lp.per_sample_digital.digital_mults = lm.digital.mults;
       lp.per_sample_digital.digital_compares = lm.digital.compares;
@@ -445,12 +451,21 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
   plan.global_buffer_peak_bits = peak;
   if (arch.global_buffer_auto) plan.global_buffer_kib = whole_kib(peak);
   const std::int64_t capacity = static_cast<std::int64_t>(plan.global_buffer_kib * 8192.0);
-  if (params.check_global_buffer && peak > capacity)
+  plan.spilled_fraction.assign(L, 0.0);
+  if (params.check_global_buffer && peak > capacity && params.dram_bits_per_cycle <= 0)
     arch.chip_params.fail("global_buffer_kib",
                           "the schedule holds up to " + std::to_string(peak) + " bits of activations for " +
                               std::to_string(params.inferences) + " inference(s) at once; the global buffer holds " +
                               std::to_string(capacity) + " bits (short by " + std::to_string(peak - capacity) +
-                              " bits)");
+                              " bits); give the chip DRAM (dram.enabled) to keep the rest off chip");
+  if (peak > capacity && params.dram_bits_per_cycle > 0) {
+    std::vector<bool> held(L, true);
+    if (pipelined)
+      for (std::size_t l = 0; l < L; ++l) held[l] = consumers[l].empty();
+    const Spill spill = spill_to_dram(tensor_bits, last_use, held, input_bits, input_last, capacity);
+    plan.spilled_fraction = spill.fraction;
+    plan.input_spilled_fraction = spill.input_fraction;
+  }
   return plan;
 }
 

@@ -4,6 +4,7 @@
 // unit for a digital layer), what each station receives per unit from each producer, where each
 // column block's partial sums meet, where outputs go, and what every array does per vector.
 
+#include <cmath>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -105,12 +106,23 @@ struct ChipPlan {
   std::int64_t sample_hold_cycles = 0;
   bool integrate = false;  // readout.pipelining: integrate (no sample-and-hold, no overlap)
   std::int64_t buffer_width = 1, global_width = 1;
+  std::int64_t input_read_cycles = 1, output_write_cycles = 1, global_read_cycles = 1, global_write_cycles = 1;
+  // Off-chip DRAM: bits per cycle, and the share of each layer's output (and of the network input)
+  // the global buffer cannot hold, which lives in DRAM.
+  double dram_bits_per_cycle = 0;
+  std::vector<double> spilled_fraction;  // ChipMap::layers order
+  double input_spilled_fraction = 0;
   int adcs_per_array = 1;
   int tiles = 1;
   std::int64_t global_buffer_peak_bits = 0;
   // Buffer sizes the plan runs with: the configured ones, or what `auto` chose.
   double input_buffer_kib = 0, output_buffer_kib = 0, global_buffer_kib = 0;
 };
+
+// Cycles the DRAM interface takes for `bits`.
+inline std::int64_t dram_cycles(const ChipPlan& plan, std::int64_t bits) {
+  return bits > 0 ? static_cast<std::int64_t>(std::ceil(static_cast<double>(bits) / plan.dram_bits_per_cycle - 1e-9)) : 0;
+}
 
 // Fails (config::ConfigError at the key that limits it) when a buffer cannot hold what the
 // schedule needs at once.

@@ -18,6 +18,8 @@ Traffic& Traffic::operator+=(const Traffic& o) {
   input_buffer_write_bits += o.input_buffer_write_bits;
   input_buffer_read_bits += o.input_buffer_read_bits;
   output_buffer_write_bits += o.output_buffer_write_bits;
+  dram_read_bits += o.dram_read_bits;
+  dram_write_bits += o.dram_write_bits;
   bus_bits += o.bus_bits;
   interconnect_bit_hops += o.interconnect_bit_hops;
   return *this;

@@ -97,7 +97,7 @@ void Chip::compute_matrix(int s) {
       const ArrayWork& w = plan.arrays[static_cast<std::size_t>(st.arrays[k])];
       // Fetch: the array's rows leave the input buffer once the vector is there, a read port is
       // free and the DACs have let go of the previous vector.
-      const std::int64_t fetch = ceil_div(w.fetch_bits, plan.buffer_width);
+      const std::int64_t fetch = ceil_div(w.fetch_bits, plan.buffer_width) * plan.input_read_cycles;
       const std::int64_t start = tile.input_read.reserve(std::max(arrived, dac_free[k]), fetch);
       const std::int64_t fetched = start + fetch;
       if (ss.first_activity < 0) ss.first_activity = start;
@@ -179,7 +179,7 @@ void Chip::output(int s) {
   sc_core::sc_event done;
 
   const std::int64_t total = plan.inferences * st.units;
-  const std::int64_t write = ceil_div(st.out_bits, plan.buffer_width);
+  const std::int64_t write = ceil_div(st.out_bits, plan.buffer_width) * plan.output_write_cycles;
   for (std::int64_t unit = 0; unit < total; ++unit) {
     while (ss.results.empty()) wait_for(ss.result_event);
     const std::int64_t ready = ss.results.front().second;
@@ -232,7 +232,13 @@ void Chip::sender(Staging& staged, int index, int from, const Destination& d, in
   const int label = labels_[static_cast<std::size_t>(layer)];
   const bool to_buffer = d.station == kGlobalBuffer;
   const int to = to_buffer ? net->global_buffer_node() : node_of_station(d.station);
-  const std::int64_t sink = to_buffer ? ceil_div(d.bits, plan.global_width) : 0;
+  // The global buffer's write port takes the unit; the part of it the buffer cannot hold goes on
+  // to DRAM through the same port.
+  const std::int64_t dram_bits =
+      to_buffer ? std::llround(plan.spilled_fraction[static_cast<std::size_t>(layer)] * static_cast<double>(d.bits)) : 0;
+  const std::int64_t sink = to_buffer ? ceil_div(d.bits, plan.global_width) * plan.global_write_cycles +
+                                            dram_cycles(plan, dram_bits)
+                                      : 0;
   const int kind = from == net->global_buffer_node() ? 0 : kPriorityOutput;
   sc_core::sc_event done;
   for (std::int64_t u = 0; u < units; ++u) {
@@ -248,6 +254,7 @@ void Chip::sender(Staging& staged, int index, int from, const Destination& d, in
       stats_l.traffic.bus_bits += d.bits;
       stats_l.traffic.interconnect_bit_hops += d.bits * net->hops(from, to);
     }
+    stats_l.traffic.dram_write_bits += dram_bits;
     deliver(d, layer, u);
     // The unit's space in the sender's staging frees once every sender has sent it.
     staged.sent[static_cast<std::size_t>(index)] = u + 1;

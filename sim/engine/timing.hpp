@@ -39,6 +39,11 @@ struct TimingParams {
   // round 0 is programmed before the run and is not counted here. Missing entries count as 0.
   std::vector<std::int64_t> round_write_cycles;
   TraceRequest trace;
+  // Cycles one word access occupies a buffer port (the buffer technology's latency over its banks,
+  // models/memories/chip_buffers.hpp); 1: one word per cycle.
+  int input_read_cycles = 1, output_write_cycles = 1, global_read_cycles = 1, global_write_cycles = 1;
+  // Off-chip DRAM bits per cycle; 0: no DRAM, activations that do not fit the global buffer fail.
+  double dram_bits_per_cycle = 0;
   // Refuse a schedule whose live activations exceed the global buffer. Off for the second,
   // longer run that measures the steady rate: it holds twice the inferences at once only to time
   // them, and the chip is judged on the run the user asked for.
@@ -54,6 +59,7 @@ struct Traffic {
   std::int64_t output_buffer_write_bits = 0;
   std::int64_t bus_bits = 0;               // bits that crossed the interconnect (bus or mesh)
   std::int64_t interconnect_bit_hops = 0;  // Σ bits × links crossed (a bus transfer is one hop)
+  std::int64_t dram_read_bits = 0, dram_write_bits = 0;  // activations spilled off chip
   Traffic& operator+=(const Traffic& o);
 };
 
@@ -118,8 +124,14 @@ struct TimingResult {
 };
 
 // The parameters of a configured chip: conversion cycles and ADC sharing from the ADC model, the
-// sample-and-hold latency from its section; no reprogramming writes, no traces.
+// sample-and-hold latency from its section; no reprogramming writes, no traces. The buffers' port
+// cycles come from their technologies when all three sizes are given; with an `auto` size they
+// wait for set_buffer_ports on the settled architecture.
 TimingParams timing_params(const config::Config& config, const models::AdcModel& adc, int inferences = 1);
+
+// The cycles a word access occupies each buffer's port, from the buffer technologies at the
+// architecture's buffer sizes (models/memories/chip_buffers.hpp).
+void set_buffer_ports(TimingParams& tp, const config::Config& config, const mapping::Architecture& arch);
 
 // Runs the timing model of `chip` for `params.inferences` inferences. Deterministic. Fails
 // (config::ConfigError at the key that limits it) when a buffer cannot hold what the schedule

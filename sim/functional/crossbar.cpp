@@ -5,6 +5,7 @@
 #include <cmath>
 #include <memory>
 
+#include "sim/functional/current_clip.hpp"
 #include "sim/functional/read_energy.hpp"
 #include "sim/util/parallel.hpp"
 #include "sim/util/rng.hpp"
@@ -183,6 +184,7 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
       }
       Eigen::Map<Eigen::MatrixXf> current = Scratch::matrix(scratch.current, cols, rb.diff.rows());
       transpose_into(product, current);
+      if (rb.clip_limit > 0) clip_column_currents(current, ublk, rb, local0, n, programmed_.g_min_norm);
       // Per-read noise: variance Σ u²·σ² per readout (u² = u for 1-bit slices); empty when noiseless.
       const bool reference_noise = noisy && rb.reference_var.size() > 0;
       Eigen::Map<Eigen::MatrixXf> sd = Scratch::matrix(scratch.sd, noisy ? cols : 0, noisy ? rb.var.rows() : 0);

@@ -100,6 +100,8 @@ ProgramSettings EvalSetup::settings(std::uint32_t instance) const {
   ps.threads = options.threads;
   ps.drive = options.drive;
   ps.vectors = vectors;
+  ps.temperature_k = options.temperature_k;
+  ps.ir_drop = &options.ir_drop;
   return ps;
 }
 

@@ -11,6 +11,7 @@
 #include "sim/functional/activity.hpp"
 #include "sim/functional/drift_compensation.hpp"
 #include "sim/functional/drive_levels.hpp"
+#include "sim/functional/ir_drop.hpp"
 #include "sim/functional/layer_outputs.hpp"
 #include "sim/functional/programmed_chip.hpp"
 #include "sim/util/progress.hpp"
@@ -30,6 +31,8 @@ struct EvalOptions {
   const DriveLevels* drive = nullptr;  // the DAC's levels; nullptr: amplitude DAC, energy not counted
   DriftCompensation drift;             // mode None: off (ChipMap layers must say output_scaling)
   LayerOutputSink* outputs = nullptr;  // gets every layer's output of its instance's test pass
+  double temperature_k = 300;          // operating temperature
+  IrDrop ir_drop;                      // wire resistance; off by default
 };
 
 struct InstanceResult {

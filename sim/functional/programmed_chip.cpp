@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "sim/functional/ir_drop.hpp"
 #include "sim/util/parallel.hpp"
 
 namespace cimsim::functional {
@@ -56,8 +57,9 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
     const Eigen::MatrixXf target =
         (a.digits.cast<float>() * static_cast<float>(pc.delta_g_us)).array() + static_cast<float>(pc.g_min_us);
     const models::ArrayKey key{st.seed, st.instance, static_cast<std::uint32_t>(a.layer), static_cast<std::uint32_t>(i),
-                               st.draws};
-    const models::ArrayDevices dev = cell.program(target, key, st.t_inference_s);
+                               st.draws, st.temperature_k};
+    models::ArrayDevices dev = cell.program(target, key, st.t_inference_s);
+    if (st.ir_drop) st.ir_drop->apply(dev);
     const float inv = static_cast<float>(1.0 / pc.delta_g_us);
     ArrayState& s = states[i];
     if (resistance) {
@@ -96,6 +98,9 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
 
   // Stack each row block's arrays.
   pc.layers.resize(chip.layers.size());
+  // Clipping limits a column's summed current; a resistance-summation readout sums no currents (its
+  // cells are in series), so it has none to clip.
+  const bool clip = !resistance && cell.clips_column_current() && cell.column_current_limit_ua() > 0;
   for (std::size_t l = 0; l < chip.layers.size(); ++l) {
     std::map<int, ProgrammedRowBlock> blocks;
     for (int ai : chip.layers[l].arrays) {
@@ -126,6 +131,12 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
         nl3 = Eigen::MatrixXf::Zero(rb.rows, readouts);
       }
       rb.row_g_us = Eigen::VectorXd::Zero(rb.rows);
+      if (clip) {
+        rb.plus = Eigen::MatrixXf::Zero(rb.rows, readouts);
+        rb.minus = Eigen::MatrixXf::Zero(rb.rows, readouts);
+        rb.has_minus = Eigen::Array<bool, Eigen::Dynamic, 1>::Constant(readouts, false);
+        rb.clip_limit = static_cast<float>(cell.column_current_limit_ua() / pc.current_unit_ua(chip));
+      }
       if (resistance) rb.row_r_kohm = Eigen::VectorXd::Zero(rb.rows);
       for (std::size_t k = 0; k < rb.arrays.size(); ++k) {
         const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(rb.arrays[k])];
@@ -139,6 +150,11 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
           const mapping::Readout& ro = a.readouts[r];
           const Eigen::Index col = rb.first_readout[k] + static_cast<Eigen::Index>(r);
           combine(diff, st_a.g, col, ro);
+          if (clip) {
+            rb.plus.col(col) = st_a.g.col(ro.plus);
+            if (ro.minus >= 0) rb.minus.col(col) = st_a.g.col(ro.minus);
+            rb.has_minus(col) = ro.minus >= 0;
+          }
           if (st_a.nl2.size() > 0) combine(nl2, st_a.nl2, col, ro);
           if (st_a.nl3.size() > 0) combine(nl3, st_a.nl3, col, ro);
           const bool pair = ro.minus >= 0 && ro.minus != a.reference_column;

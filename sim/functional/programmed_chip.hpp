@@ -15,6 +15,8 @@
 
 namespace cimsim::functional {
 
+class IrDrop;
+
 // The ADC inputs of the arrays that hold one row block of a layer.
 struct ProgrammedRowBlock {
   int row_begin = 0, rows = 0;
@@ -50,6 +52,14 @@ struct ProgrammedRowBlock {
     std::vector<std::pair<Eigen::Index, float>> targets;  // readout column in `diff`, sign
   };
   std::vector<Disturb> disturbs;
+
+  // Column current limit, when the cell clips its columns' currents: the conductance above G_min
+  // each readout's own column (plus) and subtracted column (minus) hang on each row (rows ×
+  // readouts, units of ΔG), whether the readout subtracts a column, and the limit in the engine's
+  // current unit (ΔG·V_read/(2^db − 1)). Empty / 0 when not clipping.
+  Eigen::MatrixXf plus, minus;
+  Eigen::Array<bool, Eigen::Dynamic, 1> has_minus;
+  float clip_limit = 0;
 };
 
 struct ProgrammedLayer {
@@ -67,6 +77,8 @@ struct ProgramSettings {
   std::vector<std::int64_t> vectors;
   // Corners and worst-case patterns: once-per-chip draws fixed instead of drawn.
   const models::DrawOverride* draws = nullptr;
+  double temperature_k = 300;              // operating temperature (run.temperature_k)
+  const IrDrop* ir_drop = nullptr;         // wire resistance of the lines; nullptr: ideal wires
 };
 
 // Under resistance summation (readout.summation) every "conductance" below is read as resistance

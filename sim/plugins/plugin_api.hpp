@@ -20,8 +20,9 @@
 #include "sim/api/eigen_abi.hpp"
 
 // Raised whenever a change to these headers changes what a plug-in compiles against (the model
-// interfaces, ArrayDevices, Params, SectionSpec, the registry entries). 2: digital operators.
-#define CIMSIM_PLUGIN_ABI_VERSION 2
+// interfaces, ArrayDevices, Params, SectionSpec, the registry entries). 2: digital operators; 3: the
+// array key's temperature, cells' write costs and column current limits.
+#define CIMSIM_PLUGIN_ABI_VERSION 3
 
 namespace cimsim::plugins {
 

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "sim/config/node.hpp"
+#include "sim/cost/memories_report.hpp"
 #include "sim/report/trace_perfetto.hpp"
 
 namespace cimsim::report {
@@ -250,10 +251,13 @@ Value build_json(const run::Simulation& sim) {
   epa.set("shift_add", quantity(pa.shift_add_pj, "pJ"));
   epa.set("digital_add", quantity(pa.add_pj, "pJ"));
   epa.set("digital_mult", quantity(pa.mult_pj, "pJ"));
-  epa.set("sram_bit", quantity(pa.sram_pj_per_bit, "pJ/bit"));
+  epa.set("tile_input_buffer_read_bit", quantity(pa.input_read_pj_per_bit, "pJ/bit"));
+  epa.set("tile_input_buffer_write_bit", quantity(pa.input_write_pj_per_bit, "pJ/bit"));
   epa.set("interconnect_bit", quantity(pa.bus_pj_per_bit, "pJ/bit"));
-  epa.set("tile_output_buffer_bit", quantity(pa.output_buffer_pj_per_bit, "pJ/bit"));
-  epa.set("global_buffer_bit", quantity(pa.global_buffer_pj_per_bit, "pJ/bit"));
+  epa.set("tile_output_buffer_write_bit", quantity(pa.output_write_pj_per_bit, "pJ/bit"));
+  epa.set("global_buffer_read_bit", quantity(pa.global_read_pj_per_bit, "pJ/bit"));
+  epa.set("global_buffer_write_bit", quantity(pa.global_write_pj_per_bit, "pJ/bit"));
+  epa.set("dram_bit", quantity(pa.dram_pj_per_bit, "pJ/bit"));
   epa.set("digital_compare", quantity(pa.compare_pj, "pJ"));
   epa.set("control_op", quantity(pa.control_pj, "pJ"));
   epa.set("leakage_power", quantity(pa.leakage_w * 1e3, "mW"));
@@ -267,6 +271,8 @@ Value build_json(const run::Simulation& sim) {
   area.set("tiles_used", quantity(chip.tiles_used, "tiles"));
   area.set("link_length", quantity(sim.cost.link_mm, "mm"));
 
+  root.set("memories", cost::memories_json(sim.cost, sim.timing));
+
   const cost::ProgrammingCost& pc = sim.cost.programming;
   Value& prog = root["programming"];
   prog.set("characterised", pc.characterised);
@@ -278,6 +284,7 @@ Value build_json(const run::Simulation& sim) {
   prog.set("reprogram_time_per_batch", quantity(pc.reprogram_time_per_batch_ns(), "ns"));
   prog.set("writes_per_cell_per_batch", quantity(pc.writes_per_cell_per_batch(), "writes"));
   prog.set("endurance", quantity(pc.endurance_writes, "writes"));
+  prog.set("weights_from_dram", quantity(pc.dram_bits, "bit"));
   const double batches = pc.writes_per_cell_per_batch() > 0 && pc.endurance_writes > 0
                              ? pc.endurance_writes / pc.writes_per_cell_per_batch()
                              : 0;

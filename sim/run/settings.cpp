@@ -20,6 +20,7 @@ config::SectionSpec run_section() {
                                           "programming variation)")
       .range(1, 100000);
   s.real("t_inference_s", 1.0, "s", "Time from programming to inference (drift, relaxation)").above(0);
+  s.real("temperature_k", 300, "K", "Operating temperature of the chip (cells with published temperature dependences: docs/devices.md)").range(200, 500);
   s.integer("timing_inferences", 1, "inferences", "Inferences the timing engine runs back to back").range(1, 1 << 20);
   s.choice("progress", "auto", {"auto", "always", "never"}, "Progress bar on stderr (auto: when stderr is a terminal)");
   s.choice("mode", "auto", {"auto", "full", "estimate"},
@@ -40,6 +41,7 @@ RunSettings RunSettings::from(const config::Params& p) {
   s.output_dir = p.text("output_dir");
   s.chip_instances = static_cast<int>(p.integer("chip_instances"));
   s.t_inference_s = p.real("t_inference_s");
+  s.temperature_k = p.real("temperature_k");
   s.timing_inferences = static_cast<int>(p.integer("timing_inferences"));
   s.progress = p.text("progress");
   s.mode = p.text("mode");

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "models/memories/dram.hpp"
 #include "sim/config/schema.hpp"
 #include "sim/cost/activity_estimate.hpp"
 #include "sim/cost/programming.hpp"
@@ -107,6 +108,8 @@ void evaluate_on_chip(Simulation& sim, const functional::DriftCompensation& drif
   eo.drive = &sim.drive;
   eo.drift = drift;
   eo.outputs = outputs;
+  eo.temperature_k = rs.temperature_k;
+  eo.ir_drop = functional::IrDrop::from(sim.config, *sim.cell);
   sim.eval = functional::evaluate(sim.qnet, sim.chip, *sim.cell, *sim.adc, sim.test, sim.calibration, eo);
   eo.outputs = nullptr;  // corners and worst cases are not the recorded test pass
   sim.variability = analysis::analyse_variability(
@@ -201,10 +204,12 @@ std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases, const 
   tp.read_cycles = sim->chip.arch.cycles_of_ns(read_ns);
   // Programming is reported apart; rewrites between programming rounds stall the run.
   sim->programming = cost::programming_cost(sim->chip, *sim->cell, &sim->qnet);
+  cost::add_weight_fetch(sim->programming, models::Dram::from(c.section("dram")), sim->chip.arch.bits_per_cell);
   tp.round_write_cycles = cost::round_write_cycles(sim->programming, sim->chip.arch);
   tp.trace = report::trace_request(c.section("trace"), files_dir.empty() ? rs.output_dir : files_dir);
   phases.done("programming");
   settle_auto_sizes(*sim, tp);
+  engine::set_buffer_ports(tp, c, sim->chip.arch);  // the buffer technologies at the settled sizes
   if (sim->full) check_calibration_memory(*sim);
   phases.done("auto sizes");
   return sim;

@@ -27,6 +27,7 @@ struct RunSettings {
   std::string output_dir;
   int chip_instances = 1;
   double t_inference_s = 1;
+  double temperature_k = 300;
   int timing_inferences = 1;
   std::string progress = "auto";
   std::string mode = "auto";  // run.mode as configured

@@ -52,6 +52,7 @@ enum class Purpose : std::uint32_t {
   Relaxation = 10,  // conductance relaxation after programming, once per chip instance
   AccumulatedNoise = 11,  // 1/f noise accumulated up to the inference time, once per chip instance
   ReadDisturb = 12, // read-disturb flips
+  Retention = 13,   // thermally activated state flips before the inference, once per chip instance
   Custom = 100,     // first value free for plug-ins
 };
 

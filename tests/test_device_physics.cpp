@@ -1,0 +1,140 @@
+// Device physics added with the memory technologies: temperature (PCM drift, MTJ TMR and
+// retention, RRAM noise), SOT-MRAM and FeFET cells, write costs of the shipped presets, and
+// determinism with every new effect on.
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "models/cells/cell_model.hpp"
+#include "sim/report/report.hpp"
+#include "sim/run/simulation.hpp"
+#include "support.hpp"
+
+using namespace cimsim;
+
+namespace {
+
+std::unique_ptr<models::CellModel> cell(const std::string& yaml) {
+  return models::CellRegistry::instance().create(test::config_with("cell: " + yaml + "\n").section("cell"));
+}
+
+models::ArrayKey key_at(double kelvin, std::uint32_t array = 0) {
+  models::ArrayKey k{17, 0, 0, array};
+  k.temperature_k = kelvin;
+  return k;
+}
+
+double mean(const Eigen::MatrixXf& m) { return static_cast<double>(m.mean()); }
+
+}  // namespace
+
+TEST_CASE("temperature: PCM drifts as at the fit's temperature for an Arrhenius-equivalent time", "[temperature][pcm]") {
+  // No programming error, no 1/f noise, one drift exponent: G(t) = G_t ((t_eq + t0)/t0)^-nu with
+  // t_eq = (f0 t)^(T/T_ref)/f0 (Ielmini et al., Appl. Phys. Lett. 2008).
+  const auto c = cell("{preset: pcm_ibm, prog_noise_scale: 0, read_noise_scale: 0, drift_nu_mean_clip: [0.05, 0.05], "
+                      "drift_nu_sigma_clip: [0, 0]}");
+  const Eigen::MatrixXf target = Eigen::MatrixXf::Constant(8, 8, 20.0f);
+  const double t = 3600, f0 = 1e13, t0 = 20;
+  for (double kelvin : {300.0, 330.0, 360.0}) {
+    const double t_eq = std::exp(kelvin / 300 * std::log(f0 * t)) / f0;
+    const double expected = 20 * std::pow((t_eq + t0) / t0, -0.05);
+    INFO(kelvin << " K");
+    CHECK(mean(c->program(target, key_at(kelvin), t).g_us) == Approx(expected).epsilon(1e-5));
+  }
+}
+
+TEST_CASE("temperature: the MTJ's TMR follows the magnon law through Ikeda et al.'s two points", "[temperature][mram]") {
+  // Fitted to 604 % at 300 K and 1144 % at 5 K (CoFeB/MgO, Ikeda et al., APL 2008): a junction
+  // given with TMR 6.04 at 300 K has about 11.44 at 5 K.
+  const auto c = cell("{model: stt_mram, tmr: 6.04, d2d_sigma: 0, read_noise_relative: 0, stuck_sa0_rate: 0, "
+                      "stuck_sa1_rate: 0, read_disturb_probability: 0}");
+  const auto& mtj = *c;
+  const Eigen::MatrixXf zeros = Eigen::MatrixXf::Constant(4, 4, static_cast<float>(mtj.g_min_us()));
+  const double g_ap_5k = mean(mtj.program(zeros, key_at(5), 1).g_us);
+  const double r_p = 3.0;
+  CHECK(1e3 / g_ap_5k / r_p - 1 == Approx(11.44).epsilon(0.02));
+  // Warmer junctions lose TMR: the anti-parallel state conducts more.
+  const double g_ap_400k = mean(mtj.program(zeros, key_at(400), 1).g_us);
+  CHECK(g_ap_400k > mtj.g_min_us() * 1.05);
+  CHECK(mean(mtj.program(zeros, key_at(300), 1).g_us) == Approx(mtj.g_min_us()).epsilon(1e-6));
+}
+
+TEST_CASE("temperature: MTJ retention flips devices at the Neel-Brown rate", "[temperature][mram]") {
+  // Thermal stability 30 at 300 K: tau = 1 ns e^(30 T_ref/T); at 400 K, 22.5 kT: tau = 5.9 ms.
+  const auto c = cell("{model: stt_mram, thermal_stability: 30, d2d_sigma: 0, read_noise_relative: 0, stuck_sa0_rate: 0, "
+                      "stuck_sa1_rate: 0, read_disturb_probability: 0}");
+  const Eigen::MatrixXf ones = Eigen::MatrixXf::Constant(100, 100, static_cast<float>(c->g_max_us()));
+  const double t = 0.005;
+  const double p = -std::expm1(-t / (1e-9 * std::exp(30.0 * 300 / 400)));
+  const auto dev = c->program(ones, key_at(400), t);
+  const double flipped = ((dev.g_us.array() < static_cast<float>(c->g_max_us()) * 0.9f).cast<double>()).sum();
+  const double n = 1e4, sd = std::sqrt(n * p * (1 - p));
+  CHECK(std::fabs(flipped - n * p) < 5 * sd);
+  CHECK(flipped > 0);
+  // At room temperature nothing flips in that time.
+  const auto cold = c->program(ones, key_at(300), t);
+  CHECK((cold.g_us.array() == static_cast<float>(c->g_max_us())).all());
+}
+
+TEST_CASE("temperature: RRAM read and 1/f noise grow as the square root of T", "[temperature][rram]") {
+  const auto c = cell("{preset: rram_hfox}");
+  const Eigen::MatrixXf target = Eigen::MatrixXf::Constant(4, 4, 50.0f);
+  const auto room = c->program(target, key_at(300), 86400);
+  const auto hot = c->program(target, key_at(400), 86400);
+  // The 1/f noise is drawn once per device: the same draws, scaled by sqrt(400/300).
+  const auto nf = cell("{preset: rram_hfox, read_noise_1f_us: 0}");
+  const Eigen::MatrixXf base = nf->program(target, key_at(300), 86400).g_us;
+  const Eigen::MatrixXf d_room = room.g_us - base, d_hot = hot.g_us - nf->program(target, key_at(400), 86400).g_us;
+  CHECK(d_hot.norm() / d_room.norm() == Approx(std::sqrt(400.0 / 300)).epsilon(1e-4));
+  const auto neurram = cell("{preset: rram_neurram}");
+  CHECK(neurram->program(target, key_at(400), 1).read_sigma_us.mean() /
+            neurram->program(target, key_at(300), 1).read_sigma_us.mean() ==
+        Approx(std::sqrt(400.0 / 300)).epsilon(1e-4));
+}
+
+TEST_CASE("cells: SOT-MRAM reads without disturb and writes faster and cheaper than STT-MRAM", "[cells][mram]") {
+  const auto sot = cell("{preset: sot_mram}");
+  const auto stt = cell("{preset: stt_mram}");
+  const Eigen::MatrixXf t = Eigen::MatrixXf::Constant(8, 8, static_cast<float>(sot->g_max_us()));
+  CHECK(sot->program(t, key_at(300), 1).disturb_probability.size() == 0);
+  CHECK(stt->program(t, key_at(300), 1).disturb_probability.size() > 0);
+  const auto ws = sot->write_cost(sot->g_max_us()), wt = stt->write_cost(stt->g_max_us());
+  REQUIRE(ws.characterised);
+  REQUIRE(wt.characterised);
+  CHECK(ws.time_ns < wt.time_ns);
+  CHECK(ws.energy_pj < wt.energy_pj);
+  CHECK(sot->area_f2() > stt->area_f2());
+}
+
+TEST_CASE("cells: every shipped preset loads; write costs are given or said to be missing", "[cells][presets]") {
+  for (const char* p : {"pcm_ibm", "pcm_hermes", "rram_hfo2", "rram_hfox", "rram_neurram", "stt_mram", "sot_mram",
+                        "fefet_mlc"}) {
+    INFO(p);
+    const auto c = cell(std::string("{preset: ") + p + "}");
+    const auto w = c->write_cost(c->g_max_us());
+    if (w.characterised) {
+      CHECK(w.energy_pj > 0);
+      CHECK(w.time_ns > 0);
+    }
+  }
+  const auto fefet = cell("{preset: fefet_mlc}");
+  CHECK(fefet->max_bits_per_cell() == 5);
+  CHECK(fefet->write_cost(fefet->g_max_us()).energy_pj == Approx(0.0029));
+}
+
+TEST_CASE("determinism: every new effect on, identical reports at 1 and 2 threads", "[determinism][memories]") {
+  auto report = [](int threads) {
+    const std::string yaml =
+        "run: {batch_size: 16, chip_instances: 2, temperature_k: 380, t_inference_s: 3600}\n"
+        "workload: {samples: 64}\n"
+        "cell: {preset: stt_mram, thermal_stability: 25, column_current_limit_ua: 300, column_current_effect: clip}\n"
+        "mapping: {bits_per_cell: 1}\n"
+        "ir_drop: {solver: auto, exact_max_cells: 2048}\n"
+        "tile_buffer: {model: sot_mram}\nglobal_buffer: {preset: vgsot_mram}\n"
+        "chip: {global_buffer_kib: 0.1}\ndram: {preset: hbm2}\n";
+    auto s = run::simulate(test::config_with(yaml, {"run.threads=" + std::to_string(threads)}));
+    return report::build_json(*s).dump(2);
+  };
+  CHECK(report(1) == report(2));
+}
