@@ -33,21 +33,27 @@ std::vector<std::pair<Eigen::Index, float>> readouts_of_column(const mapping::Ar
 
 }  // namespace
 
-ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const models::CellModel& cell,
-                                       const ProgramSettings& st) {
+ProgrammedChip ProgrammedChip::scale(const mapping::ChipMap& chip, const models::CellModel& cell) {
   ProgrammedChip pc;
-  pc.seed = st.seed;
-  pc.instance = st.instance;
   pc.g_min_us = cell.g_min_us();
   const int levels = (1 << chip.arch.bits_per_cell) - 1;
   pc.delta_g_us = (cell.g_max_us() - cell.g_min_us()) / levels;
   pc.g_min_norm = pc.g_min_us / pc.delta_g_us;
+  return pc;
+}
+
+ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const models::CellModel& cell,
+                                       const ProgramSettings& st) {
+  ProgrammedChip pc = scale(chip, cell);
+  pc.seed = st.seed;
+  pc.instance = st.instance;
   const DriveLevels linear = DriveLevels::amplitude(chip);
   const DriveLevels& drive = st.drive ? *st.drive : linear;
   // Resistance summation reads 1/G on a scale from R_off = 1/G_min down in steps of ΔR.
   const bool resistance = chip.arch.readout.resistance();
   require_off_resistance(chip.arch, pc.g_min_us);
   const double r_off_kohm = resistance ? 1e3 / pc.g_min_us : 0;
+  const int levels = (1 << chip.arch.bits_per_cell) - 1;
   const double delta_r_kohm = resistance ? (r_off_kohm - 1e3 / cell.g_max_us()) / levels : 1;
 
   // Draw every array (once per chip instance), in parallel: draws are keyed by array, not order.

@@ -99,6 +99,9 @@ struct ProgrammedChip {
     return delta_g_us * chip.arch.read_voltage_v / ((1 << chip.dac_bits) - 1);
   }
 
+  // The conductance scale alone (g_min_us, delta_g_us, g_min_norm), nothing programmed: what an
+  // estimate reports (lossless bits, current unit) without devices.
+  static ProgrammedChip scale(const mapping::ChipMap& chip, const models::CellModel& cell);
   static ProgrammedChip program(const mapping::ChipMap& chip, const models::CellModel& cell,
                                 const ProgramSettings& settings);
   // Shorthand for tests and benchmarks: amplitude DAC, no read disturb.

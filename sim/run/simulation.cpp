@@ -9,6 +9,7 @@
 #include "sim/cost/activity_estimate.hpp"
 #include "sim/cost/programming.hpp"
 #include "sim/functional/calibration.hpp"
+#include "sim/functional/programmed_chip.hpp"
 #include "sim/report/trace_perfetto.hpp"
 #include "sim/run/preflight.hpp"
 #include "sim/util/cancel.hpp"
@@ -128,10 +129,9 @@ functional::EvalResult unevaluated(const Simulation& sim) {
   functional::EvalResult r;
   r.samples = sim.test.size();
   r.labelled = false;
-  const double levels = (1 << sim.chip.arch.bits_per_cell) - 1;
-  const double delta_g = (sim.cell->g_max_us() - sim.cell->g_min_us()) / levels;
-  r.lossless_adc_bits = functional::lossless_adc_bits(sim.chip, sim.cell->g_min_us() / delta_g);
-  r.current_unit_ua = delta_g * sim.chip.arch.read_voltage_v / ((1 << sim.chip.dac_bits) - 1);
+  const functional::ProgrammedChip scale = functional::ProgrammedChip::scale(sim.chip, *sim.cell);
+  r.lossless_adc_bits = functional::lossless_adc_bits(sim.chip, scale.g_min_norm);
+  r.current_unit_ua = scale.current_unit_ua(sim.chip);
   return r;
 }
 
