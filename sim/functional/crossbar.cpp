@@ -106,7 +106,8 @@ Eigen::MatrixXf by_level(const Eigen::Ref<const Eigen::MatrixXf>& u, const std::
 
 }  // namespace
 
-void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count,
+void CrossbarBackend::run_chunk(int lm_index, const std::vector<std::shared_ptr<const ProgrammedRowBlock>>& blocks,
+                                const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count,
                                 Eigen::Index pad, Eigen::Index rows, std::uint64_t vector0, Chunk& out) const {
   const mapping::LayerMap& lm = chip_.layers[static_cast<std::size_t>(lm_index)];
   const mapping::Architecture& arch = chip_.arch;
@@ -162,12 +163,9 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
   Eigen::ArrayXd x(count), term(count), value(count), in_lsb(count), usum_group(count);
   Eigen::ArrayXf z(count);
   std::vector<std::int32_t> adc_codes(static_cast<std::size_t>(count));
-  const ProgrammedLayer& layer = programmed_.layers[static_cast<std::size_t>(lm_index)];
   const Eigen::Index cols = rows * n_slices;
 
-  for (std::size_t b = 0; b < layer.row_blocks.size(); ++b) {
-    const std::shared_ptr<const ProgrammedRowBlock> block =
-        programmed_.row_block(static_cast<std::size_t>(lm_index), b, threads_);
+  for (const auto& block : blocks) {
     const ProgrammedRowBlock& rb = *block;
     const auto& first_array = chip_.arrays[static_cast<std::size_t>(rb.arrays.front())];
     const int sub_reads = first_array.sub_reads(arch);
@@ -341,10 +339,15 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
   Eigen::MatrixXd y(lm->out, vectors);
   RowLevels& levels = activity_.row_levels[static_cast<std::size_t>(lm_index)];
   std::mutex landing;
+  // The layer's row blocks with their conductances, for every chunk: those the memory budget
+  // dropped are programmed again here, once per call (a batch), and let go when it ends.
+  std::vector<std::shared_ptr<const ProgrammedRowBlock>> blocks;
+  for (std::size_t b = 0; b < programmed_.layers[static_cast<std::size_t>(lm_index)].row_blocks.size(); ++b)
+    blocks.push_back(programmed_.row_block(static_cast<std::size_t>(lm_index), b, threads_));
   util::parallel_for(n_chunks, threads_, [&](std::size_t c) {
     const auto [first, count, pad, width] = chunk_range(c);
     Chunk ch(recorder_ ? recorder_->quota() : nullptr);
-    run_chunk(lm_index, codes, first, count, pad, width, static_cast<std::uint64_t>(first_vector + first), ch);
+    run_chunk(lm_index, blocks, codes, first, count, pad, width, static_cast<std::uint64_t>(first_vector + first), ch);
     y.middleCols(first, ch.y.rows()) = ch.y.transpose();
     const std::lock_guard<std::mutex> lock(landing);
     if (levels.size() == 0) levels = std::move(ch.levels);
