@@ -143,11 +143,34 @@ def fake_quant_channel(g, x, scale, zero_point, axis, qmin, qmax):
     return fake_quant_symbolic(g, x, scale, zero_point, axis, qmin, qmax)
 
 
-def qat(float_model, qconfig, x, y, epochs):
+def four_bit_qconfig():
+    """Activations in [0, 15] per tensor, weights in [-7, 7] per output channel."""
+    return tq.QConfig(
+        activation=tq.FakeQuantize.with_args(observer=tq.MovingAverageMinMaxObserver, quant_min=0, quant_max=15,
+                                             dtype=torch.quint8),
+        weight=tq.FakeQuantize.with_args(observer=tq.MovingAveragePerChannelMinMaxObserver, quant_min=-7, quant_max=7,
+                                         dtype=torch.qint8, qscheme=torch.per_channel_symmetric))
+
+
+def export_any_width(model, path, example):
+    """export() with fake-quantization of any code range written as QuantizeLinear -> Clip -> DequantizeLinear."""
+    torch.onnx.register_custom_op_symbolic("::fake_quantize_per_tensor_affine", fake_quant_tensor, 13)
+    torch.onnx.register_custom_op_symbolic("::fake_quantize_per_channel_affine", fake_quant_channel, 13)
+    try:
+        export(model, path, example)
+    finally:
+        torch.onnx.unregister_custom_op_symbolic("::fake_quantize_per_tensor_affine", 13)
+        torch.onnx.unregister_custom_op_symbolic("::fake_quantize_per_channel_affine", 13)
+
+
+def qat(float_model, qconfig, x, y, epochs, prepared=None):
+    """QAT from the float model; `prepared(model)`, if given, sees the model before it trains."""
     model = copy.deepcopy(float_model).train()
     model = tq.fuse_modules_qat(model, model.fuse)
     model.qconfig = qconfig
     tq.prepare_qat(model, inplace=True)
+    if prepared:
+        prepared(model)
     train(model, x, y, epochs, 1e-4)
     model.eval()
     model.apply(tq.disable_observer)
@@ -187,20 +210,9 @@ def build(name, x_train, y_train, x_test, y_test, epochs):
     export(p, os.path.join(out, "model_ptq.onnx"), example)
 
     torch.manual_seed(SEED)
-    four = tq.QConfig(
-        activation=tq.FakeQuantize.with_args(observer=tq.MovingAverageMinMaxObserver, quant_min=0, quant_max=15,
-                                             dtype=torch.quint8),
-        weight=tq.FakeQuantize.with_args(observer=tq.MovingAveragePerChannelMinMaxObserver, quant_min=-7, quant_max=7,
-                                         dtype=torch.qint8, qscheme=torch.per_channel_symmetric))
-    q4 = qat(model, four, x_train, y_train, 3)
+    q4 = qat(model, four_bit_qconfig(), x_train, y_train, 3)
     acc["qat4"] = accuracy(q4, x_test, y_test)
-    torch.onnx.register_custom_op_symbolic("::fake_quantize_per_tensor_affine", fake_quant_tensor, 13)
-    torch.onnx.register_custom_op_symbolic("::fake_quantize_per_channel_affine", fake_quant_channel, 13)
-    try:
-        export(q4, os.path.join(out, "model_qat4.onnx"), example)
-    finally:
-        torch.onnx.unregister_custom_op_symbolic("::fake_quantize_per_tensor_affine", 13)
-        torch.onnx.unregister_custom_op_symbolic("::fake_quantize_per_channel_affine", 13)
+    export_any_width(q4, os.path.join(out, "model_qat4.onnx"), example)
 
     with open(os.path.join(out, "torch_accuracy.json"), "w") as f:
         json.dump({"test_digits": len(y_test), "accuracy": acc}, f, indent=2, sort_keys=True)
