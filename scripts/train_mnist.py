@@ -39,6 +39,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mnist_data  # noqa: E402
 
 SEED = 0
+EPOCHS = {"mlp": 15, "cnn": 8}  # of float training
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 warnings.filterwarnings("ignore")
 
@@ -190,10 +191,30 @@ def ptq(float_model, calibration):
     return model
 
 
-def build(name, x_train, y_train, x_test, y_test, epochs):
+def as_float(images):
+    return torch.from_numpy(images.astype(np.float32))
+
+
+def held_out_split():
+    """Single-threaded deterministic torch, and the 8,000 training and 2,000 test digits."""
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    images, labels = mnist_data.load()
+    train_idx, test_idx = mnist_data.split(labels)
+    return (as_float(images[train_idx]), torch.from_numpy(labels[train_idx]), as_float(images[test_idx]),
+            torch.from_numpy(labels[test_idx]))
+
+
+def train_float(name, x_train, y_train):
+    """The float network `name` ("mlp" or "cnn"), trained from the fixed seed."""
     torch.manual_seed(SEED)
     model = {"mlp": Mlp, "cnn": Cnn}[name]()
-    train(model, x_train, y_train, epochs, 1e-3)
+    train(model, x_train, y_train, EPOCHS[name], 1e-3)
+    return model
+
+
+def build(name, x_train, y_train, x_test, y_test):
+    model = train_float(name, x_train, y_train)
     out = os.path.join(ROOT, "traces", "mnist_" + name)
     os.makedirs(out, exist_ok=True)
     example = x_test[:1]
@@ -224,15 +245,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", choices=["mlp", "cnn", "all"], default="all")
     args = parser.parse_args()
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
-    images, labels = mnist_data.load()
-    train_idx, test_idx = mnist_data.split(labels)
-    as_float = lambda a: torch.from_numpy(a.astype(np.float32))  # noqa: E731
-    x_train, y_train = as_float(images[train_idx]), torch.from_numpy(labels[train_idx])
-    x_test, y_test = as_float(images[test_idx]), torch.from_numpy(labels[test_idx])
+    x_train, y_train, x_test, y_test = held_out_split()
     for name in (["mlp", "cnn"] if args.model == "all" else [args.model]):
-        build(name, x_train, y_train, x_test, y_test, 15 if name == "mlp" else 8)
+        build(name, x_train, y_train, x_test, y_test)
 
 
 if __name__ == "__main__":

@@ -41,12 +41,10 @@ import sys
 import types
 import warnings
 
-import numpy as np
 import torch
 import torch.nn.intrinsic.qat as nniqat
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import mnist_data  # noqa: E402
 import train_mnist  # noqa: E402
 
 warnings.filterwarnings("ignore")
@@ -135,17 +133,8 @@ def in_the_loop(model, effect, gen):
 
 
 def main():
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
-    images, labels = mnist_data.load()
-    train_idx, test_idx = mnist_data.split(labels)
-    as_float = lambda a: torch.from_numpy(a.astype(np.float32))  # noqa: E731
-    x_train, y_train = as_float(images[train_idx]), torch.from_numpy(labels[train_idx])
-    x_test, y_test = as_float(images[test_idx]), torch.from_numpy(labels[test_idx])
-
-    torch.manual_seed(train_mnist.SEED)
-    float_model = train_mnist.Mlp()
-    train_mnist.train(float_model, x_train, y_train, 15, 1e-3)
+    x_train, y_train, x_test, y_test = train_mnist.held_out_split()
+    float_model = train_mnist.train_float("mlp", x_train, y_train)
     result, emulation = {}, {}
     for effect in ("adc", "d2d"):
         torch.manual_seed(train_mnist.SEED)

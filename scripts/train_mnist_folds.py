@@ -17,7 +17,6 @@ import os
 import sys
 import warnings
 
-import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,14 +31,11 @@ def main():
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     images, labels = mnist_data.load()
-    as_float = lambda a: torch.from_numpy(a.astype(np.float32))  # noqa: E731
     per_fold, correct = [], 0
     for k, test in enumerate(mnist_data.folds(labels)):
         train = mnist_data.fold_training(labels, test)
-        torch.manual_seed(train_mnist.SEED)
-        model = train_mnist.Mlp()
-        train_mnist.train(model, as_float(images[train]), torch.from_numpy(labels[train]), 15, 1e-3)
-        x_test, y_test = as_float(images[test]), torch.from_numpy(labels[test])
+        model = train_mnist.train_float("mlp", train_mnist.as_float(images[train]), torch.from_numpy(labels[train]))
+        x_test, y_test = train_mnist.as_float(images[test]), torch.from_numpy(labels[test])
         acc = train_mnist.accuracy(model, x_test, y_test)
         correct += round(acc * len(test))
         per_fold.append({"test_digits": len(test), "float": acc})
