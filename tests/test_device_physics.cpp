@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "models/cells/cell_model.hpp"
 #include "sim/report/report.hpp"
@@ -124,17 +126,41 @@ TEST_CASE("cells: every shipped preset loads; write costs are given or said to b
 }
 
 TEST_CASE("determinism: every new effect on, identical reports at 1 and 2 threads", "[determinism][memories]") {
-  auto report = [](int threads) {
-    const std::string yaml =
-        "run: {batch_size: 16, chip_instances: 2, temperature_k: 380, t_inference_s: 3600}\n"
-        "workload: {samples: 64}\n"
-        "cell: {preset: stt_mram, thermal_stability: 25, column_current_limit_ua: 300, column_current_effect: clip}\n"
-        "mapping: {bits_per_cell: 1}\n"
-        "ir_drop: {solver: auto, exact_max_cells: 2048}\n"
-        "tile_buffer: {model: sot_mram}\nglobal_buffer: {preset: vgsot_mram}\n"
-        "chip: {global_buffer_kib: 0.1}\ndram: {preset: hbm2}\n";
-    auto s = run::simulate(test::config_with(yaml, {"run.threads=" + std::to_string(threads)}));
-    return report::build_json(*s).dump(2);
+  // Each config turns on a set of the effects (temperature on every model that has one, IR drop by
+  // both solvers, current clipping, the SOT-MRAM and FeFET cells, MRAM buffers, DRAM spills and
+  // weights streamed from DRAM); the checks below make sure each effect is really at work.
+  auto at = [](int kelvin, int chips = 2) {
+    return "run: {batch_size: 16, t_inference_s: 3600, temperature_k: " + std::to_string(kelvin) +
+           ", chip_instances: " + std::to_string(chips) + "}\nworkload: {samples: 64}\n";
   };
-  CHECK(report(1) == report(2));
+  const std::vector<std::string> configs = {
+      at(380) +
+      "cell: {preset: stt_mram, thermal_stability: 25, column_current_limit_ua: 300, column_current_effect: clip}\n"
+      "mapping: {bits_per_cell: 1}\n"
+      "ir_drop: {solver: auto, exact_max_cells: 2048}\n"
+      "tile_buffer: {model: sot_mram}\nglobal_buffer: {preset: vgsot_mram}\n"
+      "chip: {global_buffer_kib: 0.1}\ndram: {preset: hbm2}\n",
+      // The exact solve on arrays small enough for it.
+      at(350, 1) + "cell: {preset: sot_mram, thermal_stability: 28}\nmapping: {bits_per_cell: 1}\n"
+      "array: {rows: 32, cols: 32}\nir_drop: {solver: exact}\ntile_buffer: {model: stt_mram}\nglobal_buffer: {model: sot_mram}\n",
+      at(330) + "cell: {preset: fefet_mlc}\nmapping: {bits_per_cell: 2}\nir_drop: {solver: fast}\n"
+      "chip: {tiles: 1, reprogram: true, global_buffer_kib: 0.1}\ndram: {preset: ddr4}\n",
+      at(340) + "cell: {preset: pcm_ibm}\nmapping: {bits_per_cell: 2}\nir_drop: {solver: fast}\n",
+      at(360) + "cell: {preset: rram_hfox}\nmapping: {bits_per_cell: 2}\nir_drop: {solver: auto}\n"};
+  for (const std::string& yaml : configs) {
+    INFO(yaml);
+    auto simulate = [&](int threads) {
+      return run::simulate(test::config_with(yaml, {"run.threads=" + std::to_string(threads)}));
+    };
+    const auto one = simulate(1), two = simulate(2);
+    CHECK(report::build_json(*one).dump(2) == report::build_json(*two).dump(2));
+    // The effects are on: the temperature is not the fits', and DRAM is used where configured.
+    CHECK(one->settings.temperature_k != 300);
+    if (yaml.find("dram") != std::string::npos) {
+      std::int64_t dram_bits = 0;
+      for (const auto& l : one->timing.layers) dram_bits += l.traffic.dram_read_bits + l.traffic.dram_write_bits;
+      CHECK(dram_bits > 0);
+      if (yaml.find("reprogram") != std::string::npos) CHECK(one->programming.dram_bits > 0);
+    }
+  }
 }
