@@ -110,14 +110,24 @@ TEST_CASE("cells: SOT-MRAM reads without disturb and writes faster and cheaper t
 }
 
 TEST_CASE("cells: every shipped preset loads; write costs are given or said to be missing", "[cells][presets]") {
-  for (const char* p : {"pcm_ibm", "pcm_hermes", "rram_hfo2", "rram_hfox", "rram_neurram", "stt_mram", "sot_mram",
-                        "fefet_mlc"}) {
-    INFO(p);
-    const auto c = cell(std::string("{preset: ") + p + "}");
+  // Cited write pulses (docs/devices.md): NVSim's STT-RAM cell, the assumed SOT pulse, NVMExplorer's
+  // FeFET cell; the PCM and RRAM fits publish no pulse counts, so their presets say so.
+  struct Preset {
+    const char* name;
+    bool characterised;
+    double energy_pj, time_ns;
+  };
+  for (const Preset& p : {Preset{"pcm_ibm", false, 0, 0}, Preset{"pcm_hermes", false, 0, 0}, Preset{"rram_hfo2", false, 0, 0},
+                          Preset{"rram_hfox", false, 0, 0}, Preset{"rram_neurram", false, 0, 0},
+                          Preset{"stt_mram", true, 0.194, 5}, Preset{"sot_mram", true, 0.1, 1},
+                          Preset{"fefet_mlc", true, 0.0029, 20}}) {
+    INFO(p.name);
+    const auto c = cell(std::string("{preset: ") + p.name + "}");
     const auto w = c->write_cost(c->g_max_us());
-    if (w.characterised) {
-      CHECK(w.energy_pj > 0);
-      CHECK(w.time_ns > 0);
+    CHECK(w.characterised == p.characterised);
+    if (p.characterised) {
+      CHECK(w.energy_pj == Approx(p.energy_pj));
+      CHECK(w.time_ns == Approx(p.time_ns));
     }
   }
   const auto fefet = cell("{preset: fefet_mlc}");
