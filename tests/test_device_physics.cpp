@@ -95,6 +95,25 @@ TEST_CASE("temperature: RRAM read and 1/f noise grow as the square root of T", "
         Approx(std::sqrt(400.0 / 300)).epsilon(1e-4));
 }
 
+TEST_CASE("temperature: run.temperature_k reaches every model that has a temperature dependence", "[temperature]") {
+  // The cells' read energy follows their conductances: a hot PCM has drifted further (less
+  // current), a hot MTJ has lost TMR (its anti-parallel cells conduct more), a hot RRAM's noise
+  // moves its conductances.
+  auto cell_energy = [](const std::string& cell_yaml, int kelvin) {
+    const auto s = run::simulate(test::config_with("workload: {samples: 8}\nrun: {t_inference_s: 86400, temperature_k: " +
+                                                   std::to_string(kelvin) + "}\ncell: " + cell_yaml + "\n"));
+    return s->eval.instances[0].activity.layers[0].cell_energy_pj;
+  };
+  CHECK(cell_energy("{preset: pcm_ibm}", 360) < cell_energy("{preset: pcm_ibm}", 300));
+  CHECK(cell_energy("{preset: stt_mram}\nmapping: {bits_per_cell: 1}", 360) >
+        cell_energy("{preset: stt_mram}\nmapping: {bits_per_cell: 1}", 300));
+  CHECK(cell_energy("{preset: sot_mram}\nmapping: {bits_per_cell: 1}", 360) >
+        cell_energy("{preset: sot_mram}\nmapping: {bits_per_cell: 1}", 300));
+  CHECK(cell_energy("{preset: rram_hfox}", 360) != cell_energy("{preset: rram_hfox}", 300));
+  // Models without a published dependence do not move.
+  CHECK(cell_energy("{preset: fefet_mlc}", 360) == cell_energy("{preset: fefet_mlc}", 300));
+}
+
 TEST_CASE("cells: SOT-MRAM reads without disturb and writes faster and cheaper than STT-MRAM", "[cells][mram]") {
   const auto sot = cell("{preset: sot_mram}");
   const auto stt = cell("{preset: stt_mram}");
@@ -133,6 +152,7 @@ TEST_CASE("cells: every shipped preset loads; write costs are given or said to b
   const auto fefet = cell("{preset: fefet_mlc}");
   CHECK(fefet->max_bits_per_cell() == 5);
   CHECK(fefet->write_cost(fefet->g_max_us()).energy_pj == Approx(0.0029));
+  CHECK(fefet->endurance_writes() == 5e6);
 }
 
 TEST_CASE("determinism: every new effect on, identical reports at 1 and 2 threads", "[determinism][memories]") {
