@@ -294,6 +294,10 @@ TEST_CASE("memories: activations the global buffer cannot hold go to DRAM, or th
   CHECK(dram_bits > 0);
   CHECK(cost::component(with_dram->cost.energy, "dram") ==
         Approx(static_cast<double>(dram_bits) * 20.0 / with_dram->timing.inferences));
+  // HBM2 (O'Connor et al., MICRO 2017): 3.9 pJ per bit, and ten times DDR4's bandwidth.
+  const auto hbm = run::simulate(test::config_with(small + "dram: {preset: hbm2}\n"));
+  CHECK(cost::component(hbm->cost.energy, "dram") == Approx(static_cast<double>(dram_bits) * 3.9 / hbm->timing.inferences));
+  CHECK(hbm->timing.cycles < with_dram->timing.cycles);
   const auto roomy = run::simulate(test::config_with("workload: {samples: 4}\ndram: {preset: ddr4}\n"));
   CHECK(cost::component(roomy->cost.energy, "dram") == 0);
   // The off-chip traffic takes time at the DRAM's bandwidth.
