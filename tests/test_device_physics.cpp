@@ -158,7 +158,8 @@ TEST_CASE("cells: every shipped preset loads; write costs are given or said to b
 TEST_CASE("determinism: every new effect on, identical reports at 1 and 2 threads", "[determinism][memories]") {
   // Each config turns on a set of the effects (temperature on every model that has one, IR drop by
   // both solvers, current clipping, the SOT-MRAM and FeFET cells, MRAM buffers, DRAM spills and
-  // weights streamed from DRAM); the checks below make sure each effect is really at work.
+  // weights streamed from DRAM). The checks below make sure the temperature and the DRAM traffic
+  // are at work; tests/test_ir_drop.cpp shows that the IR drop and clipping change the reads.
   auto at = [](int kelvin, int chips = 2) {
     return "run: {batch_size: 16, t_inference_s: 3600, temperature_k: " + std::to_string(kelvin) +
            ", chip_instances: " + std::to_string(chips) + "}\nworkload: {samples: 64}\n";

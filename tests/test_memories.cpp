@@ -133,37 +133,43 @@ TEST_CASE("memories: an MRAM write costs its cells' pulses, a VGSOT track serves
 // NVSim r131 (git SEAL-UCSB/NVSim), 32 nm, HP devices, RAM, read-EDP optimised, 256-bit words, its
 // SRAM.cell (146 F^2) and sample_STTRAM.cell; the commands are in docs/memories.md. cimsim gets the
 // same cells; tolerances (docs/memories.md): area within 25 %, read energy within a factor 1.6,
-// read latency within a factor 2.1.
+// read latency within a factor 2.1, write energy within a factor 4.5, write latency within a
+// factor 3 (the causes of the differences are in docs/memories.md).
+namespace {
+
+struct NvsimPoint {
+  double kib, area_mm2, read_pj, read_ns, write_pj, write_ns;
+};
+
+void check_within(double value, double reference, double factor) {
+  CHECK(value / reference > 1 / factor);
+  CHECK(value / reference < factor);
+}
+
+void check_against_nvsim(const std::string& buffer_yaml, const NvsimPoint& p) {
+  INFO(p.kib << " KiB");
+  const auto f = figures(buffer_yaml, p.kib, 256);
+  CHECK(f.area_mm2 == Approx(p.area_mm2).epsilon(0.25));
+  check_within(f.read_pj, p.read_pj, 1.6);
+  check_within(f.read_ns, p.read_ns, 2.1);
+  check_within(f.write_pj, p.write_pj, 4.5);
+  check_within(f.write_ns, p.write_ns, 3);
+}
+
+}  // namespace
+
 TEST_CASE("memories: SRAM against NVSim's figures for the same cell", "[memories][validation]") {
-  struct Point {
-    double kib, area_mm2, read_pj, read_ns;
-  };
-  for (const Point& p : {Point{64, 0.0873, 4.937, 0.4946}, Point{256, 0.4305, 64.754, 0.2110},
-                         Point{1024, 1.629, 116.183, 0.5056}}) {
-    INFO(p.kib << " KiB");
-    const auto f = figures("{model: sram, cell_um2: 0.1495}", p.kib, 256);  // 146 F^2 at 32 nm
-    CHECK(f.area_mm2 == Approx(p.area_mm2).epsilon(0.25));
-    CHECK(f.read_pj / p.read_pj > 1 / 1.6);
-    CHECK(f.read_pj / p.read_pj < 1.6);
-    CHECK(f.read_ns / p.read_ns > 1 / 2.1);
-    CHECK(f.read_ns / p.read_ns < 2.1);
-  }
+  for (const NvsimPoint& p : {NvsimPoint{64, 0.0873, 4.937, 0.4946, 4.548, 0.4946},
+                              NvsimPoint{256, 0.4305, 64.754, 0.2110, 64.379, 0.1673},
+                              NvsimPoint{1024, 1.629, 116.183, 0.5056, 115.785, 0.3446}})
+    check_against_nvsim("{model: sram, cell_um2: 0.1495}", p);  // 146 F^2 at 32 nm
 }
 
 TEST_CASE("memories: STT-MRAM against NVSim's figures for the same cell", "[memories][validation]") {
-  struct Point {
-    double kib, area_mm2, read_pj, read_ns;
-  };
   // NVSim's current sense amplifier takes 1.07 ns at 32 nm; cimsim is given the same.
-  for (const Point& p : {Point{256, 0.2009, 50.532, 1.861}, Point{1024, 0.6829, 92.855, 1.968}}) {
-    INFO(p.kib << " KiB");
-    const auto f = figures("{model: stt_mram, sense_ns: 1.07}", p.kib, 256);
-    CHECK(f.area_mm2 == Approx(p.area_mm2).epsilon(0.25));
-    CHECK(f.read_pj / p.read_pj > 1 / 1.6);
-    CHECK(f.read_pj / p.read_pj < 1.6);
-    CHECK(f.read_ns / p.read_ns > 1 / 2.1);
-    CHECK(f.read_ns / p.read_ns < 2.1);
-  }
+  for (const NvsimPoint& p : {NvsimPoint{256, 0.2009, 50.532, 1.861, 279.003, 10.626},
+                              NvsimPoint{1024, 0.6829, 92.855, 1.968, 320.576, 10.678}})
+    check_against_nvsim("{model: stt_mram, sense_ns: 1.07}", p);
 }
 
 TEST_CASE("memories: MRAM buffers take the area DeepNVM++ reports against SRAM", "[memories][validation]") {
