@@ -108,6 +108,14 @@ MatrixXu8 array_digits(const ArrayMap& a, const LayerMap& lm, const workload::Qu
   return digits;
 }
 
+const MatrixXu8& digits_of(const ChipMap& chip, const ArrayMap& a, const workload::QuantizedNetwork* qnet,
+                           MatrixXu8& scratch) {
+  if (a.digits.size() == static_cast<Eigen::Index>(a.rows) * a.columns || qnet == nullptr) return a.digits;
+  const LayerMap& lm = chip.layers[static_cast<std::size_t>(a.layer_map)];
+  scratch = array_digits(a, lm, qnet->of(lm.layer), chip.arch);
+  return scratch;
+}
+
 void plan_matrix_layer(LayerMap& lm, const Architecture& arch, int dac_bits) {
   const int P = arch.encoding == Encoding::Differential ? 2 : 1;
   const int usable_cols = arch.cols - (arch.uses_reference_column() ? 1 : 0);
