@@ -5,9 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
+#include <map>
+#include <mutex>
 
 #include "sim/functional/current_clip.hpp"
 #include "sim/functional/ir_drop.hpp"
+#include "sim/functional/layer_outputs.hpp"
 #include "sim/run/simulation.hpp"
 #include "sim/util/rng.hpp"
 #include "support.hpp"
@@ -81,17 +85,63 @@ TEST_CASE("ir drop: the first-order approximation's error grows as the square of
   CHECK((functional::ir_drop_first_order(big, 1, 1) - exact).cwiseAbs().maxCoeff() > 0.02 * big.maxCoeff());
 }
 
+namespace {
+
+// Every layer's output and array products of instance 0's test pass, by (first sample, layer).
+class RecordingSink : public functional::LayerOutputSink {
+ public:
+  std::uint32_t instance() const override { return 0; }
+  void record(const functional::BatchOutputs& b) override {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    for (std::size_t l = 0; l < b.outputs->size(); ++l) outputs[{b.first_sample, l}] = (*b.outputs)[l];
+    for (std::size_t l = 0; l < b.products->size(); ++l) products[{b.first_sample, l}] = (*b.products)[l];
+  }
+  std::map<std::pair<std::int64_t, std::size_t>, Eigen::MatrixXf> outputs;
+  std::map<std::pair<std::int64_t, std::size_t>, Eigen::MatrixXd> products;
+
+ private:
+  std::mutex mutex_;
+};
+
+template <typename M>
+bool identical(const std::map<std::pair<std::int64_t, std::size_t>, M>& a, const std::map<std::pair<std::int64_t, std::size_t>, M>& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [k, m] : a) {
+    const auto it = b.find(k);
+    if (it == b.end() || it->second.rows() != m.rows() || it->second.cols() != m.cols()) return false;
+    if (m.size() > 0 && std::memcmp(m.data(), it->second.data(), sizeof(typename M::Scalar) * static_cast<std::size_t>(m.size())) != 0)
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 TEST_CASE("ir drop: zero wire resistance leaves the outputs bit for bit", "[ir_drop]") {
-  auto run = [](const std::vector<std::string>& sets) {
-    return run::simulate(test::config_with("workload: {samples: 16}\n", sets));
+  // Noisy cells, so that any change in how the conductances are formed would show in the outputs.
+  const std::string base = "workload: {samples: 32}\nrun: {batch_size: 8}\ncell: {preset: pcm_ibm}\nmapping: {bits_per_cell: 2}\n";
+  auto run = [&](const std::vector<std::string>& sets, RecordingSink& sink) {
+    return run::simulate(test::config_with(base, sets), &sink);
   };
-  const auto off = run({});
-  const auto zero = run({"ir_drop.solver=exact", "ir_drop.wire=given", "ir_drop.word_line_ohm=0", "ir_drop.bit_line_ohm=0"});
-  REQUIRE(off->eval.instances.size() == zero->eval.instances.size());
-  CHECK(off->eval.instances[0].correct == zero->eval.instances[0].correct);
-  CHECK(off->eval.instances[0].activity.layers[0].cell_energy_pj == zero->eval.instances[0].activity.layers[0].cell_energy_pj);
-  // With the node's wires the reads lose current, and the cells draw less energy.
-  const auto wired = run({"ir_drop.solver=auto"});
+  RecordingSink off_sink, exact_sink, fast_sink, wired_sink;
+  const auto off = run({}, off_sink);
+  const std::vector<std::string> zero = {"ir_drop.wire=given", "ir_drop.word_line_ohm=0", "ir_drop.bit_line_ohm=0"};
+  auto with = [&](std::vector<std::string> sets, const std::string& solver) {
+    sets.push_back("ir_drop.solver=" + solver);
+    return sets;
+  };
+  const auto exact = run(with(zero, "exact"), exact_sink);
+  const auto fast = run(with(zero, "fast"), fast_sink);
+  REQUIRE(!off_sink.products.empty());
+  CHECK(identical(off_sink.products, exact_sink.products));
+  CHECK(identical(off_sink.outputs, exact_sink.outputs));
+  CHECK(identical(off_sink.products, fast_sink.products));
+  CHECK(identical(off_sink.outputs, fast_sink.outputs));
+  CHECK(off->eval.instances[0].correct == exact->eval.instances[0].correct);
+  CHECK(off->eval.instances[0].activity.layers[0].cell_energy_pj == exact->eval.instances[0].activity.layers[0].cell_energy_pj);
+  // With the node's wires the reads lose current: the products change and the cells draw less energy.
+  const auto wired = run({"ir_drop.solver=auto"}, wired_sink);
+  CHECK_FALSE(identical(off_sink.products, wired_sink.products));
   CHECK(wired->eval.instances[0].activity.layers[0].cell_energy_pj < off->eval.instances[0].activity.layers[0].cell_energy_pj);
 }
 

@@ -64,6 +64,52 @@ TEST_CASE("memories: an SRAM organisation's energies follow the array formulas",
   CHECK(s.figures.read_ns > (t.sense_amp_ps + c_bl * 0.1 / 40 * 1e3) * 1e-3);
 }
 
+TEST_CASE("memories: an MRAM organisation's energies follow the current-sensing formulas", "[memories]") {
+  const models::Tech t = tech_at("32nm");
+  const double f = t.node_nm * 1e-3;
+  models::ArrayCell c;
+  c.technology = "test";
+  c.nonvolatile = true;
+  c.area_um2 = 57.5 * f * f;
+  c.aspect = 1.75;
+  c.read_gate_um = c.write_gate_um = c.read_drain_um = c.write_drain_um = 8.5 * f;
+  c.sensing = models::ArrayCell::Sensing::Current;
+  c.read_voltage_v = 0.25;
+  c.low_kohm = 6;
+  c.high_kohm = 12;
+  c.sense_ns = 4;
+  c.full_swing_write = false;
+  c.write_current_ua = 40;
+  c.write_pulse_ns = 5;
+  c.write_steps = 2;
+  const models::MemoryRequest req{64, 256, 1};
+  const auto s = models::evaluate_shape(c, req, t, {256, 512, 8});
+  REQUIRE(s.ok);
+  const auto& o = s.figures.organisation;
+  CHECK(o.active_subarrays == 4);  // 512 / 8 = 64 bits per sub-array, 256-bit words
+  const double cell_h = std::sqrt(c.area_um2 / c.aspect);
+  const double c_bl = 256 * (t.array_gate_cap_ff_per_um * c.read_drain_um + t.wire_cap_ff_per_um * cell_h);
+  // The clamp holds the sensed bit lines at the read voltage; the cell (at the mean of R_P and R_AP)
+  // and a reference branch carry current until the bit line has settled and the amplifier decided.
+  const double r_cell = 9, i_cell_ua = 0.25 / r_cell * 1e3;
+  const double t_bl_ps = 0.69 * r_cell * c_bl + 0.38 * t.local_wire_ohm_per_um * 256 * cell_h * c_bl * 1e-3;
+  CHECK(s.figures.read_parts.bitline ==
+        Approx(4 * 64 * (c_bl * 0.25 * t.vdd_v * 1e-3 + 2 * t.vdd_v * i_cell_ua * (t_bl_ps + 4000) * 1e-6)));
+  CHECK(s.figures.read_parts.sense == Approx(4 * 64 * t.sense_amp_fj * 1e-3));
+  // Writes swing the written bit lines fully and draw the switching current for each pulse.
+  CHECK(s.figures.write_parts.bitline == Approx(4 * 64 * c_bl * t.vdd_v * t.vdd_v * 1e-3));
+  CHECK(s.figures.write_parts.cell == Approx(4 * 64 * 2 * t.vdd_v * 40 * 5 * 1e-3));
+  CHECK(s.figures.write_ns > 2 * 5);
+  CHECK(s.figures.read_ns > 4);
+  // The H-tree carries half the address and word bits' transitions over the repeated path.
+  const double address_bits = std::log2(64 * 8192 / 256);
+  CHECK(s.figures.read_parts.htree ==
+        Approx(0.5 * (address_bits + 256) * models::repeated_wire_ff(t, o.htree_mm) * t.vdd_v * t.vdd_v * 1e-3));
+  CHECK(models::repeated_wire_ff(t, 1) == Approx(1.756 * t.wire_cap_ff_per_um * 1000));
+  // Non-volatile cells do not leak; the periphery does.
+  CHECK(s.figures.leakage_mw > 0);
+}
+
 TEST_CASE("memories: an MRAM write costs its cells' pulses, a VGSOT track serves several cells", "[memories]") {
   const auto stt = figures("{model: stt_mram}", 64, 256);
   // Every written cell draws the switching current from the supply for the pulse (NVSim's cell).
@@ -87,37 +133,43 @@ TEST_CASE("memories: an MRAM write costs its cells' pulses, a VGSOT track serves
 // NVSim r131 (git SEAL-UCSB/NVSim), 32 nm, HP devices, RAM, read-EDP optimised, 256-bit words, its
 // SRAM.cell (146 F^2) and sample_STTRAM.cell; the commands are in docs/memories.md. cimsim gets the
 // same cells; tolerances (docs/memories.md): area within 25 %, read energy within a factor 1.6,
-// read latency within a factor 2.1.
+// read latency within a factor 2.1, write energy within a factor 4.5, write latency within a
+// factor 3 (the causes of the differences are in docs/memories.md).
+namespace {
+
+struct NvsimPoint {
+  double kib, area_mm2, read_pj, read_ns, write_pj, write_ns;
+};
+
+void check_within(double value, double reference, double factor) {
+  CHECK(value / reference > 1 / factor);
+  CHECK(value / reference < factor);
+}
+
+void check_against_nvsim(const std::string& buffer_yaml, const NvsimPoint& p) {
+  INFO(p.kib << " KiB");
+  const auto f = figures(buffer_yaml, p.kib, 256);
+  CHECK(f.area_mm2 == Approx(p.area_mm2).epsilon(0.25));
+  check_within(f.read_pj, p.read_pj, 1.6);
+  check_within(f.read_ns, p.read_ns, 2.1);
+  check_within(f.write_pj, p.write_pj, 4.5);
+  check_within(f.write_ns, p.write_ns, 3);
+}
+
+}  // namespace
+
 TEST_CASE("memories: SRAM against NVSim's figures for the same cell", "[memories][validation]") {
-  struct Point {
-    double kib, area_mm2, read_pj, read_ns;
-  };
-  for (const Point& p : {Point{64, 0.0873, 4.937, 0.4946}, Point{256, 0.4305, 64.754, 0.2110},
-                         Point{1024, 1.629, 116.183, 0.5056}}) {
-    INFO(p.kib << " KiB");
-    const auto f = figures("{model: sram, cell_um2: 0.1495}", p.kib, 256);  // 146 F^2 at 32 nm
-    CHECK(f.area_mm2 == Approx(p.area_mm2).epsilon(0.25));
-    CHECK(f.read_pj / p.read_pj > 1 / 1.6);
-    CHECK(f.read_pj / p.read_pj < 1.6);
-    CHECK(f.read_ns / p.read_ns > 1 / 2.1);
-    CHECK(f.read_ns / p.read_ns < 2.1);
-  }
+  for (const NvsimPoint& p : {NvsimPoint{64, 0.0873, 4.937, 0.4946, 4.548, 0.4946},
+                              NvsimPoint{256, 0.4305, 64.754, 0.2110, 64.379, 0.1673},
+                              NvsimPoint{1024, 1.629, 116.183, 0.5056, 115.785, 0.3446}})
+    check_against_nvsim("{model: sram, cell_um2: 0.1495}", p);  // 146 F^2 at 32 nm
 }
 
 TEST_CASE("memories: STT-MRAM against NVSim's figures for the same cell", "[memories][validation]") {
-  struct Point {
-    double kib, area_mm2, read_pj, read_ns;
-  };
   // NVSim's current sense amplifier takes 1.07 ns at 32 nm; cimsim is given the same.
-  for (const Point& p : {Point{256, 0.2009, 50.532, 1.861}, Point{1024, 0.6829, 92.855, 1.968}}) {
-    INFO(p.kib << " KiB");
-    const auto f = figures("{model: stt_mram, sense_ns: 1.07}", p.kib, 256);
-    CHECK(f.area_mm2 == Approx(p.area_mm2).epsilon(0.25));
-    CHECK(f.read_pj / p.read_pj > 1 / 1.6);
-    CHECK(f.read_pj / p.read_pj < 1.6);
-    CHECK(f.read_ns / p.read_ns > 1 / 2.1);
-    CHECK(f.read_ns / p.read_ns < 2.1);
-  }
+  for (const NvsimPoint& p : {NvsimPoint{256, 0.2009, 50.532, 1.861, 279.003, 10.626},
+                              NvsimPoint{1024, 0.6829, 92.855, 1.968, 320.576, 10.678}})
+    check_against_nvsim("{model: stt_mram, sense_ns: 1.07}", p);
 }
 
 TEST_CASE("memories: MRAM buffers take the area DeepNVM++ reports against SRAM", "[memories][validation]") {
@@ -131,16 +183,39 @@ TEST_CASE("memories: MRAM buffers take the area DeepNVM++ reports against SRAM",
 TEST_CASE("memories: MRAM buffers hold the capacity DeepNVM++ reports in SRAM's area", "[memories][validation]") {
   // DeepNVM++ (arXiv 2012.04559): at iso-area STT-MRAM and SOT-MRAM hold 2.3x and 3.3x the
   // capacity of SRAM. The largest capacity (in steps of 1/20 of the SRAM's) that fits the area of
-  // a 1 MiB SRAM at 32 nm, within 25 %.
-  const double sram = figures("{model: sram}", 1024, 256).area_mm2;
-  auto iso = [&](const std::string& tech) {
-    double best = 1;
-    for (double k = 1; k <= 6; k += 0.05)
-      if (figures(tech, 1024 * k, 256).area_mm2 <= sram) best = k;
-    return best;
+  // an SRAM buffer at 32 nm, within 25 %, at the study's tile and global buffer sizes and at 1 MiB.
+  for (double kib : {64.0, 128.0, 1024.0}) {
+    INFO(kib << " KiB");
+    const double sram = figures("{model: sram}", kib, 256).area_mm2;
+    auto iso = [&](const std::string& tech) {
+      double best = 1;
+      for (double k = 1; k <= 6; k += 0.05)
+        if (figures(tech, kib * k, 256).area_mm2 <= sram) best = k;
+      return best;
+    };
+    CHECK(iso("{model: stt_mram}") == Approx(2.3).epsilon(0.25));
+    CHECK(iso("{model: sot_mram}") == Approx(3.3).epsilon(0.25));
+  }
+}
+
+TEST_CASE("memories: SRAM arrays cost less than the whole macros Horowitz reports", "[memories][validation]") {
+  // Horowitz, "Computing's energy problem (and what we can do about it)", ISSCC 2014, 45 nm: a
+  // 64-bit read of an 8 KB, 32 KB and 1 MB SRAM takes 10, 20 and 100 pJ. Those are whole macros
+  // with their clocking, control and I/O, which an array model leaves out, so the array's read
+  // must come below them; docs/memories.md states the band: between a tenth of the figure and
+  // the figure, and the energy grows with the capacity as the macros' does.
+  struct Point {
+    double kib, read_pj;
   };
-  CHECK(iso("{model: stt_mram}") == Approx(2.3).epsilon(0.25));
-  CHECK(iso("{model: sot_mram}") == Approx(3.3).epsilon(0.25));
+  double previous = 0;
+  for (const Point& p : {Point{8, 10}, Point{32, 20}, Point{1024, 100}}) {
+    INFO(p.kib << " KiB");
+    const double pj = figures("{model: sram}", p.kib, 64, "45nm").read_pj;
+    CHECK(pj < p.read_pj);
+    CHECK(pj > p.read_pj / 10);
+    CHECK(pj > previous);
+    previous = pj;
+  }
 }
 
 TEST_CASE("memories: an STT-MRAM macro's measured read access", "[memories][validation]") {
@@ -225,6 +300,10 @@ TEST_CASE("memories: activations the global buffer cannot hold go to DRAM, or th
   CHECK(dram_bits > 0);
   CHECK(cost::component(with_dram->cost.energy, "dram") ==
         Approx(static_cast<double>(dram_bits) * 20.0 / with_dram->timing.inferences));
+  // HBM2 (O'Connor et al., MICRO 2017): 3.9 pJ per bit, and ten times DDR4's bandwidth.
+  const auto hbm = run::simulate(test::config_with(small + "dram: {preset: hbm2}\n"));
+  CHECK(cost::component(hbm->cost.energy, "dram") == Approx(static_cast<double>(dram_bits) * 3.9 / hbm->timing.inferences));
+  CHECK(hbm->timing.cycles < with_dram->timing.cycles);
   const auto roomy = run::simulate(test::config_with("workload: {samples: 4}\ndram: {preset: ddr4}\n"));
   CHECK(cost::component(roomy->cost.energy, "dram") == 0);
   // The off-chip traffic takes time at the DRAM's bandwidth.

@@ -54,7 +54,7 @@ for r in rows:
     points[(network, scenario, technology(r))] = figures(r)
 
 networks = sorted({k[0] for k in points})
-print("%-18s %-13s %-11s %9s %9s %9s %9s %11s %11s %9s %12s" % (
+print("%-18s %-15s %-11s %9s %9s %9s %9s %11s %11s %9s %12s" % (
     "network", "scenario", "technology", "energy", "latency", "area", "EDP", "buffer E", "buffer EDP",
     "buf area", "DRAM bit"))
 for network in networks:
@@ -66,7 +66,7 @@ for network in networks:
             p = points.get((network, scenario, tech))
             if not p:
                 continue
-            print("%-18s %-13s %-11s %8.3fx %8.3fx %8.3fx %8.3fx %10.3fx %10.3fx %8.3fx %12.0f" % (
+            print("%-18s %-15s %-11s %8.3fx %8.3fx %8.3fx %8.3fx %10.3fx %10.3fx %8.3fx %12.0f" % (
                 network, scenario, tech, p["energy"] / base["energy"], p["latency"] / base["latency"],
                 p["area"] / base["area"], p["edp"] / base["edp"], p["buffer_energy"] / base["buffer_energy"],
                 p["buffer_edp"] / base["buffer_edp"], p["buffer_area"] / base["buffer_area"], p["dram_bits"]))

@@ -1,11 +1,12 @@
 #!/usr/bin/python3
-"""PCM vs RRAM vs STT-MRAM on the same network: accuracy, energy, area and latency.
+"""PCM vs RRAM vs MRAM vs FeFET on the same network: accuracy, energy, area and latency.
 
-Runs scripts/studies/devices.yaml (six cell presets, zipped with their bits per cell; 5 chip
+Runs scripts/studies/devices.yaml (eight cell presets, zipped with their bits per cell; 5 chip
 instances each) through `cimsim sweep` and draws docs/img/devices.png: one bar chart per figure
 of merit, with the worst chip marked on the accuracy bars.
 
-Needs the cell presets configs/cells/{pcm_ibm,pcm_hermes,rram_hfo2,rram_neurram,rram_hfox,stt_mram}.yaml.
+Needs the cell presets configs/cells/{pcm_ibm,pcm_hermes,rram_hfo2,rram_neurram,rram_hfox,stt_mram,sot_mram,
+fefet_mlc}.yaml.
 Debian's /usr/bin/python3 with python3-matplotlib and python3-yaml (scripts/setup.sh --extras).
     scripts/studies/devices.py [--store FILE] [--out PNG] [--jobs N]
 """
