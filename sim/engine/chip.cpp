@@ -78,8 +78,8 @@ Chip::Chip(sc_core::sc_module_name name, const mapping::ChipMap& m, const ChipPl
 }
 
 void Chip::spawn(const char* name, Process body) {
-  processes_.push_back({std::move(body), {}});
-  spawn_process(name, processes_.back().state, processes_.back().body);
+  processes_.push_back({std::move(body), {}, {}});
+  processes_.back().method = spawn_process(name, processes_.back().state, processes_.back().body);
 }
 
 void Chip::spawn_senders(Staging& staged, const std::vector<Destination>& dests, int from, int layer,
@@ -88,7 +88,25 @@ void Chip::spawn_senders(Staging& staged, const std::vector<Destination>& dests,
     spawn("sender", sender(staged, static_cast<int>(d), from, dests[d], layer, units, priority));
 }
 
-Chip::~Chip() = default;
+Chip::~Chip() { end_processes(); }
+
+// SystemC finds a process it deletes by a linear search of two lists: its process table (newest
+// first) and its parent's children (in creation order, a removed child's place taken by the
+// last). Deleting the first process and then the rest newest first finds each one at the front of
+// both, so thousands of processes go in linear time, not quadratic. They go before their frames,
+// whose events they may still wait on.
+void Chip::end_processes() {
+  auto end = [](RunningProcess& p) {
+    try {
+      if (sc_core::sc_is_running() && p.method.valid()) p.method.kill();
+    } catch (...) {  // a kernel that stopped on an error: its own deletion takes the process
+    }
+    p.method = sc_core::sc_process_handle();
+  };
+  if (processes_.empty()) return;
+  end(processes_.front());
+  for (auto p = processes_.rbegin(); p != std::prev(processes_.rend()); ++p) end(*p);
+}
 
 // --- control unit ---------------------------------------------------------------------------------
 

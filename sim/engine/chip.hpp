@@ -137,7 +137,9 @@ class Chip : public sc_core::sc_module {
   struct RunningProcess {
     Process body;
     ProcessState state;
+    sc_core::sc_process_handle method;
   };
+  void end_processes();
   // Last, so that the frames (and the events in them) go before the events they wait on.
   std::deque<RunningProcess> processes_;
 };

@@ -16,12 +16,12 @@ Wait wait_for(const sc_core::sc_event& e) {
   return Wait(e);
 }
 
-void spawn_process(const char* name, ProcessState& state, const Process& body) {
+sc_core::sc_process_handle spawn_process(const char* name, ProcessState& state, const Process& body) {
   state.resume_point = body.handle();
   ProcessState* p = &state;
   sc_core::sc_spawn_options opt;
   opt.spawn_method();  // initialized: it runs once at the start, as a thread would
-  sc_core::sc_spawn(
+  return sc_core::sc_spawn(
       [p] {
         Arbiter::grant_earlier_requests();
         running_process() = p;

@@ -29,9 +29,10 @@ Wait wait_for(const sc_core::sc_event& e);
 // Counts process wake-ups for the speed report.
 std::int64_t& kernel_wakeups();
 
-// Starts `body` as a SystemC method process named after `name`. `state` (where the process
-// resumes) must outlive the simulation; the caller keeps `body`'s frame alive as long.
-void spawn_process(const char* name, ProcessState& state, const Process& body);
+// Starts `body` as a SystemC method process named after `name` and returns its handle. `state`
+// (where the process resumes) must outlive the simulation; the caller keeps `body`'s frame alive
+// as long.
+sc_core::sc_process_handle spawn_process(const char* name, ProcessState& state, const Process& body);
 
 // Servers a single process reserves ahead of time (a tile's buffer ports, its digital unit): a
 // request takes the server that frees first, at `earliest` or later.
