@@ -49,14 +49,14 @@ Chip::Chip(sc_core::sc_module_name name, const mapping::ChipMap& m, const ChipPl
       ss.inputs.push_back(std::move(ls));
     }
     ss.partial_sums_received.assign(static_cast<std::size_t>(st.partial_sum_sources), 0);
-    ss.out.sent.assign(st.destinations.size(), 0);
+    ss.out.set_senders(st.destinations.size());
   }
   std::vector<int> slots(plan.stations.size(), 0);
   for (std::size_t s = 0; s < plan.stations.size(); ++s)
     for (const auto& [home, bits] : plan.stations[s].partial_sums_to)
       stations_[s].partial_sum_slot.push_back(slots[static_cast<std::size_t>(home)]++);
   streams_ = std::vector<StreamState>(plan.streams.size());
-  for (std::size_t b = 0; b < plan.streams.size(); ++b) streams_[b].staged.sent.assign(plan.streams[b].destinations.size(), 0);
+  for (std::size_t b = 0; b < plan.streams.size(); ++b) streams_[b].staged.set_senders(plan.streams[b].destinations.size());
 
   // Processes.
   spawn("control_unit", control());
@@ -178,6 +178,24 @@ Process Chip::read_stream(int b) {
     ++st.control_ops;
     stage(ss.staged, u + 1);
   }
+}
+
+void Staging::set_senders(std::size_t n) {
+  sent.assign(n, 0);
+  senders_at_.assign(1, static_cast<std::int64_t>(n));
+}
+
+bool Staging::advance(std::size_t index) {
+  const std::size_t k = static_cast<std::size_t>(sent[index]++ - freed);
+  --senders_at_[k];
+  if (k + 1 == senders_at_.size()) senders_at_.push_back(0);
+  ++senders_at_[k + 1];
+  const std::int64_t before = freed;
+  while (senders_at_.front() == 0) {
+    senders_at_.pop_front();
+    ++freed;
+  }
+  return freed > before;
 }
 
 void Chip::stage(Staging& staged, std::int64_t units) {

@@ -43,6 +43,14 @@ struct Staging {
   std::vector<std::int64_t> sent;  // per sender
   std::int64_t freed = 0;          // min over senders
   sc_core::sc_event available_event, freed_event;
+
+  void set_senders(std::size_t n);
+  // Sender `index` has sent one more unit; true when that frees a unit. Constant time however many
+  // senders there are (a global-buffer stream of VGG-16 has hundreds).
+  bool advance(std::size_t index);
+
+ private:
+  std::deque<std::int64_t> senders_at_;  // [k]: senders that have sent freed + k units
 };
 
 // One input link of a station as the run goes: units delivered by each source, units arrived

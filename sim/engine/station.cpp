@@ -257,12 +257,7 @@ Process Chip::sender(Staging& staged, int index, int from, const Destination& d,
     stats_l.traffic.dram_write_bits += dram_bits;
     deliver(d, layer, u);
     // The unit's space in the sender's staging frees once every sender has sent it.
-    staged.sent[static_cast<std::size_t>(index)] = u + 1;
-    const std::int64_t freed = *std::min_element(staged.sent.begin(), staged.sent.end());
-    if (freed > staged.freed) {
-      staged.freed = freed;
-      staged.freed_event.notify(sc_core::SC_ZERO_TIME);
-    }
+    if (staged.advance(static_cast<std::size_t>(index))) staged.freed_event.notify(sc_core::SC_ZERO_TIME);
   }
 }
 
