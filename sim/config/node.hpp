@@ -36,7 +36,7 @@ class Node {
 
   // Sequences.
   const std::vector<Node>& items() const { return items_; }
-  void push_back(Node item) { items_.push_back(std::move(item)); }
+  void push_back(Node item);
 
   // Maps keep their order of appearance.
   const std::vector<Entry>& entries() const { return entries_; }
@@ -62,6 +62,9 @@ struct Node::Entry {
   Location key_where;
   Node value;
 };
+
+// Defined once Entry is complete: C++20 compilers instantiate a vector's destructor eagerly.
+inline void Node::push_back(Node item) { items_.push_back(std::move(item)); }
 
 // Parses a YAML file; syntax errors and duplicate keys become ConfigError with their place.
 Node load_yaml_file(const std::string& path);

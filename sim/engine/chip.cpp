@@ -5,20 +5,6 @@
 
 namespace cimsim::engine {
 
-namespace {
-
-// Threads do little beyond arithmetic between waits; a small stack keeps thousands of them cheap.
-constexpr std::size_t kStackBytes = 64 * 1024;
-
-template <class Fn>
-void spawn(const char* name, Fn&& fn) {
-  sc_core::sc_spawn_options opt;
-  opt.set_stack_size(kStackBytes);
-  sc_core::sc_spawn(std::forward<Fn>(fn), sc_core::sc_gen_unique_name(name), &opt);
-}
-
-}  // namespace
-
 Chip::Chip(sc_core::sc_module_name name, const mapping::ChipMap& m, const ChipPlan& p, const TimingParams& tp,
            TraceRecorder& tr)
     : sc_core::sc_module(name), map(m), plan(p), params(tp), trace(tr) {
@@ -63,56 +49,73 @@ Chip::Chip(sc_core::sc_module_name name, const mapping::ChipMap& m, const ChipPl
       ss.inputs.push_back(std::move(ls));
     }
     ss.partial_sums_received.assign(static_cast<std::size_t>(st.partial_sum_sources), 0);
-    ss.out.sent.assign(st.destinations.size(), 0);
+    ss.out.set_senders(st.destinations.size());
   }
   std::vector<int> slots(plan.stations.size(), 0);
   for (std::size_t s = 0; s < plan.stations.size(); ++s)
     for (const auto& [home, bits] : plan.stations[s].partial_sums_to)
       stations_[s].partial_sum_slot.push_back(slots[static_cast<std::size_t>(home)]++);
   streams_ = std::vector<StreamState>(plan.streams.size());
-  for (std::size_t b = 0; b < plan.streams.size(); ++b) streams_[b].staged.sent.assign(plan.streams[b].destinations.size(), 0);
+  for (std::size_t b = 0; b < plan.streams.size(); ++b) streams_[b].staged.set_senders(plan.streams[b].destinations.size());
 
   // Processes.
-  spawn("control_unit", [this] { control(); });
+  spawn("control_unit", control());
   for (std::size_t s = 0; s < plan.stations.size(); ++s) {
     const Station& st = plan.stations[s];
     const int si = static_cast<int>(s);
-    if (st.digital) spawn("digital_unit", [this, si] { compute_digital(si); });
-    else spawn("arrays", [this, si] { compute_matrix(si); });
-    if (st.home || !st.partial_sums_to.empty()) spawn("output", [this, si] { output(si); });
+    if (st.digital) spawn("digital_unit", compute_digital(si));
+    else spawn("arrays", compute_matrix(si));
+    if (st.home || !st.partial_sums_to.empty()) spawn("output", output(si));
     spawn_senders(stations_[s].out, st.destinations, st.tile, st.layer, plan.inferences * st.units, si);
   }
   for (std::size_t b = 0; b < plan.streams.size(); ++b) {
     const BufferStream& bs = plan.streams[b];
     const int bi = static_cast<int>(b);
-    spawn("buffer_reader", [this, bi] { read_stream(bi); });
+    spawn("buffer_reader", read_stream(bi));
     spawn_senders(streams_[b].staged, bs.destinations, net->global_buffer_node(), bs.layer,
                   plan.inferences * bs.units, (2 << 20) + bi);
   }
 }
 
-void Chip::spawn_senders(Staging& staged, const std::vector<Destination>& dests, int from, int layer,
-                         std::int64_t units, int priority) {
-  for (std::size_t d = 0; d < dests.size(); ++d) {
-    const Destination* dest = &dests[d];
-    const int index = static_cast<int>(d);
-    Staging* from_staging = &staged;
-    spawn("sender", [this, from_staging, dest, index, from, layer, units, priority] {
-      sender(*from_staging, index, from, *dest, layer, units, priority);
-    });
-  }
+void Chip::spawn(const char* name, Process body) {
+  processes_.push_back({std::move(body), {}, {}});
+  processes_.back().method = spawn_process(name, processes_.back().state, processes_.back().body);
 }
 
-Chip::~Chip() = default;
+void Chip::spawn_senders(Staging& staged, const std::vector<Destination>& dests, int from, int layer,
+                         std::int64_t units, int priority) {
+  for (std::size_t d = 0; d < dests.size(); ++d)
+    spawn("sender", sender(staged, static_cast<int>(d), from, dests[d], layer, units, priority));
+}
+
+Chip::~Chip() { end_processes(); }
+
+// SystemC finds a process it deletes by a linear search of two lists: its process table (newest
+// first) and its parent's children (in creation order, a removed child's place taken by the
+// last). Deleting the first process and then the rest newest first finds each one at the front of
+// both, so thousands of processes go in linear time, not quadratic. They go before their frames,
+// whose events they may still wait on.
+void Chip::end_processes() {
+  auto end = [](RunningProcess& p) {
+    try {
+      if (sc_core::sc_is_running() && p.method.valid()) p.method.kill();
+    } catch (...) {  // a kernel that stopped on an error: its own deletion takes the process
+    }
+    p.method = sc_core::sc_process_handle();
+  };
+  if (processes_.empty()) return;
+  end(processes_.front());
+  for (auto p = processes_.rbegin(); p != std::prev(processes_.rend()); ++p) end(*p);
+}
 
 // --- control unit ---------------------------------------------------------------------------------
 
-void Chip::control() {
+Process Chip::control() {
   const std::size_t L = plan.layers.size();
   if (plan.schedule == mapping::Schedule::Pipelined) {
     vcd_layers_running = static_cast<int>(L);
     for (std::size_t l = 0; l < L; ++l) layer_start_[l]->notify(sc_core::SC_ZERO_TIME);
-    while (std::count(inference_done.begin(), inference_done.end(), -1) > 0) wait_for(buffer_event_);
+    while (std::count(inference_done.begin(), inference_done.end(), -1) > 0) co_await wait_for(buffer_event_);
     vcd_layers_running = 0;
     // Every layer ran from its first action to its last output.
     for (std::size_t l = 0; l < L; ++l) {
@@ -133,7 +136,7 @@ void Chip::control() {
         const std::size_t r = static_cast<std::size_t>(round);
         const std::int64_t write = r < params.round_write_cycles.size() ? params.round_write_cycles[r] : 0;
         vcd_reprogramming = 1;
-        wait_until(now_cycles() + write);
+        co_await wait_until(now_cycles() + write);
         vcd_reprogramming = 0;
         reprogram_cycles += write;
       }
@@ -143,7 +146,7 @@ void Chip::control() {
       stats[l].start_cycle = now_cycles();
       layer_start_[l]->notify(sc_core::SC_ZERO_TIME);
       const std::int64_t total = plan.inferences * lp.units;
-      while (layer_outputs_done_[l] < total) wait_for(buffer_event_);
+      while (layer_outputs_done_[l] < total) co_await wait_for(buffer_event_);
       stats[l].end_cycle = now_cycles();
     }
     vcd_layers_running = 0;
@@ -153,11 +156,11 @@ void Chip::control() {
 
 // --- global buffer streams ------------------------------------------------------------------------
 
-void Chip::read_stream(int b) {
+Process Chip::read_stream(int b) {
   const BufferStream& bs = plan.streams[static_cast<std::size_t>(b)];
   StreamState& ss = streams_[static_cast<std::size_t>(b)];
   LayerTiming& st = stats[static_cast<std::size_t>(bs.layer)];
-  wait_for(*layer_start_[static_cast<std::size_t>(bs.layer)]);
+  co_await wait_for(*layer_start_[static_cast<std::size_t>(bs.layer)]);
   const std::int64_t total = plan.inferences * bs.units;
   // Units the buffer could not hold come back from DRAM through the same port.
   const double spilled = bs.producer == kNetworkInput ? plan.input_spilled_fraction
@@ -168,13 +171,31 @@ void Chip::read_stream(int b) {
   // The reader runs at most two units ahead of the slowest of its senders.
   constexpr std::int64_t kReadAhead = 2;
   for (std::int64_t u = 0; u < total; ++u) {
-    while (ss.staged.available - ss.staged.freed >= kReadAhead) wait_for(ss.staged.freed_event);
-    global_read->use((2 << 20) + b, read_cycles, ss.read_done);
+    while (ss.staged.available - ss.staged.freed >= kReadAhead) co_await wait_for(ss.staged.freed_event);
+    co_await global_read->use((2 << 20) + b, read_cycles, ss.read_done);
     st.traffic.global_buffer_read_bits += bs.read_bits;
     st.traffic.dram_read_bits += dram_bits;
     ++st.control_ops;
     stage(ss.staged, u + 1);
   }
+}
+
+void Staging::set_senders(std::size_t n) {
+  sent.assign(n, 0);
+  senders_at_.assign(1, static_cast<std::int64_t>(n));
+}
+
+bool Staging::advance(std::size_t index) {
+  const std::size_t k = static_cast<std::size_t>(sent[index]++ - freed);
+  --senders_at_[k];
+  if (k + 1 == senders_at_.size()) senders_at_.push_back(0);
+  ++senders_at_[k + 1];
+  const std::int64_t before = freed;
+  while (senders_at_.front() == 0) {
+    senders_at_.pop_front();
+    ++freed;
+  }
+  return freed > before;
 }
 
 void Chip::stage(Staging& staged, std::int64_t units) {

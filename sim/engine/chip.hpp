@@ -4,17 +4,18 @@
 // A station is one layer's share of one tile: the tile's arrays of a matrix layer (with their DAC
 // banks, sample-and-holds, ADC banks and shift-adds) or the tile's digital unit for a digital layer.
 // Each station has
-//   - a compute thread: waits until the input units its next unit needs are in the tile's input
+//   - a compute process: waits until the input units its next unit needs are in the tile's input
 //     buffer, then dispatches the unit to its arrays in slot order (fetch, reads, conversions; the
 //     array's action chain is computed on the spot, so a vector costs one wake-up, not one per
 //     read), and frees the input units no later unit needs;
-//   - an output thread: sends partial sums of column blocks homed elsewhere, waits for the partial
+//   - an output process: sends partial sums of column blocks homed elsewhere, waits for the partial
 //     sums of the blocks homed here, adds and requantizes them, and writes the outputs to the
 //     tile's output buffer;
-//   - one sender thread per destination: moves each output unit over the interconnect into a
+//   - one sender process per destination: moves each output unit over the interconnect into a
 //     consumer's input buffer (or the global buffer) once the consumer has room for it.
 // The global buffer streams its units (layer inputs when layer_serial, the network input when
-// pipelined) the same way. Threads sleep until their next action ends; nothing ticks.
+// pipelined) the same way. Processes sleep until their next action ends; nothing ticks. Each is a
+// coroutine run by a SystemC method process (sim/engine/coroutine.hpp).
 
 #include <deque>
 #include <memory>
@@ -42,6 +43,14 @@ struct Staging {
   std::vector<std::int64_t> sent;  // per sender
   std::int64_t freed = 0;          // min over senders
   sc_core::sc_event available_event, freed_event;
+
+  void set_senders(std::size_t n);
+  // Sender `index` has sent one more unit; true when that frees a unit. Constant time however many
+  // senders there are (a global-buffer stream of VGG-16 has hundreds).
+  bool advance(std::size_t index);
+
+ private:
+  std::deque<std::int64_t> senders_at_;  // [k]: senders that have sent freed + k units
 };
 
 // One input link of a station as the run goes: units delivered by each source, units arrived
@@ -100,20 +109,21 @@ class Chip : public sc_core::sc_module {
   std::string stall_report() const;
 
  private:
-  void control();
-  void compute_matrix(int s);
-  void compute_digital(int s);
-  void output(int s);
-  void read_stream(int b);
-  void sender(Staging& staged, int index, int from_node, const Destination& d, int layer, std::int64_t units,
-              int priority);
+  Process control();
+  Process compute_matrix(int s);
+  Process compute_digital(int s);
+  Process output(int s);
+  Process read_stream(int b);
+  Process sender(Staging& staged, int index, int from_node, const Destination& d, int layer, std::int64_t units,
+                 int priority);
+  void spawn(const char* name, Process body);
   void spawn_senders(Staging& staged, const std::vector<Destination>& dests, int from_node, int layer,
                      std::int64_t units, int priority);
 
-  std::int64_t wait_inputs(int s, std::int64_t unit);
-  void wait_result_slot(int s);
+  Task<std::int64_t> wait_inputs(int s, std::int64_t unit);
+  Task<> wait_result_slot(int s);
   // The unit's inputs leave the buffer at `release_at`; its result is ready for the output path at `ready`.
-  void finish_unit(int s, std::int64_t unit, std::int64_t release_at, std::int64_t ready);
+  Task<> finish_unit(int s, std::int64_t unit, std::int64_t release_at, std::int64_t ready);
   void release_inputs(int s, std::int64_t unit);
   void deliver(const Destination& d, int layer, std::int64_t unit);
   void stage(Staging& staged, std::int64_t units);
@@ -131,6 +141,15 @@ class Chip : public sc_core::sc_module {
   sc_core::sc_event buffer_event_;
   int output_layers_ = 0;
   std::vector<int> labels_;  // trace label of each layer
+
+  struct RunningProcess {
+    Process body;
+    ProcessState state;
+    sc_core::sc_process_handle method;
+  };
+  void end_processes();
+  // Last, so that the frames (and the events in them) go before the events they wait on.
+  std::deque<RunningProcess> processes_;
 };
 
 }  // namespace cimsim::engine

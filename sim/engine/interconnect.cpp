@@ -8,9 +8,9 @@ namespace cimsim::engine {
 Interconnect::Interconnect(sc_core::sc_module_name name, int tiles, TraceRecorder& trace)
     : Arbiter(name), tiles_(tiles), trace_(trace) {}
 
-void Interconnect::transfer(int from, int to, std::int64_t bits, int priority, int label, sc_core::sc_event& done,
+Wait Interconnect::transfer(int from, int to, std::int64_t bits, int priority, int label, sc_core::sc_event& done,
                             std::int64_t sink_cycles) {
-  if (bits <= 0 || from == to) return;
+  if (bits <= 0 || from == to) return Wait();
   Request r;
   r.priority = priority;
   r.from = from;
@@ -19,7 +19,7 @@ void Interconnect::transfer(int from, int to, std::int64_t bits, int priority, i
   r.sink_cycles = sink_cycles;
   r.label = label;
   r.done = &done;
-  request(r);
+  return request(r);
 }
 
 // --- bus ------------------------------------------------------------------------------------------

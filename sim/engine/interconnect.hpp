@@ -26,9 +26,9 @@ class Interconnect : public Arbiter {
  public:
   Interconnect(sc_core::sc_module_name name, int tiles, TraceRecorder& trace);
 
-  // Moves `bits` from node `from` to node `to`; returns once the last bit has arrived. The
-  // receiver takes at least `sink_cycles` per transfer (a narrower port at the far end).
-  void transfer(int from, int to, std::int64_t bits, int priority, int label, sc_core::sc_event& done,
+  // co_await: moves `bits` from node `from` to node `to`; resumes once the last bit has arrived.
+  // The receiver takes at least `sink_cycles` per transfer (a narrower port at the far end).
+  Wait transfer(int from, int to, std::int64_t bits, int priority, int label, sc_core::sc_event& done,
                 std::int64_t sink_cycles = 0);
 
   int global_buffer_node() const { return tiles_; }

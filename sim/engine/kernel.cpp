@@ -4,17 +4,30 @@
 
 namespace cimsim::engine {
 
-void wait_until(std::int64_t t) {
+Wait wait_until(std::int64_t t) {
   const std::int64_t now = now_cycles();
-  if (t > now) {
-    ++kernel_wakeups();
-    sc_core::wait(cycles(t - now));
-  }
+  if (t <= now) return Wait();
+  ++kernel_wakeups();
+  return Wait(cycles(t - now));
 }
 
-void wait_for(const sc_core::sc_event& e) {
+Wait wait_for(const sc_core::sc_event& e) {
   ++kernel_wakeups();
-  sc_core::wait(e);
+  return Wait(e);
+}
+
+sc_core::sc_process_handle spawn_process(const char* name, ProcessState& state, const Process& body) {
+  state.resume_point = body.handle();
+  ProcessState* p = &state;
+  sc_core::sc_spawn_options opt;
+  opt.spawn_method();  // initialized: it runs once at the start, as a thread would
+  return sc_core::sc_spawn(
+      [p] {
+        Arbiter::grant_earlier_requests();
+        running_process() = p;
+        p->resume_point.resume();
+      },
+      sc_core::sc_gen_unique_name(name), &opt);
 }
 
 std::int64_t& kernel_cycle_ps() {
@@ -35,21 +48,58 @@ std::int64_t ServerPool::reserve(std::int64_t earliest, std::int64_t n) {
   return start;
 }
 
+namespace {
+
+// The arbiters that have requests pending, in the order their first request of the delta cycle
+// came; all of them from one delta cycle.
+struct PendingArbiters {
+  std::vector<Arbiter*> arbiters;
+  sc_dt::uint64 delta = 0;
+};
+
+PendingArbiters& pending_arbiters() {
+  static PendingArbiters p;
+  return p;
+}
+
+}  // namespace
+
 Arbiter::Arbiter(sc_core::sc_module_name name) : sc_core::sc_module(name) {
   SC_HAS_PROCESS(Arbiter);
+  // Runs the next delta cycle after a request, so that requests are granted even when no other
+  // process runs then.
   SC_METHOD(arbitrate);
   sensitive << request_;
   dont_initialize();
 }
 
-void Arbiter::request(Request r) {
+Wait Arbiter::request(Request r) {
   r.order = order_++;
+  if (pending_.empty()) {
+    PendingArbiters& p = pending_arbiters();
+    if (p.arbiters.empty()) p.delta = sc_core::sc_delta_count();
+    p.arbiters.push_back(this);
+  }
   pending_.push_back(r);
   request_.notify(sc_core::SC_ZERO_TIME);
-  wait_for(*r.done);
+  return wait_for(*r.done);
 }
 
-void Arbiter::arbitrate() {
+void Arbiter::grant_earlier_requests() {
+  PendingArbiters& p = pending_arbiters();
+  if (p.arbiters.empty() || p.delta == sc_core::sc_delta_count()) return;
+  // SystemC triggers a delta cycle's notifications last first, so the arbiters' own methods (the
+  // only method processes when every other process was a thread) ran in the reverse order of
+  // their first requests.
+  for (auto a = p.arbiters.rbegin(); a != p.arbiters.rend(); ++a) (*a)->serve_pending();
+  p.arbiters.clear();
+}
+
+void Arbiter::reset() { pending_arbiters().arbiters.clear(); }
+
+void Arbiter::arbitrate() { grant_earlier_requests(); }
+
+void Arbiter::serve_pending() {
   std::sort(pending_.begin(), pending_.end(), [](const Request& a, const Request& b) {
     return a.priority != b.priority ? a.priority < b.priority : a.order < b.order;
   });
@@ -66,13 +116,13 @@ void Arbiter::arbitrate() {
 
 Port::Port(sc_core::sc_module_name name, int servers) : Arbiter(name), pool_(servers) {}
 
-void Port::use(int priority, std::int64_t n, sc_core::sc_event& done) {
-  if (n <= 0) return;
+Wait Port::use(int priority, std::int64_t n, sc_core::sc_event& done) {
+  if (n <= 0) return Wait();
   Request r;
   r.priority = priority;
   r.amount = n;
   r.done = &done;
-  request(r);
+  return request(r);
 }
 
 std::int64_t Port::grant(const Request& r, std::int64_t now) {

@@ -4,14 +4,10 @@
 // picosecond), so that a VCD shows the chip's time. Latencies in the report come from cycles × the
 // exact clock period.
 
-#ifndef SC_INCLUDE_DYNAMIC_PROCESSES
-#define SC_INCLUDE_DYNAMIC_PROCESSES  // sc_spawn, for per-destination sender threads
-#endif
-#include <systemc>
-
 #include <cstdint>
 #include <vector>
 
+#include "sim/engine/coroutine.hpp"
 #include "sim/engine/plan.hpp"
 
 namespace cimsim::engine {
@@ -25,15 +21,20 @@ inline sc_core::sc_time cycles(std::int64_t n) {
   return sc_core::sc_time::from_value(static_cast<sc_core::sc_time::value_type>(n * kernel_cycle_ps()));
 }
 
-// Sleeps the calling thread until cycle `t` (no-op when t is not in the future).
-void wait_until(std::int64_t t);
-// Sleeps the calling thread until `e` is notified.
-void wait_for(const sc_core::sc_event& e);
+// co_await: sleeps the calling process until cycle `t` (no-op when t is not in the future).
+Wait wait_until(std::int64_t t);
+// co_await: sleeps the calling process until `e` is notified.
+Wait wait_for(const sc_core::sc_event& e);
 
 // Counts process wake-ups for the speed report.
 std::int64_t& kernel_wakeups();
 
-// Servers a single thread reserves ahead of time (a tile's buffer ports, its digital unit): a
+// Starts `body` as a SystemC method process named after `name` and returns its handle. `state`
+// (where the process resumes) must outlive the simulation; the caller keeps `body`'s frame alive
+// as long.
+sc_core::sc_process_handle spawn_process(const char* name, ProcessState& state, const Process& body);
+
+// Servers a single process reserves ahead of time (a tile's buffer ports, its digital unit): a
 // request takes the server that frees first, at `earliest` or later.
 class ServerPool {
  public:
@@ -47,10 +48,15 @@ class ServerPool {
   std::int64_t busy_ = 0;
 };
 
-// A shared resource that many threads request at run time (the global buffer's read port, the
+// A shared resource that many processes request at run time (the global buffer's read port, the
 // interconnect). Requests made at the same instant are granted by priority (lower first), then in
 // the order they came; later requests are granted after earlier ones. grant() says when the
-// requester resumes; the requester's thread sleeps until then.
+// requester resumes; the requester sleeps until then.
+//
+// Requests made in one delta cycle are granted together at the start of the next one, before any
+// process of that delta runs (docs/timing.md, "Arbitration"): the first process to run in a delta
+// grants what earlier deltas requested, over all arbiters, in the order their own method
+// processes would have run.
 class Arbiter : public sc_core::sc_module {
  public:
   struct Request {
@@ -64,8 +70,13 @@ class Arbiter : public sc_core::sc_module {
   };
 
   explicit Arbiter(sc_core::sc_module_name name);
-  // Blocks the calling thread until its request has been served.
-  void request(Request r);
+  // co_await: sleeps the calling process until its request has been served.
+  Wait request(Request r);
+  // Grants every request made in an earlier delta cycle. Every process calls it first thing
+  // when it runs (spawn_process does).
+  static void grant_earlier_requests();
+  // Forgets requests of a previous run (a fresh kernel starts with none).
+  static void reset();
 
  protected:
   // Serves `r` at `now` or later; returns the cycle its requester resumes.
@@ -73,6 +84,7 @@ class Arbiter : public sc_core::sc_module {
 
  private:
   void arbitrate();
+  void serve_pending();
   std::vector<Request> pending_;
   std::int64_t order_ = 0;
   sc_core::sc_event request_;
@@ -82,8 +94,8 @@ class Arbiter : public sc_core::sc_module {
 class Port : public Arbiter {
  public:
   Port(sc_core::sc_module_name name, int servers);
-  // Occupies a server for `n` cycles; returns at the end of the service.
-  void use(int priority, std::int64_t n, sc_core::sc_event& done);
+  // co_await: occupies a server for `n` cycles; resumes at the end of the service.
+  Wait use(int priority, std::int64_t n, sc_core::sc_event& done);
   std::int64_t busy_cycles() const { return pool_.busy_cycles(); }
 
  protected:

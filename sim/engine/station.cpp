@@ -1,4 +1,4 @@
-// The threads of a station (its arrays or digital unit, its output path) and the senders that move
+// The processes of a station (its arrays or digital unit, its output path) and the senders that move
 // units between stations and the global buffer.
 
 #include <algorithm>
@@ -17,22 +17,22 @@ constexpr int kPriorityPartial = 1 << 20;
 constexpr std::size_t kResultSlots = 2;
 }  // namespace
 
-void Chip::finish_unit(int s, std::int64_t unit, std::int64_t release_at, std::int64_t ready) {
-  wait_until(release_at);
+Task<> Chip::finish_unit(int s, std::int64_t unit, std::int64_t release_at, std::int64_t ready) {
+  co_await wait_until(release_at);
   release_inputs(s, unit);
   StationState& ss = stations_[static_cast<std::size_t>(s)];
   ss.results.emplace_back(unit, ready);
   ss.result_event.notify(sc_core::SC_ZERO_TIME);
 }
 
-void Chip::wait_result_slot(int s) {
+Task<> Chip::wait_result_slot(int s) {
   StationState& ss = stations_[static_cast<std::size_t>(s)];
-  while (ss.results.size() >= kResultSlots) wait_for(ss.result_taken);
+  while (ss.results.size() >= kResultSlots) co_await wait_for(ss.result_taken);
 }
 
 // --- inputs ----------------------------------------------------------------------------------------
 
-std::int64_t Chip::wait_inputs(int s, std::int64_t unit) {
+Task<std::int64_t> Chip::wait_inputs(int s, std::int64_t unit) {
   const Station& st = plan.stations[static_cast<std::size_t>(s)];
   StationState& ss = stations_[static_cast<std::size_t>(s)];
   const std::int64_t n = unit / st.units, j = unit % st.units;
@@ -46,11 +46,11 @@ std::int64_t Chip::wait_inputs(int s, std::int64_t unit) {
         ls.released = ls.arrived;  // folded into the accumulator
         ss.released_event.notify(sc_core::SC_ZERO_TIME);
       }
-      wait_for(ss.arrived_event);
+      co_await wait_for(ss.arrived_event);
     }
     ready = std::max(ready, ls.arrival_time(need - 1));
   }
-  return ready;
+  co_return ready;
 }
 
 void Chip::release_inputs(int s, std::int64_t unit) {
@@ -69,7 +69,7 @@ void Chip::release_inputs(int s, std::int64_t unit) {
 
 // --- compute ---------------------------------------------------------------------------------------
 
-void Chip::compute_matrix(int s) {
+Process Chip::compute_matrix(int s) {
   const Station& st = plan.stations[static_cast<std::size_t>(s)];
   StationState& ss = stations_[static_cast<std::size_t>(s)];
   LayerTiming& stats_l = stats[static_cast<std::size_t>(st.layer)];
@@ -77,7 +77,7 @@ void Chip::compute_matrix(int s) {
   const int label = labels_[static_cast<std::size_t>(st.layer)];
   const std::int64_t t_read = plan.read_cycles, t_sh = plan.sample_hold_cycles;
 
-  wait_for(*layer_start_[static_cast<std::size_t>(st.layer)]);
+  co_await wait_for(*layer_start_[static_cast<std::size_t>(st.layer)]);
   const std::size_t n_arrays = st.arrays.size();
   std::vector<std::int64_t> dac_free(n_arrays, now_cycles()), adc_free(n_arrays, now_cycles());
   std::vector<int> array_track(n_arrays, 0), adc_track(n_arrays, 0);
@@ -90,8 +90,8 @@ void Chip::compute_matrix(int s) {
 
   const std::int64_t total = plan.inferences * st.units;
   for (std::int64_t unit = 0; unit < total; ++unit) {
-    wait_result_slot(s);
-    const std::int64_t arrived = wait_inputs(s, unit);
+    co_await wait_result_slot(s);
+    const std::int64_t arrived = co_await wait_inputs(s, unit);
     std::int64_t last_fetch = arrived, ready = 0;
     for (std::size_t k = 0; k < n_arrays; ++k) {
       const ArrayWork& w = plan.arrays[static_cast<std::size_t>(st.arrays[k])];
@@ -132,11 +132,11 @@ void Chip::compute_matrix(int s) {
       }
     }
     // The input units this vector needed leave the buffer once every array has fetched them.
-    finish_unit(s, unit, last_fetch, ready);
+    co_await finish_unit(s, unit, last_fetch, ready);
   }
 }
 
-void Chip::compute_digital(int s) {
+Process Chip::compute_digital(int s) {
   const Station& st = plan.stations[static_cast<std::size_t>(s)];
   StationState& ss = stations_[static_cast<std::size_t>(s)];
   const LayerPlan& lp = plan.layers[static_cast<std::size_t>(st.layer)];
@@ -145,11 +145,11 @@ void Chip::compute_digital(int s) {
   const int label = labels_[static_cast<std::size_t>(st.layer)];
   const int track = trace.on() ? trace.track("tile " + std::to_string(st.tile), "digital unit") : 0;
 
-  wait_for(*layer_start_[static_cast<std::size_t>(st.layer)]);
+  co_await wait_for(*layer_start_[static_cast<std::size_t>(st.layer)]);
   const std::int64_t total = plan.inferences * st.units;
   for (std::int64_t unit = 0; unit < total; ++unit) {
-    wait_result_slot(s);
-    const std::int64_t arrived = wait_inputs(s, unit);
+    co_await wait_result_slot(s);
+    const std::int64_t arrived = co_await wait_inputs(s, unit);
     // Operands stream out of the input buffer through the unit's lanes. An accumulating
     // reduction has folded in all but its last input unit by the time that one arrives.
     const std::int64_t cycles = st.inputs.size() == 1 && st.inputs.front().accumulate
@@ -164,13 +164,13 @@ void Chip::compute_digital(int s) {
       stats_l.counts += lp.per_sample_digital;
     }
     trace.slice(track, label, start, end);
-    finish_unit(s, unit, end, end);
+    co_await finish_unit(s, unit, end, end);
   }
 }
 
 // --- output path -----------------------------------------------------------------------------------
 
-void Chip::output(int s) {
+Process Chip::output(int s) {
   const Station& st = plan.stations[static_cast<std::size_t>(s)];
   StationState& ss = stations_[static_cast<std::size_t>(s)];
   LayerTiming& stats_l = stats[static_cast<std::size_t>(st.layer)];
@@ -181,16 +181,16 @@ void Chip::output(int s) {
   const std::int64_t total = plan.inferences * st.units;
   const std::int64_t write = ceil_div(st.out_bits, plan.buffer_width) * plan.output_write_cycles;
   for (std::int64_t unit = 0; unit < total; ++unit) {
-    while (ss.results.empty()) wait_for(ss.result_event);
+    while (ss.results.empty()) co_await wait_for(ss.result_event);
     const std::int64_t ready = ss.results.front().second;
     ss.results.pop_front();
     ss.result_taken.notify(sc_core::SC_ZERO_TIME);
-    wait_until(ready);
+    co_await wait_until(ready);
     // Partial sums of column blocks homed on other tiles.
     for (std::size_t k = 0; k < st.partial_sums_to.size(); ++k) {
       const auto& [home, bits] = st.partial_sums_to[k];
       const int to = node_of_station(home);
-      net->transfer(st.tile, to, bits, kPriorityPartial + s, label, done);
+      co_await net->transfer(st.tile, to, bits, kPriorityPartial + s, label, done);
       ++stats_l.control_ops;
       if (to != st.tile) {
         stats_l.traffic.bus_bits += bits;
@@ -206,12 +206,12 @@ void Chip::output(int s) {
       return std::all_of(ss.partial_sums_received.begin(), ss.partial_sums_received.end(),
                          [&](std::int64_t r) { return r > unit; });
     };
-    while (!all_partials()) wait_for(ss.partial_sum_event);
+    while (!all_partials()) co_await wait_for(ss.partial_sum_event);
     // Adder tree over row blocks, requantization, then the output buffer (once it has room).
     const std::int64_t added = now_cycles() + st.adder_cycles + st.requantize_cycles;
-    while (ss.out.available - ss.out.freed >= st.out_capacity_units) wait_for(ss.out.freed_event);
+    while (ss.out.available - ss.out.freed >= st.out_capacity_units) co_await wait_for(ss.out.freed_event);
     const std::int64_t start = tile.output_write.reserve(std::max(added, now_cycles()), write);
-    wait_until(start + write);
+    co_await wait_until(start + write);
     stats_l.traffic.output_buffer_write_bits += st.out_bits;
     stats_l.counts += st.per_unit;
     ++stats_l.control_ops;
@@ -226,7 +226,7 @@ void Chip::output(int s) {
 
 // --- senders ---------------------------------------------------------------------------------------
 
-void Chip::sender(Staging& staged, int index, int from, const Destination& d, int layer, std::int64_t units,
+Process Chip::sender(Staging& staged, int index, int from, const Destination& d, int layer, std::int64_t units,
                   int priority) {
   LayerTiming& stats_l = stats[static_cast<std::size_t>(layer)];
   const int label = labels_[static_cast<std::size_t>(layer)];
@@ -242,13 +242,13 @@ void Chip::sender(Staging& staged, int index, int from, const Destination& d, in
   const int kind = from == net->global_buffer_node() ? 0 : kPriorityOutput;
   sc_core::sc_event done;
   for (std::int64_t u = 0; u < units; ++u) {
-    while (staged.available <= u) wait_for(staged.available_event);
+    while (staged.available <= u) co_await wait_for(staged.available_event);
     if (!to_buffer) {
       StationState& ds = stations_[static_cast<std::size_t>(d.station)];
       const LinkState& ls = ds.inputs[static_cast<std::size_t>(d.link)];
-      while (u >= ls.released + ls.link->capacity_units) wait_for(ds.released_event);
+      while (u >= ls.released + ls.link->capacity_units) co_await wait_for(ds.released_event);
     }
-    net->transfer(from, to, d.bits, kind + priority, label, done, sink);
+    co_await net->transfer(from, to, d.bits, kind + priority, label, done, sink);
     ++stats_l.control_ops;
     if (from != to) {
       stats_l.traffic.bus_bits += d.bits;
@@ -257,12 +257,7 @@ void Chip::sender(Staging& staged, int index, int from, const Destination& d, in
     stats_l.traffic.dram_write_bits += dram_bits;
     deliver(d, layer, u);
     // The unit's space in the sender's staging frees once every sender has sent it.
-    staged.sent[static_cast<std::size_t>(index)] = u + 1;
-    const std::int64_t freed = *std::min_element(staged.sent.begin(), staged.sent.end());
-    if (freed > staged.freed) {
-      staged.freed = freed;
-      staged.freed_event.notify(sc_core::SC_ZERO_TIME);
-    }
+    if (staged.advance(static_cast<std::size_t>(index))) staged.freed_event.notify(sc_core::SC_ZERO_TIME);
   }
 }
 
