@@ -99,14 +99,15 @@ class Reader {
       if (raw.size() != static_cast<std::size_t>(n) * sizeof(T))
         fail(what + " holds " + std::to_string(raw.size()) + " bytes for " + std::to_string(n) + " elements of " +
              dtype_name(c.dtype));
-      c.values.resize(static_cast<std::size_t>(n));
+      // Reserved, not resized: zero-filling VGG-16's 138 M values first cost a pass over 1.1 GB.
+      c.values.reserve(static_cast<std::size_t>(n));
       for (std::int64_t i = 0; i < n; ++i) {
         T v;
         std::memcpy(&v, raw.data() + i * static_cast<std::int64_t>(sizeof(T)), sizeof(T));
         if constexpr (std::is_same_v<T, std::uint16_t>) {
-          c.values[static_cast<std::size_t>(i)] = c.dtype == TensorProto::FLOAT16 ? half_to_double(v) : v;
+          c.values.push_back(c.dtype == TensorProto::FLOAT16 ? half_to_double(v) : v);
         } else {
-          c.values[static_cast<std::size_t>(i)] = static_cast<double>(v);
+          c.values.push_back(static_cast<double>(v));
         }
       }
     };

@@ -4,6 +4,8 @@
 // codes, or QuantizeLinear/DequantizeLinear of float weights as fake-quantization exports them)
 // keep their integer codes and per-channel scales.
 
+#include <algorithm>
+
 #include "models/operators/tensor_index.hpp"
 #include "sim/workload/onnx/importer.hpp"
 
@@ -108,13 +110,18 @@ int Importer::dense(const Node& n, const Flow& x, const Tensor& w, bool transpos
     layer.weight_code_scale.resize(outs);
     for (std::int64_t o = 0; o < outs; ++o) layer.weight_code_scale(o) = channel_scale(w, o) * alpha;
   }
-  for (std::int64_t r = 0; r < rows; ++r)
-    for (std::int64_t c = 0; c < cols; ++c) {
-      const auto at = static_cast<std::size_t>(r * cols + c);
-      const Eigen::Index o = transpose ? c : r, i = transpose ? r : c;
-      layer.weight(o, i) = static_cast<float>(w.values[at] * alpha);
-      if (quantized) layer.weight_codes(o, i) = static_cast<int>(w.codes[at]);
-    }
+  // In square blocks: one of the two sides is read or written across rows, and a block keeps
+  // those lines in cache (VGG-16's first dense layer has 103 M weights).
+  constexpr std::int64_t kBlock = 64;
+  for (std::int64_t r0 = 0; r0 < rows; r0 += kBlock)
+    for (std::int64_t c0 = 0; c0 < cols; c0 += kBlock)
+      for (std::int64_t c = c0; c < std::min(cols, c0 + kBlock); ++c)
+        for (std::int64_t r = r0; r < std::min(rows, r0 + kBlock); ++r) {
+          const auto at = static_cast<std::size_t>(r * cols + c);
+          const Eigen::Index o = transpose ? c : r, i = transpose ? r : c;
+          layer.weight(o, i) = static_cast<float>(w.values[at] * alpha);
+          if (quantized) layer.weight_codes(o, i) = static_cast<int>(w.codes[at]);
+        }
   layer.bias = Eigen::VectorXf::Zero(outs);
   if (bias) {
     check_finite(n, *bias, "the bias");
