@@ -77,7 +77,9 @@ TEST_CASE("invariant: the digits network on ideal cells matches the quantized ne
   CHECK(s->eval.instances.front().accuracy == s->eval.quantized_accuracy);
   CHECK(s->eval.quantized_accuracy > 0.95);
   // Sample by sample, every logit is the same number.
-  const auto programmed = functional::ProgrammedChip::program(s->chip, *s->cell, 1, 0, 1.0, 1);
+  functional::ProgramSettings ps;
+  ps.qnet = &s->qnet;  // a run's map keeps no digits: programming computes them from the weights
+  const auto programmed = functional::ProgrammedChip::program(s->chip, *s->cell, ps);
   const functional::FullScalePlan plan(s->chip, s->adc->common(), programmed.g_min_norm, s->eval.current_unit_ua);
   functional::CrossbarBackend chip(s->chip, programmed, *s->adc, plan);
   functional::ExactBackend exact;

@@ -110,8 +110,10 @@ WorstCaseResult worst_case(const functional::EvalSetup& e, const config::Params&
   util::parallel_for(chip.arrays.size(), e.options.threads, [&](std::size_t i) {
     const mapping::ArrayMap& a = chip.arrays[i];
     if (!chosen[static_cast<std::size_t>(a.layer)]) return;
+    mapping::MatrixXu8 computed;
     const Eigen::MatrixXf target =
-        (a.digits.cast<float>() * static_cast<float>(delta_g)).array() + static_cast<float>(e.cell.g_min_us());
+        (mapping::digits_of(chip, a, &e.qnet, computed).cast<float>() * static_cast<float>(delta_g)).array() +
+        static_cast<float>(e.cell.g_min_us());
     models::DrawOverride at0{{purpose}, 0.0f, nullptr}, at1{{purpose}, 1.0f, nullptr};
     const auto key = [&](const models::DrawOverride* o) {
       return models::ArrayKey{base.seed, base.instance, static_cast<std::uint32_t>(a.layer), static_cast<std::uint32_t>(i), o,

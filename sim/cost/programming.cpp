@@ -47,11 +47,7 @@ ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::Cel
     const std::int64_t cells = static_cast<std::int64_t>(a.rows) * a.columns;
     double time = 0, energy = 0;
     mapping::MatrixXu8 computed;
-    if (a.digits.size() != cells && qnet != nullptr) {
-      const mapping::LayerMap& lm = chip.layers[static_cast<std::size_t>(a.layer_map)];
-      computed = mapping::array_digits(a, lm, qnet->of(lm.layer), arch);
-    }
-    const mapping::MatrixXu8& digits = a.digits.size() == cells ? a.digits : computed;
+    const mapping::MatrixXu8& digits = mapping::digits_of(chip, a, qnet, computed);
     if (digits.size() == cells) {
       // Down the columns (the digits are column-major), each row keeping its slowest cell.
       std::vector<double> row_time(static_cast<std::size_t>(a.rows), 0.0);

@@ -164,7 +164,10 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
   const ProgrammedLayer& layer = programmed_.layers[static_cast<std::size_t>(lm_index)];
   const Eigen::Index cols = rows * n_slices;
 
-  for (const ProgrammedRowBlock& rb : layer.row_blocks) {
+  for (std::size_t b = 0; b < layer.row_blocks.size(); ++b) {
+    const std::shared_ptr<const ProgrammedRowBlock> block =
+        programmed_.row_block(static_cast<std::size_t>(lm_index), b, threads_);
+    const ProgrammedRowBlock& rb = *block;
     const auto& first_array = chip_.arrays[static_cast<std::size_t>(rb.arrays.front())];
     const int sub_reads = first_array.sub_reads(arch);
     const bool noisy = rb.var.size() > 0;

@@ -102,6 +102,8 @@ ProgramSettings EvalSetup::settings(std::uint32_t instance) const {
   ps.vectors = vectors;
   ps.temperature_k = options.temperature_k;
   ps.ir_drop = &options.ir_drop;
+  ps.qnet = &qnet;
+  ps.resident_mib = options.array_memory_mib;
   return ps;
 }
 

@@ -33,6 +33,7 @@ struct EvalOptions {
   LayerOutputSink* outputs = nullptr;  // gets every layer's output of its instance's test pass
   double temperature_k = 300;          // operating temperature
   IrDrop ir_drop;                      // wire resistance; off by default
+  double array_memory_mib = 0;         // programmed conductances kept per chip; 0: all (ProgramSettings)
 };
 
 struct InstanceResult {

@@ -1,6 +1,11 @@
 #include "sim/functional/programmed_chip.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <map>
+#include <memory>
+#include <stdexcept>
 
 #include "sim/functional/ir_drop.hpp"
 #include "sim/util/parallel.hpp"
@@ -42,71 +47,210 @@ ProgrammedChip ProgrammedChip::scale(const mapping::ChipMap& chip, const models:
   return pc;
 }
 
+// What programming a row block needs; kept by a chip whose blocks did not all stay programmed.
+struct ProgrammedChip::Context {
+  const mapping::ChipMap* chip = nullptr;
+  const models::CellModel* cell = nullptr;
+  ProgramSettings settings;
+  DriveLevels linear;  // the drive when settings.drive is null
+  double g_min_us = 0, delta_g_us = 1, current_unit_ua = 1;
+  // Resistance summation reads 1/G on a scale from R_off = 1/G_min down in steps of ΔR.
+  bool resistance = false;
+  double r_off_kohm = 0, delta_r_kohm = 1;
+  bool clip = false;
+
+  const DriveLevels& drive() const { return settings.drive ? *settings.drive : linear; }
+  // Draws block `rb` (its arrays and rows set) of layer `l` and stacks its arrays' readouts.
+  void program(std::size_t l, ProgrammedRowBlock& rb, int threads) const;
+
+ private:
+  ArrayState draw(std::size_t i) const;
+};
+
+ArrayState ProgrammedChip::Context::draw(std::size_t i) const {
+  const ProgramSettings& st = settings;
+  const mapping::ArrayMap& a = chip->arrays[i];
+  // A map made without digits (they are a byte per cell) has them computed from the weights here.
+  mapping::MatrixXu8 computed;
+  const mapping::MatrixXu8& digits = mapping::digits_of(*chip, a, st.qnet, computed);
+  if (digits.size() == 0)
+    throw std::logic_error("programming an array without digits: map with them or pass the quantized network");
+  const Eigen::MatrixXf target =
+      (digits.cast<float>() * static_cast<float>(delta_g_us)).array() + static_cast<float>(g_min_us);
+  const models::ArrayKey key{st.seed, st.instance, static_cast<std::uint32_t>(a.layer), static_cast<std::uint32_t>(i),
+                             st.draws, st.temperature_k};
+  models::ArrayDevices dev = cell->program(target, key, st.t_inference_s);
+  if (st.ir_drop) st.ir_drop->apply(dev);
+  const float inv = static_cast<float>(1.0 / delta_g_us);
+  ArrayState s;
+  if (resistance) {
+    // (R_off − R)/ΔR: a device on its target reads as its digit's place on the 1/G scale.
+    const Eigen::ArrayXXd r_kohm = 1e3 / dev.g_us.cast<double>().array();
+    s.g = ((r_off_kohm - r_kohm) / delta_r_kohm).cast<float>().matrix();
+    if (dev.read_sigma_us.size() > 0)
+      s.var = (dev.read_sigma_us.cast<double>().array() * 1e3 / dev.g_us.cast<double>().array().square() /
+               delta_r_kohm).square().cast<float>().matrix();
+    s.row_r_kohm = r_kohm.rowwise().sum().matrix();
+  } else {
+    // Conductance above G_min in ΔG units: the digit plus the device's departure from its target.
+    // Written this way a device that hits its target reads as its digit exactly (G/ΔG in float
+    // would turn digit 1 into 0.99999994 for some G_max and move exact half-LSB ties).
+    s.g = digits.cast<float>() + (dev.g_us - target) * inv;
+    if (dev.read_sigma_us.size() > 0) s.var = (dev.read_sigma_us * inv).array().square();
+    if (dev.iv_nl2_ua_per_v2.size() > 0) s.nl2 = dev.iv_nl2_ua_per_v2 * inv;
+    if (dev.iv_nl3_ua_per_v3.size() > 0) s.nl3 = dev.iv_nl3_ua_per_v3 * inv;
+  }
+  s.row_g_us = dev.g_us.cast<double>().rowwise().sum();
+  const auto lm = static_cast<std::size_t>(a.layer_map);
+  if (!st.vectors.empty() && lm < st.vectors.size()) {
+    const auto reads = static_cast<std::uint64_t>(st.vectors[lm]) * chip->layers[lm].input_slices.size();
+    s.disturbs = models::read_disturb_events(dev, key, reads);
+    for (const auto& e : s.disturbs) s.disturb_delta.push_back((e.g_us - dev.g_us(e.row, e.col)) * inv);
+  }
+  // A series chain carries readout.read_current_ua whatever its cells: no column current to limit.
+  if (!resistance)
+    s.over_limit = models::columns_over_current_limit(dev, chip->arch.read_voltage_v, chip->arch.rows_per_read,
+                                                      cell->column_current_limit_ua());
+  return s;
+}
+
+void ProgrammedChip::Context::program(std::size_t l, ProgrammedRowBlock& rb, int threads) const {
+  // Draws are keyed by array, not by order: the arrays of a block are drawn in parallel.
+  std::vector<ArrayState> states(rb.arrays.size());
+  util::parallel_for(rb.arrays.size(), threads,
+                     [&](std::size_t k) { states[k] = draw(static_cast<std::size_t>(rb.arrays[k])); });
+  rb.first_readout.clear();
+  rb.disturbs.clear();
+  rb.over_limit = 0;
+  Eigen::Index readouts = 0;
+  bool noisy = false, reference = false, nonlinear = false;
+  for (std::size_t k = 0; k < rb.arrays.size(); ++k) {
+    const ArrayState& s = states[k];
+    const mapping::ArrayMap& a = chip->arrays[static_cast<std::size_t>(rb.arrays[k])];
+    rb.first_readout.push_back(static_cast<int>(readouts));
+    readouts += static_cast<Eigen::Index>(a.readouts.size());
+    noisy = noisy || s.var.size() > 0;
+    nonlinear = nonlinear || s.nl2.size() > 0 || s.nl3.size() > 0;
+    reference = reference || a.reference_column >= 0;
+    rb.over_limit += s.over_limit;
+  }
+  // Combined column by column (rows × readouts, contiguous), turned once at the end into the
+  // readouts × rows layout reads use.
+  Eigen::MatrixXf diff(rb.rows, readouts), var, reference_var, nl2, nl3;
+  if (noisy) var = Eigen::MatrixXf::Zero(rb.rows, readouts);
+  if (noisy && reference) reference_var = Eigen::MatrixXf::Zero(rb.rows, static_cast<Eigen::Index>(rb.arrays.size()));
+  if (nonlinear) {
+    nl2 = Eigen::MatrixXf::Zero(rb.rows, readouts);
+    nl3 = Eigen::MatrixXf::Zero(rb.rows, readouts);
+  }
+  rb.row_g_us = Eigen::VectorXd::Zero(rb.rows);
+  if (clip) {
+    rb.plus = Eigen::MatrixXf::Zero(rb.rows, readouts);
+    rb.minus = Eigen::MatrixXf::Zero(rb.rows, readouts);
+    rb.has_minus = Eigen::Array<bool, Eigen::Dynamic, 1>::Constant(readouts, false);
+    rb.clip_limit = static_cast<float>(cell->column_current_limit_ua() / current_unit_ua);
+  }
+  if (resistance) rb.row_r_kohm = Eigen::VectorXd::Zero(rb.rows);
+  for (std::size_t k = 0; k < rb.arrays.size(); ++k) {
+    const mapping::ArrayMap& a = chip->arrays[static_cast<std::size_t>(rb.arrays[k])];
+    const ArrayState& st_a = states[k];
+    // Combines columns as the readout does: plus, minus its pair or the reference column.
+    auto combine = [&](Eigen::MatrixXf& dst, const Eigen::MatrixXf& src, Eigen::Index col, const mapping::Readout& ro) {
+      dst.col(col) = src.col(ro.plus);
+      if (ro.minus >= 0) dst.col(col) -= src.col(ro.minus);
+    };
+    for (std::size_t r = 0; r < a.readouts.size(); ++r) {
+      const mapping::Readout& ro = a.readouts[r];
+      const Eigen::Index col = rb.first_readout[k] + static_cast<Eigen::Index>(r);
+      combine(diff, st_a.g, col, ro);
+      if (clip) {
+        rb.plus.col(col) = st_a.g.col(ro.plus);
+        if (ro.minus >= 0) rb.minus.col(col) = st_a.g.col(ro.minus);
+        rb.has_minus(col) = ro.minus >= 0;
+      }
+      if (st_a.nl2.size() > 0) combine(nl2, st_a.nl2, col, ro);
+      if (st_a.nl3.size() > 0) combine(nl3, st_a.nl3, col, ro);
+      const bool pair = ro.minus >= 0 && ro.minus != a.reference_column;
+      if (st_a.var.size() > 0) {
+        var.col(col) = st_a.var.col(ro.plus);
+        if (pair) var.col(col) += st_a.var.col(ro.minus);
+      }
+    }
+    if (st_a.var.size() > 0 && a.reference_column >= 0)
+      reference_var.col(static_cast<Eigen::Index>(k)) = st_a.var.col(a.reference_column);
+    rb.row_g_us += st_a.row_g_us;
+    if (resistance) rb.row_r_kohm += st_a.row_r_kohm;
+    for (std::size_t ei = 0; ei < st_a.disturbs.size(); ++ei) {
+      const models::DisturbEvent& e = st_a.disturbs[ei];
+      ProgrammedRowBlock::Disturb d;
+      d.row = static_cast<int>(e.row);
+      d.first_read = e.first_read;
+      d.delta = st_a.disturb_delta[ei];
+      d.targets = readouts_of_column(a, e.col, rb.first_readout[k]);
+      rb.disturbs.push_back(std::move(d));
+    }
+  }
+  rb.diff = diff.transpose();
+  rb.var = var.transpose();
+  rb.reference_var = reference_var.transpose();
+  rb.nl2 = nl2.transpose();
+  rb.nl3 = nl3.transpose();
+  // A DAC whose non-linear charge is proportional to the level (one voltage, or 1-bit inputs)
+  // lets the non-linear terms fold into the conductances: no extra products per read. Not
+  // with polarity inputs: a negative drive turns the odd terms, not the even one.
+  const DriveLevels& dl = drive();
+  if (nonlinear && dl.nl_linear && !chip->layers[l].polarity) {
+    rb.diff += static_cast<float>(dl.nl2[1]) * rb.nl2 + static_cast<float>(dl.nl3[1]) * rb.nl3;
+    rb.nl2.resize(0, 0);
+    rb.nl3.resize(0, 0);
+  }
+  rb.resident = true;
+}
+
+std::size_t ProgrammedRowBlock::bytes() const {
+  const auto floats = diff.size() + var.size() + reference_var.size() + nl2.size() + nl3.size() + plus.size() +
+                      minus.size();
+  return static_cast<std::size_t>(floats) * sizeof(float);
+}
+
+void ProgrammedRowBlock::drop_conductances() {
+  diff = var = reference_var = nl2 = nl3 = plus = minus = Eigen::MatrixXf();
+  has_minus.resize(0);
+  disturbs.clear();
+  disturbs.shrink_to_fit();
+  resident = false;
+}
+
 ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const models::CellModel& cell,
                                        const ProgramSettings& st) {
   ProgrammedChip pc = scale(chip, cell);
   pc.seed = st.seed;
   pc.instance = st.instance;
-  const DriveLevels linear = DriveLevels::amplitude(chip);
-  const DriveLevels& drive = st.drive ? *st.drive : linear;
-  // Resistance summation reads 1/G on a scale from R_off = 1/G_min down in steps of ΔR.
-  const bool resistance = chip.arch.readout.resistance();
+  auto ctx = std::make_shared<Context>();
+  ctx->chip = &chip;
+  ctx->cell = &cell;
+  ctx->settings = st;
+  ctx->linear = DriveLevels::amplitude(chip);
+  ctx->g_min_us = pc.g_min_us;
+  ctx->delta_g_us = pc.delta_g_us;
+  ctx->current_unit_ua = pc.current_unit_ua(chip);
+  ctx->resistance = chip.arch.readout.resistance();
   require_off_resistance(chip.arch, pc.g_min_us);
-  const double r_off_kohm = resistance ? 1e3 / pc.g_min_us : 0;
   const int levels = (1 << chip.arch.bits_per_cell) - 1;
-  const double delta_r_kohm = resistance ? (r_off_kohm - 1e3 / cell.g_max_us()) / levels : 1;
-
-  // Draw every array (once per chip instance), in parallel: draws are keyed by array, not order.
-  std::vector<ArrayState> states(chip.arrays.size());
-  util::parallel_for(chip.arrays.size(), st.threads, [&](std::size_t i) {
-    const mapping::ArrayMap& a = chip.arrays[i];
-    const Eigen::MatrixXf target =
-        (a.digits.cast<float>() * static_cast<float>(pc.delta_g_us)).array() + static_cast<float>(pc.g_min_us);
-    const models::ArrayKey key{st.seed, st.instance, static_cast<std::uint32_t>(a.layer), static_cast<std::uint32_t>(i),
-                               st.draws, st.temperature_k};
-    models::ArrayDevices dev = cell.program(target, key, st.t_inference_s);
-    if (st.ir_drop) st.ir_drop->apply(dev);
-    const float inv = static_cast<float>(1.0 / pc.delta_g_us);
-    ArrayState& s = states[i];
-    if (resistance) {
-      // (R_off − R)/ΔR: a device on its target reads as its digit's place on the 1/G scale.
-      const Eigen::ArrayXXd r_kohm = 1e3 / dev.g_us.cast<double>().array();
-      s.g = ((r_off_kohm - r_kohm) / delta_r_kohm).cast<float>().matrix();
-      if (dev.read_sigma_us.size() > 0)
-        s.var = (dev.read_sigma_us.cast<double>().array() * 1e3 / dev.g_us.cast<double>().array().square() /
-                 delta_r_kohm).square().cast<float>().matrix();
-      s.row_r_kohm = r_kohm.rowwise().sum().matrix();
-    } else {
-      // Conductance above G_min in ΔG units: the digit plus the device's departure from its target.
-      // Written this way a device that hits its target reads as its digit exactly (G/ΔG in float
-      // would turn digit 1 into 0.99999994 for some G_max and move exact half-LSB ties).
-      s.g = a.digits.cast<float>() + (dev.g_us - target) * inv;
-      if (dev.read_sigma_us.size() > 0) s.var = (dev.read_sigma_us * inv).array().square();
-      if (dev.iv_nl2_ua_per_v2.size() > 0) s.nl2 = dev.iv_nl2_ua_per_v2 * inv;
-      if (dev.iv_nl3_ua_per_v3.size() > 0) s.nl3 = dev.iv_nl3_ua_per_v3 * inv;
-    }
-    s.row_g_us = dev.g_us.cast<double>().rowwise().sum();
-    const auto lm = static_cast<std::size_t>(a.layer_map);
-    if (!st.vectors.empty() && lm < st.vectors.size()) {
-      const auto reads = static_cast<std::uint64_t>(st.vectors[lm]) * chip.layers[lm].input_slices.size();
-      s.disturbs = models::read_disturb_events(dev, key, reads);
-      for (const auto& e : s.disturbs) s.disturb_delta.push_back((e.g_us - dev.g_us(e.row, e.col)) * inv);
-    }
-    // A series chain carries readout.read_current_ua whatever its cells: no column current to limit.
-    if (!resistance)
-      s.over_limit = models::columns_over_current_limit(dev, chip.arch.read_voltage_v, chip.arch.rows_per_read,
-                                                        cell.column_current_limit_ua());
-  });
-  for (const auto& s : states) {
-    pc.columns_over_current_limit += s.over_limit;
-    pc.disturbed_devices += static_cast<int>(s.disturbs.size());
+  if (ctx->resistance) {
+    ctx->r_off_kohm = 1e3 / pc.g_min_us;
+    ctx->delta_r_kohm = (ctx->r_off_kohm - 1e3 / cell.g_max_us()) / levels;
   }
-
-  // Stack each row block's arrays.
-  pc.layers.resize(chip.layers.size());
   // Clipping limits a column's summed current; a resistance-summation readout sums no currents (its
   // cells are in series), so it has none to clip.
-  const bool clip = !resistance && cell.clips_column_current() && cell.column_current_limit_ua() > 0;
+  ctx->clip = !ctx->resistance && cell.clips_column_current() && cell.column_current_limit_ua() > 0;
+
+  // Block by block, in network order; the blocks that fit the budget keep their conductances.
+  const double budget = st.resident_mib > 0 ? st.resident_mib * 1024.0 * 1024.0 : -1;
+  const int threads = util::resolve_threads(st.threads);
+  double kept = 0;
+  int dropped = 0;
+  pc.layers.resize(chip.layers.size());
   for (std::size_t l = 0; l < chip.layers.size(); ++l) {
     std::map<int, ProgrammedRowBlock> blocks;
     for (int ai : chip.layers[l].arrays) {
@@ -116,90 +260,46 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
       rb.rows = a.rows;
       rb.arrays.push_back(ai);
     }
-    for (auto& [index, rb] : blocks) {
-      Eigen::Index readouts = 0;
-      bool noisy = false, reference = false, nonlinear = false;
-      for (int ai : rb.arrays) {
-        const ArrayState& s = states[static_cast<std::size_t>(ai)];
-        rb.first_readout.push_back(static_cast<int>(readouts));
-        readouts += static_cast<Eigen::Index>(chip.arrays[static_cast<std::size_t>(ai)].readouts.size());
-        noisy = noisy || s.var.size() > 0;
-        nonlinear = nonlinear || s.nl2.size() > 0 || s.nl3.size() > 0;
-        reference = reference || chip.arrays[static_cast<std::size_t>(ai)].reference_column >= 0;
+    std::vector<ProgrammedRowBlock> shells;
+    for (auto& [index, rb] : blocks) shells.push_back(std::move(rb));
+    // Blocks `threads` at a time, one thread each, where a layer has that many; otherwise one
+    // block at a time over all threads. At most `threads` blocks are in memory beyond the budget.
+    const auto group = static_cast<std::size_t>(threads);
+    const bool by_block = shells.size() >= group;
+    for (std::size_t g0 = 0; g0 < shells.size(); g0 += by_block ? group : 1) {
+      const std::size_t g1 = std::min(shells.size(), g0 + (by_block ? group : 1));
+      util::parallel_for(g1 - g0, by_block ? threads : 1,
+                         [&](std::size_t k) { ctx->program(l, shells[g0 + k], by_block ? 1 : threads); });
+      for (std::size_t b = g0; b < g1; ++b) {
+        ProgrammedRowBlock& rb = shells[b];
+        pc.columns_over_current_limit += rb.over_limit;
+        pc.disturbed_devices += static_cast<int>(rb.disturbs.size());
+        const double bytes = static_cast<double>(rb.bytes());
+        if (budget < 0 || kept + bytes <= budget) kept += bytes;
+        else rb.drop_conductances();
       }
-      // Combined column by column (rows × readouts, contiguous), turned once at the end into the
-      // readouts × rows layout reads use.
-      Eigen::MatrixXf diff(rb.rows, readouts), var, reference_var, nl2, nl3;
-      if (noisy) var = Eigen::MatrixXf::Zero(rb.rows, readouts);
-      if (noisy && reference) reference_var = Eigen::MatrixXf::Zero(rb.rows, static_cast<Eigen::Index>(rb.arrays.size()));
-      if (nonlinear) {
-        nl2 = Eigen::MatrixXf::Zero(rb.rows, readouts);
-        nl3 = Eigen::MatrixXf::Zero(rb.rows, readouts);
-      }
-      rb.row_g_us = Eigen::VectorXd::Zero(rb.rows);
-      if (clip) {
-        rb.plus = Eigen::MatrixXf::Zero(rb.rows, readouts);
-        rb.minus = Eigen::MatrixXf::Zero(rb.rows, readouts);
-        rb.has_minus = Eigen::Array<bool, Eigen::Dynamic, 1>::Constant(readouts, false);
-        rb.clip_limit = static_cast<float>(cell.column_current_limit_ua() / pc.current_unit_ua(chip));
-      }
-      if (resistance) rb.row_r_kohm = Eigen::VectorXd::Zero(rb.rows);
-      for (std::size_t k = 0; k < rb.arrays.size(); ++k) {
-        const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(rb.arrays[k])];
-        const ArrayState& st_a = states[static_cast<std::size_t>(rb.arrays[k])];
-        // Combines columns as the readout does: plus, minus its pair or the reference column.
-        auto combine = [&](Eigen::MatrixXf& dst, const Eigen::MatrixXf& src, Eigen::Index col, const mapping::Readout& ro) {
-          dst.col(col) = src.col(ro.plus);
-          if (ro.minus >= 0) dst.col(col) -= src.col(ro.minus);
-        };
-        for (std::size_t r = 0; r < a.readouts.size(); ++r) {
-          const mapping::Readout& ro = a.readouts[r];
-          const Eigen::Index col = rb.first_readout[k] + static_cast<Eigen::Index>(r);
-          combine(diff, st_a.g, col, ro);
-          if (clip) {
-            rb.plus.col(col) = st_a.g.col(ro.plus);
-            if (ro.minus >= 0) rb.minus.col(col) = st_a.g.col(ro.minus);
-            rb.has_minus(col) = ro.minus >= 0;
-          }
-          if (st_a.nl2.size() > 0) combine(nl2, st_a.nl2, col, ro);
-          if (st_a.nl3.size() > 0) combine(nl3, st_a.nl3, col, ro);
-          const bool pair = ro.minus >= 0 && ro.minus != a.reference_column;
-          if (st_a.var.size() > 0) {
-            var.col(col) = st_a.var.col(ro.plus);
-            if (pair) var.col(col) += st_a.var.col(ro.minus);
-          }
-        }
-        if (st_a.var.size() > 0 && a.reference_column >= 0)
-          reference_var.col(static_cast<Eigen::Index>(k)) = st_a.var.col(a.reference_column);
-        rb.row_g_us += st_a.row_g_us;
-        if (resistance) rb.row_r_kohm += st_a.row_r_kohm;
-        for (std::size_t ei = 0; ei < st_a.disturbs.size(); ++ei) {
-          const models::DisturbEvent& e = st_a.disturbs[ei];
-          ProgrammedRowBlock::Disturb d;
-          d.row = static_cast<int>(e.row);
-          d.first_read = e.first_read;
-          d.delta = st_a.disturb_delta[ei];
-          d.targets = readouts_of_column(a, e.col, rb.first_readout[k]);
-          rb.disturbs.push_back(std::move(d));
-        }
-      }
-      rb.diff = diff.transpose();
-      rb.var = var.transpose();
-      rb.reference_var = reference_var.transpose();
-      rb.nl2 = nl2.transpose();
-      rb.nl3 = nl3.transpose();
-      // A DAC whose non-linear charge is proportional to the level (one voltage, or 1-bit inputs)
-      // lets the non-linear terms fold into the conductances: no extra products per read. Not
-      // with polarity inputs: a negative drive turns the odd terms, not the even one.
-      if (nonlinear && drive.nl_linear && !chip.layers[l].polarity) {
-        rb.diff += static_cast<float>(drive.nl2[1]) * rb.nl2 + static_cast<float>(drive.nl3[1]) * rb.nl3;
-        rb.nl2.resize(0, 0);
-        rb.nl3.resize(0, 0);
-      }
-      pc.layers[l].row_blocks.push_back(std::move(rb));
     }
+    dropped += static_cast<int>(std::count_if(shells.begin(), shells.end(),
+                                              [](const ProgrammedRowBlock& rb) { return !rb.resident; }));
+    pc.layers[l].row_blocks = std::move(shells);
   }
+  if (dropped > 0)
+    spdlog::debug("chip instance {}: {:.1f} MiB of conductances kept, {} row blocks beyond run.array_memory_mib "
+                  "are programmed again when read", st.instance, kept / (1024.0 * 1024.0), dropped);
+  pc.context_ = std::move(ctx);
   return pc;
+}
+
+std::shared_ptr<const ProgrammedRowBlock> ProgrammedChip::row_block(std::size_t l, std::size_t b, int threads) const {
+  const ProgrammedRowBlock& kept = layers[l].row_blocks[b];
+  if (kept.resident) return std::shared_ptr<const ProgrammedRowBlock>(std::shared_ptr<const void>(), &kept);
+  // Dropped for the memory budget: the same draws again (keyed by array), for this read only.
+  auto again = std::make_shared<ProgrammedRowBlock>();
+  again->row_begin = kept.row_begin;
+  again->rows = kept.rows;
+  again->arrays = kept.arrays;
+  context_->program(l, *again, threads);
+  return again;
 }
 
 }  // namespace cimsim::functional

@@ -7,11 +7,13 @@
 #include <Eigen/Dense>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "models/cells/cell_model.hpp"
 #include "sim/functional/drive_levels.hpp"
 #include "sim/mapping/mapping.hpp"
+#include "sim/workload/quantize.hpp"
 
 namespace cimsim::functional {
 
@@ -60,6 +62,14 @@ struct ProgrammedRowBlock {
   Eigen::MatrixXf plus, minus;
   Eigen::Array<bool, Eigen::Dynamic, 1> has_minus;
   float clip_limit = 0;
+
+  int over_limit = 0;  // columns of these arrays a full read drives past the cell's limit
+  // false: the conductances above were dropped to keep within ProgramSettings::resident_mib, and
+  // ProgrammedChip::row_block programs the block again (the same draws) when it is read. The
+  // fields before `diff`, row_g_us and row_r_kohm stay either way.
+  bool resident = true;
+  std::size_t bytes() const;  // of the conductance matrices
+  void drop_conductances();
 };
 
 struct ProgrammedLayer {
@@ -79,6 +89,13 @@ struct ProgramSettings {
   const models::DrawOverride* draws = nullptr;
   double temperature_k = 300;              // operating temperature (run.temperature_k)
   const IrDrop* ir_drop = nullptr;         // wire resistance of the lines; nullptr: ideal wires
+  // The quantized network, for the target digits of a map made without them (they are a byte per
+  // cell); nullptr: the map carries them.
+  const workload::QuantizedNetwork* qnet = nullptr;
+  // MiB of row-block conductances kept programmed: the first blocks in network order that fit stay,
+  // the rest are programmed again, with the same draws, each time they are read (results do not
+  // change; time does). 0: keep every block.
+  double resident_mib = 0;
 };
 
 // Under resistance summation (readout.summation) every "conductance" below is read as resistance
@@ -102,8 +119,13 @@ struct ProgrammedChip {
   // The conductance scale alone (g_min_us, delta_g_us, g_min_norm), nothing programmed: what an
   // estimate reports (lossless bits, current unit) without devices.
   static ProgrammedChip scale(const mapping::ChipMap& chip, const models::CellModel& cell);
+  // The chip map, the cell model and whatever `settings` point to must outlive the result when a
+  // budget drops blocks (row_block programs them again).
   static ProgrammedChip program(const mapping::ChipMap& chip, const models::CellModel& cell,
                                 const ProgramSettings& settings);
+  // Block `b` of layer `l` with its conductances: the one kept, or, when the budget dropped it, the
+  // same block programmed again (over `threads`) for the caller alone.
+  std::shared_ptr<const ProgrammedRowBlock> row_block(std::size_t l, std::size_t b, int threads = 1) const;
   // Shorthand for tests and benchmarks: amplitude DAC, no read disturb.
   static ProgrammedChip program(const mapping::ChipMap& chip, const models::CellModel& cell, std::uint64_t seed,
                                 std::uint32_t instance, double t_inference_s, int threads) {
@@ -114,6 +136,10 @@ struct ProgrammedChip {
     s.threads = threads;
     return program(chip, cell, s);
   }
+
+ private:
+  struct Context;
+  std::shared_ptr<const Context> context_;
 };
 
 }  // namespace cimsim::functional

@@ -108,6 +108,14 @@ MatrixXu8 array_digits(const ArrayMap& a, const LayerMap& lm, const workload::Qu
   return digits;
 }
 
+const MatrixXu8& digits_of(const ChipMap& chip, const ArrayMap& a, const workload::QuantizedNetwork* qnet,
+                           MatrixXu8& scratch) {
+  if (a.digits.size() == static_cast<Eigen::Index>(a.rows) * a.columns || qnet == nullptr) return a.digits;
+  const LayerMap& lm = chip.layers[static_cast<std::size_t>(a.layer_map)];
+  scratch = array_digits(a, lm, qnet->of(lm.layer), chip.arch);
+  return scratch;
+}
+
 std::vector<int> significance_group_bits(const LayerMap& lm, const std::vector<int>& bits) {
   if (bits.empty()) return {};
   const auto top = [&](const std::vector<int>& group) {

@@ -178,5 +178,9 @@ ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& 
 
 // The target digits (rows × columns) of array `a` of layer map `lm`, from its quantized weights.
 MatrixXu8 array_digits(const ArrayMap& a, const LayerMap& lm, const workload::QuantLayer& q, const Architecture& arch);
+// The target digits of array `a` of `chip`: the map's own, or, for a map made without them, those
+// array_digits() computes from `qnet` into `scratch`; empty when neither is at hand.
+const MatrixXu8& digits_of(const ChipMap& chip, const ArrayMap& a, const workload::QuantizedNetwork* qnet,
+                           MatrixXu8& scratch);
 
 }  // namespace cimsim::mapping

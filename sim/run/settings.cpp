@@ -27,6 +27,11 @@ config::SectionSpec run_section() {
            "full: program the chip and run the functional engine over the test set (accuracy, measured read "
            "activity); estimate: cycles, energy and area without programming or functional engine, read energy "
            "from uniform digits; auto: full when the test set has labels, estimate otherwise");
+  s.real("array_memory_mib", 1024, "MiB",
+         "Memory for the programmed arrays of one chip, as reads use them (conductances, noise variances); "
+         "arrays beyond it are programmed again, with the same draws, each time a batch reads them: the "
+         "results do not change, the time does. 0 = no limit")
+      .at_least(0);
   return s;
 }
 const config::SectionRegistrar registered(run_section);
@@ -45,6 +50,7 @@ RunSettings RunSettings::from(const config::Params& p) {
   s.timing_inferences = static_cast<int>(p.integer("timing_inferences"));
   s.progress = p.text("progress");
   s.mode = p.text("mode");
+  s.array_memory_mib = p.real("array_memory_mib");
   return s;
 }
 

@@ -105,6 +105,7 @@ void evaluate_on_chip(Simulation& sim, const functional::DriftCompensation& drif
   eo.t_inference_s = rs.t_inference_s;
   eo.threads = rs.threads;
   eo.batch_size = rs.batch_size;
+  eo.array_memory_mib = rs.array_memory_mib;
   eo.progress = rs.progress == "always" || (rs.progress == "auto" && util::Progress::terminal_attached());
   eo.drive = &sim.drive;
   eo.drift = drift;
@@ -190,10 +191,10 @@ std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases, const 
   if (sim->adc->bits() < 2 && mapping::Architecture::from(c).analog_pairs())
     c.section("adc").fail("bits", "a signed (differential) readout needs at least 2 bits");
 
-  // Mapping. An estimate keeps no digits (they are a byte per cell): the programming cost reads
-  // them from the quantized weights one array at a time.
+  // Mapping, without digits (they are a byte per cell): the programming cost and the programming
+  // of each chip compute them from the quantized weights one array at a time.
   sim->chip = mapping::map_network(sim->qnet, mapping::Architecture::from(c), sim->dac->bits(),
-                                   sim->cell->max_bits_per_cell(), sim->full);
+                                   sim->cell->max_bits_per_cell(), false);
   phases.done("map");
   const functional::DriftCompensation drift = functional::DriftCompensation::from(c.section("drift_compensation"));
   for (auto& lm : sim->chip.layers) lm.output_scaling = drift.on() && lm.kind == mapping::LayerMap::Kind::Matrix;

@@ -31,6 +31,7 @@ struct RunSettings {
   int timing_inferences = 1;
   std::string progress = "auto";
   std::string mode = "auto";  // run.mode as configured
+  double array_memory_mib = 1024;  // run.array_memory_mib
   static RunSettings from(const config::Params& run);
 };
 
