@@ -15,26 +15,8 @@
 #include "support.hpp"
 
 using namespace cimsim;
-using test::cdiv;
-
-namespace {
-
-// One dense 32 → 16 layer of kSmallChip (6-bit SAR, 4 ADCs for 16 readouts, 4-bit inputs in four
-// 1-bit slices) on one array.
-struct OneArray {
-  test::EngineCase c;
-  mapping::ChipMap chip;
-  explicit OneArray(const std::vector<std::string>& sets)
-      : c(test::kSmallChip, sets), chip(c.map(test::network(1, 1, 32, {engine::dense_shape("fc", 16)}))) {}
-  // One round's conversions at b bits: ⌈16 readouts / 4 ADCs⌉ in sequence, a SAR cycle per bit.
-  static std::int64_t t_conv(int b) { return cdiv(16, 32 / 8) * b; }
-  std::int64_t period(int n) {
-    const auto r = c.run(chip, n);
-    return r.inference_done_cycles[static_cast<std::size_t>(n - 1)] - r.inference_done_cycles[static_cast<std::size_t>(n - 2)];
-  }
-};
-
-}  // namespace
+using test::OneArray;
+using test::period_of;
 
 TEST_CASE("adc significance: groups ranked from the most significant take the list's bits", "[adc][readout]") {
   OneArray a({"adc.significance_bits=[6, 5, 3]"});
@@ -67,16 +49,16 @@ TEST_CASE("adc significance: each round converts in its group's time", "[adc][re
       integrated({"adc.significance_bits=[6, 5, 3]", "readout.pipelining=integrate"});
   const auto plan = engine::make_plan(held.chip, held.c.params);
   CHECK(plan.arrays[0].group_conversion_cycles == tc);
-  const std::int64_t tr = held.c.arch.read_cycles(), sh = held.c.integer("sample_hold", "latency_cycles");
-  const std::int64_t F = cdiv(32 * 4, held.c.integer("tile", "buffer_width_bits"));
+  const std::int64_t tr = held.t_read(), sh = held.c.integer("sample_hold", "latency_cycles");
+  const std::int64_t F = held.fetch();  // 4-bit inputs in four 1-bit slices
   // Integrate-then-convert (docs/timing.md): Σ_r (T_r + T_c,r) once the fetch hides behind the
   // last conversion.
   REQUIRE(F <= tc.back());
-  CHECK(integrated.period(4) == 4 * tr + tc[0] + tc[1] + tc[2] + tc[3]);
+  CHECK(period_of(integrated, 4) == 4 * tr + tc[0] + tc[1] + tc[2] + tc[3]);
   // Sample-and-hold: max(F + T_r, T_c,last) + T_sh + Σ_{r < R−1} (max(T_r, T_c,r) + T_sh).
   std::int64_t expect = std::max(F + tr, tc.back()) + sh;
   for (int r = 0; r < 3; ++r) expect += std::max(tr, tc[static_cast<std::size_t>(r)]) + sh;
-  CHECK(held.period(4) == expect);
+  CHECK(period_of(held, 4) == expect);
   // The ADCs are busy for the sum of the rounds' times.
   const auto run = held.c.run(held.chip);
   CHECK(run.layers[0].adc_busy_cycles == (tc[0] + tc[1] + tc[2] + tc[3]) * 4);
