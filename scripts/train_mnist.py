@@ -39,6 +39,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mnist_data  # noqa: E402
 
 SEED = 0
+EPOCHS = {"mlp": 15, "cnn": 8}  # of float training
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 warnings.filterwarnings("ignore")
 
@@ -143,11 +144,34 @@ def fake_quant_channel(g, x, scale, zero_point, axis, qmin, qmax):
     return fake_quant_symbolic(g, x, scale, zero_point, axis, qmin, qmax)
 
 
-def qat(float_model, qconfig, x, y, epochs):
+def four_bit_qconfig():
+    """Activations in [0, 15] per tensor, weights in [-7, 7] per output channel."""
+    return tq.QConfig(
+        activation=tq.FakeQuantize.with_args(observer=tq.MovingAverageMinMaxObserver, quant_min=0, quant_max=15,
+                                             dtype=torch.quint8),
+        weight=tq.FakeQuantize.with_args(observer=tq.MovingAveragePerChannelMinMaxObserver, quant_min=-7, quant_max=7,
+                                         dtype=torch.qint8, qscheme=torch.per_channel_symmetric))
+
+
+def export_any_width(model, path, example):
+    """export() with fake-quantization of any code range written as QuantizeLinear -> Clip -> DequantizeLinear."""
+    torch.onnx.register_custom_op_symbolic("::fake_quantize_per_tensor_affine", fake_quant_tensor, 13)
+    torch.onnx.register_custom_op_symbolic("::fake_quantize_per_channel_affine", fake_quant_channel, 13)
+    try:
+        export(model, path, example)
+    finally:
+        torch.onnx.unregister_custom_op_symbolic("::fake_quantize_per_tensor_affine", 13)
+        torch.onnx.unregister_custom_op_symbolic("::fake_quantize_per_channel_affine", 13)
+
+
+def qat(float_model, qconfig, x, y, epochs, prepared=None):
+    """QAT from the float model; `prepared(model)`, if given, sees the model before it trains."""
     model = copy.deepcopy(float_model).train()
     model = tq.fuse_modules_qat(model, model.fuse)
     model.qconfig = qconfig
     tq.prepare_qat(model, inplace=True)
+    if prepared:
+        prepared(model)
     train(model, x, y, epochs, 1e-4)
     model.eval()
     model.apply(tq.disable_observer)
@@ -167,10 +191,30 @@ def ptq(float_model, calibration):
     return model
 
 
-def build(name, x_train, y_train, x_test, y_test, epochs):
+def as_float(images):
+    return torch.from_numpy(images.astype(np.float32))
+
+
+def held_out_split():
+    """Single-threaded deterministic torch, and the 8,000 training and 2,000 test digits."""
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    images, labels = mnist_data.load()
+    train_idx, test_idx = mnist_data.split(labels)
+    return (as_float(images[train_idx]), torch.from_numpy(labels[train_idx]), as_float(images[test_idx]),
+            torch.from_numpy(labels[test_idx]))
+
+
+def train_float(name, x_train, y_train):
+    """The float network `name` ("mlp" or "cnn"), trained from the fixed seed."""
     torch.manual_seed(SEED)
     model = {"mlp": Mlp, "cnn": Cnn}[name]()
-    train(model, x_train, y_train, epochs, 1e-3)
+    train(model, x_train, y_train, EPOCHS[name], 1e-3)
+    return model
+
+
+def build(name, x_train, y_train, x_test, y_test):
+    model = train_float(name, x_train, y_train)
     out = os.path.join(ROOT, "traces", "mnist_" + name)
     os.makedirs(out, exist_ok=True)
     example = x_test[:1]
@@ -187,20 +231,9 @@ def build(name, x_train, y_train, x_test, y_test, epochs):
     export(p, os.path.join(out, "model_ptq.onnx"), example)
 
     torch.manual_seed(SEED)
-    four = tq.QConfig(
-        activation=tq.FakeQuantize.with_args(observer=tq.MovingAverageMinMaxObserver, quant_min=0, quant_max=15,
-                                             dtype=torch.quint8),
-        weight=tq.FakeQuantize.with_args(observer=tq.MovingAveragePerChannelMinMaxObserver, quant_min=-7, quant_max=7,
-                                         dtype=torch.qint8, qscheme=torch.per_channel_symmetric))
-    q4 = qat(model, four, x_train, y_train, 3)
+    q4 = qat(model, four_bit_qconfig(), x_train, y_train, 3)
     acc["qat4"] = accuracy(q4, x_test, y_test)
-    torch.onnx.register_custom_op_symbolic("::fake_quantize_per_tensor_affine", fake_quant_tensor, 13)
-    torch.onnx.register_custom_op_symbolic("::fake_quantize_per_channel_affine", fake_quant_channel, 13)
-    try:
-        export(q4, os.path.join(out, "model_qat4.onnx"), example)
-    finally:
-        torch.onnx.unregister_custom_op_symbolic("::fake_quantize_per_tensor_affine", 13)
-        torch.onnx.unregister_custom_op_symbolic("::fake_quantize_per_channel_affine", 13)
+    export_any_width(q4, os.path.join(out, "model_qat4.onnx"), example)
 
     with open(os.path.join(out, "torch_accuracy.json"), "w") as f:
         json.dump({"test_digits": len(y_test), "accuracy": acc}, f, indent=2, sort_keys=True)
@@ -212,15 +245,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", choices=["mlp", "cnn", "all"], default="all")
     args = parser.parse_args()
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
-    images, labels = mnist_data.load()
-    train_idx, test_idx = mnist_data.split(labels)
-    as_float = lambda a: torch.from_numpy(a.astype(np.float32))  # noqa: E731
-    x_train, y_train = as_float(images[train_idx]), torch.from_numpy(labels[train_idx])
-    x_test, y_test = as_float(images[test_idx]), torch.from_numpy(labels[test_idx])
+    x_train, y_train, x_test, y_test = held_out_split()
     for name in (["mlp", "cnn"] if args.model == "all" else [args.model]):
-        build(name, x_train, y_train, x_test, y_test, 15 if name == "mlp" else 8)
+        build(name, x_train, y_train, x_test, y_test)
 
 
 if __name__ == "__main__":

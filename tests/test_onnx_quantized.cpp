@@ -4,6 +4,8 @@
 // ranges the export writes as Clip between Q and DQ. Each imports at the widths its quantization
 // ranges give and reproduces PyTorch's quantized accuracy on the 2,000 held-out MNIST digits
 // exactly, through the integer reference and through the chip with ideal cells and a lossless ADC.
+// So do the 4-bit MLPs trained with the chip's ADC or device variation in the loop
+// (scripts/train_mnist_chip.py), exported the same way.
 
 #include <catch2/catch.hpp>
 
@@ -24,9 +26,12 @@ namespace {
 
 std::string trace(const std::string& name) { return test::source_dir() + "/traces/" + name; }
 
-// PyTorch's accuracy of one form, from the JSON the training script wrote.
+// PyTorch's accuracy of one form, from the JSON its training script wrote: train_mnist.py's
+// torch_accuracy.json, or train_mnist_chip.py's chip_accuracy.json for the forms trained with the
+// chip in the loop (qat4_adc, qat4_d2d), whose exact-arithmetic accuracy comes first there.
 double torch_accuracy(const std::string& model, const std::string& form) {
-  std::ifstream in(trace("mnist_" + model + "/torch_accuracy.json"));
+  const bool chip_aware = form.rfind("qat4_", 0) == 0;
+  std::ifstream in(trace("mnist_" + model + (chip_aware ? "/chip_accuracy.json" : "/torch_accuracy.json")));
   std::stringstream ss;
   ss << in.rdbuf();
   std::smatch m;
@@ -126,6 +131,8 @@ TEST_CASE("onnx quantized: report.json gives the 4-bit model's widths", "[onnx][
 QUANTIZED_TEST("mlp", "qat")
 QUANTIZED_TEST("mlp", "ptq")
 QUANTIZED_TEST("mlp", "qat4")
+QUANTIZED_TEST("mlp", "qat4_adc")
+QUANTIZED_TEST("mlp", "qat4_d2d")
 QUANTIZED_TEST("cnn", "qat")
 QUANTIZED_TEST("cnn", "ptq")
 QUANTIZED_TEST("cnn", "qat4")

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <memory>
+#include <mutex>
 
 #include "sim/functional/current_clip.hpp"
 #include "sim/functional/read_energy.hpp"
@@ -105,7 +106,8 @@ Eigen::MatrixXf by_level(const Eigen::Ref<const Eigen::MatrixXf>& u, const std::
 
 }  // namespace
 
-void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count,
+void CrossbarBackend::run_chunk(int lm_index, const std::vector<std::shared_ptr<const ProgrammedRowBlock>>& blocks,
+                                const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count,
                                 Eigen::Index pad, Eigen::Index rows, std::uint64_t vector0, Chunk& out) const {
   const mapping::LayerMap& lm = chip_.layers[static_cast<std::size_t>(lm_index)];
   const mapping::Architecture& arch = chip_.arch;
@@ -161,12 +163,9 @@ void CrossbarBackend::run_chunk(int lm_index, const Eigen::MatrixXi& codes, Eige
   Eigen::ArrayXd x(count), term(count), value(count), in_lsb(count), usum_group(count);
   Eigen::ArrayXf z(count);
   std::vector<std::int32_t> adc_codes(static_cast<std::size_t>(count));
-  const ProgrammedLayer& layer = programmed_.layers[static_cast<std::size_t>(lm_index)];
   const Eigen::Index cols = rows * n_slices;
 
-  for (std::size_t b = 0; b < layer.row_blocks.size(); ++b) {
-    const std::shared_ptr<const ProgrammedRowBlock> block =
-        programmed_.row_block(static_cast<std::size_t>(lm_index), b, threads_);
+  for (const auto& block : blocks) {
     const ProgrammedRowBlock& rb = *block;
     const auto& first_array = chip_.arrays[static_cast<std::size_t>(rb.arrays.front())];
     const int sub_reads = first_array.sub_reads(arch);
@@ -326,7 +325,6 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
   const std::int64_t end = first_vector + vectors;
   const std::int64_t start = first_vector - first_vector % kVectorAlign;
   const auto n_chunks = static_cast<std::size_t>((end - start + per_chunk - 1) / per_chunk);
-  std::vector<Chunk> chunks(n_chunks, Chunk(recorder_ ? recorder_->quota() : nullptr));
   // (first valid vector among this call's, valid count, its place in the chunk, chunk width)
   auto chunk_range = [&](std::size_t c) {
     const std::int64_t lo = start + static_cast<std::int64_t>(c) * per_chunk;
@@ -335,21 +333,28 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
     const std::int64_t width = (hi - lo + kVectorAlign - 1) / kVectorAlign * kVectorAlign;
     return std::array<Eigen::Index, 4>{from - first_vector, hi - from, from - lo, width};
   };
+  // Each chunk lands as soon as it is done, so that only the chunks in flight are held: outputs in
+  // their own columns, row-level counts (integers) and calibration sets (top-m sets merge exactly
+  // in any order) added under a lock.
+  Eigen::MatrixXd y(lm->out, vectors);
+  RowLevels& levels = activity_.row_levels[static_cast<std::size_t>(lm_index)];
+  std::mutex landing;
+  // The layer's row blocks with their conductances, for every chunk: those the memory budget
+  // dropped are programmed again here, once per call (a batch), and let go when it ends.
+  std::vector<std::shared_ptr<const ProgrammedRowBlock>> blocks;
+  for (std::size_t b = 0; b < programmed_.layers[static_cast<std::size_t>(lm_index)].row_blocks.size(); ++b)
+    blocks.push_back(programmed_.row_block(static_cast<std::size_t>(lm_index), b, threads_));
   util::parallel_for(n_chunks, threads_, [&](std::size_t c) {
     const auto [first, count, pad, width] = chunk_range(c);
-    run_chunk(lm_index, codes, first, count, pad, width, static_cast<std::uint64_t>(first_vector + first), chunks[c]);
-  });
-
-  Eigen::MatrixXd y(lm->out, vectors);
-  ActionCounts& counts = activity_.layers[static_cast<std::size_t>(lm_index)];
-  RowLevels& levels = activity_.row_levels[static_cast<std::size_t>(lm_index)];
-  for (std::size_t c = 0; c < n_chunks; ++c) {
-    Chunk& ch = chunks[c];
-    y.middleCols(chunk_range(c)[0], ch.y.rows()) = ch.y.transpose();
+    Chunk ch(recorder_ ? recorder_->quota() : nullptr);
+    run_chunk(lm_index, blocks, codes, first, count, pad, width, static_cast<std::uint64_t>(first_vector + first), ch);
+    y.middleCols(first, ch.y.rows()) = ch.y.transpose();
+    const std::lock_guard<std::mutex> lock(landing);
     if (levels.size() == 0) levels = std::move(ch.levels);
     else levels += ch.levels;
     if (recorder_) recorder_->merge(std::move(ch.record));
-  }
+  });
+  ActionCounts& counts = activity_.layers[static_cast<std::size_t>(lm_index)];
 
   // Actions: fixed per vector by the mapping.
   const bool offset_readout = offset_in_readout(arch);

@@ -50,8 +50,9 @@ class CrossbarBackend final : public MatrixBackend {
  private:
   struct Chunk;
   // Runs `count` vectors (codes columns from `first`, global numbers from `vector0`) placed from row
-  // `pad` of a chunk of `rows` vectors.
-  void run_chunk(int layer_map, const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count, Eigen::Index pad,
+  // `pad` of a chunk of `rows` vectors through the layer's row `blocks`.
+  void run_chunk(int layer_map, const std::vector<std::shared_ptr<const ProgrammedRowBlock>>& blocks,
+                 const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count, Eigen::Index pad,
                  Eigen::Index rows, std::uint64_t vector0, Chunk& out) const;
 
   const mapping::ChipMap& chip_;
