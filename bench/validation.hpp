@@ -17,6 +17,7 @@
 #include "bench/shape_networks.hpp"
 #include "bench/shape_run.hpp"
 #include "sim/config/loader.hpp"
+#include "sim/run/simulation.hpp"
 
 namespace cimsim::bench {
 
@@ -54,6 +55,20 @@ inline Outcome run_chip(const std::string& chip_file, const engine::ShapeNetwork
   o.global_mm2 = cost::component(r.costs.area, "global_buffer");
   o.macro_mm2 = cost::macro_sum(r.costs.area);
   return o;
+}
+
+// A full run of a chip (programmed cells, the test set through every chip instance), reduced to
+// its accuracies (fractions): the float network, and the mean over the chip instances.
+struct AccuracyOutcome {
+  double software = 0, chip = 0;
+};
+
+inline AccuracyOutcome run_accuracy(const std::string& chip_file) {
+  const auto sim = run::simulate(config::load_config(chip_config(chip_file), config::LoadOptions{}));
+  AccuracyOutcome a;
+  a.software = sim->eval.float_accuracy;
+  for (const auto& i : sim->eval.instances) a.chip += i.accuracy / static_cast<double>(sim->eval.instances.size());
+  return a;
 }
 
 // A 1×1 convolution of `in` to `out` channels over a 32×32 map: 1024 vectors through the same
@@ -94,6 +109,7 @@ struct Figure {
 struct ValidationRuns {
   Outcome aon[3];  // 8, 6, 4 bits
   Outcome isaac, hermes_core, hermes_chip;
+  AccuracyOutcome samsung;
 };
 
 inline std::vector<Figure> validation_figures(ValidationRuns* keep = nullptr) {
@@ -132,6 +148,19 @@ inline std::vector<Figure> validation_figures(ValidationRuns* keep = nullptr) {
   const Outcome& chip = runs.hermes_chip = run_chip("hermes.yaml", steady(256, 256, 64), {"chip.global_buffer_kib=1024"});
   f.push_back({"HERMES chip", "TOPS", 63.1, chip.tops()});
   f.push_back({"HERMES chip", "TOPS/W", 9.76, chip.tops_per_w()});
+
+  // Samsung: the binary two-layer perceptron on MNIST, programmed onto the STT-MRAM cells with
+  // their device errors, over the config's chip instances. Software: the float network (binary
+  // weights, float activations), as the paper's baseline.
+  const AccuracyOutcome& mram = runs.samsung = run_accuracy("samsung_mram.yaml");
+  const double published_chip = 93.23, published_software = 95.24;
+  f.push_back({"Samsung MRAM", "MNIST accuracy in software, binary weights (%)", published_software,
+               100 * mram.software});
+  f.push_back({"Samsung MRAM", "MNIST accuracy on chip (%)", published_chip, 100 * mram.chip});
+  f.push_back({"Samsung MRAM", "MNIST accuracy on chip / in software", published_chip / published_software,
+               mram.chip / mram.software});
+  f.push_back({"Samsung MRAM", "MNIST accuracy lost on chip (points)", published_software - published_chip,
+               100 * (mram.software - mram.chip)});
   if (keep) *keep = runs;
   return f;
 }

@@ -58,4 +58,23 @@ inline engine::ShapeNetwork network(int channels, int h, int w, std::vector<engi
 
 inline std::int64_t cdiv(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
+// One dense 32 → 16 layer of kSmallChip on one array: 16 readouts (analog pairs) on 4 ADCs.
+struct OneArray {
+  EngineCase c;
+  mapping::ChipMap chip;
+  explicit OneArray(const std::vector<std::string>& sets)
+      : c(kSmallChip, sets), chip(c.map(network(1, 1, 32, {engine::dense_shape("fc", 16)}))) {}
+  std::int64_t t_read() const { return c.arch.read_cycles(); }
+  // One round's conversions at b bits: ⌈16 readouts / 4 ADCs⌉ in sequence, a SAR cycle per bit.
+  static std::int64_t t_conv(std::int64_t bits) { return cdiv(16, 32 / 8) * bits; }
+  std::int64_t t_conv() const { return t_conv(c.integer("adc", "bits")); }
+  std::int64_t fetch() const { return cdiv(32 * 4, c.integer("tile", "buffer_width_bits")); }
+};
+
+// Cycles between the completions of the last two of `n` inferences.
+inline std::int64_t period_of(OneArray& a, int n) {
+  const auto r = a.c.run(a.chip, n);
+  return r.inference_done_cycles[static_cast<std::size_t>(n - 1)] - r.inference_done_cycles[static_cast<std::size_t>(n - 2)];
+}
+
 }  // namespace cimsim::test

@@ -14,28 +14,8 @@
 #include "sim/run/simulation.hpp"
 
 using namespace cimsim;
-using test::cdiv;
-
-namespace {
-
-// One dense 32 → 16 layer of kSmallChip on one array: 16 readouts (analog pairs) on 4 ADCs.
-struct OneArray {
-  test::EngineCase c;
-  mapping::ChipMap chip;
-  explicit OneArray(const std::vector<std::string>& sets)
-      : c(test::kSmallChip, sets), chip(c.map(test::network(1, 1, 32, {engine::dense_shape("fc", 16)}))) {}
-  std::int64_t t_read() const { return c.arch.read_cycles(); }
-  std::int64_t t_conv() const { return cdiv(16, 32 / 8) * c.integer("adc", "bits"); }
-  std::int64_t fetch() const { return cdiv(32 * 4, c.integer("tile", "buffer_width_bits")); }
-};
-
-// Cycles between the completions of the last two of `n` inferences.
-std::int64_t period_of(OneArray& a, int n) {
-  const auto r = a.c.run(a.chip, n);
-  return r.inference_done_cycles[static_cast<std::size_t>(n - 1)] - r.inference_done_cycles[static_cast<std::size_t>(n - 2)];
-}
-
-}  // namespace
+using test::OneArray;
+using test::period_of;
 
 TEST_CASE("readout: integrate-then-convert takes read plus conversion per read, sample-and-hold the longer",
           "[readout][timing]") {

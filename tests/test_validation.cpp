@@ -13,7 +13,7 @@ using namespace cimsim;
 
 TEST_CASE("validation: every published figure within its band of docs/validation.md", "[validation]") {
   const auto recorded = bench::recorded_figures();
-  REQUIRE(recorded.size() >= 12);
+  REQUIRE(recorded.size() >= 16);
   const auto figures = bench::validation_figures();
   const auto failures = bench::validation_failures(figures, recorded);
   for (const auto& f : failures) UNSCOPED_INFO(f);

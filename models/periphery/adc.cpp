@@ -75,6 +75,10 @@ config::SectionSpec adc_section() {
   s.keyed("layers", per_layer,
           "Variable precision: layers named resolve fewer bits, with energy and time following the bits, e.g. "
           "layers: {fc1: {bits: 4}}");
+  s.integers("significance_bits", {}, "bit",
+             "Bit-significance-aware precision: the bits of each input-slice group's conversions, from the most "
+             "significant group down; the last entry holds for the rest, and a layer's own resolution caps each; "
+             "energy and time follow the bits, e.g. [8, 6, 4]; empty = every group at the layer's resolution");
   return s;
 }
 const config::SectionRegistrar registered(adc_section);
@@ -119,6 +123,10 @@ AdcModel::AdcModel(const config::Params& adc) : params_(adc), common_(AdcCommon:
   if (adc.reals("table_area_um2").size() != tb.size()) adc.fail("table_area_um2", "needs one entry per table_bits entry");
   for (std::size_t i = 1; i < tb.size(); ++i)
     if (tb[i] <= tb[i - 1]) adc.fail("table_bits", "must be strictly increasing");
+  for (const std::int64_t b : adc.integers("significance_bits"))
+    if (b < 1 || b > common_.bits)
+      adc.fail("significance_bits", "entry " + std::to_string(b) + " lies outside 1.." + std::to_string(common_.bits) +
+                                        " (adc.bits, the resolution the converters are built for)");
   for (const auto& [name, layer] : adc.keyed("layers"))
     if (layer.has("bits") && layer.integer("bits") > common_.bits)
       layer.fail("bits", "exceeds adc.bits (" + std::to_string(common_.bits) +

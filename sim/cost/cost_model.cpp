@@ -232,8 +232,14 @@ CostResult compute_costs(const CostInputs& in) {
     // Static energy of volatile buffers goes to the layers by the time each was running.
     const double share = spans > 0 ? static_cast<double>(lt.end_cycle - lt.start_cycle) / spans : 0.0;
     const mapping::LayerMap& lm = in.chip.layers[l];
-    const int bits = lm.resolution(in.adc.bits());
-    const double adc_pj = bits == in.adc.bits() ? e.adc_pj : in.adc.cost(bits, tech).energy_pj;
+    // Every slice group converts as often; under adc.significance_bits each at its own bits.
+    const auto adc_pj_at = [&](int bits) { return bits == in.adc.bits() ? e.adc_pj : in.adc.cost(bits, tech).energy_pj; };
+    double adc_pj = adc_pj_at(lm.resolution(in.adc.bits()));
+    if (!lm.group_bits.empty()) {
+      adc_pj = 0;
+      for (std::size_t g = 0; g < lm.group_bits.size(); ++g)
+        adc_pj += adc_pj_at(lm.group_resolution(static_cast<int>(g), in.adc.bits())) / static_cast<double>(lm.group_bits.size());
+    }
     const BufferLeakage leak = buffer_leakage(buf, arch, lt.traffic, in.timing.latency_ns() * share, tiles);
     r.input_leakage_pj += leak.input_pj / per;
     r.output_leakage_pj += leak.output_pj / per;

@@ -155,10 +155,16 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
     // The conversions of a round, one after another on each ADC, timed in ns and rounded up once.
     const std::int64_t conversions = static_cast<std::int64_t>(a.conversions.size());
     const std::int64_t in_sequence = ceil_div(conversions, plan.adcs_per_array);
-    const auto bits = static_cast<std::size_t>(lm.resolution(static_cast<int>(params.adc_conversion_ns.size()) - 1));
-    w.conversion_cycles = bits > 0 && bits < params.adc_conversion_ns.size()
-                              ? arch.cycles_of_ns(static_cast<double>(in_sequence) * params.adc_conversion_ns[bits])
-                              : in_sequence * params.adc_conversion_cycles;
+    const int built = static_cast<int>(params.adc_conversion_ns.size()) - 1;
+    const auto cycles_at = [&](int b) {
+      const auto bits = static_cast<std::size_t>(b);
+      return bits > 0 && bits < params.adc_conversion_ns.size()
+                 ? arch.cycles_of_ns(static_cast<double>(in_sequence) * params.adc_conversion_ns[bits])
+                 : in_sequence * params.adc_conversion_cycles;
+    };
+    w.conversion_cycles = cycles_at(lm.resolution(built));
+    if (!lm.group_bits.empty() && built > 0)
+      for (int g = 0; g < groups; ++g) w.group_conversion_cycles.push_back(cycles_at(lm.group_resolution(g, built)));
     w.per_vector.array_reads = w.reads;
     w.per_vector.dac_drives = static_cast<std::int64_t>(a.rows) * slices;
     w.per_vector.conversions = conversions * w.rounds;

@@ -27,6 +27,14 @@ struct ArrayWork {
   int reads_per_round = 1;             // reads integrated before each round's conversions
   std::int64_t fetch_bits = 0;         // rows × activation bits
   std::int64_t conversion_cycles = 0;  // per round: ⌈conversions / ADCs⌉ × one conversion's ns, in cycles
+  // Per slice group when adc.significance_bits gives the groups different bits (round r converts
+  // group r mod groups); empty: every round takes conversion_cycles.
+  std::vector<std::int64_t> group_conversion_cycles;
+  std::int64_t round_conversion_cycles(std::int64_t round) const {
+    return group_conversion_cycles.empty()
+               ? conversion_cycles
+               : group_conversion_cycles[static_cast<std::size_t>(round % static_cast<std::int64_t>(group_conversion_cycles.size()))];
+  }
   functional::ActionCounts per_vector;  // actions of one vector on this array
 };
 

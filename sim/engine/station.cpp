@@ -105,24 +105,25 @@ Process Chip::compute_matrix(int s) {
       // Sample-and-hold: a round samples once the ADCs are done with the previous one, and every
       // later round integrates while the ADCs convert the one before. Integrate-then-convert: the
       // ADCs convert from the integrating capacitor, so a round's reads wait for the conversions.
-      const std::int64_t t_conv = w.conversion_cycles;
+      // Rounds may convert at different bits (adc.significance_bits): each round's own t_conv.
       const std::int64_t t_int = w.reads_per_round * t_read;
-      std::int64_t first_sample = 0, last_held = 0;
+      std::int64_t first_sample = 0, last_held = 0, t_conv_all = 0;
       if (plan.integrate) {
         first_sample = std::max(fetched, adc_free[k]) + t_int;  // the first round's conversions start
-        last_held = first_sample + (w.rounds - 1) * (t_int + t_conv);
-        dac_free[k] = last_held;
+        last_held = first_sample;
+        for (std::int64_t r = 0; r + 1 < w.rounds; ++r) last_held += t_int + w.round_conversion_cycles(r);
       } else {
-        const std::int64_t period = std::max(t_int, t_conv) + t_sh;
         first_sample = std::max(fetched + t_int, adc_free[k]);
-        last_held = first_sample + t_sh + (w.rounds - 1) * period;
-        dac_free[k] = last_held;
+        last_held = first_sample + t_sh;
+        for (std::int64_t r = 0; r + 1 < w.rounds; ++r) last_held += std::max(t_int, w.round_conversion_cycles(r)) + t_sh;
       }
-      adc_free[k] = last_held + t_conv;
+      dac_free[k] = last_held;
+      for (std::int64_t r = 0; r < w.rounds; ++r) t_conv_all += w.round_conversion_cycles(r);
+      adc_free[k] = last_held + w.round_conversion_cycles(w.rounds - 1);
       ready = std::max(ready, adc_free[k] + 1);  // the last code is shift-added a cycle later
       last_fetch = std::max(last_fetch, fetched);
       stats_l.array_busy_cycles += w.reads * t_read + (plan.integrate ? 0 : w.rounds * t_sh);
-      stats_l.adc_busy_cycles += w.rounds * t_conv * plan.adcs_per_array;
+      stats_l.adc_busy_cycles += t_conv_all * plan.adcs_per_array;
       stats_l.counts += w.per_vector;
       stats_l.traffic.input_buffer_read_bits += w.fetch_bits;
       ++stats_l.control_ops;

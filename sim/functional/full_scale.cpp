@@ -33,7 +33,7 @@ ConversionScale FullScalePlan::scale(int layer_map, int rows_in_read, int slice_
   }
   if (fs <= 0) fs = 1;  // a slice whose inputs can only be zero
   ConversionScale c;
-  const int bits = lm.resolution(adc_.bits);
+  const int bits = lm.group_resolution(slice_group, adc_.bits);
   if (mapping::signed_conversion(chip_.arch, lm)) {
     c.hi = (1 << (bits - 1)) - 1;
     c.lo = -c.hi;

@@ -159,6 +159,7 @@ Architecture Architecture::from(const config::Config& c) {
   a.adc_params = c.section("adc");
   for (const auto& [name, layer] : a.adc_params.keyed("layers"))
     if (layer.has("bits")) a.adc_layer_bits[name] = static_cast<int>(layer.integer("bits"));
+  for (const std::int64_t b : a.adc_params.integers("significance_bits")) a.adc_significance_bits.push_back(static_cast<int>(b));
   if (a.readout.resistance() && a.adc_params.text("full_scale") == "fixed")
     a.readout_params.fail("summation", "resistance summation reads a voltage: adc.full_scale: fixed (a current) does "
                                        "not apply; use max or calibrated");

@@ -54,6 +54,7 @@ struct Architecture {
   ReadoutScheme readout;
   // Layers whose conversions resolve fewer bits than the converters are built for (adc.layers).
   std::map<std::string, int> adc_layer_bits;
+  std::vector<int> adc_significance_bits;  // adc.significance_bits: per slice group, most significant first
 
   // Sizes given as `auto`: the mapper sets tiles to what the network needs, the timing engine's plan
   // the buffers to what its schedule needs (engine::settle_buffers); both are then plain values.

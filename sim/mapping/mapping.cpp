@@ -116,6 +116,27 @@ const MatrixXu8& digits_of(const ChipMap& chip, const ArrayMap& a, const workloa
   return scratch;
 }
 
+std::vector<int> significance_group_bits(const LayerMap& lm, const std::vector<int>& bits) {
+  if (bits.empty()) return {};
+  const auto top = [&](const std::vector<int>& group) {
+    int t = 0;
+    for (int s : group) {
+      const InputSlice& sl = lm.input_slices[static_cast<std::size_t>(s)];
+      t = std::max(t, sl.negative ? 1 << 20 : sl.shift + sl.width);
+    }
+    return t;
+  };
+  std::vector<int> order(lm.slice_groups.size());
+  for (std::size_t g = 0; g < order.size(); ++g) order[g] = static_cast<int>(g);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return top(lm.slice_groups[static_cast<std::size_t>(a)]) > top(lm.slice_groups[static_cast<std::size_t>(b)]);
+  });
+  std::vector<int> out(order.size());
+  for (std::size_t k = 0; k < order.size(); ++k)
+    out[static_cast<std::size_t>(order[k])] = bits[std::min(k, bits.size() - 1)];
+  return out;
+}
+
 void plan_matrix_layer(LayerMap& lm, const Architecture& arch, int dac_bits) {
   const int P = arch.encoding == Encoding::Differential ? 2 : 1;
   const int usable_cols = arch.cols - (arch.uses_reference_column() ? 1 : 0);
@@ -134,6 +155,7 @@ void plan_matrix_layer(LayerMap& lm, const Architecture& arch, int dac_bits) {
   }
   auto bits = arch.adc_layer_bits.find(lm.name);
   lm.adc_bits = bits == arch.adc_layer_bits.end() ? 0 : bits->second;
+  lm.group_bits = significance_group_bits(lm, arch.adc_significance_bits);
   if (ro.resistance()) {
     // A series chain takes a cell in or bypasses it: one bit per row and read.
     if (dac_bits != 1) arch.readout_params.fail("summation", "resistance summation needs 1-bit input slices (dac.bits: 1)");

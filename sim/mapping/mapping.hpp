@@ -104,6 +104,14 @@ struct LayerMap {
   bool polarity = false;  // signed inputs driven as magnitude and pulse polarity
   int adc_bits = 0;       // bits its conversions resolve when adc.layers sets them; 0: adc.bits
   int resolution(int adc_bits_built) const { return adc_bits > 0 ? adc_bits : adc_bits_built; }
+  // Per slice group, the bits adc.significance_bits gives it (0: the layer's resolution), capped
+  // by the layer's resolution.
+  std::vector<int> group_bits;
+  int group_resolution(int group, int adc_bits_built) const {
+    const int layer = resolution(adc_bits_built);
+    const int g = group < static_cast<int>(group_bits.size()) ? group_bits[static_cast<std::size_t>(group)] : 0;
+    return g > 0 && g < layer ? g : layer;
+  }
   // Binary weights (weight_bits 1: ±1) under the offset encoding store (w + 1)/2: each stored digit
   // weighs 2 and Σx comes off. Otherwise 1.
   int digit_weight = 1;
@@ -118,6 +126,11 @@ struct LayerMap {
   // are that layer's, and the step owns none (placement and programming skip it). −1: own arrays.
   int array_source = -1;
 };
+
+// adc.significance_bits spread over a layer's slice groups (LayerMap::group_bits): groups ranked
+// by the weight of their most significant bit, a sign slice above all; the k-th most significant
+// takes entry k, or the last entry past the list's end. Empty when `bits` is.
+std::vector<int> significance_group_bits(const LayerMap& lm, const std::vector<int>& bits);
 
 struct ChipMap {
   Architecture arch;

@@ -334,6 +334,12 @@ Value build_json(const run::Simulation& sim) {
     l.set("weight_bits", quantity(lm.weight_bits, "bit"));
     l.set("activation_bits", quantity(lm.activation_bits, "bit"));
     if (lm.kind == mapping::LayerMap::Kind::Matrix) l.set("adc_bits", quantity(lm.resolution(sim.adc->bits()), "bit"));
+    if (!lm.group_bits.empty()) {  // adc.significance_bits: each slice group's bits, least significant first
+      Value groups = Value::array();
+      for (std::size_t g = 0; g < lm.group_bits.size(); ++g)
+        groups.push(static_cast<long long>(lm.group_resolution(static_cast<int>(g), sim.adc->bits())));
+      l.set("adc_group_bits", std::move(groups));
+    }
     l.set("arrays", quantity(static_cast<double>(lm.arrays.size()), "arrays"));
     l.set("area", quantity(sim.cost.layer_area_mm2[i], "mm^2"));
     l.set("row_blocks", quantity(lm.row_blocks, "blocks"));
