@@ -172,3 +172,16 @@ TEST_CASE("sweep points: random sampling is deterministic, distinct and in range
                                              "mode: random\nrandom: {points: 5}\nparameters:\n  adc.bits: [4, 6]\n");
   CHECK_THAT(error_of(tiny), Catch::Contains("found only 2 distinct points"));
 }
+
+TEST_CASE("sweep file: a base name too long to look up is not found, not an internal error", "[sweep]") {
+  // Found by a long run of fuzz_sweep_file: std::filesystem's throwing status() escaped.
+  test::TempDir dir;
+  const std::string file =
+      dir.file("long.yaml", "base: " + std::string(5000, 'x') + ".yaml\nparameters:\n  adc.bits: [4]\n");
+  try {
+    sweep::read_sweep_file(file);
+    FAIL("read");
+  } catch (const config::ConfigError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("config file not found"));
+  }
+}

@@ -187,7 +187,8 @@ Value convert(const ParamSpec& p, const Node& n, const std::string& key) {
       const std::string s = string_of(n, key);
       if (s.empty()) return s;
       const fs::path resolved = resolve_against(s, n.where());
-      if (p.must_exist && !fs::exists(resolved))
+      std::error_code ec;  // a name too long to look up is not found either, not an internal error
+      if (p.must_exist && !fs::exists(resolved, ec))
         throw ConfigError(n.where(), key, "file not found: " + resolved.string());
       return resolved.string();
     }

@@ -137,7 +137,8 @@ std::unique_ptr<Store> Store::for_sweep(const std::string& file, const StoreIden
 }
 
 std::unique_ptr<Store> Store::open(const std::string& file, bool writable) {
-  if (!fs::is_regular_file(file)) throw config::InputError(file + ": error: no such store");
+  std::error_code ec;  // a name too long to look up is no store either
+  if (!fs::is_regular_file(file, ec)) throw config::InputError(file + ": error: no such store");
   std::unique_ptr<Store> s(new Store(file, writable));
   s->load();
   return s;

@@ -215,7 +215,9 @@ const char* mode_name(Mode m) {
 std::string SweepFile::folder() const { return fs::absolute(path).lexically_normal().parent_path().string(); }
 
 SweepFile read_sweep_file(const std::string& path) {
-  if (!fs::exists(path)) throw ConfigError({path, 0, 0}, "", "sweep file not found");
+  // The error_code forms: a name the system cannot even look up (too long, say) is not found too.
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw ConfigError({path, 0, 0}, "", "sweep file not found");
   const Node root = config::load_yaml_file(path);
   if (!root.is_map())
     throw ConfigError(root.where(), "", "a sweep file must be a map (base, mode, parameters, ...), not " +
@@ -228,7 +230,7 @@ SweepFile read_sweep_file(const std::string& path) {
   if (!base) throw ConfigError(root.where(), "base", "is required: the config file every point starts from");
   const fs::path written(scalar_text(base->value, "base", "a config file name"));
   const fs::path resolved = (written.is_relative() ? fs::path(s.folder()) / written : written).lexically_normal();
-  if (!fs::is_regular_file(resolved))
+  if (!fs::is_regular_file(resolved, ec))
     throw ConfigError(base->value.where(), "base", "config file not found: " + resolved.string());
   s.base = resolved.string();
   s.base_where = base->value.where();
