@@ -88,6 +88,30 @@ Process Chip::compute_matrix(int s) {
       adc_track[k] = trace.track(group, "ADC bank " + std::to_string(st.arrays[k]));
     }
 
+  // Rounds of reads, each integrating reads_per_round reads before its conversions.
+  // Sample-and-hold: a round samples once the ADCs are done with the previous one, and every
+  // later round integrates while the ADCs convert the one before. Integrate-then-convert: the
+  // ADCs convert from the integrating capacitor, so a round's reads wait for the conversions.
+  // Rounds may convert at different bits (adc.significance_bits): each round's own t_conv. The
+  // spans are the same for every vector, so they are summed once here, not per vector.
+  struct RoundSpans {
+    std::int64_t held = 0;       // from the first round's sample to the last round's
+    std::int64_t converting = 0;  // every round's conversions
+    std::int64_t last = 0;       // the last round's conversions
+  };
+  std::vector<RoundSpans> spans(n_arrays);
+  for (std::size_t k = 0; k < n_arrays; ++k) {
+    const ArrayWork& w = plan.arrays[static_cast<std::size_t>(st.arrays[k])];
+    const std::int64_t t_int = w.reads_per_round * t_read;
+    RoundSpans& sp = spans[k];
+    if (!plan.integrate) sp.held = t_sh;
+    for (std::int64_t r = 0; r + 1 < w.rounds; ++r)
+      sp.held += plan.integrate ? t_int + w.round_conversion_cycles(r)
+                                : std::max(t_int, w.round_conversion_cycles(r)) + t_sh;
+    for (std::int64_t r = 0; r < w.rounds; ++r) sp.converting += w.round_conversion_cycles(r);
+    sp.last = w.round_conversion_cycles(w.rounds - 1);
+  }
+
   const std::int64_t total = plan.inferences * st.units;
   for (std::int64_t unit = 0; unit < total; ++unit) {
     co_await wait_result_slot(s);
@@ -101,29 +125,17 @@ Process Chip::compute_matrix(int s) {
       const std::int64_t start = tile.input_read.reserve(std::max(arrived, dac_free[k]), fetch);
       const std::int64_t fetched = start + fetch;
       if (ss.first_activity < 0) ss.first_activity = start;
-      // Rounds of reads, each integrating reads_per_round reads before its conversions.
-      // Sample-and-hold: a round samples once the ADCs are done with the previous one, and every
-      // later round integrates while the ADCs convert the one before. Integrate-then-convert: the
-      // ADCs convert from the integrating capacitor, so a round's reads wait for the conversions.
-      // Rounds may convert at different bits (adc.significance_bits): each round's own t_conv.
       const std::int64_t t_int = w.reads_per_round * t_read;
-      std::int64_t first_sample = 0, last_held = 0, t_conv_all = 0;
-      if (plan.integrate) {
-        first_sample = std::max(fetched, adc_free[k]) + t_int;  // the first round's conversions start
-        last_held = first_sample;
-        for (std::int64_t r = 0; r + 1 < w.rounds; ++r) last_held += t_int + w.round_conversion_cycles(r);
-      } else {
-        first_sample = std::max(fetched + t_int, adc_free[k]);
-        last_held = first_sample + t_sh;
-        for (std::int64_t r = 0; r + 1 < w.rounds; ++r) last_held += std::max(t_int, w.round_conversion_cycles(r)) + t_sh;
-      }
+      // Integrate-then-convert: the first round's conversions start once its reads are done.
+      const std::int64_t first_sample = plan.integrate ? std::max(fetched, adc_free[k]) + t_int
+                                                       : std::max(fetched + t_int, adc_free[k]);
+      const std::int64_t last_held = first_sample + spans[k].held;
       dac_free[k] = last_held;
-      for (std::int64_t r = 0; r < w.rounds; ++r) t_conv_all += w.round_conversion_cycles(r);
-      adc_free[k] = last_held + w.round_conversion_cycles(w.rounds - 1);
+      adc_free[k] = last_held + spans[k].last;
       ready = std::max(ready, adc_free[k] + 1);  // the last code is shift-added a cycle later
       last_fetch = std::max(last_fetch, fetched);
       stats_l.array_busy_cycles += w.reads * t_read + (plan.integrate ? 0 : w.rounds * t_sh);
-      stats_l.adc_busy_cycles += t_conv_all * plan.adcs_per_array;
+      stats_l.adc_busy_cycles += spans[k].converting * plan.adcs_per_array;
       stats_l.counts += w.per_vector;
       stats_l.traffic.input_buffer_read_bits += w.fetch_bits;
       ++stats_l.control_ops;
