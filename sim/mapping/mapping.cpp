@@ -51,11 +51,13 @@ double conversion_digit_weight(const Architecture& arch, const LayerMap& lm) {
 }
 
 void check_adc_layers(const ChipMap& chip) {
-  for (const auto& [name, layer] : chip.arch.adc_params.keyed("layers")) {
+  for (const auto& entry : chip.arch.adc_params.keyed("layers")) {
+    // Not a structured binding: a lambda may not capture one before C++20 (clang refuses).
+    const std::string& name = entry.first;
     const bool known = std::any_of(chip.layers.begin(), chip.layers.end(), [&](const LayerMap& l) {
       return l.kind == LayerMap::Kind::Matrix && l.name == name;
     });
-    if (!known) layer.fail_section("names no matrix layer of the network");
+    if (!known) entry.second.fail_section("names no matrix layer of the network");
   }
 }
 
