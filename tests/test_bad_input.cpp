@@ -56,6 +56,13 @@ TEST_CASE("bad input: an override is reported where the user wrote it", "[bad_in
   const std::string empty = dir.file("empty_value.yaml", "include: " + test::source_dir() +
                                                              "/configs/default.yaml\ncell:\n  preset: pcm_ibm\n  g_max_us:\n");
   expect_refused(dir.path(), {"check", empty}, 2, {"empty_value.yaml:4:3", "'cell.g_max_us'", "has no value"});
+  // A key left at its default that another key makes necessary is reported at the user's section,
+  // not at "<default>", which names no file.
+  const std::string no_inputs =
+      dir.file("no_inputs.yaml", "workload:\n  network: " + test::source_dir() + "/traces/digits_mlp/network.yaml\n");
+  const auto refused =
+      expect_refused(dir.path(), {"check", no_inputs}, 2, {"no_inputs.yaml:2:3", "'workload.inputs'", "is required unless"});
+  CHECK(refused.err.find("<default>") == std::string::npos);
 }
 
 TEST_CASE("bad input: an unknown log level is a usage error listing the levels", "[bad_input]") {

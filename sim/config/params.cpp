@@ -60,7 +60,10 @@ bool Params::given(const std::string& key) const {
 }
 
 void Params::fail(const std::string& key, const std::string& message) const {
-  throw ConfigError(where(key), path_.empty() ? key : path_ + "." + key, message);
+  // A key left at its default has no place of its own: the section's place in the user's file
+  // (or the file around it, when the section is not written) is where it has to be set.
+  const Location& at = has(key) && !given(key) ? where_ : where(key);
+  throw ConfigError(at, path_.empty() ? key : path_ + "." + key, message);
 }
 
 void Params::fail_section(const std::string& message) const { throw ConfigError(where_, path_, message); }
