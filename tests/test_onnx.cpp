@@ -6,6 +6,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -198,4 +199,53 @@ TEST_CASE("onnx: constants read by several nodes outlive the first reader", "[on
   REQUIRE(ours.rows() == 3);
   REQUIRE(ours.cols() == 2);
   CHECK((ours - expected).cwiseAbs().maxCoeff() < 1e-5f);
+}
+
+TEST_CASE("onnx: large float weights kept as read give the network their converted form gives", "[onnx]") {
+  // 256 x 256 weights are past the size from which float32 initializers stay in their file bytes
+  // (read by the weight matrices as they are) instead of being converted to doubles. The same
+  // model with the weights in float_data (always converted) must give the same network exactly:
+  // as a Conv's and a MatMul's weights (read as stored), and through a Transpose folded at load
+  // time (converted on first use).
+  const std::int64_t n = 256;
+  std::vector<float> w(static_cast<std::size_t>(n * n));
+  for (std::size_t k = 0; k < w.size(); ++k) w[k] = static_cast<float>(std::sin(0.37 * static_cast<double>(k)) / 16.0);
+  auto build = [&](bool raw) {
+    test::OnnxBuilder b;
+    b.input("x", {n, 1, 1}).output("y");
+    b.init("W", {n, n}, w);
+    b.init("K", {n, n, 1, 1}, w);
+    b.init_ints("flat", {2}, {-1, n});
+    if (raw)
+      for (auto& t : *b.model().mutable_graph()->mutable_initializer())
+        if (t.data_type() == onnx::TensorProto::FLOAT) {
+          t.set_raw_data(std::string(reinterpret_cast<const char*>(t.float_data().data()),
+                                     static_cast<std::size_t>(t.float_data_size()) * sizeof(float)));
+          t.clear_float_data();
+        }
+    b.node("Conv", {"x", "K"}, {"c"});
+    b.node("Reshape", {"c", "flat"}, {"h"});
+    b.node("MatMul", {"h", "W"}, {"m"});
+    b.node("Transpose", {"W"}, {"Wt"});
+    b.node("MatMul", {"m", "Wt"}, {"y"});
+    return b;
+  };
+  test::TempDir dir;
+  const workload::Network raw = workload::load_onnx(build(true).save(dir.path(), "raw.onnx"));
+  const workload::Network converted = workload::load_onnx(build(false).save(dir.path(), "converted.onnx"));
+  REQUIRE(raw.layers.size() == converted.layers.size());
+  int matrices = 0;
+  for (std::size_t l = 0; l < raw.layers.size(); ++l) {
+    INFO("layer " << raw.layers[l].name);
+    CHECK(raw.layers[l].weight == converted.layers[l].weight);
+    matrices += raw.layers[l].is_matrix() ? 1 : 0;
+  }
+  CHECK(matrices == 3);
+  Eigen::MatrixXf x = Eigen::MatrixXf::Random(n, 3);
+  CHECK(functional::float_logits(raw, x) == functional::float_logits(converted, x));
+  // y = Wᵀ·(W·(K·x)) with column vectors: MatMul by W is W transposed on the columns.
+  const Eigen::MatrixXf wm = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      w.data(), n, n);
+  const Eigen::MatrixXf expected = wm * (wm.transpose() * (wm * x));
+  CHECK((functional::float_logits(raw, x) - expected).cwiseAbs().maxCoeff() < 1e-3f);
 }

@@ -16,6 +16,14 @@ using onnx::TensorProto;
 
 bool Tensor::integral() const { return dtype_is_integer(dtype); }
 
+void Tensor::materialize() {
+  if (!deferred()) return;
+  const auto n = static_cast<std::size_t>(size());
+  values.resize(n);
+  for (std::size_t i = 0; i < n; ++i) values[i] = at(i);
+  std::string().swap(f32);
+}
+
 bool Tensor::symbolic() const {
   for (auto c : batch_coef)
     if (c != 0) return true;
@@ -78,7 +86,9 @@ class Reader {
 
   [[noreturn]] void fail(const std::string& what) const { throw InputError(path_ + ": error: " + what); }
 
-  Tensor tensor(const TensorProto& t, const std::string& where) const {
+  // `raw` (the tensor's own raw_data, when the caller lets it go) is taken over as it is by a large
+  // float32 tensor instead of being converted (Tensor::f32).
+  Tensor tensor(const TensorProto& t, const std::string& where, std::string* raw_owner = nullptr) const {
     Tensor c;
     c.dtype = t.data_type();
     const std::string what = where + " '" + t.name() + "'";
@@ -117,6 +127,16 @@ class Reader {
       for (auto v : field)
         c.values.push_back(half ? half_to_double(static_cast<std::uint16_t>(v)) : static_cast<double>(v));
     };
+    if (raw_owner && has_raw && c.dtype == TensorProto::FLOAT && n >= kDeferredElements &&
+        raw.size() == static_cast<std::size_t>(n) * sizeof(float)) {
+      for (std::int64_t i = 0; i < n; ++i) {
+        float v;
+        std::memcpy(&v, raw.data() + i * static_cast<std::int64_t>(sizeof(float)), sizeof(float));
+        if (std::isnan(v)) fail(what + " holds NaN at element " + std::to_string(i));
+      }
+      c.f32.swap(*raw_owner);
+      return c;
+    }
     switch (c.dtype) {
       case TensorProto::FLOAT: has_raw ? from_raw(float{}) : from_field(t.float_data()); break;
       case TensorProto::DOUBLE: has_raw ? from_raw(double{}) : from_field(t.double_data()); break;
@@ -187,7 +207,8 @@ class Reader {
     };
     for (auto& t : *gp.mutable_initializer()) {
       define(t.name(), "initializer '" + t.name() + "'");
-      g.initializers.emplace(t.name(), tensor(t, "initializer"));
+      // mutable_raw_data() would mark raw data present: only asked for when it is.
+      g.initializers.emplace(t.name(), tensor(t, "initializer", t.has_raw_data() ? t.mutable_raw_data() : nullptr));
       onnx::TensorProto released;
       released.set_name(t.name());
       released.Swap(&t);  // the converted data goes with `released`; the name stays for messages

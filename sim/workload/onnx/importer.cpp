@@ -93,16 +93,28 @@ std::vector<std::int64_t> Importer::ints_attr(const Node& n, const std::string& 
   return it->second.ints;
 }
 
-const Tensor* Importer::constant(const std::string& name) const {
+const Tensor* Importer::weight_constant(const std::string& name) const {
   auto it = constants_.find(name);
   return it == constants_.end() ? nullptr : &it->second;
 }
 
-const Tensor& Importer::need_constant(const Node& n, std::size_t k, const std::string& what) const {
+const Tensor* Importer::constant(const std::string& name) const {
+  auto it = constants_.find(name);
+  if (it == constants_.end()) return nullptr;
+  it->second.materialize();
+  return &it->second;
+}
+
+const Tensor& Importer::need_weight_constant(const Node& n, std::size_t k, const std::string& what) const {
   if (!present(n, k)) fail(n, "input " + std::to_string(k) + " (" + what + ") is missing");
-  const Tensor* t = constant(n.inputs[k]);
+  const Tensor* t = weight_constant(n.inputs[k]);
   if (!t) fail(n, "input '" + n.inputs[k] + "' (" + what + ") must be a constant known when the network loads");
   return *t;
+}
+
+const Tensor& Importer::need_constant(const Node& n, std::size_t k, const std::string& what) const {
+  need_weight_constant(n, k, what);
+  return *constant(n.inputs[k]);  // the same tensor, with its values
 }
 
 Flow* Importer::flow(const std::string& name) {
@@ -119,8 +131,9 @@ Flow& Importer::need_flow(const Node& n, std::size_t k, const std::string& what)
 }
 
 void Importer::check_finite(const Node& n, const Tensor& t, const std::string& what) const {
-  for (std::size_t i = 0; i < t.values.size(); ++i)
-    if (!std::isfinite(t.values[i])) fail(n, what + " holds a non-finite value at element " + std::to_string(i));
+  const auto count = static_cast<std::size_t>(t.size());
+  for (std::size_t i = 0; i < count; ++i)
+    if (!std::isfinite(t.at(i))) fail(n, what + " holds a non-finite value at element " + std::to_string(i));
 }
 
 int Importer::add_layer(Layer layer, const Node& n, const std::vector<const Flow*>& inputs, const std::string& out,
@@ -312,7 +325,7 @@ void Importer::walk() {
 void Importer::handle(const Node& n) {
   bool all_constant = n.op != "Constant";
   for (std::size_t k = 0; k < n.inputs.size(); ++k)
-    if (present(n, k) && !constant(n.inputs[k])) all_constant = false;
+    if (present(n, k) && !weight_constant(n.inputs[k])) all_constant = false;
   const bool shape_of_flow = n.op == "Shape" || n.op == "Size";
   if (n.op == "Constant" || ((all_constant || shape_of_flow) && foldable_ops().count(n.op) && n.domain.empty())) {
     if (!fold(n)) fail(n, "cannot be computed when the network loads");

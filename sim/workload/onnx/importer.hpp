@@ -38,8 +38,13 @@ class Importer {
   bool has_attr(const Node& n, const std::string& name) const { return n.attributes.count(name) != 0; }
 
   bool present(const Node& n, std::size_t k) const { return k < n.inputs.size() && !n.inputs[k].empty(); }
+  // A constant with its `values` (a deferred float32 initializer is converted on first use).
   const Tensor* constant(const std::string& name) const;
   const Tensor& need_constant(const Node& n, std::size_t k, const std::string& what) const;
+  // The constant as stored, not converted: for weight matrices, which read a deferred initializer
+  // as it is (Tensor::at), and for checks that only ask whether a tensor is constant.
+  const Tensor* weight_constant(const std::string& name) const;
+  const Tensor& need_weight_constant(const Node& n, std::size_t k, const std::string& what) const;
   Flow* flow(const std::string& name);
   Flow& need_flow(const Node& n, std::size_t k, const std::string& what);
   // Finite values only: weights, biases, scales and normalisation parameters.
@@ -122,7 +127,8 @@ class Importer {
 
   Graph graph_;
   Network net_;
-  std::map<std::string, Tensor> constants_;
+  // Mutable: constant() converts a deferred initializer in place the first time it is read.
+  mutable std::map<std::string, Tensor> constants_;
   std::map<std::string, Flow> flows_;
   std::map<std::string, int> readers_;
   std::map<std::string, int> reads_left_;  // by nodes not yet walked

@@ -97,7 +97,7 @@ void Importer::dequantize(const Node& n) {
   const std::string& out = n.outputs.front();
   bool only_matrix = reader_count(out) == static_cast<int>(consumers_of(out).size());
   for (const Node* c : consumers_of(out)) {
-    const bool weights_known = c->inputs.size() > 1 && (constant(c->inputs[1]) || c->op == "Conv" || c->op == "Gemm");
+    const bool weights_known = c->inputs.size() > 1 && (weight_constant(c->inputs[1]) || c->op == "Conv" || c->op == "Gemm");
     only_matrix = only_matrix && (c->op == "Conv" || c->op == "Gemm" || c->op == "MatMul") && c->inputs[0] == out &&
                   weights_known;
   }
