@@ -105,19 +105,24 @@ void load_weights(Layer& layer, const LayerSpec& s, const Shape& in, std::size_t
         seed ? static_cast<std::uint64_t>(s.integer(*seed, "init.seed", 0, std::numeric_limits<long long>::max())) : index;
     const std::string outs_key = conv ? "out_channels" : "out_features";
     const std::int64_t outs = s.integer(s.need(outs_key), outs_key, 1, kMaxDimension);
-    // The weight matrix (and a conv's pattern of ones before it) exists before any value is drawn.
+    // The weight matrix exists before any value is drawn.
     const std::int64_t columns = conv ? (in.empty() ? 0 : in[0]) * layer.window.kernel_h * layer.window.kernel_w
                                       : element_count(in);
-    s.check_memory(outs_key, 8.0 * static_cast<double>(outs) * static_cast<double>(columns),
+    s.check_memory(outs_key, 4.0 * static_cast<double>(outs) * static_cast<double>(columns),
                    std::to_string(outs) + " outputs of " + std::to_string(columns) + " inputs each");
     if (conv) {
       const std::int64_t channels = in.empty() ? 0 : in[0];
       if (channels % layer.groups != 0 || outs % layer.groups != 0)
         s.fail("groups", "must divide " + std::to_string(channels) + " input and " + std::to_string(outs) + " output channels");
-      const std::vector<double> ones(static_cast<std::size_t>(outs * channels / layer.groups * layer.window.kernel_h *
-                                                              layer.window.kernel_w), 1.0);
-      layer.weight = conv_weight_matrix(ones, static_cast<int>(outs), static_cast<int>(channels), layer.window.kernel_h,
-                                        layer.window.kernel_w, layer.groups);
+      // The layout as ones (zeros off a grouped layer's diagonal blocks), then drawn over.
+      if (layer.groups == 1) {
+        layer.weight = Eigen::MatrixXf::Ones(outs, columns);
+      } else {
+        const std::vector<double> ones(static_cast<std::size_t>(outs * channels / layer.groups *
+                                                                layer.window.kernel_h * layer.window.kernel_w), 1.0);
+        layer.weight = conv_weight_matrix(ones, static_cast<int>(outs), static_cast<int>(channels),
+                                          layer.window.kernel_h, layer.window.kernel_w, layer.groups);
+      }
       init_random_weights(layer, channels / layer.groups * layer.window.kernel_h * layer.window.kernel_w, sd);
     } else {
       layer.weight = Eigen::MatrixXf::Zero(outs, element_count(in));

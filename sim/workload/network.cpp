@@ -148,11 +148,23 @@ void fold_batchnorm(Layer& layer, const Eigen::VectorXd& gamma, const Eigen::Vec
 
 void init_random_weights(Layer& layer, std::int64_t fan_in, std::uint64_t seed) {
   const double std_dev = std::sqrt(2.0 / static_cast<double>(std::max<std::int64_t>(1, fan_in)));
-  const std::vector<float> z = rng::Stream(seed, rng::Purpose::Weights, {}).normals_fast(static_cast<std::size_t>(layer.weight.size()));
-  for (Eigen::Index o = 0; o < layer.weight.rows(); ++o)
-    for (Eigen::Index i = 0; i < layer.weight.cols(); ++i)
-      if (layer.op != Op::Conv || layer.weight(o, i) != 0.0f)  // keep a grouped layout's zeros
-        layer.weight(o, i) = static_cast<float>(std_dev * z[static_cast<std::size_t>(o * layer.weight.cols() + i)]);
+  // Draw k of the stream goes to row k / cols, column k % cols. Drawn a block of rows at a time
+  // and written column by column: the matrix is column-major, and writing it a row at a time
+  // touched a cache line per element (and, for wide layers, a page).
+  const rng::Stream stream(seed, rng::Purpose::Weights, {});
+  const Eigen::Index rows = layer.weight.rows(), cols = layer.weight.cols();
+  constexpr Eigen::Index kRows = 64;
+  std::vector<float> z(static_cast<std::size_t>(std::min(rows, kRows) * cols));
+  for (Eigen::Index r0 = 0; r0 < rows; r0 += kRows) {
+    const Eigen::Index n = std::min(kRows, rows - r0);
+    stream.normals_fast(static_cast<std::uint64_t>(r0 * cols), static_cast<std::size_t>(n * cols), z.data());
+    for (Eigen::Index i = 0; i < cols; ++i)
+      for (Eigen::Index o = 0; o < n; ++o) {
+        float& w = layer.weight(r0 + o, i);
+        if (layer.op != Op::Conv || w != 0.0f)  // keep a grouped layout's zeros
+          w = static_cast<float>(std_dev * z[static_cast<std::size_t>(o * cols + i)]);
+      }
+  }
   layer.bias = Eigen::VectorXf::Zero(layer.weight.rows());
 }
 
