@@ -5,6 +5,7 @@
 #include "models/cells/cell_model.hpp"
 #include "models/memories/dram.hpp"
 #include "sim/mapping/placement.hpp"
+#include "sim/util/parallel.hpp"
 
 namespace cimsim::cost {
 
@@ -22,7 +23,7 @@ double ProgrammingCost::reprogram_time_per_batch_ns() const {
 }
 
 ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell,
-                                 const workload::QuantizedNetwork* qnet) {
+                                 const workload::QuantizedNetwork* qnet, int threads) {
   const mapping::Architecture& arch = chip.arch;
   const int levels = 1 << arch.bits_per_cell;
   const double g_min = cell.g_min_us();
@@ -42,27 +43,50 @@ ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::Cel
   p.round_cells.assign(static_cast<std::size_t>(rounds.count), 0);
   p.round_time_ns.assign(static_cast<std::size_t>(rounds.count), 0);
   p.round_energy_pj.assign(static_cast<std::size_t>(rounds.count), 0);
-  for (const mapping::ArrayMap& a : chip.arrays) {
-    const std::size_t r = static_cast<std::size_t>(rounds.of_layer[static_cast<std::size_t>(a.layer_map)]);
-    const std::int64_t cells = static_cast<std::int64_t>(a.rows) * a.columns;
+  // A cell without write costs prices every level at zero: no digits to compute.
+  const bool free = std::all_of(level.begin(), level.end(),
+                                [](const models::WriteCost& w) { return w.time_ns == 0 && w.energy_pj == 0; });
+  struct Priced {
     double time = 0, energy = 0;
+  };
+  std::vector<Priced> priced(chip.arrays.size());
+  util::parallel_for(chip.arrays.size(), threads, [&](std::size_t i) {
+    const mapping::ArrayMap& a = chip.arrays[i];
+    const std::int64_t cells = static_cast<std::int64_t>(a.rows) * a.columns;
+    Priced& out = priced[i];
+    if (free) return;
     mapping::MatrixXu8 computed;
     const mapping::MatrixXu8& digits = mapping::digits_of(chip, a, qnet, computed);
     if (digits.size() == cells) {
-      // Down the columns (the digits are column-major), each row keeping its slowest cell.
-      std::vector<double> row_time(static_cast<std::size_t>(a.rows), 0.0);
+      // Cells per level, and per row the levels present (a row takes as long as its slowest cell):
+      // down the columns, as the digits are column-major.
+      std::vector<std::int64_t> count(static_cast<std::size_t>(levels), 0);
+      std::vector<std::vector<bool>> present(static_cast<std::size_t>(levels),
+                                             std::vector<bool>(static_cast<std::size_t>(a.rows), false));
       for (int col = 0; col < a.columns; ++col)
         for (int row = 0; row < a.rows; ++row) {
-          const auto& w = level[digits(row, col)];
-          row_time[static_cast<std::size_t>(row)] = std::max(row_time[static_cast<std::size_t>(row)], w.time_ns);
-          energy += w.energy_pj;
+          const std::uint8_t d = digits(row, col);
+          ++count[d];
+          present[d][static_cast<std::size_t>(row)] = true;
         }
-      for (double t : row_time) time += t;
+      for (std::size_t d = 0; d < level.size(); ++d) out.energy += static_cast<double>(count[d]) * level[d].energy_pj;
+      for (std::size_t row = 0; row < static_cast<std::size_t>(a.rows); ++row) {
+        double t = 0;
+        for (std::size_t d = 0; d < level.size(); ++d)
+          if (present[d][row]) t = std::max(t, level[d].time_ns);
+        out.time += t;
+      }
     } else {
       // No digits (a shape-only map): every level equally likely, the slowest in every row.
-      time = a.rows * slowest;
-      energy = static_cast<double>(cells) * mean_energy;
+      out.time = a.rows * slowest;
+      out.energy = static_cast<double>(cells) * mean_energy;
     }
+  });
+  for (std::size_t i = 0; i < chip.arrays.size(); ++i) {
+    const mapping::ArrayMap& a = chip.arrays[i];
+    const std::size_t r = static_cast<std::size_t>(rounds.of_layer[static_cast<std::size_t>(a.layer_map)]);
+    const std::int64_t cells = static_cast<std::int64_t>(a.rows) * a.columns;
+    const double time = priced[i].time, energy = priced[i].energy;
     p.cells += cells;
     p.energy_pj += energy;
     p.round_cells[r] += cells;

@@ -38,9 +38,10 @@ struct ProgrammingCost {
 };
 
 // Arrays without digits take them from `qnet` when given (an estimate's map keeps none); a map
-// from shapes alone (no weights) assumes every level equally likely.
+// from shapes alone (no weights) assumes every level equally likely. Arrays are priced over
+// `threads` (0: every core) and summed in order: the result does not depend on the count.
 ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell,
-                                 const workload::QuantizedNetwork* qnet = nullptr);
+                                 const workload::QuantizedNetwork* qnet = nullptr, int threads = 1);
 
 // With DRAM, the weights every round writes come from it: each round's bits (cells × bits per
 // cell) cost the DRAM's energy per bit, and a round takes at least the time to stream them in.

@@ -204,7 +204,7 @@ std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases, const 
   tp = engine::timing_params(c, *sim->adc, rs.timing_inferences);
   tp.read_cycles = sim->chip.arch.cycles_of_ns(read_ns);
   // Programming is reported apart; rewrites between programming rounds stall the run.
-  sim->programming = cost::programming_cost(sim->chip, *sim->cell, &sim->qnet);
+  sim->programming = cost::programming_cost(sim->chip, *sim->cell, &sim->qnet, rs.threads);
   cost::add_weight_fetch(sim->programming, models::Dram::from(c.section("dram")), sim->chip.arch.bits_per_cell);
   tp.round_write_cycles = cost::round_write_cycles(sim->programming, sim->chip.arch);
   tp.trace = report::trace_request(c.section("trace"), files_dir.empty() ? rs.output_dir : files_dir);
