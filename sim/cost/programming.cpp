@@ -4,6 +4,7 @@
 
 #include "models/cells/cell_model.hpp"
 #include "models/memories/dram.hpp"
+#include "sim/cost/array_writes.hpp"
 #include "sim/mapping/placement.hpp"
 
 namespace cimsim::cost {
@@ -23,12 +24,8 @@ double ProgrammingCost::reprogram_time_per_batch_ns() const {
 
 ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell,
                                  const workload::QuantizedNetwork* qnet) {
-  const mapping::Architecture& arch = chip.arch;
-  const int levels = 1 << arch.bits_per_cell;
-  const double g_min = cell.g_min_us();
-  const double delta = (cell.g_max_us() - g_min) / (levels - 1);
-  std::vector<models::WriteCost> level(static_cast<std::size_t>(levels));
-  for (int d = 0; d < levels; ++d) level[static_cast<std::size_t>(d)] = cell.write_cost(g_min + d * delta);
+  const int levels = 1 << chip.arch.bits_per_cell;
+  const std::vector<models::WriteCost> level = level_write_costs(cell, chip.arch.bits_per_cell);
   double slowest = 0, mean_energy = 0;
   for (const auto& w : level) {
     slowest = std::max(slowest, w.time_ns);
@@ -43,6 +40,8 @@ ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::Cel
   p.round_time_ns.assign(static_cast<std::size_t>(rounds.count), 0);
   p.round_energy_pj.assign(static_cast<std::size_t>(rounds.count), 0);
   for (const mapping::ArrayMap& a : chip.arrays) {
+    // Arrays rewritten per input hold nothing ahead of the run (array_writes.hpp prices their writes).
+    if (chip.layers[static_cast<std::size_t>(a.layer_map)].written) continue;
     const std::size_t r = static_cast<std::size_t>(rounds.of_layer[static_cast<std::size_t>(a.layer_map)]);
     const std::int64_t cells = static_cast<std::int64_t>(a.rows) * a.columns;
     double time = 0, energy = 0;

@@ -171,6 +171,12 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
     w.per_vector.sample_holds = plan.integrate ? 0 : conversions * w.rounds;
     w.per_vector.shift_adds = conversions * w.rounds;
     w.per_vector.digital_adds = offset_readout ? conversions * w.rounds : 0;
+    if (lm.written) {
+      w.vectors_per_write = lm.vectors_per_write;
+      const auto l = static_cast<std::size_t>(a.layer_map);
+      w.write_cycles = l < params.rewrite_cycles.size() ? params.rewrite_cycles[l] : 0;
+      w.cells_per_write = static_cast<std::int64_t>(a.rows) * a.columns;
+    }
   }
 
   // --- stations ---

@@ -125,6 +125,11 @@ struct LayerMap {
   // A recurrent step reads the arrays of step 0 (this index into ChipMap::layers) again: `arrays`
   // are that layer's, and the step owns none (placement and programming skip it). −1: own arrays.
   int array_source = -1;
+  // A product of two activations on arrays (mapping.activation_products: arrays): no weights are
+  // programmed with the chip; every vectors_per_write vectors (the rows of one batch element's
+  // first operand) its arrays are written with that element's second operand first.
+  bool written = false;
+  std::int64_t vectors_per_write = 0;
 };
 
 // adc.significance_bits spread over a layer's slice groups (LayerMap::group_bits): groups ranked

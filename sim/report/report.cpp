@@ -290,6 +290,14 @@ Value build_json(const run::Simulation& sim) {
                              : 0;
   prog.set("batches_to_wear_out", quantity(batches, "batches"));
   prog.set("inferences_to_wear_out", quantity(batches * t.inferences, "inferences"));
+  // Arrays rewritten per input (mapping.activation_products: arrays) wear with every inference.
+  std::int64_t rewrites = 0;
+  for (const auto& lm : chip.layers)
+    if (lm.written) rewrites = std::max(rewrites, lm.vectors_per_sample / lm.vectors_per_write);
+  prog.set("rewrites_per_cell_per_inference", quantity(static_cast<double>(rewrites), "writes"));
+  prog.set("inferences_to_wear_out_rewritten",
+           quantity(rewrites > 0 && pc.endurance_writes > 0 ? pc.endurance_writes / static_cast<double>(rewrites) : 0,
+                    "inferences"));
 
   Value& mp = root["mapping"];
   const double arrays_avail = static_cast<double>(chip.arch.arrays_total());
