@@ -16,6 +16,7 @@
 #include "onnx_zoo.hpp"
 #include "sim/config/error.hpp"
 #include "sim/config/loader.hpp"
+#include "sim/cost/activity_estimate.hpp"
 #include "sim/functional/crossbar.hpp"
 #include "sim/functional/full_scale.hpp"
 #include "sim/run/simulation.hpp"
@@ -279,4 +280,25 @@ TEST_CASE("activation products: a PyTorch TransformerEncoderLayer runs with atte
   functional::ExactBackend exact;
   const Eigen::MatrixXf reference = functional::quantized_logits(qnet, z->inputs, 0, exact);
   CHECK((chip.logits(qnet, z->inputs) - reference).cwiseAbs().maxCoeff() == 0.0f);
+}
+
+TEST_CASE("activation products: an estimate gives a full run's cycles, cells written and, for level-independent "
+          "writes, write energy",
+          "[activation_products][modes]") {
+  test::TempDir dir;
+  const std::string path = product_config(dir, writing_cell(3, 3, 20, 0.5));
+  const auto full = simulate(path);
+  const auto estimate = simulate(path, {"run.mode=estimate"});
+  REQUIRE_FALSE(estimate->full);
+  CHECK(estimate->timing.cycles == full->timing.cycles);
+  CHECK(estimate->timing.steady_cycles_per_inference == full->timing.steady_cycles_per_inference);
+  const functional::Activity measured = full->eval.mean_activity();
+  const functional::Activity uniform = cost::uniform_activity(estimate->chip, *estimate->cell, estimate->drive);
+  for (std::size_t l = 0; l < full->chip.layers.size(); ++l) {
+    CHECK(uniform.layers[l].cell_writes == measured.layers[l].cell_writes);
+    CHECK(uniform.layers[l].write_energy_pj == Approx(measured.layers[l].write_energy_pj).epsilon(1e-12));
+  }
+  CHECK(estimate->cost.energy[1].first == "array_writes");
+  CHECK(estimate->cost.energy[1].second == Approx(full->cost.energy[1].second).epsilon(1e-12));
+  CHECK(full->cost.energy[1].second > 0);
 }

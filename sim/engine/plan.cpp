@@ -259,6 +259,12 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
         InputLink in = link_from(chip, lm, lp.units, p, u);
         Ranges need = needed_elements(lm, rows, u);
         in.bits_per_unit = size_of(need) * u.bits;
+        // A written layer's second operand (its second link) is written whole into every array of
+        // the station: each batch element's k × n values, spread over the element's m vectors.
+        if (lm.written && st.inputs.size() == 1) {
+          need = {{0, u.elements}};
+          in.bits_per_unit = ceil_div(static_cast<std::int64_t>(lm.in) * lm.out * u.bits, lm.vectors_per_write);
+        }
         st.inputs.push_back(in);
         link_needs.push_back(std::move(need));
       }
