@@ -59,6 +59,13 @@ std::vector<std::int64_t> rewrite_cycles(const mapping::ChipMap& chip, const mod
   return out;
 }
 
+double written_age_s(const mapping::ChipMap& chip, const models::CellModel& cell) {
+  int rows = 0;
+  for (const mapping::ArrayMap& a : chip.arrays)
+    if (chip.layers[static_cast<std::size_t>(a.layer_map)].written) rows = std::max(rows, a.rows);
+  return 1e-9 * array_rewrite_ns(rows, cell, chip.arch.bits_per_cell);
+}
+
 void require_write_costs(const mapping::Architecture& arch, const models::CellModel& cell, const std::string& cell_name) {
   if (!arch.activation_products_on_arrays) return;
   if (level_write_costs(cell, arch.bits_per_cell).front().characterised) return;

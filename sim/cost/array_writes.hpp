@@ -33,6 +33,10 @@ double array_rewrite_ns(int rows, const models::CellModel& cell, int bits_per_ce
 // parallel: the tallest array); 0 for layers not written per input.
 std::vector<std::int64_t> rewrite_cycles(const mapping::ChipMap& chip, const models::CellModel& cell);
 
+// How old a rewritten array's cells are when they are read: the write time of the tallest written
+// array of the chip, s (its first row was written that long before the reads begin); 0 without one.
+double written_age_s(const mapping::ChipMap& chip, const models::CellModel& cell);
+
 // mapping.activation_products: arrays needs a cell whose writes are characterised; fails at that
 // key naming the cell model otherwise.
 void require_write_costs(const mapping::Architecture& arch, const models::CellModel& cell, const std::string& cell_name);

@@ -66,6 +66,12 @@ std::int64_t ChipMap::cells_used() const {
   return n;
 }
 
+std::int64_t ChipMap::written_macs() const {
+  std::int64_t n = 0;
+  for (const auto& l : layers) n += mapping::written_macs(l);
+  return n;
+}
+
 const LayerMap* ChipMap::find_layer(int network_layer) const {
   for (const auto& l : layers)
     if (l.layer == network_layer) return &l;

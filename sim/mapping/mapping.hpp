@@ -132,6 +132,12 @@ struct LayerMap {
   std::int64_t vectors_per_write = 0;
 };
 
+// Multiply-accumulates per sample a written layer does on its arrays (vectors × in × out); 0 for
+// other layers, whose MACs the network counts (workload::Layer::macs_per_sample).
+inline std::int64_t written_macs(const LayerMap& lm) {
+  return lm.written ? lm.vectors_per_sample * lm.in * lm.out : 0;
+}
+
 // adc.significance_bits spread over a layer's slice groups (LayerMap::group_bits): groups ranked
 // by the weight of their most significant bit, a sign slice above all; the k-th most significant
 // takes entry k, or the last entry past the list's end. Empty when `bits` is.
@@ -145,6 +151,7 @@ struct ChipMap {
   int tiles_used = 0;
 
   std::int64_t cells_used() const;
+  std::int64_t written_macs() const;  // Σ over the layers of mapping::written_macs
   const LayerMap* find_layer(int network_layer) const;
   bool is_matrix(std::size_t i) const { return layers[i].kind == LayerMap::Kind::Matrix; }
 };

@@ -113,8 +113,7 @@ void evaluate_on_chip(Simulation& sim, const functional::DriftCompensation& drif
   eo.outputs = outputs;
   eo.temperature_k = rs.temperature_k;
   eo.ir_drop = functional::IrDrop::from(sim.config, *sim.cell);
-  // A rewritten array's cells are read once the whole array is written: one full array's write.
-  eo.written_age_s = 1e-9 * cost::array_rewrite_ns(sim.chip.arch.rows, *sim.cell, sim.chip.arch.bits_per_cell);
+  eo.written_age_s = cost::written_age_s(sim.chip, *sim.cell);
   sim.eval = functional::evaluate(sim.qnet, sim.chip, *sim.cell, *sim.adc, sim.test, sim.calibration, eo);
   eo.outputs = nullptr;  // corners and worst cases are not the recorded test pass
   sim.variability = analysis::analyse_variability(
