@@ -28,6 +28,12 @@ struct ArrayKey {
   // Operating temperature of the chip (run.temperature_k); models with published temperature
   // dependences use it, the rest were fitted at room temperature.
   double temperature_k = 300;
+  // Which write of the array's cells this is: 0 for the chip's one programming; 1, 2, … for the
+  // writes of an array rewritten per input (mapping.activation_products: arrays). The draws of a
+  // write's outcome (programming error, relaxation, accumulated noise, retention flips) are keyed by
+  // it; those of the device itself (device-to-device spread, stuck-at faults, drift exponents)
+  // belong to the physical cell and are not.
+  std::uint64_t write = 0;
 };
 
 // Which once-per-chip draws an analysis fixes, and to what: every draw to `corner` (a ±kσ corner),

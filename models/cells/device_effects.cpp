@@ -5,8 +5,21 @@
 
 namespace cimsim::models {
 
+namespace {
+
+// Draws of one write's outcome, as opposed to the device's own.
+bool drawn_per_write(rng::Purpose p) {
+  return p == rng::Purpose::Programming || p == rng::Purpose::Relaxation || p == rng::Purpose::AccumulatedNoise ||
+         p == rng::Purpose::Retention;
+}
+
+}  // namespace
+
 rng::Stream device_stream(const ArrayKey& key, rng::Purpose purpose) {
-  rng::Stream s(key.seed, purpose, {key.instance, key.layer, key.array});
+  // The chip's programming (write 0) keeps the three identifiers it always had.
+  rng::Stream s = key.write > 0 && drawn_per_write(purpose)
+                      ? rng::Stream(key.seed, purpose, {key.instance, key.layer, key.array, key.write})
+                      : rng::Stream(key.seed, purpose, {key.instance, key.layer, key.array});
   if (const DrawOverride* o = key.override_draws; o && o->applies(purpose)) {
     o->applied.store(true, std::memory_order_relaxed);
     if (!o->pattern) {

@@ -2,6 +2,7 @@
 // per input (attention's Q·Kᵀ and P·V), or a constant that is not a weight matrix. It runs in the
 // digital unit: per output element K mults and K − 1 adds.
 
+#include "models/operators/matmul.hpp"
 #include "models/operators/tensor_index.hpp"
 
 namespace cimsim::models {
@@ -85,6 +86,11 @@ class MatMul final : public Operator {
     return {outputs * (k_ - 1), outputs * k_, 0};
   }
 
+  std::optional<ActivationMatMul> both_activations() const {
+    if (slot_[0] < 0 || slot_[1] < 0) return std::nullopt;
+    return ActivationMatMul{m_, k_, n_, element_count(batch_), index_[0], index_[1]};
+  }
+
   bool differentiable() const override { return true; }
   std::vector<OperatorBatch> backward(const std::vector<const OperatorBatch*>& inputs, const OperatorBatch&,
                                       const OperatorBatch& grad) const override {
@@ -133,4 +139,10 @@ const bool registered = register_operator(
      [](const OperatorArgs& a) { return std::make_unique<MatMul>(a); }, ""});
 
 }  // namespace
+
+std::optional<ActivationMatMul> activation_matmul(const Operator& op) {
+  const auto* mm = dynamic_cast<const MatMul*>(&op);
+  return mm ? mm->both_activations() : std::nullopt;
+}
+
 }  // namespace cimsim::models

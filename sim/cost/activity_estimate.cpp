@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "models/cells/cell_model.hpp"
+#include "sim/cost/array_writes.hpp"
 
 namespace cimsim::cost {
 
@@ -50,6 +51,7 @@ functional::Activity uniform_activity(const mapping::ChipMap& chip, const models
     layer.cell_energy_pj += vectors * a.rows * a.columns * (g_mean * cell_pj_per_us + r_mean_kohm * chain_pj_per_kohm);
     layer.dac_energy_pj += vectors * a.rows * dac_pj;
   }
+  uniform_array_writes(act, chip, cell);
   return act;
 }
 

@@ -23,7 +23,7 @@ double sum(const Breakdown& b) {
 }
 
 bool is_macro_component(const std::string& name) {
-  for (const char* m : {"cells", "arrays", "dac", "sample_hold", "adc", "shift_add", "row_decoder", "wordline_drivers",
+  for (const char* m : {"cells", "array_writes", "arrays", "dac", "sample_hold", "adc", "shift_add", "row_decoder", "wordline_drivers",
                         "column_mux", "macro_control"})
     if (name == m) return true;
   return false;
@@ -94,6 +94,8 @@ Breakdown layer_breakdown(const EnergyPerAction& e, const engine::LayerTiming& l
   const double dram_bits = static_cast<double>(t.dram_read_bits + t.dram_write_bits);
   return {
       {"cells", measured ? measured->cell_energy_pj : 0.0},
+      // Arrays rewritten per input (mapping.activation_products: arrays): the cells' write energy.
+      {"array_writes", measured ? measured->write_energy_pj : 0.0},
       {"dac", measured ? measured->dac_energy_pj : k * c.dac_drives * e.dac_pj},
       {"sample_hold", k * c.sample_holds * e.sample_hold_pj},
       {"adc", k * c.conversions * adc_pj},

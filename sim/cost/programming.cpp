@@ -4,6 +4,7 @@
 
 #include "models/cells/cell_model.hpp"
 #include "models/memories/dram.hpp"
+#include "sim/cost/array_writes.hpp"
 #include "sim/mapping/placement.hpp"
 #include "sim/util/parallel.hpp"
 
@@ -24,12 +25,8 @@ double ProgrammingCost::reprogram_time_per_batch_ns() const {
 
 ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell,
                                  const workload::QuantizedNetwork* qnet, int threads) {
-  const mapping::Architecture& arch = chip.arch;
-  const int levels = 1 << arch.bits_per_cell;
-  const double g_min = cell.g_min_us();
-  const double delta = (cell.g_max_us() - g_min) / (levels - 1);
-  std::vector<models::WriteCost> level(static_cast<std::size_t>(levels));
-  for (int d = 0; d < levels; ++d) level[static_cast<std::size_t>(d)] = cell.write_cost(g_min + d * delta);
+  const int levels = 1 << chip.arch.bits_per_cell;
+  const std::vector<models::WriteCost> level = level_write_costs(cell, chip.arch.bits_per_cell);
   double slowest = 0, mean_energy = 0;
   for (const auto& w : level) {
     slowest = std::max(slowest, w.time_ns);
@@ -46,6 +43,8 @@ ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::Cel
   // A cell without write costs prices every level at zero: no digits to compute.
   const bool free = std::all_of(level.begin(), level.end(),
                                 [](const models::WriteCost& w) { return w.time_ns == 0 && w.energy_pj == 0; });
+  // Arrays rewritten per input hold nothing ahead of the run (array_writes.hpp prices their writes).
+  auto written = [&](const mapping::ArrayMap& a) { return chip.layers[static_cast<std::size_t>(a.layer_map)].written; };
   struct Priced {
     double time = 0, energy = 0;
   };
@@ -54,7 +53,7 @@ ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::Cel
     const mapping::ArrayMap& a = chip.arrays[i];
     const std::int64_t cells = static_cast<std::int64_t>(a.rows) * a.columns;
     Priced& out = priced[i];
-    if (free) return;
+    if (free || written(a)) return;
     mapping::MatrixXu8 computed;
     const mapping::MatrixXu8& digits = mapping::digits_of(chip, a, qnet, computed);
     if (digits.size() == cells) {
@@ -84,6 +83,7 @@ ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::Cel
   });
   for (std::size_t i = 0; i < chip.arrays.size(); ++i) {
     const mapping::ArrayMap& a = chip.arrays[i];
+    if (written(a)) continue;
     const std::size_t r = static_cast<std::size_t>(rounds.of_layer[static_cast<std::size_t>(a.layer_map)]);
     const std::int64_t cells = static_cast<std::int64_t>(a.rows) * a.columns;
     const double time = priced[i].time, energy = priced[i].energy;

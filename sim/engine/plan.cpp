@@ -171,6 +171,12 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
     w.per_vector.sample_holds = plan.integrate ? 0 : conversions * w.rounds;
     w.per_vector.shift_adds = conversions * w.rounds;
     w.per_vector.digital_adds = offset_readout ? conversions * w.rounds : 0;
+    if (lm.written) {
+      w.vectors_per_write = lm.vectors_per_write;
+      const auto l = static_cast<std::size_t>(a.layer_map);
+      w.write_cycles = l < params.rewrite_cycles.size() ? params.rewrite_cycles[l] : 0;
+      w.cells_per_write = static_cast<std::int64_t>(a.rows) * a.columns;
+    }
   }
 
   // --- stations ---
@@ -253,6 +259,12 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
         InputLink in = link_from(chip, lm, lp.units, p, u);
         Ranges need = needed_elements(lm, rows, u);
         in.bits_per_unit = size_of(need) * u.bits;
+        // A written layer's second operand (its second link) is written whole into every array of
+        // the station: each batch element's k × n values, spread over the element's m vectors.
+        if (lm.written && st.inputs.size() == 1) {
+          need = {{0, u.elements}};
+          in.bits_per_unit = ceil_div(static_cast<std::int64_t>(lm.in) * lm.out * u.bits, lm.vectors_per_write);
+        }
         st.inputs.push_back(in);
         link_needs.push_back(std::move(need));
       }

@@ -36,6 +36,11 @@ struct ArrayWork {
                : group_conversion_cycles[static_cast<std::size_t>(round % static_cast<std::int64_t>(group_conversion_cycles.size()))];
   }
   functional::ActionCounts per_vector;  // actions of one vector on this array
+  // Arrays rewritten per input (LayerMap::written): before every vectors_per_write-th vector of a
+  // sample the array is written for write_cycles, its cells_per_write cells; 0: never rewritten.
+  std::int64_t vectors_per_write = 0;
+  std::int64_t write_cycles = 0;
+  std::int64_t cells_per_write = 0;
 };
 
 // One input stream of a station: the units of one producer.

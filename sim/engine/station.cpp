@@ -119,6 +119,15 @@ Process Chip::compute_matrix(int s) {
     std::int64_t last_fetch = arrived, ready = 0;
     for (std::size_t k = 0; k < n_arrays; ++k) {
       const ArrayWork& w = plan.arrays[static_cast<std::size_t>(st.arrays[k])];
+      // An array rewritten per input takes the next operand once its inputs are there and its
+      // last reads are done, before the vectors that read it (docs/timing.md).
+      if (w.vectors_per_write > 0 && (unit % st.units) % w.vectors_per_write == 0) {
+        const std::int64_t write_start = std::max(arrived, dac_free[k]);
+        dac_free[k] = write_start + w.write_cycles;
+        stats_l.array_busy_cycles += w.write_cycles;
+        stats_l.counts.cell_writes += w.cells_per_write;
+        if (trace.on()) trace.slice(array_track[k], label, write_start, dac_free[k]);
+      }
       // Fetch: the array's rows leave the input buffer once the vector is there, a read port is
       // free and the DACs have let go of the previous vector.
       const std::int64_t fetch = ceil_div(w.fetch_bits, plan.buffer_width) * plan.input_read_cycles;

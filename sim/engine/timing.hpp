@@ -38,6 +38,9 @@ struct TimingParams {
   // Cycles to reprogram the arrays of each programming round (mapping::programming_rounds);
   // round 0 is programmed before the run and is not counted here. Missing entries count as 0.
   std::vector<std::int64_t> round_write_cycles;
+  // Per ChipMap layer: cycles one rewrite of a written layer's arrays takes (cost::rewrite_cycles);
+  // 0 or missing for layers whose weights stay put.
+  std::vector<std::int64_t> rewrite_cycles;
   TraceRequest trace;
   // Cycles one word access occupies a buffer port (the buffer technology's latency over its banks,
   // models/memories/chip_buffers.hpp); 1: one word per cycle.

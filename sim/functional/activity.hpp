@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 namespace cimsim::functional {
@@ -21,6 +22,8 @@ struct ActionCounts {
   std::int64_t digital_compares = 0;  // max pooling
   double cell_energy_pj = 0;        // Σ V²·G·t over every cell of every read
   double dac_energy_pj = 0;         // Σ over row drives of the driver's energy at its level
+  std::int64_t cell_writes = 0;     // cells written per input (arrays rewritten per input)
+  double write_energy_pj = 0;       // Σ over those writes of the cell's write energy at its target
 
   ActionCounts& operator+=(const ActionCounts& o);
   bool same_counts(const ActionCounts& o) const;  // every integer count equal
@@ -35,6 +38,11 @@ struct Activity {
   std::int64_t samples = 0;
   std::vector<ActionCounts> layers;  // per mapped layer (ChipMap::layers order)
   std::vector<RowLevels> row_levels;  // per mapped layer; empty for digital layers and estimates
+  // Layers rewritten per input (LayerMap::written), per mapped layer: the cells written at each
+  // digit level, and the cell read energy of each write's reads by write number (its conductances
+  // are its own), summed in write order once every batch is in so that the sum is bit-identical.
+  std::vector<std::vector<std::int64_t>> written_levels;
+  std::vector<std::map<std::int64_t, double>> written_cell_pj;
 
   void add(const Activity& o);
   ActionCounts total() const;

@@ -313,6 +313,18 @@ void CrossbarBackend::run_chunk(int lm_index, const std::vector<std::shared_ptr<
 
 Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
                                           std::int64_t first_vector) {
+  const auto lm_index = static_cast<std::size_t>(chip_.find_layer(q.layer) - chip_.layers.data());
+  // The layer's row blocks with their conductances, for every chunk: those the memory budget
+  // dropped are programmed again here, once per call (a batch), and let go when it ends.
+  std::vector<std::shared_ptr<const ProgrammedRowBlock>> blocks;
+  for (std::size_t b = 0; b < programmed_.layers[lm_index].row_blocks.size(); ++b)
+    blocks.push_back(programmed_.row_block(lm_index, b, threads_));
+  return run_layer(q, codes, first_vector, blocks);
+}
+
+Eigen::MatrixXd CrossbarBackend::run_layer(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
+                                           std::int64_t first_vector,
+                                           const std::vector<std::shared_ptr<const ProgrammedRowBlock>>& blocks) {
   const mapping::LayerMap* lm = chip_.find_layer(q.layer);
   const int lm_index = static_cast<int>(lm - chip_.layers.data());
   const mapping::Architecture& arch = chip_.arch;
@@ -339,11 +351,6 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
   Eigen::MatrixXd y(lm->out, vectors);
   RowLevels& levels = activity_.row_levels[static_cast<std::size_t>(lm_index)];
   std::mutex landing;
-  // The layer's row blocks with their conductances, for every chunk: those the memory budget
-  // dropped are programmed again here, once per call (a batch), and let go when it ends.
-  std::vector<std::shared_ptr<const ProgrammedRowBlock>> blocks;
-  for (std::size_t b = 0; b < programmed_.layers[static_cast<std::size_t>(lm_index)].row_blocks.size(); ++b)
-    blocks.push_back(programmed_.row_block(static_cast<std::size_t>(lm_index), b, threads_));
   util::parallel_for(n_chunks, threads_, [&](std::size_t c) {
     const auto [first, count, pad, width] = chunk_range(c);
     Chunk ch(recorder_ ? recorder_->quota() : nullptr);
@@ -374,14 +381,14 @@ Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const E
   }
   // Row blocks add up digitally, per column block over the row blocks that have an array.
   for (int cbk = 0; cbk < lm->col_blocks; ++cbk) {
-    int blocks = 0, outputs = 0;
+    int present = 0, outputs = 0;
     for (int ai : lm->arrays) {
       const mapping::ArrayMap& a = chip_.arrays[static_cast<std::size_t>(ai)];
       if (a.col_block != cbk) continue;
-      ++blocks;
+      ++present;
       outputs = a.outputs;
     }
-    counts.digital_adds += static_cast<std::int64_t>(blocks - 1) * outputs * vectors;
+    counts.digital_adds += static_cast<std::int64_t>(present - 1) * outputs * vectors;
   }
   if (arch.encoding == mapping::Encoding::Offset) {
     // W + 2^(wb−1) was stored: remove 2^(wb−1)·Σx, with Σx summed once per vector.

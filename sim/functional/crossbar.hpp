@@ -36,6 +36,11 @@ class CrossbarBackend final : public MatrixBackend {
 
   Eigen::MatrixXd multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
                            std::int64_t first_vector) override;
+  // Writes `q.w` into the written layer's arrays (write number `write` + 1: 0 is the chip's
+  // programming), then reads the vectors through them; the write's levels and its reads' cell
+  // energy go into the activity (written_arrays.cpp).
+  Eigen::MatrixXd multiply_written(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
+                                   std::int64_t first_vector, std::int64_t write) override;
 
   // What the reads did, read energies priced.
   Activity activity() const;
@@ -49,6 +54,9 @@ class CrossbarBackend final : public MatrixBackend {
 
  private:
   struct Chunk;
+  // The product through the layer's row `blocks` (as programmed, or as a write left them).
+  Eigen::MatrixXd run_layer(const workload::QuantLayer& q, const Eigen::MatrixXi& codes, std::int64_t first_vector,
+                            const std::vector<std::shared_ptr<const ProgrammedRowBlock>>& blocks);
   // Runs `count` vectors (codes columns from `first`, global numbers from `vector0`) placed from row
   // `pad` of a chunk of `rows` vectors through the layer's row `blocks`.
   void run_chunk(int layer_map, const std::vector<std::shared_ptr<const ProgrammedRowBlock>>& blocks,

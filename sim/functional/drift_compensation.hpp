@@ -33,6 +33,11 @@ class CompensationBackend final : public MatrixBackend {
                       DriftCompensation::Mode mode);
   Eigen::MatrixXd multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
                            std::int64_t first_vector) override;
+  // Arrays written per input are read right after their write: nothing has drifted to compensate.
+  Eigen::MatrixXd multiply_written(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
+                                   std::int64_t first_vector, std::int64_t write) override {
+    return now_.multiply_written(q, codes, first_vector, write);
+  }
   const std::vector<Eigen::VectorXd>& scales() const { return scales_; }
 
  private:

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 
+#include "sim/cost/array_writes.hpp"
 #include "sim/functional/crossbar.hpp"
 #include "sim/functional/read_energy.hpp"
 #include "sim/functional/reference.hpp"
@@ -78,6 +79,8 @@ Activity EvalResult::mean_activity() const {
     l.digital_compares /= per;
     l.cell_energy_pj /= static_cast<double>(per);
     l.dac_energy_pj /= static_cast<double>(per);
+    l.cell_writes /= per;
+    l.write_energy_pj /= static_cast<double>(per);
   }
   mean.samples = 1;
   return mean;
@@ -104,6 +107,7 @@ ProgramSettings EvalSetup::settings(std::uint32_t instance) const {
   ps.ir_drop = &options.ir_drop;
   ps.qnet = &qnet;
   ps.resident_mib = options.array_memory_mib;
+  ps.written_age_s = options.written_age_s;
   return ps;
 }
 
@@ -189,7 +193,10 @@ InstanceResult evaluate_chip(const EvalSetup& e, const ProgramSettings& ps, util
   for (std::size_t b = 0; b < nb; ++b) ir.correct += ok[b];
   if (ir.activity.layers.empty()) ir.activity.layers.resize(chip.layers.size());
   price_read_energy(ir.activity, programmed, o.drive ? *o.drive : DriveLevels::amplitude(chip));
+  cost::price_array_writes(ir.activity, e.cell, chip.arch.bits_per_cell);
   ir.activity.row_levels.clear();
+  ir.activity.written_levels.clear();
+  ir.activity.written_cell_pj.clear();
   ir.accuracy = fraction_correct(ir.correct, e.test);
   return ir;
 }

@@ -34,6 +34,7 @@ struct EvalOptions {
   double temperature_k = 300;          // operating temperature
   IrDrop ir_drop;                      // wire resistance; off by default
   double array_memory_mib = 0;         // programmed conductances kept per chip; 0: all (ProgramSettings)
+  double written_age_s = 0;            // arrays rewritten per input: age at their reads (ProgramSettings)
 };
 
 struct InstanceResult {

@@ -16,6 +16,11 @@ class RecordingBackend final : public MatrixBackend {
     codes[l] = c;
     return y;
   }
+  // A written layer makes one product per batch element and sample; its output is recorded whole.
+  Eigen::MatrixXd multiply_written(const workload::QuantLayer& q, const Eigen::MatrixXi& c, std::int64_t first_vector,
+                                   std::int64_t write) override {
+    return inner_.multiply_written(q, c, first_vector, write);
+  }
 
   std::vector<Eigen::MatrixXd> products;
   std::vector<Eigen::MatrixXi> codes;

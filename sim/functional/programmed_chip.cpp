@@ -23,6 +23,7 @@ struct ArrayState {
   std::vector<models::DisturbEvent> disturbs;
   std::vector<float> disturb_delta;  // per event: the flip's change of conductance, ΔG units
   int over_limit = 0;
+  std::vector<std::int64_t> written_levels;  // a write: cells written at each digit level
 };
 
 // Readout columns a device's column feeds, with the sign it enters them.
@@ -60,29 +61,43 @@ struct ProgrammedChip::Context {
   bool clip = false;
 
   const DriveLevels& drive() const { return settings.drive ? *settings.drive : linear; }
-  // Draws block `rb` (its arrays and rows set) of layer `l` and stacks its arrays' readouts.
-  void program(std::size_t l, ProgrammedRowBlock& rb, int threads) const;
+  // One write of a written layer's arrays: its weights and number.
+  struct Write {
+    const workload::QuantLayer* q = nullptr;
+    std::uint64_t number = 0;
+  };
+  // Draws block `rb` (its arrays and rows set) of layer `l` and stacks its arrays' readouts; with
+  // `write`, the block of a written layer as that write leaves it.
+  void program(std::size_t l, ProgrammedRowBlock& rb, int threads, const Write* write = nullptr) const;
 
  private:
-  ArrayState draw(std::size_t i) const;
+  ArrayState draw(std::size_t i, const Write* write) const;
 };
 
-ArrayState ProgrammedChip::Context::draw(std::size_t i) const {
+ArrayState ProgrammedChip::Context::draw(std::size_t i, const Write* write) const {
   const ProgramSettings& st = settings;
   const mapping::ArrayMap& a = chip->arrays[i];
-  // A map made without digits (they are a byte per cell) has them computed from the weights here.
+  // A map made without digits (they are a byte per cell) has them computed from the weights here;
+  // a write's come from its weights.
   mapping::MatrixXu8 computed;
-  const mapping::MatrixXu8& digits = mapping::digits_of(*chip, a, st.qnet, computed);
+  if (write)
+    computed = mapping::array_digits(a, chip->layers[static_cast<std::size_t>(a.layer_map)], *write->q, chip->arch);
+  const mapping::MatrixXu8& digits = write ? computed : mapping::digits_of(*chip, a, st.qnet, computed);
   if (digits.size() == 0)
     throw std::logic_error("programming an array without digits: map with them or pass the quantized network");
   const Eigen::MatrixXf target =
       (digits.cast<float>() * static_cast<float>(delta_g_us)).array() + static_cast<float>(g_min_us);
-  const models::ArrayKey key{st.seed, st.instance, static_cast<std::uint32_t>(a.layer), static_cast<std::uint32_t>(i),
-                             st.draws, st.temperature_k};
-  models::ArrayDevices dev = cell->program(target, key, st.t_inference_s);
+  models::ArrayKey key{st.seed, st.instance, static_cast<std::uint32_t>(a.layer), static_cast<std::uint32_t>(i),
+                       st.draws, st.temperature_k};
+  if (write) key.write = write->number;
+  models::ArrayDevices dev = cell->program(target, key, write ? st.written_age_s : st.t_inference_s);
   if (st.ir_drop) st.ir_drop->apply(dev);
   const float inv = static_cast<float>(1.0 / delta_g_us);
   ArrayState s;
+  if (write) {
+    s.written_levels.assign(static_cast<std::size_t>(1) << chip->arch.bits_per_cell, 0);
+    for (Eigen::Index k = 0; k < digits.size(); ++k) ++s.written_levels[digits.data()[k]];
+  }
   if (resistance) {
     // (R_off − R)/ΔR: a device on its target reads as its digit's place on the 1/G scale.
     const Eigen::ArrayXXd r_kohm = 1e3 / dev.g_us.cast<double>().array();
@@ -102,7 +117,8 @@ ArrayState ProgrammedChip::Context::draw(std::size_t i) const {
   }
   s.row_g_us = dev.g_us.cast<double>().rowwise().sum();
   const auto lm = static_cast<std::size_t>(a.layer_map);
-  if (!st.vectors.empty() && lm < st.vectors.size()) {
+  // Read disturb is not followed across writes: each write sets the cells afresh.
+  if (!write && !st.vectors.empty() && lm < st.vectors.size()) {
     const auto reads = static_cast<std::uint64_t>(st.vectors[lm]) * chip->layers[lm].input_slices.size();
     s.disturbs = models::read_disturb_events(dev, key, reads);
     for (const auto& e : s.disturbs) s.disturb_delta.push_back((e.g_us - dev.g_us(e.row, e.col)) * inv);
@@ -114,11 +130,16 @@ ArrayState ProgrammedChip::Context::draw(std::size_t i) const {
   return s;
 }
 
-void ProgrammedChip::Context::program(std::size_t l, ProgrammedRowBlock& rb, int threads) const {
+void ProgrammedChip::Context::program(std::size_t l, ProgrammedRowBlock& rb, int threads, const Write* write) const {
   // Draws are keyed by array, not by order: the arrays of a block are drawn in parallel.
   std::vector<ArrayState> states(rb.arrays.size());
   util::parallel_for(rb.arrays.size(), threads,
-                     [&](std::size_t k) { states[k] = draw(static_cast<std::size_t>(rb.arrays[k])); });
+                     [&](std::size_t k) { states[k] = draw(static_cast<std::size_t>(rb.arrays[k]), write); });
+  rb.written_levels.clear();
+  for (const ArrayState& s : states) {
+    if (rb.written_levels.size() < s.written_levels.size()) rb.written_levels.resize(s.written_levels.size(), 0);
+    for (std::size_t d = 0; d < s.written_levels.size(); ++d) rb.written_levels[d] += s.written_levels[d];
+  }
   rb.first_readout.clear();
   rb.disturbs.clear();
   rb.over_limit = 0;
@@ -262,6 +283,12 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
     }
     std::vector<ProgrammedRowBlock> shells;
     for (auto& [index, rb] : blocks) shells.push_back(std::move(rb));
+    if (chip.layers[l].written) {
+      // Written per input (written_row_blocks): nothing to program with the chip.
+      for (ProgrammedRowBlock& rb : shells) rb.resident = false;
+      pc.layers[l].row_blocks = std::move(shells);
+      continue;
+    }
     // Blocks `threads` at a time, one thread each, where a layer has that many; otherwise one
     // block at a time over all threads. At most `threads` blocks are in memory beyond the budget.
     const auto group = static_cast<std::size_t>(threads);
@@ -300,6 +327,24 @@ std::shared_ptr<const ProgrammedRowBlock> ProgrammedChip::row_block(std::size_t 
   again->arrays = kept.arrays;
   context_->program(l, *again, threads);
   return again;
+}
+
+std::vector<std::shared_ptr<const ProgrammedRowBlock>> ProgrammedChip::written_row_blocks(std::size_t l,
+                                                                                        const workload::QuantLayer& q,
+                                                                                        std::uint64_t write,
+                                                                                        int threads) const {
+  if (write == 0) throw std::logic_error("write 0 is the chip's programming, not a write per input");
+  const Context::Write w{&q, write};
+  std::vector<std::shared_ptr<const ProgrammedRowBlock>> out;
+  for (const ProgrammedRowBlock& shell : layers[l].row_blocks) {
+    auto rb = std::make_shared<ProgrammedRowBlock>();
+    rb->row_begin = shell.row_begin;
+    rb->rows = shell.rows;
+    rb->arrays = shell.arrays;
+    context_->program(l, *rb, threads, &w);
+    out.push_back(std::move(rb));
+  }
+  return out;
 }
 
 }  // namespace cimsim::functional

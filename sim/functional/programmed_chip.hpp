@@ -68,6 +68,9 @@ struct ProgrammedRowBlock {
   // ProgrammedChip::row_block programs the block again (the same draws) when it is read. The
   // fields before `diff`, row_g_us and row_r_kohm stay either way.
   bool resident = true;
+  // A block of a written layer (LayerMap::written) as one write left it: the cells written at each
+  // digit level (0 … 2^cb − 1), for the write energy.
+  std::vector<std::int64_t> written_levels;
   std::size_t bytes() const;  // of the conductance matrices
   void drop_conductances();
 };
@@ -96,6 +99,9 @@ struct ProgramSettings {
   // the rest are programmed again, with the same draws, each time they are read (results do not
   // change; time does). 0: keep every block.
   double resident_mib = 0;
+  // Arrays rewritten per input (LayerMap::written) are read this long after their write, not
+  // t_inference_s after the chip's programming: drift and relaxation are taken at this age.
+  double written_age_s = 0;
 };
 
 // Under resistance summation (readout.summation) every "conductance" below is read as resistance
@@ -126,6 +132,11 @@ struct ProgrammedChip {
   // Block `b` of layer `l` with its conductances: the one kept, or, when the budget dropped it, the
   // same block programmed again (over `threads`) for the caller alone.
   std::shared_ptr<const ProgrammedRowBlock> row_block(std::size_t l, std::size_t b, int threads = 1) const;
+  // The blocks of written layer `l` (LayerMap::written) after write number `write` (≥ 1) put the
+  // weights `q.w` into its arrays: each array's cells programmed through the cell model, the write's
+  // own draws keyed by `write`, the devices' own draws by the array as always.
+  std::vector<std::shared_ptr<const ProgrammedRowBlock>> written_row_blocks(std::size_t l, const workload::QuantLayer& q,
+                                                                            std::uint64_t write, int threads) const;
   // Shorthand for tests and benchmarks: amplitude DAC, no read disturb.
   static ProgrammedChip program(const mapping::ChipMap& chip, const models::CellModel& cell, std::uint64_t seed,
                                 std::uint32_t instance, double t_inference_s, int threads) {

@@ -10,6 +10,10 @@
 
 namespace cimsim::functional {
 
+// Adds to `pj` the cell read energy of one row block's reads, from the rows' drive counts
+// (`counts`: the layer's rows × levels) and the block's row conductances.
+void add_block_cell_read_pj(const RowLevels& counts, const ProgrammedRowBlock& rb, const DriveLevels& drive, double& pj);
+
 // Sets every matrix layer's cell_energy_pj and dac_energy_pj from its row_levels.
 void price_read_energy(Activity& activity, const ProgrammedChip& programmed, const DriveLevels& drive);
 

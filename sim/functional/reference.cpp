@@ -1,7 +1,9 @@
 #include "sim/functional/reference.hpp"
 
 #include "sim/functional/ops.hpp"
+#include "sim/functional/written_product.hpp"
 #include "sim/util/cancel.hpp"
+#include "sim/workload/activation_product.hpp"
 
 namespace cimsim::functional {
 
@@ -43,14 +45,18 @@ std::int64_t first_vector_of(const Layer& l, std::int64_t sample) {
 
 }  // namespace
 
-std::vector<Batch> forward(const workload::Network& net, const Batch& x, const MatrixStep& step) {
+std::vector<Batch> forward(const workload::Network& net, const Batch& x, const MatrixStep& step,
+                           const ProductStep& product) {
   std::vector<Batch> out(net.layers.size());
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     util::check_cancelled();  // every forward pass stops between layers when a run is cancelled
     const Layer& layer = net.layers[i];
     std::vector<const Batch*> inputs;
     for (int src : layer.inputs) inputs.push_back(src == Layer::kNetworkInput ? &x : &out[static_cast<std::size_t>(src)]);
-    Batch y = layer.is_matrix() ? step(static_cast<int>(i), *inputs.front()) : digital_forward(layer, inputs);
+    const bool written = product && !layer.is_matrix() && workload::activation_product(layer);
+    Batch y = layer.is_matrix() ? step(static_cast<int>(i), *inputs.front())
+              : written         ? product(static_cast<int>(i), *inputs[0], *inputs[1])
+                                : digital_forward(layer, inputs);
     apply_activation(y, layer.activation);
     if (layer.output_quant) y = y.unaryExpr([&](float v) { return layer.output_quant->apply(v); });
     out[i] = std::move(y);
@@ -63,6 +69,12 @@ Batch float_logits(const workload::Network& net, const Batch& x) {
     return float_matrix(net, net.layers[static_cast<std::size_t>(li)], in);
   });
   return outs.back();
+}
+
+std::vector<Batch> float_outputs(const workload::Network& net, const Batch& x) {
+  return forward(net, x, [&](int li, const Batch& in) -> Batch {
+    return float_matrix(net, net.layers[static_cast<std::size_t>(li)], in);
+  });
 }
 
 std::vector<Batch> float_layer_inputs(const workload::Network& net, const Batch& x) {
@@ -87,6 +99,9 @@ Eigen::MatrixXd ExactBackend::multiply(const workload::QuantLayer& q, const Eige
 
 std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
                                      MatrixBackend& backend, const MatrixObserver& observe) {
+  ProductStep written;
+  if (qnet.products_on_arrays)
+    written = [&](int li, const Batch& a, const Batch& b) { return written_product(qnet, li, a, b, first_sample, backend); };
   return forward(*qnet.net, x, [&](int li, const Batch& in) -> Batch {
     const workload::QuantLayer& q = qnet.of(li);
     const Layer& l = qnet.net->layers[static_cast<std::size_t>(li)];
@@ -114,7 +129,7 @@ std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, con
     Eigen::MatrixXd y = (q.w_scale * q.input_scale).asDiagonal() * acc;
     y.colwise() += w.bias.cast<double>();
     return raise_output(l, y.cast<float>(), in.cols());
-  });
+  }, written);
 }
 
 Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,

@@ -19,11 +19,18 @@ using Batch = Eigen::MatrixXf;
 // Computes a matrix layer's output before its activation, bias included.
 using MatrixStep = std::function<Batch(int layer, const Batch& input)>;
 
+// Computes a product of two activations (workload::activation_product) from its two operands, when
+// it runs on arrays written per input; without one it runs as its digital operator.
+using ProductStep = std::function<Batch(int layer, const Batch& a, const Batch& b)>;
+
 // Walks the graph in order; returns every layer's output (after its activation).
-std::vector<Batch> forward(const workload::Network& net, const Batch& x, const MatrixStep& step);
+std::vector<Batch> forward(const workload::Network& net, const Batch& x, const MatrixStep& step,
+                           const ProductStep& product = nullptr);
 
 // The float network: W·x + b in single precision.
 Batch float_logits(const workload::Network& net, const Batch& x);
+// Every layer's float output (indexed by layer), for calibration.
+std::vector<Batch> float_outputs(const workload::Network& net, const Batch& x);
 // The float input each layer sees (indexed by layer), for calibration.
 std::vector<Batch> float_layer_inputs(const workload::Network& net, const Batch& x);
 
@@ -35,6 +42,14 @@ class MatrixBackend {
   virtual ~MatrixBackend() = default;
   virtual Eigen::MatrixXd multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
                                    std::int64_t first_vector) = 0;
+  // The same for a written layer (QuantLayer::written): `q.w` holds this input's second operand,
+  // written into the layer's arrays as write number `write` (sample-major, then batch element)
+  // before its vectors are read. Backends without arrays compute it as any product.
+  virtual Eigen::MatrixXd multiply_written(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
+                                           std::int64_t first_vector, std::int64_t write) {
+    (void)write;
+    return multiply(q, codes, first_vector);
+  }
 };
 
 // Exact W·x: the ideal-quantized reference.

@@ -91,6 +91,11 @@ config::SectionSpec mapping_section() {
   s.choice("gmin_removal", "digital", {"digital", "reference_column"},
            "Removal of the G_min current where pairs do not cancel it: digitally from the input sum, or by "
            "subtracting a reference column of G_min cells in analog");
+  s.choice("activation_products", "digital", {"digital", "arrays"},
+           "MatMul of two computed tensors (attention's Q*K^T and P*V): digital: in the tile's digital unit; arrays: "
+           "for every input the second operand is quantized to weights and written into arrays (write energy and "
+           "time counted, the cell must have write costs), and the first operand's rows are read through them "
+           "(docs/semantics.md)");
   return s;
 }
 
@@ -154,6 +159,7 @@ Architecture Architecture::from(const config::Config& c) {
   a.differential_readout =
       mp.text("differential_readout") == "digital" ? DifferentialReadout::Digital : DifferentialReadout::Analog;
   a.gmin_removal = mp.text("gmin_removal") == "reference_column" ? GminRemoval::ReferenceColumn : GminRemoval::Digital;
+  a.activation_products_on_arrays = mp.text("activation_products") == "arrays";
   a.readout_params = c.section("readout");
   a.readout = ReadoutScheme::from(a.readout_params);
   a.adc_params = c.section("adc");

@@ -52,6 +52,9 @@ struct Architecture {
   DifferentialReadout differential_readout = DifferentialReadout::Analog;
   GminRemoval gmin_removal = GminRemoval::Digital;
   ReadoutScheme readout;
+  // mapping.activation_products: products of two activations on arrays written per input (true)
+  // or in the digital unit (false).
+  bool activation_products_on_arrays = false;
   // Layers whose conversions resolve fewer bits than the converters are built for (adc.layers).
   std::map<std::string, int> adc_layer_bits;
   std::vector<int> adc_significance_bits;  // adc.significance_bits: per slice group, most significant first

@@ -4,6 +4,7 @@
 
 #include "sim/functional/ops.hpp"
 #include "sim/mapping/placement.hpp"
+#include "sim/workload/activation_product.hpp"
 
 namespace cimsim::mapping {
 
@@ -67,6 +68,12 @@ std::int64_t ChipMap::cells_used() const {
   return n;
 }
 
+std::int64_t ChipMap::written_macs() const {
+  std::int64_t n = 0;
+  for (const auto& l : layers) n += mapping::written_macs(l);
+  return n;
+}
+
 const LayerMap* ChipMap::find_layer(int network_layer) const {
   for (const auto& l : layers)
     if (l.layer == network_layer) return &l;
@@ -112,8 +119,9 @@ MatrixXu8 array_digits(const ArrayMap& a, const LayerMap& lm, const workload::Qu
 
 const MatrixXu8& digits_of(const ChipMap& chip, const ArrayMap& a, const workload::QuantizedNetwork* qnet,
                            MatrixXu8& scratch) {
-  if (a.digits.size() == static_cast<Eigen::Index>(a.rows) * a.columns || qnet == nullptr) return a.digits;
   const LayerMap& lm = chip.layers[static_cast<std::size_t>(a.layer_map)];
+  // A written layer's digits change with every input: there are none to program ahead.
+  if (a.digits.size() == static_cast<Eigen::Index>(a.rows) * a.columns || qnet == nullptr || lm.written) return a.digits;
   scratch = array_digits(a, lm, qnet->of(lm.layer), chip.arch);
   return scratch;
 }
@@ -299,6 +307,28 @@ void map_matrix_layer(ChipMap& chip, LayerMap& lm, const workload::QuantLayer& q
   }
 }
 
+// A product of two activations: k rows (the second operand's rows) by n outputs, cut into blocks as a
+// dense layer's weights are; every block gets an array, since no block is known to stay zero.
+void map_written_layer(ChipMap& chip, LayerMap& lm, const workload::QuantLayer& q, const models::ActivationMatMul& p,
+                       int dac_bits) {
+  lm.written = true;
+  lm.in = static_cast<int>(p.k);
+  lm.out = static_cast<int>(p.n);
+  lm.weight_bits = q.weight_bits;
+  lm.activation_bits = q.activation_bits;
+  lm.input_signed = q.input_signed;
+  lm.zero_point_correction = q.input_zero_point != 0;
+  lm.vectors_per_sample = p.batches * p.m;
+  lm.vectors_per_write = p.m;
+  plan_matrix_layer(lm, chip.arch, dac_bits);
+  const int layer_map_index = static_cast<int>(chip.layers.size());
+  for (int rb = 0; rb < lm.row_blocks; ++rb)
+    for (int cb = 0; cb < lm.col_blocks; ++cb) {
+      lm.arrays.push_back(static_cast<int>(chip.arrays.size()));
+      chip.arrays.push_back(layout_array(lm, chip.arch, layer_map_index, rb, cb));
+    }
+}
+
 }  // namespace
 
 ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& arch, int dac_bits,
@@ -332,6 +362,8 @@ ChipMap map_network(const workload::QuantizedNetwork& qnet, const Architecture& 
     if (layer.is_matrix()) {
       if (layer.weight_source >= 0) lm.array_source = map_index[static_cast<std::size_t>(layer.weight_source)];
       map_matrix_layer(chip, lm, qnet.of(static_cast<int>(li)), layer, dac_bits, keep_digits);
+    } else if (qnet.index[li] >= 0 && qnet.of(static_cast<int>(li)).written) {
+      map_written_layer(chip, lm, qnet.of(static_cast<int>(li)), *workload::activation_product(layer), dac_bits);
     } else {
       lm.kind = LayerMap::Kind::Digital;
       lm.activation_bits = qnet.activation_bits;

@@ -125,7 +125,18 @@ struct LayerMap {
   // A recurrent step reads the arrays of step 0 (this index into ChipMap::layers) again: `arrays`
   // are that layer's, and the step owns none (placement and programming skip it). −1: own arrays.
   int array_source = -1;
+  // A product of two activations on arrays (mapping.activation_products: arrays): no weights are
+  // programmed with the chip; every vectors_per_write vectors (the rows of one batch element's
+  // first operand) its arrays are written with that element's second operand first.
+  bool written = false;
+  std::int64_t vectors_per_write = 0;
 };
+
+// Multiply-accumulates per sample a written layer does on its arrays (vectors × in × out); 0 for
+// other layers, whose MACs the network counts (workload::Layer::macs_per_sample).
+inline std::int64_t written_macs(const LayerMap& lm) {
+  return lm.written ? lm.vectors_per_sample * lm.in * lm.out : 0;
+}
 
 // adc.significance_bits spread over a layer's slice groups (LayerMap::group_bits): groups ranked
 // by the weight of their most significant bit, a sign slice above all; the k-th most significant
@@ -140,6 +151,7 @@ struct ChipMap {
   int tiles_used = 0;
 
   std::int64_t cells_used() const;
+  std::int64_t written_macs() const;  // Σ over the layers of mapping::written_macs
   const LayerMap* find_layer(int network_layer) const;
   bool is_matrix(std::size_t i) const { return layers[i].kind == LayerMap::Kind::Matrix; }
 };

@@ -2,14 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace cimsim::report {
 
 std::string mapping_summary(const run::Simulation& sim) {
   const auto& chip = sim.chip;
   std::string out =
       fmt::format("network     {} ({} layers, {} on arrays, {} MAC per inference) on {} arrays in {} tiles\n",
-                  sim.network.name, sim.network.layers.size(), sim.network.matrix_layers().size(),
-                  static_cast<long long>(sim.network.macs_per_sample()), chip.arrays.size(), chip.tiles_used);
+                  sim.network.name, sim.network.layers.size(),
+                  std::count_if(chip.layers.begin(), chip.layers.end(),
+                                [](const mapping::LayerMap& l) { return l.kind == mapping::LayerMap::Kind::Matrix; }),
+                  static_cast<long long>(sim.network.macs_per_sample() + chip.written_macs()), chip.arrays.size(),
+                  chip.tiles_used);
   if (!sim.auto_sizes.empty()) {
     std::string line;
     for (const auto& a : sim.auto_sizes)

@@ -125,7 +125,8 @@ Metrics metrics_of(const run::Simulation& sim) {
   m.area_mm2 = cost::sum(sim.cost.area);
   m.latency_ns = sim.timing.latency_ns();
   m.cycles = sim.timing.cycles;
-  m.macs = static_cast<double>(sim.network.macs_per_sample());
+  // Products of two activations count where they run on arrays (mapping.activation_products).
+  m.macs = static_cast<double>(sim.network.macs_per_sample() + sim.chip.written_macs());
   const double ops = 2.0 * m.macs;  // 1 MAC = 2 ops
   m.tops_per_w = m.energy_pj > 0 ? ops / m.energy_pj : 0;  // ops/pJ = 1e12 ops/J
   m.tops = m.latency_ns > 0 ? ops * sim.timing.inferences / (m.latency_ns * 1e-9) / 1e12 : 0;
@@ -290,6 +291,14 @@ Value build_json(const run::Simulation& sim) {
                              : 0;
   prog.set("batches_to_wear_out", quantity(batches, "batches"));
   prog.set("inferences_to_wear_out", quantity(batches * t.inferences, "inferences"));
+  // Arrays rewritten per input (mapping.activation_products: arrays) wear with every inference.
+  std::int64_t rewrites = 0;
+  for (const auto& lm : chip.layers)
+    if (lm.written) rewrites = std::max(rewrites, lm.vectors_per_sample / lm.vectors_per_write);
+  prog.set("rewrites_per_cell_per_inference", quantity(static_cast<double>(rewrites), "writes"));
+  prog.set("inferences_to_wear_out_rewritten",
+           quantity(rewrites > 0 && pc.endurance_writes > 0 ? pc.endurance_writes / static_cast<double>(rewrites) : 0,
+                    "inferences"));
 
   Value& mp = root["mapping"];
   const double arrays_avail = static_cast<double>(chip.arch.arrays_total());
@@ -330,7 +339,9 @@ Value build_json(const run::Simulation& sim) {
     l.set("type", sim.network.layers[static_cast<std::size_t>(lm.layer)].type_name());
     l.set("inputs", quantity(lm.in, "elements"));
     l.set("outputs", quantity(lm.out, "elements"));
-    l.set("macs", quantity(static_cast<double>(sim.network.layers[static_cast<std::size_t>(lm.layer)].macs_per_sample()), "MAC"));
+    l.set("macs", quantity(static_cast<double>(sim.network.layers[static_cast<std::size_t>(lm.layer)].macs_per_sample() +
+                                               mapping::written_macs(lm)),
+                           "MAC"));
     l.set("weight_bits", quantity(lm.weight_bits, "bit"));
     l.set("activation_bits", quantity(lm.activation_bits, "bit"));
     if (lm.kind == mapping::LayerMap::Kind::Matrix) l.set("adc_bits", quantity(lm.resolution(sim.adc->bits()), "bit"));
@@ -405,7 +416,7 @@ std::string build_layers_csv(const run::Simulation& sim) {
     const auto& layer = sim.network.layers[static_cast<std::size_t>(lm.layer)];
     const std::int64_t cyc = lt.end_cycle - lt.start_cycle;
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", lm.name, layer.type_name(), lm.in,
-                       lm.out, layer.macs_per_sample(), lm.arrays.size(), lm.row_blocks, lm.col_blocks,
+                       lm.out, layer.macs_per_sample() + mapping::written_macs(lm), lm.arrays.size(), lm.row_blocks, lm.col_blocks,
                        lm.weight_slices, lm.input_slices.size(), lt.start_cycle, lt.end_cycle, cyc,
                        static_cast<double>(cyc) * t.cycle_ns, cost::sum(sim.cost.layer_energy[i]));
     for (const auto& kv : sim.cost.layer_energy[i]) out += fmt::format(",{}", kv.second);

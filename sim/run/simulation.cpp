@@ -7,6 +7,7 @@
 #include "models/memories/dram.hpp"
 #include "sim/config/schema.hpp"
 #include "sim/cost/activity_estimate.hpp"
+#include "sim/cost/array_writes.hpp"
 #include "sim/cost/programming.hpp"
 #include "sim/functional/calibration.hpp"
 #include "sim/functional/programmed_chip.hpp"
@@ -112,6 +113,7 @@ void evaluate_on_chip(Simulation& sim, const functional::DriftCompensation& drif
   eo.outputs = outputs;
   eo.temperature_k = rs.temperature_k;
   eo.ir_drop = functional::IrDrop::from(sim.config, *sim.cell);
+  eo.written_age_s = cost::written_age_s(sim.chip, *sim.cell);
   sim.eval = functional::evaluate(sim.qnet, sim.chip, *sim.cell, *sim.adc, sim.test, sim.calibration, eo);
   eo.outputs = nullptr;  // corners and worst cases are not the recorded test pass
   sim.variability = analysis::analyse_variability(
@@ -181,23 +183,31 @@ std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases, const 
   load_workload(*sim);
   phases.done("load");
   sim->full = full_run(*sim);
-  sim->qnet = workload::quantize(sim->network, sim->calibration, c.section("quantization"));
+  const mapping::Architecture arch = mapping::Architecture::from(c);
+  sim->qnet = workload::quantize(sim->network, sim->calibration, c.section("quantization"),
+                                 arch.activation_products_on_arrays);
   phases.done("quantize");
 
   // Models.
   sim->cell = models::CellRegistry::instance().create(c.section("cell"));
   sim->adc = models::AdcRegistry::instance().create(c.section("adc"));
   sim->dac = models::DacRegistry::instance().create(c.section("dac"));
-  if (sim->adc->bits() < 2 && mapping::Architecture::from(c).analog_pairs())
+  cost::require_write_costs(arch, *sim->cell, c.section("cell").model());
+  if (arch.activation_products_on_arrays && c.section("analysis").flag("worst_case"))
+    c.section("analysis").fail("worst_case", "the worst-case search perturbs programmed weights; products rewritten "
+                                             "per input (mapping.activation_products: arrays) have none");
+  if (sim->adc->bits() < 2 && arch.analog_pairs())
     c.section("adc").fail("bits", "a signed (differential) readout needs at least 2 bits");
 
   // Mapping, without digits (they are a byte per cell): the programming cost and the programming
   // of each chip compute them from the quantized weights one array at a time.
-  sim->chip = mapping::map_network(sim->qnet, mapping::Architecture::from(c), sim->dac->bits(),
+  sim->chip = mapping::map_network(sim->qnet, arch, sim->dac->bits(),
                                    sim->cell->max_bits_per_cell(), false);
   phases.done("map");
   const functional::DriftCompensation drift = functional::DriftCompensation::from(c.section("drift_compensation"));
-  for (auto& lm : sim->chip.layers) lm.output_scaling = drift.on() && lm.kind == mapping::LayerMap::Kind::Matrix;
+  // Arrays rewritten per input are read right after their write: nothing drifts to rescale.
+  for (auto& lm : sim->chip.layers)
+    lm.output_scaling = drift.on() && lm.kind == mapping::LayerMap::Kind::Matrix && !lm.written;
   const double read_ns = functional::array_read_ns(*sim->dac, *sim->cell, sim->chip.arch.read_time_ns);
   sim->drive = functional::DriveLevels::of_chip(sim->chip.arch, *sim->dac, *sim->cell);
   engine::TimingParams& tp = sim->timing_params;
@@ -207,6 +217,7 @@ std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases, const 
   sim->programming = cost::programming_cost(sim->chip, *sim->cell, &sim->qnet, rs.threads);
   cost::add_weight_fetch(sim->programming, models::Dram::from(c.section("dram")), sim->chip.arch.bits_per_cell);
   tp.round_write_cycles = cost::round_write_cycles(sim->programming, sim->chip.arch);
+  tp.rewrite_cycles = cost::rewrite_cycles(sim->chip, *sim->cell);
   tp.trace = report::trace_request(c.section("trace"), files_dir.empty() ? rs.output_dir : files_dir);
   phases.done("programming");
   settle_auto_sizes(*sim, tp);

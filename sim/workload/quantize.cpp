@@ -5,6 +5,7 @@
 
 #include "sim/config/schema.hpp"
 #include "sim/functional/reference.hpp"
+#include "sim/workload/activation_product.hpp"
 
 namespace cimsim::workload {
 
@@ -95,11 +96,16 @@ void take_input_quantizer(QuantLayer& ql, const FixedQuant& fq) {
   ql.round_half_even = true;
 }
 
+std::vector<float> magnitudes(const Eigen::MatrixXf& x) {
+  std::vector<float> mags(static_cast<std::size_t>(x.size()));
+  for (Eigen::Index k = 0; k < x.size(); ++k) mags[static_cast<std::size_t>(k)] = std::fabs(x.data()[k]);
+  return mags;
+}
+
 // Input range from the calibration batch; signed when anything negative was seen.
 void calibrate_input(QuantLayer& ql, const Eigen::MatrixXf& x, const std::string& mode, double percentile) {
   ql.input_signed = x.size() > 0 && x.minCoeff() < 0.0f;
-  std::vector<float> mags(static_cast<std::size_t>(x.size()));
-  for (Eigen::Index k = 0; k < x.size(); ++k) mags[k] = std::fabs(x.data()[k]);
+  std::vector<float> mags = magnitudes(x);
   double r = range_of(mags, mode, percentile);
   if (r <= 0) r = 1.0;
   const int ab = ql.activation_bits;
@@ -114,9 +120,59 @@ void calibrate_input(QuantLayer& ql, const Eigen::MatrixXf& x, const std::string
   }
 }
 
+// Widths from the section and the layer's overrides.
+void take_widths(QuantLayer& ql, const Layer& layer, const config::Params& quant,
+                 const std::vector<std::pair<std::string, const config::Params*>>& overrides) {
+  ql.weight_bits = static_cast<int>(quant.integer("weight_bits"));
+  ql.activation_bits = static_cast<int>(quant.integer("activation_bits"));
+  for (const auto& [name, p] : overrides) {
+    if (name != layer.name) continue;
+    if (p->has("weight_bits")) ql.weight_bits = static_cast<int>(p->integer("weight_bits"));
+    if (p->has("activation_bits")) ql.activation_bits = static_cast<int>(p->integer("activation_bits"));
+  }
+}
+
+// A written layer for every product of two activations: A's rows are the inputs, calibrated as a
+// matrix layer's are; B becomes signed symmetric weight codes with one scale per tensor, r_B /
+// (2^(wb−1) − 1), r_B the largest |B| (or its percentile) over the calibration batch. Binary weights
+// are not offered: the sign of B with a mean-magnitude scale loses B's magnitudes per input.
+void add_written_products(QuantizedNetwork& q, const Network& net, const Dataset& calibration, const config::Params& quant,
+                          const std::vector<std::pair<std::string, const config::Params*>>& overrides) {
+  std::vector<int> products;
+  for (std::size_t li = 0; li < net.layers.size(); ++li)
+    if (activation_product(net.layers[li])) products.push_back(static_cast<int>(li));
+  if (products.empty()) return;
+  const auto outputs = functional::float_outputs(net, calibration.inputs);
+  const auto& of = [&](int producer) -> const Eigen::MatrixXf& {
+    return producer == Layer::kNetworkInput ? calibration.inputs : outputs[static_cast<std::size_t>(producer)];
+  };
+  const std::string mode = quant.text("activation_range");
+  const double percentile = quant.real("activation_percentile");
+  for (int li : products) {
+    const Layer& layer = net.layers[static_cast<std::size_t>(li)];
+    QuantLayer ql;
+    ql.layer = li;
+    ql.written = true;
+    take_widths(ql, layer, quant, overrides);
+    if (ql.weight_bits < 2)
+      quant.fail("weight_bits", "layer '" + layer.name + "' multiplies two activations on arrays " +
+                                    "(mapping.activation_products: arrays) and needs weights of at least 2 bits");
+    calibrate_input(ql, of(layer.inputs[0]), mode, percentile);
+    std::vector<float> mags = magnitudes(of(layer.inputs[1]));
+    double r = range_of(mags, mode, percentile);
+    if (r <= 0) r = 1.0;  // an all-zero operand stays zero at any scale
+    ql.operand_scale = r / ql.weight_max();
+    const auto shape = activation_product(layer);
+    ql.w_scale = Eigen::VectorXd::Constant(shape->n, ql.operand_scale);
+    q.index[static_cast<std::size_t>(li)] = static_cast<int>(q.layers.size());
+    q.layers.push_back(std::move(ql));
+  }
+}
+
 }  // namespace
 
-QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const config::Params& quant) {
+QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const config::Params& quant,
+                          bool products_on_arrays) {
   QuantizedNetwork q;
   q.net = &net;
   q.activation_bits = static_cast<int>(quant.integer("activation_bits"));
@@ -128,8 +184,9 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
     // Named, not a structured binding: a lambda may not capture those before C++20 (clang says so).
     const std::string& name = entry.first;
     const config::Params& p = entry.second;
-    const bool known = std::any_of(net.layers.begin(), net.layers.end(),
-                                   [&](const Layer& l) { return l.name == name && l.is_matrix(); });
+    const bool known = std::any_of(net.layers.begin(), net.layers.end(), [&](const Layer& l) {
+      return l.name == name && (l.is_matrix() || (products_on_arrays && activation_product(l)));
+    });
     if (!known) p.fail_section("no matrix layer named '" + name + "' in " + net.source);
     overrides.emplace_back(name, &p);
   }
@@ -149,13 +206,7 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
       continue;
     }
     ql.layer = li;
-    ql.weight_bits = static_cast<int>(quant.integer("weight_bits"));
-    ql.activation_bits = static_cast<int>(quant.integer("activation_bits"));
-    for (const auto& [name, p] : overrides) {
-      if (name != layer.name) continue;
-      if (p->has("weight_bits")) ql.weight_bits = static_cast<int>(p->integer("weight_bits"));
-      if (p->has("activation_bits")) ql.activation_bits = static_cast<int>(p->integer("activation_bits"));
-    }
+    take_widths(ql, layer, quant, overrides);
     if (layer.weight_codes.size() > 0) {
       take_weight_codes(ql, layer);
     } else {
@@ -181,6 +232,8 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
     q.index[li] = static_cast<int>(q.layers.size());
     q.layers.push_back(std::move(ql));
   }
+  q.products_on_arrays = products_on_arrays;
+  if (products_on_arrays) add_written_products(q, net, calibration, quant, overrides);
   return q;
 }
 

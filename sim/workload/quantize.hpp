@@ -30,6 +30,11 @@ struct QuantLayer {
   std::int32_t input_zero_point = 0;  // codes are x/scale + zero_point (QDQ models)
   bool round_half_even = false;       // QDQ models round as ONNX QuantizeLinear does
   Eigen::VectorXd w_row_sums;         // Σ_i w(o, i): removes the zero point digitally
+  // A product of two activations on arrays (mapping.activation_products: arrays): `w` is empty
+  // here; every input fills it with its second operand's codes at operand_scale (float per code
+  // step, one per tensor) and writes them into the layer's arrays.
+  bool written = false;
+  double operand_scale = 1.0;
 
   // The largest weight magnitude: 2^(wb−1) − 1, or 1 for binary (wb = 1) weights.
   std::int32_t weight_max() const { return weight_bits == 1 ? 1 : (1 << (weight_bits - 1)) - 1; }
@@ -40,6 +45,7 @@ struct QuantizedNetwork {
   int activation_bits = 8;         // the network-wide setting (digital layers move data this wide)
   std::vector<QuantLayer> layers;  // one per matrix layer, in network order
   std::vector<int> index;          // network layer -> position in `layers`, −1 if not a matrix layer
+  bool products_on_arrays = false;  // products of two activations have layers here (written)
 
   const QuantLayer& of(int layer) const { return layers.at(static_cast<std::size_t>(index.at(layer))); }
 };
@@ -53,6 +59,10 @@ inline std::int32_t quantize_input(float x, const QuantLayer& q) {
 }
 
 // `quant` is the validated `quantization` section; activation ranges come from `calibration`.
-QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const config::Params& quant);
+// With `products_on_arrays` every MatMul of two activations gets a written layer: its first operand
+// calibrated like a matrix layer's input, its second operand's per-tensor scale from the largest
+// magnitude (or the percentile) it reaches over the calibration batch.
+QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const config::Params& quant,
+                          bool products_on_arrays = false);
 
 }  // namespace cimsim::workload
