@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/util/rounding.hpp"
+
 namespace cimsim::functional {
 
 workload::MatrixXi32 operand_codes(const workload::QuantLayer& q, const Eigen::Ref<const workload::RowMajorMatrixXf>& b) {
@@ -10,7 +12,7 @@ workload::MatrixXi32 operand_codes(const workload::QuantLayer& q, const Eigen::R
   workload::MatrixXi32 w(b.cols(), b.rows());
   for (Eigen::Index i = 0; i < b.rows(); ++i)
     for (Eigen::Index o = 0; o < b.cols(); ++o)
-      w(o, i) = static_cast<std::int32_t>(std::clamp<double>(std::round(b(i, o) / q.operand_scale), -wmax, wmax));
+      w(o, i) = static_cast<std::int32_t>(std::clamp<double>(util::round_half_away(b(i, o) / q.operand_scale), -wmax, wmax));
   return w;
 }
 
