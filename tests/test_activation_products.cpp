@@ -55,12 +55,27 @@ std::string npy_of(const std::string& descr, const std::string& shape, const voi
                          std::string(static_cast<const char*>(data), bytes));
 }
 
-// A config file for the product model with its data; `yaml` adds sections.
-std::string product_config(const test::TempDir& dir, const std::string& yaml) {
+// The same product after a layer with programmed weights: x · W per position, W 12 × 12.
+std::string weighted_product_model(const test::TempDir& dir) {
+  test::OnnxBuilder b;
+  b.input("x", {kHeads, kRows, kInner}).output("y");
+  std::vector<float> w(kInner * kInner);
+  for (std::size_t k = 0; k < w.size(); ++k) w[k] = static_cast<float>(std::cos(0.91 * static_cast<double>(k)) / 4);
+  b.init("W", {kInner, kInner}, w);
+  b.node("MatMul", {"x", "W"}, {"h"}, "proj");
+  b.node("Sigmoid", {"h"}, {"s"}, "sig");
+  test::OnnxBuilder::attr(b.node("Transpose", {"s"}, {"st"}, "tr"), "perm", std::vector<std::int64_t>{0, 1, 3, 2});
+  b.node("MatMul", {"h", "st"}, {"a"}, "attn");
+  b.node("Flatten", {"a"}, {"y"}, "flat");
+  return b.save(dir.path(), "weighted_product.onnx");
+}
+
+// A config file for `model` (the product model unless given) with its data; `yaml` adds sections.
+std::string product_config(const test::TempDir& dir, const std::string& yaml, std::string model = "") {
   const Eigen::MatrixXf x = product_inputs();  // column-major: sample-major in memory, as .npy wants
   std::vector<std::int64_t> labels(kSamples);
   for (int s = 0; s < kSamples; ++s) labels[static_cast<std::size_t>(s)] = (7 * s) % (kHeads * kRows * kRows);
-  const std::string model = product_model(dir);
+  if (model.empty()) model = product_model(dir);
   const std::string inputs = dir.file("x.npy", npy_of("<f4", "(10, 2, 5, 12)", x.data(), sizeof(float) * x.size()));
   const std::string labs = dir.file("y.npy", npy_of("<i8", "(10,)", labels.data(), sizeof(std::int64_t) * labels.size()));
   return dir.file("product.yaml", "workload: {network: " + model + ", inputs: " + inputs + ", labels: " + labs +
@@ -301,4 +316,32 @@ TEST_CASE("activation products: an estimate gives a full run's cycles, cells wri
   CHECK(estimate->cost.energy[1].first == "array_writes");
   CHECK(estimate->cost.energy[1].second == Approx(full->cost.energy[1].second).epsilon(1e-12));
   CHECK(full->cost.energy[1].second > 0);
+}
+
+TEST_CASE("activation products: programming rounds (chip.reprogram) leave the written layer's results and writes alone",
+          "[activation_products]") {
+  // proj's programmed weights take 24 arrays of 8 × 8, attn's written arrays 10: on 3 tiles of 8
+  // arrays they run in two programming rounds. Rounds reprogram the programmed weights only: every
+  // output, the writes per inference and their energy stay those of one round.
+  test::TempDir dir;
+  const std::string path = product_config(dir, writing_cell(1, 4, 10, 0.5, 0.02), weighted_product_model(dir));
+  const auto one = simulate(path);
+  const auto rounds = simulate(path, {"chip.reprogram=true", "chip.tiles=3", "tile.arrays=8"});
+  REQUIRE(one->programming.rounds() == 1);
+  REQUIRE(rounds->programming.rounds() == 2);
+  CHECK(rounds->eval.instances.front().correct == one->eval.instances.front().correct);
+  const mapping::LayerMap& attn = layer_named(rounds->chip, "attn");
+  REQUIRE(attn.written);
+  const auto l = static_cast<std::size_t>(&attn - rounds->chip.layers.data());
+  const functional::Activity a = rounds->eval.mean_activity(), b = one->eval.mean_activity();
+  CHECK(a.layers[l].cell_writes == b.layers[l].cell_writes);
+  CHECK(a.layers[l].write_energy_pj == b.layers[l].write_energy_pj);
+  // Programming writes proj's cells, never attn's: round 1 holds attn alone, so it programs no cell
+  // ahead and stalls nothing; attn's own writes stall it per input as in one round.
+  CHECK(rounds->programming.cells == one->programming.cells);
+  CHECK(rounds->programming.round_cells[0] == one->programming.cells);
+  CHECK(rounds->programming.round_cells[1] == 0);
+  CHECK(rounds->timing.reprogram_cycles == 0);
+  CHECK(rounds->timing.layers[l].counts.cell_writes == one->timing.layers[l].counts.cell_writes);
+  CHECK(rounds->timing.cycles == one->timing.cycles);
 }
