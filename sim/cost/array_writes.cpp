@@ -13,6 +13,18 @@ std::vector<models::WriteCost> level_write_costs(const models::CellModel& cell, 
   return out;
 }
 
+double slowest_write_ns(const std::vector<models::WriteCost>& levels) {
+  double slowest = 0;
+  for (const auto& w : levels) slowest = std::max(slowest, w.time_ns);
+  return slowest;
+}
+
+double mean_write_pj(const std::vector<models::WriteCost>& levels) {
+  double mean = 0;
+  for (const auto& w : levels) mean += w.energy_pj / static_cast<double>(levels.size());
+  return mean;
+}
+
 void price_array_writes(functional::Activity& activity, const models::CellModel& cell, int bits_per_cell) {
   const std::vector<models::WriteCost> level = level_write_costs(cell, bits_per_cell);
   for (std::size_t l = 0; l < activity.written_levels.size() && l < activity.layers.size(); ++l) {
@@ -28,9 +40,7 @@ void price_array_writes(functional::Activity& activity, const models::CellModel&
 }
 
 void uniform_array_writes(functional::Activity& activity, const mapping::ChipMap& chip, const models::CellModel& cell) {
-  const std::vector<models::WriteCost> level = level_write_costs(cell, chip.arch.bits_per_cell);
-  double mean_pj = 0;
-  for (const auto& w : level) mean_pj += w.energy_pj / static_cast<double>(level.size());
+  const double mean_pj = mean_write_pj(level_write_costs(cell, chip.arch.bits_per_cell));
   if (activity.layers.size() < chip.layers.size()) activity.layers.resize(chip.layers.size());
   for (const mapping::ArrayMap& a : chip.arrays) {
     const mapping::LayerMap& lm = chip.layers[static_cast<std::size_t>(a.layer_map)];
@@ -44,17 +54,16 @@ void uniform_array_writes(functional::Activity& activity, const mapping::ChipMap
 }
 
 double array_rewrite_ns(int rows, const models::CellModel& cell, int bits_per_cell) {
-  double slowest = 0;
-  for (const auto& w : level_write_costs(cell, bits_per_cell)) slowest = std::max(slowest, w.time_ns);
-  return rows * slowest;
+  return rows * slowest_write_ns(level_write_costs(cell, bits_per_cell));
 }
 
 std::vector<std::int64_t> rewrite_cycles(const mapping::ChipMap& chip, const models::CellModel& cell) {
   std::vector<std::int64_t> out(chip.layers.size(), 0);
+  const double row_ns = slowest_write_ns(level_write_costs(cell, chip.arch.bits_per_cell));  // once, not per array
   for (const mapping::ArrayMap& a : chip.arrays) {
     const auto l = static_cast<std::size_t>(a.layer_map);
     if (!chip.layers[l].written) continue;
-    out[l] = std::max<std::int64_t>(out[l], chip.arch.cycles_of_ns(array_rewrite_ns(a.rows, cell, chip.arch.bits_per_cell)));
+    out[l] = std::max<std::int64_t>(out[l], chip.arch.cycles_of_ns(a.rows * row_ns));
   }
   return out;
 }

@@ -16,6 +16,11 @@ namespace cimsim::cost {
 // The cell's write cost at each digit level d = 0 … 2^cb − 1 (target G_min + d·ΔG).
 std::vector<models::WriteCost> level_write_costs(const models::CellModel& cell, int bits_per_cell);
 
+// The slowest level's write time, ns, and the mean write energy over the levels (every level
+// equally likely, as for a map without weights), pJ.
+double slowest_write_ns(const std::vector<models::WriteCost>& levels);
+double mean_write_pj(const std::vector<models::WriteCost>& levels);
+
 // Written layers' cell_writes and write_energy_pj from the cells written at each level
 // (Activity::written_levels), over everything the activity covers.
 void price_array_writes(functional::Activity& activity, const models::CellModel& cell, int bits_per_cell);

@@ -25,13 +25,8 @@ double ProgrammingCost::reprogram_time_per_batch_ns() const {
 
 ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::CellModel& cell,
                                  const workload::QuantizedNetwork* qnet, int threads) {
-  const int levels = 1 << chip.arch.bits_per_cell;
   const std::vector<models::WriteCost> level = level_write_costs(cell, chip.arch.bits_per_cell);
-  double slowest = 0, mean_energy = 0;
-  for (const auto& w : level) {
-    slowest = std::max(slowest, w.time_ns);
-    mean_energy += w.energy_pj / levels;
-  }
+  const double slowest = slowest_write_ns(level), mean_energy = mean_write_pj(level);
 
   ProgrammingCost p;
   p.characterised = level.front().characterised;
@@ -57,24 +52,19 @@ ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::Cel
     mapping::MatrixXu8 computed;
     const mapping::MatrixXu8& digits = mapping::digits_of(chip, a, qnet, computed);
     if (digits.size() == cells) {
-      // Cells per level, and per row the levels present (a row takes as long as its slowest cell):
-      // down the columns, as the digits are column-major.
-      std::vector<std::int64_t> count(static_cast<std::size_t>(levels), 0);
-      std::vector<std::vector<bool>> present(static_cast<std::size_t>(levels),
-                                             std::vector<bool>(static_cast<std::size_t>(a.rows), false));
+      // Cells per level, and each row's slowest cell (a row takes as long as it): down the
+      // columns, as the digits are column-major.
+      std::vector<std::int64_t> count(level.size(), 0);
+      std::vector<double> row_time(static_cast<std::size_t>(a.rows), 0.0);
       for (int col = 0; col < a.columns; ++col)
         for (int row = 0; row < a.rows; ++row) {
           const std::uint8_t d = digits(row, col);
           ++count[d];
-          present[d][static_cast<std::size_t>(row)] = true;
+          double& t = row_time[static_cast<std::size_t>(row)];
+          t = std::max(t, level[d].time_ns);
         }
       for (std::size_t d = 0; d < level.size(); ++d) out.energy += static_cast<double>(count[d]) * level[d].energy_pj;
-      for (std::size_t row = 0; row < static_cast<std::size_t>(a.rows); ++row) {
-        double t = 0;
-        for (std::size_t d = 0; d < level.size(); ++d)
-          if (present[d][row]) t = std::max(t, level[d].time_ns);
-        out.time += t;
-      }
+      for (double t : row_time) out.time += t;
     } else {
       // No digits (a shape-only map): every level equally likely, the slowest in every row.
       out.time = a.rows * slowest;
