@@ -155,6 +155,7 @@ int run_command(const Args& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  cimsim::util::restart_with_huge_pages(argv);
   cimsim::util::keep_freed_memory();
   // Past a file-size limit (ulimit -f) a write then fails with EFBIG and is reported, instead of
   // the signal killing the process with files half written.

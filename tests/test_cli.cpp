@@ -82,3 +82,19 @@ TEST_CASE("cli: without labels accuracy is reported as not measured, null in rep
   CHECK_THAT(report, Catch::Contains("\"labelled\": false"));
   CHECK_THAT(report, Catch::Contains("\"chip\": {\n      \"value\": null"));
 }
+
+// The program restarts itself with glibc's heap on transparent huge pages (util/allocator.hpp);
+// how memory is paged must not change a result, and CIMSIM_HUGE_PAGES=0 keeps the first process.
+TEST_CASE("cli: results are the same with and without the huge-page restart", "[cli]") {
+  test::TempDir dir;
+  auto run = [&](const std::string& env, const std::string& out) {
+    return test::run_program({"/usr/bin/env", env, test::binary(), "run", test::source_dir() + "/configs/digits_cnn.yaml",
+                              "--output", dir.path() + "/" + out, "--set", "workload.samples=24"});
+  };
+  const auto paged = run("CIMSIM_HUGE_PAGES=1", "paged");
+  const auto plain = run("CIMSIM_HUGE_PAGES=0", "plain");
+  REQUIRE(paged.status == 0);
+  REQUIRE(plain.status == 0);
+  CHECK(util::read_file(dir.path() + "/paged/report.json") == util::read_file(dir.path() + "/plain/report.json"));
+  CHECK(util::read_file(dir.path() + "/paged/layers.csv") == util::read_file(dir.path() + "/plain/layers.csv"));
+}

@@ -249,3 +249,61 @@ TEST_CASE("onnx: large float weights kept as read give the network their convert
   const Eigen::MatrixXf expected = wm * (wm.transpose() * (wm * x));
   CHECK((functional::float_logits(raw, x) - expected).cwiseAbs().maxCoeff() < 1e-3f);
 }
+
+TEST_CASE("onnx: raw data read where it lies in the file gives the network the parser's own copy gives", "[onnx]") {
+  // The importer takes large raw_data out of the model before the protobuf parser sees it and
+  // reads it from the mapped file (sim/workload/onnx/wire.hpp). Every encoding of one model must
+  // give the same network: weights in float_data (the parser reads everything), raw_data read in
+  // place from a file or from bytes, the model's graph written as two graph fields that the parser
+  // merges (the initializers of both, counted in order), and a model with a field the wire reader
+  // leaves to the parser (an unknown group), which is parsed whole.
+  const std::int64_t n = 256, m = 32;
+  auto values = [](std::int64_t count, double f) {
+    std::vector<float> v(static_cast<std::size_t>(count));
+    for (std::size_t k = 0; k < v.size(); ++k) v[k] = static_cast<float>(std::cos(f * static_cast<double>(k)) / 8.0);
+    return v;
+  };
+  auto as_raw = [](onnx::TensorProto& t) {
+    t.set_raw_data(std::string(reinterpret_cast<const char*>(t.float_data().data()),
+                               static_cast<std::size_t>(t.float_data_size()) * sizeof(float)));
+    t.clear_float_data();
+  };
+  auto build = [&](bool raw, bool weights, bool rest) {
+    test::OnnxBuilder b;
+    if (rest) b.init("bias", {m}, values(m, 0.7));  // small: left to the parser
+    if (weights) {
+      b.init("A", {n, n}, values(n * n, 0.11));  // kept as float32 bytes
+      b.init("C", {n, m}, values(n * m, 0.23));  // in place, converted
+    }
+    if (rest) {
+      b.input("x", {n}).output("y");
+      b.node("MatMul", {"x", "A"}, {"h"});
+      b.node("Relu", {"h"}, {"r"});
+      b.node("MatMul", {"r", "C"}, {"p"});
+      b.node("Add", {"p", "bias"}, {"y"});
+    }
+    if (raw)
+      for (auto& t : *b.model().mutable_graph()->mutable_initializer()) as_raw(t);
+    return b.model().SerializeAsString();
+  };
+  test::TempDir dir;
+  const std::string whole = build(true, true, true);
+  const workload::Network reference = workload::load_onnx_bytes(build(false, true, true), "float_data.onnx");
+  const workload::Network from_file = workload::load_onnx(dir.file("raw.onnx", whole));
+  const workload::Network from_bytes = workload::load_onnx_bytes(whole, "raw.onnx");
+  const workload::Network merged = workload::load_onnx_bytes(build(true, false, true) + build(true, true, false), "two.onnx");
+  // Field 100 as a group (start tag 803 = a3 06, end tag 804 = a4 06) holding field 1 = 1.
+  const workload::Network grouped =
+      workload::load_onnx_bytes(whole + std::string("\xa3\x06\x08\x01\xa4\x06", 6), "group.onnx");
+  for (const workload::Network* net : {&from_file, &from_bytes, &merged, &grouped}) {
+    REQUIRE(net->layers.size() == reference.layers.size());
+    for (std::size_t l = 0; l < reference.layers.size(); ++l) {
+      INFO("layer " << reference.layers[l].name);
+      CHECK(net->layers[l].weight == reference.layers[l].weight);
+      CHECK(net->layers[l].bias == reference.layers[l].bias);
+    }
+  }
+  // A raw_data field whose length runs past the end of the file is still a parse error.
+  std::string cut = whole.substr(0, whole.size() / 2);
+  CHECK_THROWS_WITH(workload::load_onnx(dir.file("cut.onnx", cut)), Catch::Contains("cut.onnx"));
+}

@@ -1,6 +1,11 @@
 #include "sim/util/allocator.hpp"
 
 #include <malloc.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
 
 namespace cimsim::util {
 
@@ -9,6 +14,31 @@ void keep_freed_memory() {
   // Blocks up to 256 MiB come from the heap; up to 1 GiB of freed heap top stays mapped.
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
+void restart_with_huge_pages(char** argv) {
+#if defined(__GLIBC__) && defined(__linux__)
+  const char* off = std::getenv("CIMSIM_HUGE_PAGES");
+  if (off && std::string(off) == "0") return;
+  // Set by the restart itself: a process whose environment is filtered (set-user-ID) would
+  // otherwise restart forever.
+  if (std::getenv("CIMSIM_HUGE_PAGES_RESTARTED")) return;
+  const char* given = std::getenv("GLIBC_TUNABLES");
+  std::string tunables = given ? given : "";
+  if (tunables.find("glibc.malloc.hugetlb") != std::string::npos) return;  // the user's choice stands
+  std::ifstream mode("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string modes;
+  if (!std::getline(mode, modes) || modes.find("[never]") != std::string::npos) return;
+  tunables += (tunables.empty() ? "" : ":") + std::string("glibc.malloc.hugetlb=1");
+  setenv("GLIBC_TUNABLES", tunables.c_str(), 1);
+  setenv("CIMSIM_HUGE_PAGES_RESTARTED", "1", 1);
+  execv("/proc/self/exe", argv);
+  // Not restarted: go on as started.
+  if (given) setenv("GLIBC_TUNABLES", given, 1);
+  else unsetenv("GLIBC_TUNABLES");
+#else
+  (void)argv;
 #endif
 }
 

@@ -11,4 +11,12 @@ namespace cimsim::util {
 // Call once, before the first large allocation (each program's main does).
 void keep_freed_memory();
 
+// Restarts the program (same arguments) with glibc's heap on transparent huge pages
+// (GLIBC_TUNABLES=glibc.malloc.hugetlb=1), when the kernel offers them and the environment does
+// not already say: on the virtual machines this was measured on, a page fault per 4 KiB of new
+// heap was a quarter of a hardware estimate's time (docs/performance.md). The setting is only
+// read when a process starts, hence the restart. Returns when it does not restart: huge pages
+// already on, turned off (CIMSIM_HUGE_PAGES=0), not offered, not glibc, or the exec failed.
+void restart_with_huge_pages(char** argv);
+
 }  // namespace cimsim::util

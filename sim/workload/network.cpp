@@ -1,5 +1,7 @@
 #include "sim/workload/network.hpp"
 
+#include "sim/workload/conv_lowering.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -125,16 +127,8 @@ std::vector<int> Network::matrix_layers() const {
 }
 
 Eigen::MatrixXf conv_weight_matrix(const std::vector<double>& w, int out, int in, int kh, int kw, int groups) {
-  const int in_per_group = in / groups, out_per_group = out / groups;
-  Eigen::MatrixXf m = Eigen::MatrixXf::Zero(out, static_cast<Eigen::Index>(in) * kh * kw);
-  std::size_t k = 0;
-  for (int o = 0; o < out; ++o) {
-    const int first_channel = (o / out_per_group) * in_per_group;
-    for (int c = 0; c < in_per_group; ++c)
-      for (int y = 0; y < kh; ++y)
-        for (int x = 0; x < kw; ++x) m(o, ((first_channel + c) * kh + y) * kw + x) = static_cast<float>(w[k++]);
-  }
-  return m;
+  return lower_conv_weights<float>([&](std::int64_t k) { return w[static_cast<std::size_t>(k)]; }, out, in, kh, kw,
+                                   groups);
 }
 
 void fold_batchnorm(Layer& layer, const Eigen::VectorXd& gamma, const Eigen::VectorXd& beta,

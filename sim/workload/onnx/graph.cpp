@@ -5,9 +5,13 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
+#include <optional>
 #include <set>
 
 #include "sim/config/error.hpp"
+#include "sim/util/mapped_file.hpp"
+#include "sim/workload/onnx/wire.hpp"
 
 namespace cimsim::workload::onnx_import {
 
@@ -21,7 +25,8 @@ void Tensor::materialize() {
   const auto n = static_cast<std::size_t>(size());
   values.resize(n);
   for (std::size_t i = 0; i < n; ++i) values[i] = at(i);
-  std::string().swap(f32);
+  f32 = {};
+  f32_owner.reset();
 }
 
 bool Tensor::symbolic() const {
@@ -86,9 +91,17 @@ class Reader {
 
   [[noreturn]] void fail(const std::string& what) const { throw InputError(path_ + ": error: " + what); }
 
-  // `raw` (the tensor's own raw_data, when the caller lets it go) is taken over as it is by a large
-  // float32 tensor instead of being converted (Tensor::f32).
-  Tensor tensor(const TensorProto& t, const std::string& where, std::string* raw_owner = nullptr) const {
+  // Raw data taken out of the model before parsing (wire.hpp), kept alive by `owner`.
+  struct InPlace {
+    std::string_view bytes;
+    std::shared_ptr<const void> owner;
+  };
+
+  // A large float32 tensor keeps its raw data as it is instead of converting it (Tensor::f32):
+  // `in_place` when it was taken out of the model, else `raw_owner` (the tensor's own raw_data,
+  // when the caller lets it go).
+  Tensor tensor(const TensorProto& t, const std::string& where, std::string* raw_owner = nullptr,
+                const InPlace* in_place = nullptr) const {
     Tensor c;
     c.dtype = t.data_type();
     const std::string what = where + " '" + t.name() + "'";
@@ -102,8 +115,8 @@ class Reader {
       n *= d;
       c.dims.push_back(d);
     }
-    const std::string& raw = t.raw_data();
-    const bool has_raw = t.has_raw_data();
+    const std::string_view raw = in_place ? in_place->bytes : std::string_view(t.raw_data());
+    const bool has_raw = in_place || t.has_raw_data();
     auto from_raw = [&](auto sample) {
       using T = decltype(sample);
       if (raw.size() != static_cast<std::size_t>(n) * sizeof(T))
@@ -127,14 +140,22 @@ class Reader {
       for (auto v : field)
         c.values.push_back(half ? half_to_double(static_cast<std::uint16_t>(v)) : static_cast<double>(v));
     };
-    if (raw_owner && has_raw && c.dtype == TensorProto::FLOAT && n >= kDeferredElements &&
+    if ((in_place || raw_owner) && has_raw && c.dtype == TensorProto::FLOAT && n >= kDeferredElements &&
         raw.size() == static_cast<std::size_t>(n) * sizeof(float)) {
       for (std::int64_t i = 0; i < n; ++i) {
         float v;
         std::memcpy(&v, raw.data() + i * static_cast<std::int64_t>(sizeof(float)), sizeof(float));
         if (std::isnan(v)) fail(what + " holds NaN at element " + std::to_string(i));
       }
-      c.f32.swap(*raw_owner);
+      if (in_place) {
+        c.f32 = in_place->bytes;
+        c.f32_owner = in_place->owner;
+      } else {
+        auto held = std::make_shared<std::string>();
+        held->swap(*raw_owner);
+        c.f32 = *held;
+        c.f32_owner = std::move(held);
+      }
       return c;
     }
     switch (c.dtype) {
@@ -190,8 +211,10 @@ class Reader {
   }
 
   // Each initializer's data is released from `model` as soon as it is converted, so that a large
-  // network is never held twice (VGG-16's 138 M weights are 553 MB in the file).
-  Graph read(onnx::ModelProto& model) const {
+  // network is never held twice (VGG-16's 138 M weights are 553 MB in the file). `split`: the
+  // initializers' raw data taken out of the model before it was parsed, held by `owner`.
+  Graph read(onnx::ModelProto& model, const SplitModel* split = nullptr,
+             const std::shared_ptr<const void>& owner = nullptr) const {
     Graph g;
     g.path = path_;
     if (!model.has_graph()) fail("not a valid ONNX model (no graph)");
@@ -205,10 +228,15 @@ class Reader {
       auto [it, fresh] = written.emplace(name, by);
       if (!fresh) fail("tensor '" + name + "' is written twice: by " + it->second + " and by " + by);
     };
+    std::size_t k = 0;
     for (auto& t : *gp.mutable_initializer()) {
       define(t.name(), "initializer '" + t.name() + "'");
+      std::optional<InPlace> in_place;
+      if (split && k < split->taken.size() && split->taken[k]) in_place = InPlace{split->raw[k], owner};
+      ++k;
       // mutable_raw_data() would mark raw data present: only asked for when it is.
-      g.initializers.emplace(t.name(), tensor(t, "initializer", t.has_raw_data() ? t.mutable_raw_data() : nullptr));
+      g.initializers.emplace(t.name(), tensor(t, "initializer", t.has_raw_data() ? t.mutable_raw_data() : nullptr,
+                                              in_place ? &*in_place : nullptr));
       onnx::TensorProto released;
       released.set_name(t.name());
       released.Swap(&t);  // the converted data goes with `released`; the name stays for messages
@@ -267,13 +295,34 @@ class Reader {
 
 }  // namespace
 
-Graph parse_graph(const std::string& bytes, const std::string& path) {
+namespace {
+
+// Parses `bytes` (held by `owner`) with the large raw data left in place where the wire format
+// lets it be found, else whole.
+Graph parse_in_place(std::string_view bytes, const std::shared_ptr<const void>& owner, const std::string& path) {
+  const auto unparsable = [&] { return InputError(path + ": error: not a valid ONNX model (the protobuf does not parse)"); };
   onnx::ModelProto model;
-  if (!model.ParseFromString(bytes)) throw InputError(path + ": error: not a valid ONNX model (the protobuf does not parse)");
+  SplitModel split;
+  if (split_initializer_data(bytes, kInPlaceRawBytes, split)) {
+    if (!model.ParseFromString(split.rest)) throw unparsable();
+    return Reader(path).read(model, &split, owner);
+  }
+  if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
+      !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    throw unparsable();
   return Reader(path).read(model);
 }
 
+}  // namespace
+
+Graph parse_graph(const std::string& bytes, const std::string& path) {
+  auto held = std::make_shared<const std::string>(bytes);
+  return parse_in_place(*held, held, path);
+}
+
 Graph read_graph(const std::string& path) {
+  if (const auto file = util::MappedFile::open(path)) return parse_in_place(file->bytes(), file, path);
+  // Not a file that maps (empty, or not a regular file): read as a stream.
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": error: cannot open file");
   // Parsed from the stream: the file's bytes are never held whole beside the parsed model.

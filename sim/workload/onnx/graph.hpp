@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/operators/operator.hpp"
@@ -33,11 +35,13 @@ struct Tensor {
   std::vector<double> code_scale;  // one, or one per index along code_axis
   int code_axis = 0;
 
-  // Large float32 initializers keep the bytes they were read as (little-endian float32) and leave
-  // `values` empty: as doubles, VGG-16's 138 M weights took 1.1 GB and most of the import's time.
-  // The weight matrices read them as they are; Importer::constant() turns them into `values`
-  // for everything else.
-  std::string f32;
+  // Large float32 initializers keep the bytes they were read as (little-endian float32), where
+  // they lie (in the mapped model file, held by `f32_owner`), and leave `values` empty: as
+  // doubles, VGG-16's 138 M weights took 1.1 GB and most of the import's time. The weight
+  // matrices read them as they are; Importer::constant() turns them into `values` for
+  // everything else.
+  std::string_view f32;
+  std::shared_ptr<const void> f32_owner;
 
   bool deferred() const { return !f32.empty(); }
   std::int64_t size() const {
@@ -95,6 +99,9 @@ bool dtype_is_float(int dtype);
 
 // Float32 initializers of at least this many elements are kept as read (Tensor::f32).
 inline constexpr std::int64_t kDeferredElements = std::int64_t{1} << 16;
+// Initializers' raw data of at least this many bytes is read from the file where it lies, not
+// copied by the protobuf parser first (wire.hpp).
+inline constexpr std::size_t kInPlaceRawBytes = 4096;
 
 // The largest tensor the importer accepts (elements), so that a file cannot ask for more memory
 // than a run could ever use.

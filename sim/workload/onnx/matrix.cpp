@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "models/operators/tensor_index.hpp"
+#include "sim/workload/conv_lowering.hpp"
 #include "sim/workload/onnx/importer.hpp"
 
 namespace cimsim::workload::onnx_import {
@@ -22,9 +23,8 @@ double channel_scale(const Tensor& w, std::int64_t o) {
 
 void Importer::conv(const Node& n) {
   const Flow& x = need_flow(n, 0, "X");
-  // Converted: a convolution's weights are small beside the dense layers' (VGG-16: 15 M of 138 M)
-  // and are dropped as soon as the layer is built.
-  const Tensor& w = need_constant(n, 1, "W");
+  // Read as stored (float32 bytes of the file for large ones), not converted to doubles first.
+  const Tensor& w = need_weight_constant(n, 1, "W");
   check_finite(n, w, "the weights");
   const Layout& in = x.layout;
   if (in.axis != 0 || in.outer * in.inner != 1)
@@ -58,11 +58,12 @@ void Importer::conv(const Node& n) {
   if (static_cast<double>(out) * static_cast<double>(channels) * kh * kw > static_cast<double>(models::kMaxSampleElements))
     fail(n, "its lowered weight matrix (" + std::to_string(out) + " x " + std::to_string(channels * kh * kw) +
                 ") is larger than cimsim supports");
-  layer.weight = conv_weight_matrix(w.values, static_cast<int>(out), static_cast<int>(channels), kh, kw, layer.groups);
+  layer.weight = lower_conv_weights<float>([&](std::int64_t k) { return w.at(static_cast<std::size_t>(k)); },
+                                           static_cast<int>(out), static_cast<int>(channels), kh, kw, layer.groups);
   if (!w.codes.empty()) {
     if (w.code_scale.size() > 1 && w.code_axis != 0) fail(n, "per-channel weight scales must run along the output channels (axis 0)");
-    layer.weight_codes =
-        conv_weight_matrix(w.codes, static_cast<int>(out), static_cast<int>(channels), kh, kw, layer.groups).cast<int>();
+    layer.weight_codes = lower_conv_weights<int>([&](std::int64_t k) { return w.codes[static_cast<std::size_t>(k)]; },
+                                                 static_cast<int>(out), static_cast<int>(channels), kh, kw, layer.groups);
     layer.weight_code_scale.resize(out);
     for (std::int64_t o = 0; o < out; ++o) layer.weight_code_scale(o) = channel_scale(w, o);
   }
