@@ -25,6 +25,11 @@ double mean_write_pj(const std::vector<models::WriteCost>& levels) {
   return mean;
 }
 
+bool writes_cost_nothing(const std::vector<models::WriteCost>& levels) {
+  return std::all_of(levels.begin(), levels.end(),
+                     [](const models::WriteCost& w) { return w.time_ns == 0 && w.energy_pj == 0; });
+}
+
 void price_array_writes(functional::Activity& activity, const models::CellModel& cell, int bits_per_cell) {
   const std::vector<models::WriteCost> level = level_write_costs(cell, bits_per_cell);
   for (std::size_t l = 0; l < activity.written_levels.size() && l < activity.layers.size(); ++l) {

@@ -20,6 +20,9 @@ std::vector<models::WriteCost> level_write_costs(const models::CellModel& cell, 
 // equally likely, as for a map without weights), pJ.
 double slowest_write_ns(const std::vector<models::WriteCost>& levels);
 double mean_write_pj(const std::vector<models::WriteCost>& levels);
+// Whether writing costs nothing at every level (a cell model without write costs): pricing the
+// programming then needs no digits, nor the weight codes they come from.
+bool writes_cost_nothing(const std::vector<models::WriteCost>& levels);
 
 // Written layers' cell_writes and write_energy_pj from the cells written at each level
 // (Activity::written_levels), over everything the activity covers.

@@ -36,8 +36,7 @@ ProgrammingCost programming_cost(const mapping::ChipMap& chip, const models::Cel
   p.round_time_ns.assign(static_cast<std::size_t>(rounds.count), 0);
   p.round_energy_pj.assign(static_cast<std::size_t>(rounds.count), 0);
   // A cell without write costs prices every level at zero: no digits to compute.
-  const bool free = std::all_of(level.begin(), level.end(),
-                                [](const models::WriteCost& w) { return w.time_ns == 0 && w.energy_pj == 0; });
+  const bool free = writes_cost_nothing(level);
   // Arrays rewritten per input hold nothing ahead of the run (array_writes.hpp prices their writes).
   auto written = [&](const mapping::ArrayMap& a) { return chip.layers[static_cast<std::size_t>(a.layer_map)].written; };
   struct Priced {

@@ -1,10 +1,12 @@
 #include "sim/mapping/mapping.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "sim/functional/ops.hpp"
 #include "sim/mapping/placement.hpp"
 #include "sim/workload/activation_product.hpp"
+#include "sim/workload/quantize_options.hpp"
 
 namespace cimsim::mapping {
 
@@ -92,6 +94,8 @@ inline std::uint8_t digit(std::int64_t v, int k, int cb) {
 // The weight-dependent half of an array (layout_array gives the rest). The weight block is turned
 // once so that both it and the digits are read down their columns.
 MatrixXu8 array_digits(const ArrayMap& a, const LayerMap& lm, const workload::QuantLayer& q, const Architecture& arch) {
+  if (workload::codes_omitted(q))
+    throw std::logic_error("array_digits: the network was quantized without weight codes (an estimate)");
   const int S = lm.weight_slices;
   const int cb = arch.bits_per_cell;
   const bool differential = arch.encoding == Encoding::Differential;
@@ -237,12 +241,6 @@ ArrayMap layout_array(const LayerMap& lm, const Architecture& arch, int layer_ma
 
 namespace {
 
-// Whether block (rb, cb) of a layer holds any non-zero weight. A grouped convolution lowers to a
-// block-diagonal matrix whose off-diagonal blocks need no array.
-bool block_has_weights(const workload::QuantLayer& q, int row_begin, int rows, int out_begin, int outs) {
-  return (q.w.block(out_begin, row_begin, outs, rows).array() != 0).any();
-}
-
 // Window geometry of a convolution or pooling layer; for other layers on (channels, height,
 // width) tensors, just the spatial sizes (the timing engine streams them pixel by pixel).
 ConvGeometry conv_geometry(const workload::Layer& l) {
@@ -294,11 +292,12 @@ void map_matrix_layer(ChipMap& chip, LayerMap& lm, const workload::QuantLayer& q
   for (int rb = 0; rb < lm.row_blocks; ++rb) {
     for (int cb = 0; cb < lm.col_blocks; ++cb) {
       ArrayMap a = layout_array(lm, arch, layer_map_index, rb, cb);
-      // Differential pairs of zero weights carry nothing, so an all-zero block needs no array. The
+      // Differential pairs of zero weights carry nothing, so an all-zero block needs no array (a
+      // grouped convolution's off-diagonal blocks, for one). The
       // offset encoding stores 2^(wb−1) for a zero and removes it over every input, so it maps all.
       // A column block always keeps its first row block, so that its outputs have a home.
       const bool skip = arch.encoding == Encoding::Differential && rb > 0 &&
-                        !block_has_weights(q, a.row_begin, a.rows, a.output_begin, a.outputs);
+                        !workload::codes_nonzero(q, layer, a.row_begin, a.rows, a.output_begin, a.outputs);
       if (skip) continue;
       if (keep_digits) a.digits = array_digits(a, lm, q, arch);
       lm.arrays.push_back(static_cast<int>(chip.arrays.size()));

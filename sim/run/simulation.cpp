@@ -15,8 +15,10 @@
 #include "sim/run/preflight.hpp"
 #include "sim/util/cancel.hpp"
 #include "sim/util/progress.hpp"
+#include "sim/util/resident.hpp"
 #include "sim/util/seconds_since.hpp"
 #include "sim/workload/load_network.hpp"
+#include "sim/workload/quantize_options.hpp"
 
 namespace cimsim::run {
 
@@ -160,11 +162,16 @@ void settle_auto_sizes(Simulation& sim, const engine::TimingParams& tp) {
 
 namespace {
 
-// Each phase's wall time at --log-level debug: where a long run spends its time.
+// Each phase's wall time and the memory held after it at --log-level debug: where a long run
+// spends its time and its memory.
 class PhaseLog {
  public:
   void done(const char* what) {
-    spdlog::debug("{:<12} {:.3f} s", what, util::seconds_since(start_));
+    if (spdlog::should_log(spdlog::level::debug)) {
+      const util::Resident r = util::resident();
+      spdlog::debug("{:<12} {:.3f} s   resident {:.0f} MB, peak {:.0f} MB", what, util::seconds_since(start_),
+                    static_cast<double>(r.now_bytes) / 1e6, static_cast<double>(r.peak_bytes) / 1e6);
+    }
     start_ = std::chrono::steady_clock::now();
   }
 
@@ -184,14 +191,18 @@ std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases, const 
   phases.done("load");
   sim->full = full_run(*sim);
   const mapping::Architecture arch = mapping::Architecture::from(c);
-  sim->qnet = workload::quantize(sim->network, sim->calibration, c.section("quantization"),
-                                 arch.activation_products_on_arrays);
-  phases.done("quantize");
 
   // Models.
   sim->cell = models::CellRegistry::instance().create(c.section("cell"));
   sim->adc = models::AdcRegistry::instance().create(c.section("adc"));
   sim->dac = models::DacRegistry::instance().create(c.section("dac"));
+
+  // An estimate that prices no writes needs no weight codes (quantize_options.hpp).
+  workload::QuantizeOptions qo;
+  qo.products_on_arrays = arch.activation_products_on_arrays;
+  qo.weight_codes = sim->full || !cost::writes_cost_nothing(cost::level_write_costs(*sim->cell, arch.bits_per_cell));
+  sim->qnet = workload::quantize(sim->network, sim->calibration, c.section("quantization"), qo);
+  phases.done("quantize");
   cost::require_write_costs(arch, *sim->cell, c.section("cell").model());
   if (arch.activation_products_on_arrays && c.section("analysis").flag("worst_case"))
     c.section("analysis").fail("worst_case", "the worst-case search perturbs programmed weights; products rewritten "

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdint>
+
 namespace cimsim::util {
 
 std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path) {
@@ -16,12 +18,18 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path) {
     return nullptr;
   }
   const auto size = static_cast<std::size_t>(st.st_size);
-  // MAP_POPULATE: the parse reads every byte once; mapping the pages in one call costs far less
-  // than a page fault each.
-  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   ::close(fd);  // the mapping keeps the file
   if (p == MAP_FAILED) return nullptr;
   return std::shared_ptr<const MappedFile>(new MappedFile(static_cast<const char*>(p), size));
+}
+
+void MappedFile::release(std::string_view part) {
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto begin = (reinterpret_cast<std::uintptr_t>(part.data()) + page - 1) / page * page;
+  const auto end = (reinterpret_cast<std::uintptr_t>(part.data()) + part.size()) / page * page;
+  // Advice only: a failure leaves the pages resident, which is what happens without it.
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
 MappedFile::~MappedFile() { ::munmap(const_cast<char*>(data_), size_); }

@@ -21,6 +21,11 @@ class MappedFile {
 
   std::string_view bytes() const { return {data_, size_}; }
 
+  // Gives back the memory of the whole pages inside `part` (bytes of a MappedFile) once they
+  // have been read: the file stays mapped, and a page touched again is read from the page cache.
+  // Without this a large model's weights stayed resident beside the matrices built from them.
+  static void release(std::string_view part);
+
  private:
   MappedFile(const char* data, std::size_t size) : data_(data), size_(size) {}
   const char* data_;

@@ -1,5 +1,7 @@
 #include "sim/workload/quantize.hpp"
 
+#include "sim/workload/quantize_options.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -54,26 +56,35 @@ void binarize_weights(QuantLayer& ql, const Layer& layer, bool per_channel) {
   }
 }
 
-// Symmetric weights, round half away from zero (docs/design.md §4).
-void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel) {
-  if (ql.weight_bits == 1) return binarize_weights(ql, layer, per_channel);
+// A weight's code before clamping: round half away from zero (docs/design.md §4). The one
+// expression for both the codes and codes_nonzero().
+inline double rounded_code(const Layer& layer, const QuantLayer& ql, Eigen::Index o, Eigen::Index i) {
+  return util::round_half_away(layer.weight(o, i) / ql.w_scale(o));
+}
+
+// Symmetric weights; the codes only when `codes` (QuantizeOptions::weight_codes).
+void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel, bool codes) {
+  if (ql.weight_bits == 1) {
+    binarize_weights(ql, layer, per_channel);
+    if (!codes) ql.w.resize(0, 0);
+    return;
+  }
   const int wmax = ql.weight_max();
   const Eigen::VectorXf row_max = layer.weight.cwiseAbs().rowwise().maxCoeff();
   const double tensor_max = layer.weight.cwiseAbs().maxCoeff();
   ql.w_scale.resize(layer.out_features());
-  ql.w.resize(layer.out_features(), layer.in_features());
   for (std::int64_t o = 0; o < layer.out_features(); ++o) {
     double m = per_channel ? row_max(o) : tensor_max;
     if (m <= 0) m = 1.0;  // an all-zero row stays zero at any scale
     ql.w_scale(o) = m / wmax;
   }
+  if (!codes) return;
+  ql.w.resize(layer.out_features(), layer.in_features());
   // Down the columns: the matrices are column-major. round_half_away, not std::round (a library
   // call per weight), so that the loop vectorises: VGG-16 has 138 M weights.
   for (std::int64_t i = 0; i < layer.in_features(); ++i)
-    for (std::int64_t o = 0; o < layer.out_features(); ++o) {
-      const double c = util::round_half_away(layer.weight(o, i) / ql.w_scale(o));
-      ql.w(o, i) = static_cast<std::int32_t>(std::clamp<double>(c, -wmax, wmax));
-    }
+    for (std::int64_t o = 0; o < layer.out_features(); ++o)
+      ql.w(o, i) = static_cast<std::int32_t>(std::clamp<double>(rounded_code(layer, ql, o, i), -wmax, wmax));
 }
 
 // A QDQ model's integer weights, kept as they are, at the narrowest width whose symmetric range
@@ -173,8 +184,25 @@ void add_written_products(QuantizedNetwork& q, const Network& net, const Dataset
 
 }  // namespace
 
+bool codes_nonzero(const QuantLayer& q, const Layer& layer, int row_begin, int rows, int out_begin, int outs) {
+  if (!codes_omitted(q)) return (q.w.block(out_begin, row_begin, outs, rows).array() != 0).any();
+  if (q.weight_bits == 1) return true;  // binary codes are ±1
+  for (int i = row_begin; i < row_begin + rows; ++i)
+    for (int o = out_begin; o < out_begin + outs; ++o)
+      if (rounded_code(layer, q, o, i) != 0) return true;
+  return false;
+}
+
 QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const config::Params& quant,
                           bool products_on_arrays) {
+  QuantizeOptions options;
+  options.products_on_arrays = products_on_arrays;
+  return quantize(net, calibration, quant, options);
+}
+
+QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const config::Params& quant,
+                          const QuantizeOptions& options) {
+  const bool products_on_arrays = options.products_on_arrays;
   QuantizedNetwork q;
   q.net = &net;
   q.activation_bits = static_cast<int>(quant.integer("activation_bits"));
@@ -212,7 +240,7 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
     if (layer.weight_codes.size() > 0) {
       take_weight_codes(ql, layer);
     } else {
-      quantize_weights(ql, layer, quant.text("weight_scale") == "per_channel");
+      quantize_weights(ql, layer, quant.text("weight_scale") == "per_channel", options.weight_codes);
     }
     if (layer.input_quant) {
       take_input_quantizer(ql, *layer.input_quant);

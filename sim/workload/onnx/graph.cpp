@@ -25,6 +25,7 @@ void Tensor::materialize() {
   const auto n = static_cast<std::size_t>(size());
   values.resize(n);
   for (std::size_t i = 0; i < n; ++i) values[i] = at(i);
+  if (f32_mapped) util::MappedFile::release(f32);
   f32 = {};
   f32_owner.reset();
 }
@@ -95,6 +96,7 @@ class Reader {
   struct InPlace {
     std::string_view bytes;
     std::shared_ptr<const void> owner;
+    bool mapped = false;  // owner is a util::MappedFile
   };
 
   // A large float32 tensor keeps its raw data as it is instead of converting it (Tensor::f32):
@@ -142,14 +144,10 @@ class Reader {
     };
     if ((in_place || raw_owner) && has_raw && c.dtype == TensorProto::FLOAT && n >= kDeferredElements &&
         raw.size() == static_cast<std::size_t>(n) * sizeof(float)) {
-      for (std::int64_t i = 0; i < n; ++i) {
-        float v;
-        std::memcpy(&v, raw.data() + i * static_cast<std::int64_t>(sizeof(float)), sizeof(float));
-        if (std::isnan(v)) fail(what + " holds NaN at element " + std::to_string(i));
-      }
       if (in_place) {
         c.f32 = in_place->bytes;
         c.f32_owner = in_place->owner;
+        c.f32_mapped = in_place->mapped;
       } else {
         auto held = std::make_shared<std::string>();
         held->swap(*raw_owner);
@@ -214,7 +212,7 @@ class Reader {
   // network is never held twice (VGG-16's 138 M weights are 553 MB in the file). `split`: the
   // initializers' raw data taken out of the model before it was parsed, held by `owner`.
   Graph read(onnx::ModelProto& model, const SplitModel* split = nullptr,
-             const std::shared_ptr<const void>& owner = nullptr) const {
+             const std::shared_ptr<const void>& owner = nullptr, bool mapped = false) const {
     Graph g;
     g.path = path_;
     if (!model.has_graph()) fail("not a valid ONNX model (no graph)");
@@ -232,7 +230,7 @@ class Reader {
     for (auto& t : *gp.mutable_initializer()) {
       define(t.name(), "initializer '" + t.name() + "'");
       std::optional<InPlace> in_place;
-      if (split && k < split->taken.size() && split->taken[k]) in_place = InPlace{split->raw[k], owner};
+      if (split && k < split->taken.size() && split->taken[k]) in_place = InPlace{split->raw[k], owner, mapped};
       ++k;
       // mutable_raw_data() would mark raw data present: only asked for when it is.
       g.initializers.emplace(t.name(), tensor(t, "initializer", t.has_raw_data() ? t.mutable_raw_data() : nullptr,
@@ -299,13 +297,14 @@ namespace {
 
 // Parses `bytes` (held by `owner`) with the large raw data left in place where the wire format
 // lets it be found, else whole.
-Graph parse_in_place(std::string_view bytes, const std::shared_ptr<const void>& owner, const std::string& path) {
+Graph parse_in_place(std::string_view bytes, const std::shared_ptr<const void>& owner, bool mapped,
+                     const std::string& path) {
   const auto unparsable = [&] { return InputError(path + ": error: not a valid ONNX model (the protobuf does not parse)"); };
   onnx::ModelProto model;
   SplitModel split;
   if (split_initializer_data(bytes, kInPlaceRawBytes, split)) {
     if (!model.ParseFromString(split.rest)) throw unparsable();
-    return Reader(path).read(model, &split, owner);
+    return Reader(path).read(model, &split, owner, mapped);
   }
   if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
       !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
@@ -317,11 +316,11 @@ Graph parse_in_place(std::string_view bytes, const std::shared_ptr<const void>& 
 
 Graph parse_graph(const std::string& bytes, const std::string& path) {
   auto held = std::make_shared<const std::string>(bytes);
-  return parse_in_place(*held, held, path);
+  return parse_in_place(*held, held, false, path);
 }
 
 Graph read_graph(const std::string& path) {
-  if (const auto file = util::MappedFile::open(path)) return parse_in_place(file->bytes(), file, path);
+  if (const auto file = util::MappedFile::open(path)) return parse_in_place(file->bytes(), file, true, path);
   // Not a file that maps (empty, or not a regular file): read as a stream.
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": error: cannot open file");

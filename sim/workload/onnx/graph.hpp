@@ -35,6 +35,8 @@ struct Tensor {
   std::vector<double> code_scale;  // one, or one per index along code_axis
   int code_axis = 0;
 
+  // NaN in them is found where they are read (Importer::constant(), the weight matrices), not
+  // in a pass of its own over the file.
   // Large float32 initializers keep the bytes they were read as (little-endian float32), where
   // they lie (in the mapped model file, held by `f32_owner`), and leave `values` empty: as
   // doubles, VGG-16's 138 M weights took 1.1 GB and most of the import's time. The weight
@@ -42,6 +44,7 @@ struct Tensor {
   // everything else.
   std::string_view f32;
   std::shared_ptr<const void> f32_owner;
+  bool f32_mapped = false;  // `f32` lies in a util::MappedFile (its pages can be released once read)
 
   bool deferred() const { return !f32.empty(); }
   std::int64_t size() const {

@@ -101,8 +101,14 @@ const Tensor* Importer::weight_constant(const std::string& name) const {
 const Tensor* Importer::constant(const std::string& name) const {
   auto it = constants_.find(name);
   if (it == constants_.end()) return nullptr;
-  it->second.materialize();
-  return &it->second;
+  Tensor& t = it->second;
+  if (t.deferred()) {
+    // Float32 kept as read is checked here, as every other constant is when it is read.
+    t.materialize();
+    for (std::size_t i = 0; i < t.values.size(); ++i)
+      if (std::isnan(t.values[i])) fail_file("initializer '" + name + "' holds NaN at element " + std::to_string(i));
+  }
+  return &t;
 }
 
 const Tensor& Importer::need_weight_constant(const Node& n, std::size_t k, const std::string& what) const {

@@ -49,6 +49,10 @@ class Importer {
   Flow& need_flow(const Node& n, std::size_t k, const std::string& what);
   // Finite values only: weights, biases, scales and normalisation parameters.
   void check_finite(const Node& n, const Tensor& t, const std::string& what) const;
+  // A weight matrix once built from `w` (checked then, not in a pass of its own over the model
+  // file): a non-finite value of `w` is reported where it is in `w`, and a finite one that
+  // scaling (Gemm's alpha) carried past the float range as that.
+  void check_weights(const Node& n, const Tensor& w, const Eigen::MatrixXf& built) const;
 
   // Adds a layer reading `inputs` (flows) and records its output `out` with `layout`.
   int add_layer(Layer layer, const Node& n, const std::vector<const Flow*>& inputs, const std::string& out,

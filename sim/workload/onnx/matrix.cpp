@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "models/operators/tensor_index.hpp"
+#include "sim/util/mapped_file.hpp"
 #include "sim/workload/conv_lowering.hpp"
 #include "sim/workload/onnx/importer.hpp"
 
@@ -21,11 +22,16 @@ double channel_scale(const Tensor& w, std::int64_t o) {
 
 }  // namespace
 
+void Importer::check_weights(const Node& n, const Tensor& w, const Eigen::MatrixXf& built) const {
+  if (built.allFinite()) return;
+  check_finite(n, w, "the weights");
+  fail(n, "the weights are finite but not once scaled (alpha)");
+}
+
 void Importer::conv(const Node& n) {
   const Flow& x = need_flow(n, 0, "X");
   // Read as stored (float32 bytes of the file for large ones), not converted to doubles first.
   const Tensor& w = need_weight_constant(n, 1, "W");
-  check_finite(n, w, "the weights");
   const Layout& in = x.layout;
   if (in.axis != 0 || in.outer * in.inner != 1)
     fail(n, "needs the batch on axis 0, got " + models::dims_text(in.dims) + " with the batch on axis " + std::to_string(in.axis));
@@ -60,6 +66,8 @@ void Importer::conv(const Node& n) {
                 ") is larger than cimsim supports");
   layer.weight = lower_conv_weights<float>([&](std::int64_t k) { return w.at(static_cast<std::size_t>(k)); },
                                            static_cast<int>(out), static_cast<int>(channels), kh, kw, layer.groups);
+  check_weights(n, w, layer.weight);
+  if (w.f32_mapped) util::MappedFile::release(w.f32);
   if (!w.codes.empty()) {
     if (w.code_scale.size() > 1 && w.code_axis != 0) fail(n, "per-channel weight scales must run along the output channels (axis 0)");
     layer.weight_codes = lower_conv_weights<int>([&](std::int64_t k) { return w.codes[static_cast<std::size_t>(k)]; },
@@ -89,7 +97,6 @@ void Importer::conv(const Node& n) {
 // says); the batch may sit in any axis but the last.
 int Importer::dense(const Node& n, const Flow& x, const Tensor& w, bool transpose, double alpha, const Tensor* bias,
                     double beta, const std::string& out) {
-  check_finite(n, w, "the weights");
   const Layout& in = x.layout;
   if (w.dims.size() != 2 || w.dims[0] <= 0 || w.dims[1] <= 0)
     fail(n, "weights must be a non-empty matrix, got " + models::dims_text(w.dims));
@@ -114,9 +121,12 @@ int Importer::dense(const Node& n, const Flow& x, const Tensor& w, bool transpos
     for (std::int64_t o = 0; o < outs; ++o) layer.weight_code_scale(o) = channel_scale(w, o) * alpha;
   }
   // In square blocks: one of the two sides is read or written across rows, and a block keeps
-  // those lines in cache (VGG-16's first dense layer has 103 M weights).
+  // those lines in cache (VGG-16's first dense layer has 103 M weights). The rows of a model
+  // file's bytes are given back as they are read.
   constexpr std::int64_t kBlock = 64;
-  for (std::int64_t r0 = 0; r0 < rows; r0 += kBlock)
+  for (std::int64_t r0 = 0; r0 < rows; r0 += kBlock) {
+    if (r0 > 0 && w.f32_mapped)
+      util::MappedFile::release(w.f32.substr(0, static_cast<std::size_t>(r0 * cols) * sizeof(float)));
     for (std::int64_t c0 = 0; c0 < cols; c0 += kBlock)
       for (std::int64_t c = c0; c < std::min(cols, c0 + kBlock); ++c)
         for (std::int64_t r = r0; r < std::min(rows, r0 + kBlock); ++r) {
@@ -125,6 +135,9 @@ int Importer::dense(const Node& n, const Flow& x, const Tensor& w, bool transpos
           layer.weight(o, i) = static_cast<float>(w.at(at) * alpha);
           if (quantized) layer.weight_codes(o, i) = static_cast<int>(w.codes[at]);
         }
+  }
+  if (w.f32_mapped) util::MappedFile::release(w.f32);
+  check_weights(n, w, layer.weight);
   layer.bias = Eigen::VectorXf::Zero(outs);
   if (bias) {
     check_finite(n, *bias, "the bias");
