@@ -24,6 +24,7 @@
 #include "sim/report/mapping_summary.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run/simulation.hpp"
+#include "sim/run/steady_rate_process.hpp"
 #include "sim/sweep/command.hpp"
 #include "sim/util/allocator.hpp"
 #include "sim/util/log.hpp"
@@ -140,6 +141,8 @@ int run_command(const Args& a) {
     return 0;
   }
   if (a.command == "run") {
+    // One run per process: the steady-rate run may take the second core in a child process.
+    cimsim::run::allow_steady_rate_process(true);
     auto cfg = load(a);
     // The output folder is checked, and its staging folder made, before the run: an unwritable
     // place fails in a second, not after the simulation.

@@ -6,6 +6,7 @@
 
 #include "sim/config/error.hpp"
 #include "sim/engine/chip.hpp"
+#include "sim/engine/steady_rate.hpp"
 #include "sim/engine/vcd.hpp"
 #include "sim/util/log.hpp"
 #include "sim/util/seconds_since.hpp"
@@ -118,13 +119,20 @@ void settle_buffers(mapping::ChipMap& chip, const TimingParams& params) {
   arch.input_buffer_auto = arch.output_buffer_auto = arch.global_buffer_auto = false;
 }
 
-double steady_cycles_per_inference(const mapping::ChipMap& chip, const TimingParams& params, const TimingResult& run) {
+TimingParams steady_rate_params(const TimingParams& params) {
   TimingParams twice = params;
   twice.inferences = 2 * params.inferences;
   twice.trace = TraceRequest{};
   twice.check_global_buffer = false;
-  const TimingResult longer = simulate(chip, twice);
-  return static_cast<double>(longer.cycles - run.cycles) / params.inferences;
+  return twice;
+}
+
+double steady_cycles_from(std::int64_t run_cycles, std::int64_t longer_cycles, int inferences) {
+  return static_cast<double>(longer_cycles - run_cycles) / inferences;
+}
+
+double steady_cycles_per_inference(const mapping::ChipMap& chip, const TimingParams& params, const TimingResult& run) {
+  return steady_cycles_from(run.cycles, simulate(chip, steady_rate_params(params)).cycles, params.inferences);
 }
 
 }  // namespace cimsim::engine

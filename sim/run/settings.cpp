@@ -10,7 +10,7 @@ config::SectionSpec run_section() {
   s.order(0);
   s.integer("seed", 1, "", "Seed of every random draw (counter-based: same seed, same result on any thread count)")
       .at_least(0);
-  s.integer("threads", 0, "threads", "Worker threads for the functional engine and the programming cost; 0 = all cores")
+  s.integer("threads", 0, "threads", "Worker threads for the functional engine and the programming cost; with 2 or more, `cimsim run` times the steady rate in a second process beside the run; 0 = all cores")
       .range(0, 1024);
   s.integer("batch_size", 64, "samples",
             "Samples per functional batch; results do not depend on it, nor on the thread count")

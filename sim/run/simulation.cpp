@@ -13,6 +13,7 @@
 #include "sim/functional/programmed_chip.hpp"
 #include "sim/report/trace_perfetto.hpp"
 #include "sim/run/preflight.hpp"
+#include "sim/run/steady_rate_process.hpp"
 #include "sim/util/cancel.hpp"
 #include "sim/util/progress.hpp"
 #include "sim/util/resident.hpp"
@@ -264,9 +265,10 @@ std::unique_ptr<Simulation> simulate(config::Config cfg, functional::LayerOutput
   // Timing engine.
   util::check_cancelled();  // the engine's run is short and not interruptible: stop before it
   const auto t_start = std::chrono::steady_clock::now();
+  SteadyRateProcess steady(sim->chip, tp, sim->settings.threads);  // on a second core, where allowed
   sim->timing = engine::simulate(sim->chip, tp);
   phases.done("timing");
-  sim->timing.steady_cycles_per_inference = engine::steady_cycles_per_inference(sim->chip, tp, sim->timing);
+  sim->timing.steady_cycles_per_inference = steady.steady_cycles_per_inference(sim->timing);
   phases.done("steady rate");
   sim->timing_seconds = util::seconds_since(t_start);
 

@@ -1,0 +1,16 @@
+#pragma once
+// The pieces of engine::steady_cycles_per_inference (timing.hpp), for a caller that runs the
+// longer run elsewhere (sim/run/steady_rate_process.hpp runs it in a second process).
+
+#include "sim/engine/timing.hpp"
+
+namespace cimsim::engine {
+
+// The parameters of the longer run: twice the inferences, no traces, no global-buffer verdict.
+TimingParams steady_rate_params(const TimingParams& params);
+
+// Cycles each further inference adds, from the cycles of the run (of `inferences`) and of the
+// longer run.
+double steady_cycles_from(std::int64_t run_cycles, std::int64_t longer_cycles, int inferences);
+
+}  // namespace cimsim::engine

@@ -1,0 +1,111 @@
+#include "sim/run/steady_rate_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+
+#include "sim/engine/steady_rate.hpp"
+#include "sim/util/parallel.hpp"
+
+namespace cimsim::run {
+
+namespace {
+
+std::atomic<bool> g_allowed{false};
+
+// What the child sends: the longer run's cycles, or nothing (it failed; the parent runs it again
+// and meets the same error itself).
+struct Answer {
+  std::int64_t cycles = 0;
+};
+
+bool write_all(int fd, const void* data, std::size_t n) {
+  const char* p = static_cast<const char*>(data);
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+bool read_all(int fd, void* data, std::size_t n) {
+  char* p = static_cast<char*>(data);
+  while (n > 0) {
+    const ssize_t r = ::read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<std::size_t>(r);
+  }
+  return true;
+}
+
+}  // namespace
+
+void allow_steady_rate_process(bool allowed) { g_allowed = allowed; }
+
+SteadyRateProcess::SteadyRateProcess(const mapping::ChipMap& chip, const engine::TimingParams& params, int threads)
+    : chip_(chip), params_(params) {
+  if (!g_allowed || util::resolve_threads(threads) < 2) return;
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return;
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return;
+  }
+  if (pid == 0) {
+    // The child: one run, one number, and out without running this process's exit handlers (its
+    // files, its SystemC context and its outputs belong to the parent). Its messages would repeat
+    // the parent's.
+    ::close(fds[0]);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // and not a moment longer than the run it serves
+    spdlog::set_level(spdlog::level::off);
+    try {
+      const Answer a{engine::simulate(chip_, engine::steady_rate_params(params_)).cycles};
+      write_all(fds[1], &a, sizeof a);
+    } catch (...) {
+    }
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  child_ = pid;
+  answer_fd_ = fds[0];
+}
+
+double SteadyRateProcess::steady_cycles_per_inference(const engine::TimingResult& run) {
+  Answer a;
+  const bool answered = child_ > 0 && read_all(answer_fd_, &a, sizeof a);
+  stop();
+  if (answered) {
+    spdlog::debug("steady rate measured in a second process");
+    return engine::steady_cycles_from(run.cycles, a.cycles, params_.inferences);
+  }
+  return engine::steady_cycles_per_inference(chip_, params_, run);
+}
+
+void SteadyRateProcess::stop() {
+  if (answer_fd_ >= 0) ::close(answer_fd_);
+  answer_fd_ = -1;
+  if (child_ <= 0) return;
+  ::kill(child_, SIGKILL);  // gone already when it answered; killed when the run stopped early
+  int status = 0;
+  while (::waitpid(child_, &status, 0) < 0 && errno == EINTR) {
+  }
+  child_ = -1;
+}
+
+SteadyRateProcess::~SteadyRateProcess() { stop(); }
+
+}  // namespace cimsim::run
