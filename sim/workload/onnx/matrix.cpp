@@ -125,8 +125,9 @@ int Importer::dense(const Node& n, const Flow& x, const Tensor& w, bool transpos
   // file's bytes are given back as they are read.
   constexpr std::int64_t kBlock = 64;
   for (std::int64_t r0 = 0; r0 < rows; r0 += kBlock) {
-    if (r0 > 0 && w.f32_mapped)
-      util::MappedFile::release(w.f32.substr(0, static_cast<std::size_t>(r0 * cols) * sizeof(float)));
+    if (r0 > 0 && w.f32_mapped)  // the block of rows above, read
+      util::MappedFile::release(w.f32.substr(static_cast<std::size_t>((r0 - kBlock) * cols) * sizeof(float),
+                                             static_cast<std::size_t>(kBlock * cols) * sizeof(float)));
     for (std::int64_t c0 = 0; c0 < cols; c0 += kBlock)
       for (std::int64_t c = c0; c < std::min(cols, c0 + kBlock); ++c)
         for (std::int64_t r = r0; r < std::min(rows, r0 + kBlock); ++r) {
