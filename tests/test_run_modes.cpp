@@ -6,8 +6,12 @@
 
 #include <cmath>
 
+#include "onnx_builder.hpp"
 #include "sim/config/loader.hpp"
+#include "sim/mapping/mapping.hpp"
 #include "sim/run/simulation.hpp"
+#include "sim/workload/onnx_loader.hpp"
+#include "sim/workload/quantize_options.hpp"
 #include "support.hpp"
 
 using namespace cimsim;
@@ -78,4 +82,55 @@ TEST_CASE("modes: cimsim check maps the network, prints the auto sizes and refus
   const auto buffer = test::run_cimsim({"check", config, "--set", "chip.global_buffer_kib=0.01"});
   CHECK(buffer.status == 2);
   CHECK(buffer.err.find("global_buffer_kib") != std::string::npos);
+}
+
+// An estimate quantizes no weight codes (workload::QuantizeOptions::weight_codes): the mapping then
+// tells an all-zero block from the float weights. Depthwise weights whose groups hold weights that
+// round to zero, to one exactly at the half step and above, on arrays cut into many row blocks,
+// with differential pairs (which leave all-zero blocks out): the arrays must be the same as with
+// the codes.
+TEST_CASE("modes: without weight codes the mapping leaves out exactly the blocks the codes leave out", "[modes][mapping]") {
+  const int channels = 48;
+  std::vector<float> w(static_cast<std::size_t>(channels * 9));
+  const double top = 1.0, step = top / 127;  // per-tensor scale at 8 bits
+  for (int c = 0; c < channels; ++c)
+    for (int k = 0; k < 9; ++k) {
+      float v = 0.0f;
+      switch (c % 4) {
+        case 0: v = static_cast<float>(0.49 * step); break;          // rounds to 0
+        case 1: v = static_cast<float>((k == 4 ? 0.5 : 0.2) * step); break;  // one weight at the half step
+        case 2: v = static_cast<float>((k % 2 ? -1 : 1) * 0.3 * step * (k + 1)); break;
+        default: v = 0.0f;
+      }
+      w[static_cast<std::size_t>(c * 9 + k)] = v;
+    }
+  w[0] = static_cast<float>(top);  // sets the scale
+  test::OnnxBuilder b;
+  b.input("x", {channels, 5, 5}).output("y");
+  b.init("W", {channels, 1, 3, 3}, w);
+  auto& conv = b.node("Conv", {"x", "W"}, {"y"});
+  test::OnnxBuilder::attr(conv, "group", static_cast<std::int64_t>(channels));
+  test::TempDir dir;
+  const workload::Network net = workload::load_onnx(b.save(dir.path(), "depthwise.onnx"));
+  workload::Dataset calibration;
+  calibration.inputs = Eigen::MatrixXf::Random(channels * 25, 2);
+  const config::Config cfg = test::config_with("mapping: {encoding: differential, bits_per_cell: 2}\n"
+                                               "array: {rows: 16, cols: 64}\n", {});
+  workload::QuantizeOptions with, without;
+  without.weight_codes = false;
+  const auto coded = workload::quantize(net, calibration, cfg.section("quantization"), with);
+  const auto shapes = workload::quantize(net, calibration, cfg.section("quantization"), without);
+  REQUIRE(workload::codes_omitted(shapes.layers.front()));
+  REQUIRE(!workload::codes_omitted(coded.layers.front()));
+  const auto arch = mapping::Architecture::from(cfg);
+  const mapping::ChipMap a = mapping::map_network(coded, arch, 1, 8, false);
+  const mapping::ChipMap b2 = mapping::map_network(shapes, arch, 1, 8, false);
+  const auto& lm = a.layers.front();
+  INFO(lm.row_blocks << " row blocks, " << lm.col_blocks << " column blocks, " << a.arrays.size() << " arrays");
+  CHECK(a.arrays.size() < static_cast<std::size_t>(lm.row_blocks * lm.col_blocks));  // some were left out
+  REQUIRE(a.arrays.size() == b2.arrays.size());
+  for (std::size_t k = 0; k < a.arrays.size(); ++k) {
+    CHECK(a.arrays[k].row_begin == b2.arrays[k].row_begin);
+    CHECK(a.arrays[k].output_begin == b2.arrays[k].output_begin);
+  }
 }
