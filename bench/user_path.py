@@ -5,8 +5,9 @@
     /usr/bin/python3 bench/user_path.py --cimsim build/cimsim [--networks resnet18 vgg16] [--repeats 3]
 
 For each network it prints the wall time (median of the repeats), the peak resident memory of the
-process, the MACs per inference from report.json and the time per GMAC, and the engines' shares
-from wallclock.json, as a Markdown table. Exports are cached in --cache (made with
+process, the MACs per inference from report.json and the time per GMAC, the engines' shares
+from wallclock.json, and the wall time of `cimsim check` on the same config (which maps the
+network and plans the schedule, running nothing), as a Markdown table. Exports are cached in --cache (made with
 torch.onnx.export, opset 13, dynamic batch). The config is configs/default.yaml with the network
 swapped in, so every size the network needs comes from `auto`.
 """
@@ -34,16 +35,17 @@ def export(name, path):
                       dynamic_axes={"x": {0: "n"}, "y": {0: "n"}})
 
 
-def run_once(cimsim, config, out):
-    """(wall seconds, peak RSS in MB) of one whole process."""
+def run_once(cimsim, command, config, out=None):
+    """(wall seconds, peak RSS in MB) of one whole `cimsim run` or `cimsim check` process."""
+    argv = [cimsim, command, config] + (["--output", out, "--quiet"] if command == "run" else [])
     start = time.monotonic()
-    proc = subprocess.Popen([cimsim, "run", config, "--output", out, "--quiet"], stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.monotonic() - start
     err = proc.stderr.read().decode()
     proc.stderr.close()
     if status != 0:
-        sys.exit("cimsim run %s failed (status %d):\n%s" % (config, status, err))
+        sys.exit("cimsim %s %s failed (status %d):\n%s" % (command, config, status, err))
     return wall, usage.ru_maxrss / 1024.0
 
 
@@ -67,22 +69,25 @@ def main():
             f.write("include: %s\n" % os.path.join(here, "configs", "default.yaml"))
             f.write("workload: {network: %s, inputs: '', labels: '', calibration_inputs: '', synthetic_samples: 1}\n" % onnx)
         out = os.path.join(args.cache, "out_" + name)
-        walls, peaks = [], []
+        walls, peaks, checks = [], [], []
         for _ in range(args.repeats):
-            wall, peak = run_once(args.cimsim, config, out)
+            wall, peak = run_once(args.cimsim, "run", config, out)
             walls.append(wall)
             peaks.append(peak)
+            checks.append(run_once(args.cimsim, "check", config)[0])
         with open(os.path.join(out, "report.json")) as f:
             macs = json.load(f)["network"]["macs_per_inference"]["value"]
         with open(os.path.join(out, "wallclock.json")) as f:
             clock = json.load(f)
         wall = statistics.median(walls)
-        rows.append((name, macs / 1e9, wall, wall / (macs / 1e9), clock["timing"]["value"], max(peaks)))
+        rows.append((name, macs / 1e9, wall, wall / (macs / 1e9), clock["timing"]["value"], max(peaks),
+                     statistics.median(checks)))
         print("%s: %.2f s" % (name, wall), file=sys.stderr)
-    print("| network | GMAC | `cimsim run` wall (s, median of %d) | s per GMAC | timing engine (s) | peak memory (MB) |" % args.repeats)
-    print("|---|---|---|---|---|---|")
-    for name, gmac, wall, per, timing, peak in rows:
-        print("| %s | %.2f | %.2f | %.2f | %.2f | %.0f |" % (name, gmac, wall, per, timing, peak))
+    print("| network | GMAC | `cimsim run` wall (s, median of %d) | s per GMAC | timing engine (s) | peak memory (MB) "
+          "| `cimsim check` wall (s) |" % args.repeats)
+    print("|---|---|---|---|---|---|---|")
+    for name, gmac, wall, per, timing, peak, check in rows:
+        print("| %s | %.2f | %.2f | %.2f | %.2f | %.0f | %.2f |" % (name, gmac, wall, per, timing, peak, check))
 
 
 if __name__ == "__main__":
