@@ -24,6 +24,10 @@ void restart_with_huge_pages(char** argv) {
   // Set by the restart itself: a process whose environment is filtered (set-user-ID) would
   // otherwise restart forever.
   if (std::getenv("CIMSIM_HUGE_PAGES_RESTARTED")) return;
+  // A preloaded library means a tool is watching the process (valgrind, heaptrack, a profiler):
+  // the restarted program would escape it, or, under valgrind, /proc/self/exe names the tool.
+  const char* preload = std::getenv("LD_PRELOAD");
+  if (preload && *preload) return;
   const char* given = std::getenv("GLIBC_TUNABLES");
   std::string tunables = given ? given : "";
   if (tunables.find("glibc.malloc.hugetlb") != std::string::npos) return;  // the user's choice stands

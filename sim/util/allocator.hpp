@@ -16,7 +16,8 @@ void keep_freed_memory();
 // not already say: on the virtual machines this was measured on, a page fault per 4 KiB of new
 // heap was a quarter of a hardware estimate's time (docs/performance.md). The setting is only
 // read when a process starts, hence the restart. Returns when it does not restart: huge pages
-// already on, turned off (CIMSIM_HUGE_PAGES=0), not offered, not glibc, or the exec failed.
+// already on, turned off (CIMSIM_HUGE_PAGES=0), not offered, a library preloaded (a tool such as
+// valgrind is watching), not glibc, or the exec failed.
 void restart_with_huge_pages(char** argv);
 
 }  // namespace cimsim::util
