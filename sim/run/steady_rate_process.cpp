@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "sim/engine/steady_rate.hpp"
+#include "sim/util/fd_io.hpp"
 #include "sim/util/parallel.hpp"
 
 namespace cimsim::run {
@@ -25,30 +26,6 @@ std::atomic<bool> g_allowed{false};
 struct Answer {
   std::int64_t cycles = 0;
 };
-
-bool write_all(int fd, const void* data, std::size_t n) {
-  const char* p = static_cast<const char*>(data);
-  while (n > 0) {
-    const ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return true;
-}
-
-bool read_all(int fd, void* data, std::size_t n) {
-  char* p = static_cast<char*>(data);
-  while (n > 0) {
-    const ssize_t r = ::read(fd, p, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= static_cast<std::size_t>(r);
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -74,7 +51,7 @@ SteadyRateProcess::SteadyRateProcess(const mapping::ChipMap& chip, const engine:
     spdlog::set_level(spdlog::level::off);
     try {
       const Answer a{engine::simulate(chip_, engine::steady_rate_params(params_)).cycles};
-      write_all(fds[1], &a, sizeof a);
+      util::write_all(fds[1], &a, sizeof a);
     } catch (...) {
     }
     ::_exit(0);
@@ -86,7 +63,7 @@ SteadyRateProcess::SteadyRateProcess(const mapping::ChipMap& chip, const engine:
 
 double SteadyRateProcess::steady_cycles_per_inference(const engine::TimingResult& run) {
   Answer a;
-  const bool answered = child_ > 0 && read_all(answer_fd_, &a, sizeof a);
+  const bool answered = child_ > 0 && util::read_all(answer_fd_, &a, sizeof a);
   stop();
   if (answered) {
     spdlog::debug("steady rate measured in a second process");

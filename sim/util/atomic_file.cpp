@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "sim/config/error.hpp"
+#include "sim/util/fd_io.hpp"
 
 namespace cimsim::util {
 
@@ -20,19 +21,11 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw IoError(path, "cannot write file", os_reason());
   // POSIX calls rather than a stream: a full disk or a file-size limit then says which (errno).
-  const char* p = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string reason = n < 0 ? os_reason() : "nothing written";
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw IoError(path, "write failed", reason);
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+  if (!write_all(fd, content.data(), content.size())) {
+    const std::string reason = errno != 0 ? os_reason() : "nothing written";
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw IoError(path, "write failed", reason);
   }
   if (::close(fd) != 0) {
     const std::string reason = os_reason();

@@ -80,75 +80,69 @@ void put_message(std::string& out, std::uint32_t number, const std::string& payl
   out += payload;
 }
 
-// A TensorProto without its raw_data when that holds at least `min_bytes`; `raw` gets those bytes.
-bool split_tensor(std::string_view tensor, std::size_t min_bytes, std::string& out, std::string_view& raw, bool& taken) {
-  Cursor c(tensor);
-  int raw_fields = 0;
-  taken = false;
+// What an edit does with one field of a message being copied.
+enum class Edit { Keep, Replaced, Fail };
+
+// Copies `message` into `out` field by field: `edit(number, type, payload, out)` either writes the
+// field's replacement into `out` itself (Replaced; nothing, to drop it), leaves it to be copied as
+// written (Keep), or gives up (Fail). False when a field cannot be read or the edit gives up.
+template <class EditField>
+bool copy_fields(std::string_view message, std::string& out, EditField edit) {
+  Cursor c(message);
   while (!c.done()) {
     std::uint32_t number = 0, type = 0;
     std::string_view payload;
     std::size_t begin = 0;
     if (!c.field(number, type, payload, begin)) return false;
-    if (number == kTensorRawData && type == kLengthDelimited) {
-      // With two, the parser keeps the last: not worth following.
-      if (++raw_fields > 1) return false;
-      if (payload.size() >= min_bytes) {
-        raw = payload;
-        taken = true;
-        continue;
-      }
-    }
-    out += c.slice(begin);
+    const Edit e = edit(number, type, payload, out);
+    if (e == Edit::Fail) return false;
+    if (e == Edit::Keep) out += c.slice(begin);
   }
   return true;
 }
 
+// A TensorProto without its raw_data when that holds at least `min_bytes`; `raw` gets those bytes.
+bool split_tensor(std::string_view tensor, std::size_t min_bytes, std::string& out, std::string_view& raw, bool& taken) {
+  int raw_fields = 0;
+  taken = false;
+  return copy_fields(tensor, out, [&](std::uint32_t number, std::uint32_t type, std::string_view payload, std::string&) {
+    if (number != kTensorRawData || type != kLengthDelimited) return Edit::Keep;
+    if (++raw_fields > 1) return Edit::Fail;  // with two, the parser keeps the last: not worth following
+    if (payload.size() < min_bytes) return Edit::Keep;
+    raw = payload;
+    taken = true;
+    return Edit::Replaced;  // dropped
+  });
+}
+
 bool split_graph(std::string_view graph, std::size_t min_bytes, std::string& out, SplitModel& split) {
-  Cursor c(graph);
-  while (!c.done()) {
-    std::uint32_t number = 0, type = 0;
-    std::string_view payload;
-    std::size_t begin = 0;
-    if (!c.field(number, type, payload, begin)) return false;
-    if (number == kGraphInitializer && type == kLengthDelimited) {
-      std::string tensor;
-      std::string_view raw;
-      bool taken = false;
-      if (!split_tensor(payload, min_bytes, tensor, raw, taken)) return false;
-      split.raw.push_back(raw);
-      split.taken.push_back(taken);
-      if (taken) {
-        put_message(out, number, tensor);
-        continue;
-      }
-    }
-    out += c.slice(begin);
-  }
-  return true;
+  return copy_fields(graph, out, [&](std::uint32_t number, std::uint32_t type, std::string_view payload, std::string& to) {
+    if (number != kGraphInitializer || type != kLengthDelimited) return Edit::Keep;
+    std::string tensor;
+    std::string_view raw;
+    bool taken = false;
+    if (!split_tensor(payload, min_bytes, tensor, raw, taken)) return Edit::Fail;
+    split.raw.push_back(raw);
+    split.taken.push_back(taken);
+    if (!taken) return Edit::Keep;
+    put_message(to, number, tensor);
+    return Edit::Replaced;
+  });
 }
 
 }  // namespace
 
 bool split_initializer_data(std::string_view model, std::size_t min_bytes, SplitModel& out) {
   out = SplitModel{};
-  Cursor c(model);
-  while (!c.done()) {
-    std::uint32_t number = 0, type = 0;
-    std::string_view payload;
-    std::size_t begin = 0;
-    if (!c.field(number, type, payload, begin)) return false;
-    // Several graph fields merge into one graph, their initializers listed in order: the split
-    // keeps counting across them.
-    if (number == kModelGraph && type == kLengthDelimited) {
-      std::string graph;
-      if (!split_graph(payload, min_bytes, graph, out)) return false;
-      put_message(out.rest, number, graph);
-      continue;
-    }
-    out.rest += c.slice(begin);
-  }
-  return true;
+  // Several graph fields merge into one graph, their initializers listed in order: the split
+  // keeps counting across them.
+  return copy_fields(model, out.rest, [&](std::uint32_t number, std::uint32_t type, std::string_view payload, std::string& to) {
+    if (number != kModelGraph || type != kLengthDelimited) return Edit::Keep;
+    std::string graph;
+    if (!split_graph(payload, min_bytes, graph, out)) return Edit::Fail;
+    put_message(to, number, graph);
+    return Edit::Replaced;
+  });
 }
 
 }  // namespace cimsim::workload::onnx_import
