@@ -28,16 +28,18 @@ Batch float_matrix(const workload::Network& net, const Layer& l, const Batch& in
   const Layer& w = l.weight_source >= 0 ? net.layers[static_cast<std::size_t>(l.weight_source)] : l;
   const Batch x = l.input_quant ? Batch(in.unaryExpr([&](float v) { return l.input_quant->apply(v); })) : in;
   const Eigen::Index per_sample = l.vectors_per_sample();
-  Batch y(w.weight.rows(), in.cols() * per_sample);
+  Eigen::MatrixXf scratch;  // weights left in the model file are built for this product only
+  const Eigen::MatrixXf& weight = workload::weights_of(w, scratch);
+  Batch y(weight.rows(), in.cols() * per_sample);
   // A grouped convolution's weights are block diagonal: only the blocks are multiplied (a
   // depthwise layer's full product would be `groups` times the work, all of it zeros).
   const Eigen::Index groups = l.op == workload::Op::Conv ? l.groups : 1;
-  const Eigen::Index outs = w.weight.rows() / groups, ins = w.weight.cols() / groups;
+  const Eigen::Index outs = weight.rows() / groups, ins = weight.cols() / groups;
   for (Eigen::Index b = 0; b < in.cols(); ++b) {
     const Batch lowered = lower_input(l, x.col(b));
     for (Eigen::Index g = 0; g < groups; ++g)
       y.block(g * outs, b * per_sample, outs, per_sample).noalias() =
-          w.weight.block(g * outs, g * ins, outs, ins) * lowered.middleRows(g * ins, ins);
+          weight.block(g * outs, g * ins, outs, ins) * lowered.middleRows(g * ins, ins);
   }
   y.colwise() += w.bias;
   return raise_output(l, y, in.cols());

@@ -221,11 +221,15 @@ ArrayMap layout_array(const LayerMap& lm, const Architecture& arch, int layer_ma
     }
   }
   // Conversions: each readout alone, or every slice of one output and sign together.
+  if (!arch.readout.combine_weights()) {
+    a.conversions = ConversionGroups::singletons(static_cast<int>(a.readouts.size()));
+    return a;
+  }
+  std::vector<std::vector<int>> groups;
   for (int r = 0; r < static_cast<int>(a.readouts.size()); ++r) {
     const Readout& ro = a.readouts[static_cast<std::size_t>(r)];
-    const bool joins = arch.readout.combine_weights() && ro.weight_slice > 0;
-    if (joins) {
-      for (auto& g : a.conversions) {
+    if (ro.weight_slice > 0) {
+      for (auto& g : groups) {
         const Readout& first = a.readouts[static_cast<std::size_t>(g.front())];
         if (first.output == ro.output && first.sign == ro.sign) {
           g.push_back(r);
@@ -233,9 +237,10 @@ ArrayMap layout_array(const LayerMap& lm, const Architecture& arch, int layer_ma
         }
       }
     } else {
-      a.conversions.push_back({r});
+      groups.push_back({r});
     }
   }
+  a.conversions = ConversionGroups(groups);
   return a;
 }
 

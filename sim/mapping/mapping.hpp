@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/mapping/architecture.hpp"
+#include "sim/mapping/conversion_groups.hpp"
 #include "sim/workload/quantize.hpp"
 
 namespace cimsim::mapping {
@@ -48,7 +49,7 @@ struct ArrayMap {
   std::vector<Readout> readouts;
   // ADC conversions per read: groups of readouts converted together (one each, or the slice columns
   // of one weight and polarity combined in analog, readout.weight_bits: combine), lowest slice first.
-  std::vector<std::vector<int>> conversions;
+  ConversionGroups conversions;
   MatrixXu8 digits;  // rows × columns target digits
   int tile = 0, slot = 0;
 

@@ -48,9 +48,9 @@ const config::SectionRegistrar registered(workload_section);
 
 // The network, the test set and the calibration set, after the checks that need no data (shapes,
 // counts, labels, memory; `cimsim check` runs the same).
-void load_workload(Simulation& sim) {
+void load_workload(Simulation& sim, const workload::LoadOptions& options) {
   const config::Params& wl = sim.config.section("workload");
-  sim.network = workload::load_network(wl.text("network"));
+  sim.network = workload::load_network(wl.text("network"), options);
   check_workload(sim.config, sim.network);
   if (!wl.text("inputs").empty()) {
     sim.test = workload::load_dataset(wl.text("inputs"), wl.text("labels"), wl.integer("samples"),
@@ -71,7 +71,8 @@ void load_workload(Simulation& sim) {
   }
 }
 
-// Whether this run programs the chip and evaluates it (run.mode, resolved).
+// Whether this run programs the chip and evaluates it (run.mode, resolved), decided before
+// anything is loaded: with labels (workload.labels) or analyses, unless run.mode says.
 bool full_run(const Simulation& sim) {
   const config::Params& run = sim.config.section("run");
   if (sim.settings.mode == "full") return true;
@@ -81,7 +82,7 @@ bool full_run(const Simulation& sim) {
     if (analyses) run.fail("mode", "corners and the worst-case search evaluate programmed chips: they need run.mode full");
     return false;
   }
-  return !sim.test.labels.empty() || analyses;
+  return !sim.config.section("workload").text("labels").empty() || analyses;
 }
 
 void check_calibration_memory(const Simulation& sim) {
@@ -188,8 +189,6 @@ std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases, const 
   sim->settings = RunSettings::from(c.section("run"));
   const RunSettings& rs = sim->settings;
 
-  load_workload(*sim);
-  phases.done("load");
   sim->full = full_run(*sim);
   const mapping::Architecture arch = mapping::Architecture::from(c);
 
@@ -198,10 +197,17 @@ std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases, const 
   sim->adc = models::AdcRegistry::instance().create(c.section("adc"));
   sim->dac = models::DacRegistry::instance().create(c.section("dac"));
 
-  // An estimate that prices no writes needs no weight codes (quantize_options.hpp).
+  // An estimate that prices no writes needs no weight codes, and of the weights only their ranges
+  // and zero blocks, read where they lie in the model file; of the calibration only the signs
+  // of the layer inputs (quantize_options.hpp).
   workload::QuantizeOptions qo;
   qo.products_on_arrays = arch.activation_products_on_arrays;
   qo.weight_codes = sim->full || !cost::writes_cost_nothing(cost::level_write_costs(*sim->cell, arch.bits_per_cell));
+  qo.input_scales = sim->full;
+  workload::LoadOptions lo;
+  lo.weights_in_file = !qo.weight_codes;
+  load_workload(*sim, lo);
+  phases.done("load");
   sim->qnet = workload::quantize(sim->network, sim->calibration, c.section("quantization"), qo);
   phases.done("quantize");
   cost::require_write_costs(arch, *sim->cell, c.section("cell").model());

@@ -8,9 +8,9 @@
 
 namespace cimsim::workload {
 
-Network load_network(const std::string& path) {
+Network load_network(const std::string& path, const LoadOptions& options) {
   const std::string ext = std::filesystem::path(path).extension().string();
-  if (ext == ".onnx") return load_onnx(path);
+  if (ext == ".onnx") return load_onnx(path, options);
   if (ext == ".yaml" || ext == ".yml") return load_layer_list(path);
   throw config::InputError(path + ": error: unknown network format '" + ext + "' (expected .onnx or .yaml)");
 }

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "sim/util/rng.hpp"
+#include "sim/workload/file_weights.hpp"
 
 namespace cimsim::workload {
 
@@ -90,6 +91,21 @@ int FixedQuant::bits() const {
   return b;
 }
 
+std::int64_t Layer::in_features() const { return file_weights ? file_weights->cols() : weight.cols(); }
+std::int64_t Layer::out_features() const { return file_weights ? file_weights->rows() : weight.rows(); }
+
+const Eigen::MatrixXf& weights_of(const Layer& layer, Eigen::MatrixXf& scratch) {
+  if (!layer.file_weights) return layer.weight;
+  scratch = layer.file_weights->matrix();
+  return scratch;
+}
+
+void take_weights_from_file(Layer& layer) {
+  if (!layer.file_weights) return;
+  layer.weight = layer.file_weights->matrix();
+  layer.file_weights.reset();
+}
+
 std::int64_t Layer::vectors_per_sample() const {
   if (op == Op::Conv && (out_shape.size() == 3 || out_shape.size() == 2)) return element_count(out_shape) / out_shape[0];
   if (op == Op::Dense && per_position && out_features() > 0) return element_count(out_shape) / out_features();
@@ -133,6 +149,7 @@ Eigen::MatrixXf conv_weight_matrix(const std::vector<double>& w, int out, int in
 
 void fold_batchnorm(Layer& layer, const Eigen::VectorXd& gamma, const Eigen::VectorXd& beta,
                     const Eigen::VectorXd& mean, const Eigen::VectorXd& var, double eps) {
+  take_weights_from_file(layer);
   for (Eigen::Index o = 0; o < layer.weight.rows(); ++o) {
     const double k = gamma(o) / std::sqrt(var(o) + eps);
     layer.weight.row(o) *= static_cast<float>(k);

@@ -18,6 +18,8 @@
 
 namespace cimsim::workload {
 
+class FileWeights;  // file_weights.hpp
+
 using Shape = std::vector<std::int64_t>;
 
 std::int64_t element_count(const Shape& s);
@@ -91,6 +93,9 @@ struct Layer {
   // convolution's columns are (input channel, kernel row, kernel column) over all input channels;
   // a grouped convolution is block diagonal (weights outside the group are zero).
   Eigen::MatrixXf weight;
+  // Or, in an estimate loaded with LoadOptions::weights_in_file, the same weights where they lie in
+  // the model file (file_weights.hpp), `weight` then empty: weights_of() builds the matrix.
+  std::shared_ptr<const FileWeights> file_weights;
   Eigen::VectorXf bias;
   Window window;   // convolution and pooling
   int groups = 1;  // convolution
@@ -120,8 +125,8 @@ struct Layer {
 
   bool is_matrix() const { return op == Op::Dense || op == Op::Conv; }
   Shape in_shape;  // shape of the (first) input, per sample
-  std::int64_t in_features() const { return weight.cols(); }
-  std::int64_t out_features() const { return weight.rows(); }
+  std::int64_t in_features() const;
+  std::int64_t out_features() const;
   // Input vectors one sample sends through the layer's arrays: 1 for dense, output pixels for a
   // convolution, positions for a per-position dense layer.
   std::int64_t vectors_per_sample() const;
@@ -146,6 +151,12 @@ struct Network {
 // Lowers PyTorch/ONNX convolution weights [out, in/groups, kh, kw] (row-major in `w`) to the
 // layer's matrix: out × (in · kh · kw), block diagonal over the groups.
 Eigen::MatrixXf conv_weight_matrix(const std::vector<double>& w, int out, int in, int kh, int kw, int groups);
+
+// The layer's float weight matrix: `weight`, or the matrix built from its file_weights into
+// `scratch`, which then holds it.
+const Eigen::MatrixXf& weights_of(const Layer& layer, Eigen::MatrixXf& scratch);
+// Builds `weight` from file_weights (for what changes the weights, as folding a batch norm does).
+void take_weights_from_file(Layer& layer);
 
 // Folds batch normalisation y = γ·(x − mean)/sqrt(var + eps) + β into the preceding matrix layer.
 void fold_batchnorm(Layer& layer, const Eigen::VectorXd& gamma, const Eigen::VectorXd& beta,

@@ -6,7 +6,9 @@
 
 namespace cimsim::workload {
 
-Network load_onnx(const std::string& path) { return onnx_import::Importer(onnx_import::read_graph(path)).run(); }
+Network load_onnx(const std::string& path, const LoadOptions& options) {
+  return onnx_import::Importer(onnx_import::read_graph(path), options.weights_in_file).run();
+}
 
 Network load_onnx_bytes(const std::string& bytes, const std::string& path) {
   return onnx_import::Importer(onnx_import::parse_graph(bytes, path)).run();

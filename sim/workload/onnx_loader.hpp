@@ -14,10 +14,17 @@
 
 namespace cimsim::workload {
 
+struct LoadOptions {
+  // Large float32 weights of convolutions and dense layers stay where they lie in the file
+  // (Layer::file_weights, file_weights.hpp) instead of being built into Layer::weight: for an
+  // estimate that needs of them only their ranges and zero blocks.
+  bool weights_in_file = false;
+};
+
 // Errors name the file, the node, its operator and, where one is at fault, the attribute; a
 // model with operators cimsim does not support lists every such node in one error
 // (config::InputError, status 2 at the CLI).
-Network load_onnx(const std::string& path);
+Network load_onnx(const std::string& path, const LoadOptions& options = {});
 // The same from the bytes of a model (the fuzzer); `path` appears in messages only.
 Network load_onnx_bytes(const std::string& bytes, const std::string& path);
 

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "sim/config/schema.hpp"
 #include "sim/functional/reference.hpp"
 #include "sim/util/rounding.hpp"
 #include "sim/workload/activation_product.hpp"
+#include "sim/workload/file_weights.hpp"
+#include "sim/workload/sign_analysis.hpp"
 
 namespace cimsim::workload {
 
@@ -44,47 +47,83 @@ double range_of(std::vector<float>& values, const std::string& mode, double perc
 
 // Binary weights: the sign, zero counting as +1, scaled by the mean magnitude (per channel or per
 // tensor), as XNOR-Net does (Rastegari et al., ECCV 2016).
-void binarize_weights(QuantLayer& ql, const Layer& layer, bool per_channel) {
-  const Eigen::VectorXf row_mean = layer.weight.cwiseAbs().rowwise().mean();
-  const double tensor_mean = layer.weight.cwiseAbs().mean();
-  ql.w_scale.resize(layer.out_features());
-  ql.w.resize(layer.out_features(), layer.in_features());
-  for (std::int64_t o = 0; o < layer.out_features(); ++o) {
+void binarize_weights(QuantLayer& ql, const Eigen::MatrixXf& weight, bool per_channel) {
+  const Eigen::VectorXf row_mean = weight.cwiseAbs().rowwise().mean();
+  const double tensor_mean = weight.cwiseAbs().mean();
+  ql.w_scale.resize(weight.rows());
+  ql.w.resize(weight.rows(), weight.cols());
+  for (Eigen::Index o = 0; o < weight.rows(); ++o) {
     const double m = per_channel ? row_mean(o) : tensor_mean;
     ql.w_scale(o) = m > 0 ? m : 1.0;
-    for (std::int64_t i = 0; i < layer.in_features(); ++i) ql.w(o, i) = layer.weight(o, i) < 0 ? -1 : 1;
+    for (Eigen::Index i = 0; i < weight.cols(); ++i) ql.w(o, i) = weight(o, i) < 0 ? -1 : 1;
   }
 }
 
 // A weight's code before clamping: round half away from zero (docs/design.md §4). The one
-// expression for both the codes and codes_nonzero().
-inline double rounded_code(const Layer& layer, const QuantLayer& ql, Eigen::Index o, Eigen::Index i) {
-  return util::round_half_away(layer.weight(o, i) / ql.w_scale(o));
-}
+// expression for the codes, the bits of weights left in the file and codes_nonzero().
+inline double rounded_code(float w, double scale) { return util::round_half_away(w / scale); }
 
-// Symmetric weights; the codes only when `codes` (QuantizeOptions::weight_codes).
-void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel, bool codes) {
-  if (ql.weight_bits == 1) {
-    binarize_weights(ql, layer, per_channel);
-    if (!codes) ql.w.resize(0, 0);
-    return;
-  }
+// Per-output scales m / wmax from the largest magnitudes of the rows.
+void set_weight_scales(QuantLayer& ql, const Eigen::VectorXf& row_max, bool per_channel) {
   const int wmax = ql.weight_max();
-  const Eigen::VectorXf row_max = layer.weight.cwiseAbs().rowwise().maxCoeff();
-  const double tensor_max = layer.weight.cwiseAbs().maxCoeff();
-  ql.w_scale.resize(layer.out_features());
-  for (std::int64_t o = 0; o < layer.out_features(); ++o) {
+  const double tensor_max = row_max.size() > 0 ? row_max.maxCoeff() : 0.0f;
+  ql.w_scale.resize(row_max.size());
+  for (Eigen::Index o = 0; o < row_max.size(); ++o) {
     double m = per_channel ? row_max(o) : tensor_max;
     if (m <= 0) m = 1.0;  // an all-zero row stays zero at any scale
     ql.w_scale(o) = m / wmax;
   }
+}
+
+// The smallest float magnitude whose code at `scale` is not zero: rounded_code(w, scale) ≠ 0
+// exactly when |w| / scale ≥ 0.5 in double arithmetic, which grows with |w|; so a comparison per
+// weight replaces a division, with the same outcome for every float.
+float least_nonzero_magnitude(double scale) {
+  const auto nonzero = [&](float a) { return rounded_code(a, scale) != 0; };
+  float a = static_cast<float>(std::min(0.5 * scale, static_cast<double>(std::numeric_limits<float>::max())));
+  while (a > 0.0f && nonzero(std::nextafter(a, 0.0f))) a = std::nextafter(a, 0.0f);
+  while (!nonzero(a) && a < std::numeric_limits<float>::infinity())
+    a = std::nextafter(a, std::numeric_limits<float>::infinity());
+  return a;
+}
+
+// Weights left in the model file, without codes: the scales from the rows' ranges, and one bit
+// per weight for codes_nonzero(), from one pass over the file.
+void scale_file_weights(QuantLayer& ql, const FileWeights& fw, bool per_channel) {
+  set_weight_scales(ql, fw.row_abs_max(), per_channel);
+  const std::int64_t cols = fw.cols();
+  ql.nonzero_bits.assign(static_cast<std::size_t>((fw.rows() * cols + 63) / 64), 0);
+  fw.for_each_row([&](std::int64_t o, const float* v) {
+    const float least = least_nonzero_magnitude(ql.w_scale(o));
+    const std::int64_t first = o * cols + fw.first_column(o);
+    for (std::int64_t j = 0; j < fw.row_length(); ++j)
+      if (std::fabs(v[j]) >= least)
+        ql.nonzero_bits[static_cast<std::size_t>((first + j) >> 6)] |= std::uint64_t{1} << ((first + j) & 63);
+  });
+}
+
+// Symmetric weights; the codes only when `codes` (QuantizeOptions::weight_codes).
+void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel, bool codes) {
+  if (layer.file_weights && !codes && ql.weight_bits > 1) {
+    scale_file_weights(ql, *layer.file_weights, per_channel);
+    return;
+  }
+  Eigen::MatrixXf scratch;
+  const Eigen::MatrixXf& weight = weights_of(layer, scratch);
+  if (ql.weight_bits == 1) {
+    binarize_weights(ql, weight, per_channel);
+    if (!codes) ql.w.resize(0, 0);
+    return;
+  }
+  const int wmax = ql.weight_max();
+  set_weight_scales(ql, weight.cwiseAbs().rowwise().maxCoeff(), per_channel);
   if (!codes) return;
-  ql.w.resize(layer.out_features(), layer.in_features());
+  ql.w.resize(weight.rows(), weight.cols());
   // Down the columns: the matrices are column-major. round_half_away, not std::round (a library
   // call per weight), so that the loop vectorises: VGG-16 has 138 M weights.
-  for (std::int64_t i = 0; i < layer.in_features(); ++i)
-    for (std::int64_t o = 0; o < layer.out_features(); ++o)
-      ql.w(o, i) = static_cast<std::int32_t>(std::clamp<double>(rounded_code(layer, ql, o, i), -wmax, wmax));
+  for (Eigen::Index i = 0; i < weight.cols(); ++i)
+    for (Eigen::Index o = 0; o < weight.rows(); ++o)
+      ql.w(o, i) = static_cast<std::int32_t>(std::clamp<double>(rounded_code(weight(o, i), ql.w_scale(o)), -wmax, wmax));
 }
 
 // A QDQ model's integer weights, kept as they are, at the narrowest width whose symmetric range
@@ -115,11 +154,9 @@ std::vector<float> magnitudes(const Eigen::MatrixXf& x) {
   return mags;
 }
 
-// Input range from the calibration batch; signed when anything negative was seen.
-void calibrate_input(QuantLayer& ql, const Eigen::MatrixXf& x, const std::string& mode, double percentile) {
-  ql.input_signed = x.size() > 0 && x.minCoeff() < 0.0f;
-  std::vector<float> mags = magnitudes(x);
-  double r = range_of(mags, mode, percentile);
+// Input codes of range `r` (1 when r ≤ 0), signed or not.
+void set_input_range(QuantLayer& ql, bool input_signed, double r) {
+  ql.input_signed = input_signed;
   if (r <= 0) r = 1.0;
   const int ab = ql.activation_bits;
   if (ql.input_signed) {
@@ -131,6 +168,12 @@ void calibrate_input(QuantLayer& ql, const Eigen::MatrixXf& x, const std::string
     ql.input_min = 0;
     ql.input_scale = r / ql.input_max;
   }
+}
+
+// Input range from the calibration batch; signed when anything negative was seen.
+void calibrate_input(QuantLayer& ql, const Eigen::MatrixXf& x, const std::string& mode, double percentile) {
+  std::vector<float> mags = magnitudes(x);
+  set_input_range(ql, x.size() > 0 && x.minCoeff() < 0.0f, range_of(mags, mode, percentile));
 }
 
 // Widths from the section and the layer's overrides.
@@ -182,14 +225,39 @@ void add_written_products(QuantizedNetwork& q, const Network& net, const Dataset
   }
 }
 
+// Whether every matrix layer's input is the network input, comes from a layer that never outputs
+// a negative value, or has the model's own quantizer; recurrent steps, whose inputs are joined,
+// are left to the float pass.
+bool input_signs_proven(const Network& net) {
+  const std::vector<bool> nonnegative = nonnegative_outputs(net);
+  for (const Layer& l : net.layers) {
+    if (!l.is_matrix() || l.input_quant) continue;
+    if (l.weight_source >= 0 || l.steps > 1) return false;
+    const int p = l.inputs.front();
+    if (p != Layer::kNetworkInput && !nonnegative[static_cast<std::size_t>(p)]) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool codes_nonzero(const QuantLayer& q, const Layer& layer, int row_begin, int rows, int out_begin, int outs) {
   if (!codes_omitted(q)) return (q.w.block(out_begin, row_begin, outs, rows).array() != 0).any();
   if (q.weight_bits == 1) return true;  // binary codes are ±1
+  if (!q.nonzero_bits.empty()) {
+    const std::int64_t cols = layer.in_features();
+    for (std::int64_t o = out_begin; o < out_begin + outs; ++o)
+      for (std::int64_t b = o * cols + row_begin, end = b + rows; b < end;) {
+        const std::int64_t word = b >> 6, lo = b & 63, n = std::min<std::int64_t>(64 - lo, end - b);
+        const std::uint64_t mask = (n == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << n) - 1)) << lo;
+        if ((q.nonzero_bits[static_cast<std::size_t>(word)] & mask) != 0) return true;
+        b += n;
+      }
+    return false;
+  }
   for (int i = row_begin; i < row_begin + rows; ++i)
     for (int o = out_begin; o < out_begin + outs; ++o)
-      if (rounded_code(layer, q, o, i) != 0) return true;
+      if (rounded_code(layer.weight(o, i), q.w_scale(o)) != 0) return true;
   return false;
 }
 
@@ -221,8 +289,10 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
     overrides.emplace_back(name, &p);
   }
 
-  // Every matrix layer's float input over the calibration batch.
-  const auto inputs = functional::float_layer_inputs(net, calibration.inputs);
+  // Every matrix layer's float input over the calibration batch; for an estimate without input
+  // scales, only where the graph leaves an input's sign open (sign_analysis.hpp).
+  const bool float_pass = options.input_scales || !input_signs_proven(net);
+  const auto inputs = float_pass ? functional::float_layer_inputs(net, calibration.inputs) : std::vector<Eigen::MatrixXf>{};
 
   for (int li : net.matrix_layers()) {
     const Layer& layer = net.layers[li];
@@ -244,6 +314,12 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
     }
     if (layer.input_quant) {
       take_input_quantizer(ql, *layer.input_quant);
+    } else if (!float_pass) {
+      // Proven never negative, or the network input itself (its sign read from the batch).
+      if (layer.inputs.front() == Layer::kNetworkInput)
+        calibrate_input(ql, calibration.inputs, quant.text("activation_range"), quant.real("activation_percentile"));
+      else
+        set_input_range(ql, false, 0.0);
     } else {
       // The steps of a recurrent product share arrays and one input quantizer: calibrate on the
       // inputs of every step.

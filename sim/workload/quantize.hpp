@@ -30,6 +30,9 @@ struct QuantLayer {
   std::int32_t input_zero_point = 0;  // codes are x/scale + zero_point (QDQ models)
   bool round_half_even = false;       // QDQ models round as ONNX QuantizeLinear does
   Eigen::VectorXd w_row_sums;         // Σ_i w(o, i): removes the zero point digitally
+  // Without codes (QuantizeOptions::weight_codes) for weights left in the model file: bit
+  // o · in + i says whether w(o, i) quantizes to a non-zero code (quantize_options.hpp).
+  std::vector<std::uint64_t> nonzero_bits;
   // A product of two activations on arrays (mapping.activation_products: arrays): `w` is empty
   // here; every input fills it with its second operand's codes at operand_scale (float per code
   // step, one per tensor) and writes them into the layer's arrays.

@@ -20,7 +20,7 @@ const std::set<std::string>& Importer::handled_ops() {
   return ops;
 }
 
-Importer::Importer(Graph graph) : graph_(std::move(graph)) {
+Importer::Importer(Graph graph, bool weights_in_file) : graph_(std::move(graph)), weights_in_file_(weights_in_file) {
   net_.source = graph_.path;
   // PyTorch names every graph "torch_jit" or "main_graph"; the file name says more then, and a
   // file called model*.onnx its folder: traces/mnist_cnn/model_qat.onnx is mnist_cnn_qat.

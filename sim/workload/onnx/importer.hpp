@@ -20,7 +20,8 @@ namespace cimsim::workload::onnx_import {
 
 class Importer {
  public:
-  explicit Importer(Graph graph);
+  // `weights_in_file`: large float32 weights stay in the model file (Layer::file_weights).
+  explicit Importer(Graph graph, bool weights_in_file = false);
   Network run();
 
   // --- used by the operator families ---
@@ -53,6 +54,10 @@ class Importer {
   // file): a non-finite value of `w` is reported where it is in `w`, and a finite one that
   // scaling (Gemm's alpha) carried past the float range as that.
   void check_weights(const Node& n, const Tensor& w, const Eigen::MatrixXf& built) const;
+  // Whether weights `w` stay where they lie in the file (Layer::file_weights) rather than in
+  // Layer::weight: asked for, float32 in the file, no integer codes.
+  bool keep_in_file(const Tensor& w) const;
+  void fill_dense_weights(const Node& n, Layer& layer, const Tensor& w, bool transpose, double alpha) const;
 
   // Adds a layer reading `inputs` (flows) and records its output `out` with `layout`.
   int add_layer(Layer layer, const Node& n, const std::vector<const Flow*>& inputs, const std::string& out,
@@ -130,6 +135,7 @@ class Importer {
   void handle(const Node& n);
 
   Graph graph_;
+  bool weights_in_file_ = false;
   Network net_;
   // Mutable: constant() converts a deferred initializer in place the first time it is read.
   mutable std::map<std::string, Tensor> constants_;

@@ -9,6 +9,7 @@
 #include "models/operators/tensor_index.hpp"
 #include "sim/util/mapped_file.hpp"
 #include "sim/workload/conv_lowering.hpp"
+#include "sim/workload/file_weights.hpp"
 #include "sim/workload/onnx/importer.hpp"
 
 namespace cimsim::workload::onnx_import {
@@ -21,6 +22,8 @@ double channel_scale(const Tensor& w, std::int64_t o) {
 }
 
 }  // namespace
+
+bool Importer::keep_in_file(const Tensor& w) const { return weights_in_file_ && w.deferred() && w.codes.empty(); }
 
 void Importer::check_weights(const Node& n, const Tensor& w, const Eigen::MatrixXf& built) const {
   if (built.allFinite()) return;
@@ -64,10 +67,16 @@ void Importer::conv(const Node& n) {
   if (static_cast<double>(out) * static_cast<double>(channels) * kh * kw > static_cast<double>(models::kMaxSampleElements))
     fail(n, "its lowered weight matrix (" + std::to_string(out) + " x " + std::to_string(channels * kh * kw) +
                 ") is larger than cimsim supports");
-  layer.weight = lower_conv_weights<float>([&](std::int64_t k) { return w.at(static_cast<std::size_t>(k)); },
-                                           static_cast<int>(out), static_cast<int>(channels), kh, kw, layer.groups);
-  check_weights(n, w, layer.weight);
-  if (w.f32_mapped) util::MappedFile::release(w.f32);
+  if (keep_in_file(w)) {
+    layer.file_weights = std::make_shared<const FileWeights>(w.f32_owner, w.f32, w.f32_mapped, static_cast<int>(out),
+                                                             static_cast<int>(channels), kh, kw, layer.groups);
+    if (!layer.file_weights->finite()) check_finite(n, w, "the weights");
+  } else {
+    layer.weight = lower_conv_weights<float>([&](std::int64_t k) { return w.at(static_cast<std::size_t>(k)); },
+                                             static_cast<int>(out), static_cast<int>(channels), kh, kw, layer.groups);
+    check_weights(n, w, layer.weight);
+    if (w.f32_mapped) util::MappedFile::release(w.f32);
+  }
   if (!w.codes.empty()) {
     if (w.code_scale.size() > 1 && w.code_axis != 0) fail(n, "per-channel weight scales must run along the output channels (axis 0)");
     layer.weight_codes = lower_conv_weights<int>([&](std::int64_t k) { return w.codes[static_cast<std::size_t>(k)]; },
@@ -93,24 +102,13 @@ void Importer::conv(const Node& n) {
   add_layer(std::move(layer), n, {&x}, n.outputs.front(), result);
 }
 
-// Dense over the last axis of `x` with weights `w` (rows = outputs once transposed as `transpose`
-// says); the batch may sit in any axis but the last.
-int Importer::dense(const Node& n, const Flow& x, const Tensor& w, bool transpose, double alpha, const Tensor* bias,
-                    double beta, const std::string& out) {
-  const Layout& in = x.layout;
-  if (w.dims.size() != 2 || w.dims[0] <= 0 || w.dims[1] <= 0)
-    fail(n, "weights must be a non-empty matrix, got " + models::dims_text(w.dims));
-  if (in.axis == static_cast<int>(in.dims.size()) - 1)
-    fail(n, "the batch is merged into the axis the product sums over (" + models::dims_text(in.dims) + ")");
+// The dense matrix (and codes) of weights `w` in `layer`, rows = outputs once transposed as
+// `transpose` says, scaled by `alpha`.
+void Importer::fill_dense_weights(const Node& n, Layer& layer, const Tensor& w, bool transpose, double alpha) const {
   const std::int64_t rows = w.dims[0], cols = w.dims[1];
   const std::int64_t outs = transpose ? cols : rows, ins = transpose ? rows : cols;
-  if (in.dims.back() != ins)
-    fail(n, "weights take " + std::to_string(ins) + " inputs, the input " + models::dims_text(in.dims) + " has " +
-                std::to_string(in.dims.back()));
-  Layer layer;
-  layer.op = Op::Dense;
-  layer.weight.resize(outs, ins);
   const bool quantized = !w.codes.empty();
+  layer.weight.resize(outs, ins);
   if (quantized) {
     // Per-channel scales must run along the outputs.
     const int out_axis = transpose ? 1 : 0;
@@ -139,6 +137,32 @@ int Importer::dense(const Node& n, const Flow& x, const Tensor& w, bool transpos
   }
   if (w.f32_mapped) util::MappedFile::release(w.f32);
   check_weights(n, w, layer.weight);
+}
+
+// Dense over the last axis of `x` with weights `w` (rows = outputs once transposed as `transpose`
+// says); the batch may sit in any axis but the last.
+int Importer::dense(const Node& n, const Flow& x, const Tensor& w, bool transpose, double alpha, const Tensor* bias,
+                    double beta, const std::string& out) {
+  const Layout& in = x.layout;
+  if (w.dims.size() != 2 || w.dims[0] <= 0 || w.dims[1] <= 0)
+    fail(n, "weights must be a non-empty matrix, got " + models::dims_text(w.dims));
+  if (in.axis == static_cast<int>(in.dims.size()) - 1)
+    fail(n, "the batch is merged into the axis the product sums over (" + models::dims_text(in.dims) + ")");
+  const std::int64_t rows = w.dims[0], cols = w.dims[1];
+  const std::int64_t outs = transpose ? cols : rows, ins = transpose ? rows : cols;
+  if (in.dims.back() != ins)
+    fail(n, "weights take " + std::to_string(ins) + " inputs, the input " + models::dims_text(in.dims) + " has " +
+                std::to_string(in.dims.back()));
+  Layer layer;
+  layer.op = Op::Dense;
+  if (!transpose && alpha == 1.0 && keep_in_file(w)) {
+    // Rows are outputs as stored (Gemm with transB, as PyTorch exports Linear).
+    layer.file_weights = std::make_shared<const FileWeights>(w.f32_owner, w.f32, w.f32_mapped, static_cast<int>(outs),
+                                                             static_cast<int>(ins), 1, 1, 1);
+    if (!layer.file_weights->finite()) check_finite(n, w, "the weights");
+  } else {
+    fill_dense_weights(n, layer, w, transpose, alpha);
+  }
   layer.bias = Eigen::VectorXf::Zero(outs);
   if (bias) {
     check_finite(n, *bias, "the bias");
