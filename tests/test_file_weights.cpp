@@ -1,0 +1,206 @@
+// An estimate reads weights where they lie in the model file (workload::FileWeights) and skips
+// the calibration's float pass where the graph proves an input's sign (sign_analysis.hpp). Both
+// must leave the estimate exactly what it is with the weights built: the same matrices on demand,
+// the same scales, the same all-zero blocks, the same input signs.
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "onnx_builder.hpp"
+#include "sim/config/error.hpp"
+#include "sim/mapping/mapping.hpp"
+#include "sim/workload/file_weights.hpp"
+#include "sim/workload/onnx_loader.hpp"
+#include "sim/workload/quantize_options.hpp"
+#include "sim/workload/sign_analysis.hpp"
+#include "support.hpp"
+
+using namespace cimsim;
+
+namespace {
+
+// Weights of either sign, with a stretch of magnitudes that round to zero at 8 bits (and at 4)
+// wherever `tiny(k)` says, so that whole blocks quantize to zeros.
+template <class Tiny>
+std::vector<float> weights(std::int64_t count, double f, const Tiny& tiny) {
+  std::vector<float> v(static_cast<std::size_t>(count));
+  for (std::int64_t k = 0; k < count; ++k)
+    v[static_cast<std::size_t>(k)] = static_cast<float>(std::sin(f * static_cast<double>(k)) / 4.0 * (tiny(k) ? 1e-4 : 1.0));
+  return v;
+}
+
+// x (64, 6, 6) → Conv 256 (3 × 3) → [ReLU] → grouped Conv 256 (4 groups) → ReLU → global pool →
+// Gemm 300 (transB, as PyTorch exports Linear). Every weight tensor is large enough to stay in
+// the file, as raw float32 bytes.
+std::string model(const test::TempDir& dir, bool relu_between, float poison = 0.0f) {
+  test::OnnxBuilder b;
+  b.input("x", {64, 6, 6}).output("y");
+  b.init("K1", {256, 64, 3, 3}, weights(256 * 64 * 9, 0.37, [](std::int64_t k) { return k < 64 * 64 * 9; }));
+  b.init("K2", {256, 64, 3, 3}, weights(256 * 64 * 9, 0.53, [](std::int64_t k) { return (k / 576) % 3 == 1; }));
+  // Every row of W reaches 0.25, so that 8-bit scales are 0.25 / 127 per tensor and per channel;
+  // three weights in the tiny stretch sit at that half step and a float either side of it.
+  std::vector<float> w = weights(300 * 256, 0.71, [](std::int64_t k) { return k / 256 < 150 && k % 256 < 128; });
+  for (int r = 0; r < 300; ++r) w[static_cast<std::size_t>(r * 256 + 200)] = 0.25f;
+  const float half = static_cast<float>(0.5 * (0.25 / 127));
+  w[10 * 256 + 5] = half;
+  w[20 * 256 + 7] = std::nextafter(half, 0.0f);
+  w[30 * 256 + 9] = std::nextafter(half, 1.0f);
+  b.init("W", {300, 256}, w);
+  b.init_ints("flat", {2}, {-1, 256});
+  if (poison != 0.0f) {
+    auto& k2 = (*b.model().mutable_graph()->mutable_initializer())[1];
+    k2.set_float_data(1234, poison);
+  }
+  for (auto& t : *b.model().mutable_graph()->mutable_initializer())
+    if (t.data_type() == onnx::TensorProto::FLOAT) {
+      t.set_raw_data(std::string(reinterpret_cast<const char*>(t.float_data().data()),
+                                 static_cast<std::size_t>(t.float_data_size()) * sizeof(float)));
+      t.clear_float_data();
+    }
+  auto& c1 = b.node("Conv", {"x", "K1"}, {"c1"}, "conv1");
+  test::OnnxBuilder::attr(c1, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  std::string into = "c1";
+  if (relu_between) {
+    b.node("Relu", {"c1"}, {"r1"});
+    into = "r1";
+  }
+  auto& c2 = b.node("Conv", {into, "K2"}, {"c2"}, "conv2");
+  test::OnnxBuilder::attr(c2, "group", std::int64_t{4});
+  b.node("Relu", {"c2"}, {"r2"});
+  b.node("GlobalAveragePool", {"r2"}, {"g"});
+  b.node("Reshape", {"g", "flat"}, {"f"});
+  auto& fc = b.node("Gemm", {"f", "W"}, {"y"}, "fc");
+  test::OnnxBuilder::attr(fc, "transB", std::int64_t{1});
+  return b.save(dir.path(), std::string(relu_between ? "relu" : "linear") + (poison != 0.0f ? "_poison" : "") + ".onnx");
+}
+
+workload::Network load(const std::string& path, bool in_file) {
+  workload::LoadOptions o;
+  o.weights_in_file = in_file;
+  return workload::load_onnx(path, o);
+}
+
+}  // namespace
+
+TEST_CASE("file weights: the matrices built on demand are the loader's own", "[onnx][estimate]") {
+  test::TempDir dir;
+  const std::string path = model(dir, false);
+  const workload::Network in_file = load(path, true), built = load(path, false);
+  REQUIRE(in_file.layers.size() == built.layers.size());
+  int matrices = 0;
+  for (std::size_t l = 0; l < built.layers.size(); ++l) {
+    const workload::Layer &a = in_file.layers[l], &b = built.layers[l];
+    if (!b.is_matrix()) continue;
+    INFO("layer " << b.name);
+    ++matrices;
+    REQUIRE(a.file_weights);
+    CHECK(a.weight.size() == 0);
+    CHECK(!b.file_weights);
+    CHECK(a.in_features() == b.in_features());
+    CHECK(a.out_features() == b.out_features());
+    CHECK(a.file_weights->matrix() == b.weight);
+    CHECK(a.file_weights->row_abs_max() == b.weight.cwiseAbs().rowwise().maxCoeff());
+    CHECK(a.bias == b.bias);
+  }
+  CHECK(matrices == 3);
+}
+
+TEST_CASE("file weights: scales and all-zero blocks are those of the built weights and of the codes",
+          "[onnx][estimate]") {
+  test::TempDir dir;
+  const std::string path = model(dir, true);
+  const workload::Network in_file = load(path, true), built = load(path, false);
+  workload::Dataset calibration;
+  calibration.inputs = Eigen::MatrixXf::Random(64 * 36, 2);
+  for (const char* scale : {"per_tensor", "per_channel"})
+    for (int bits : {8, 4}) {
+      INFO(scale << ", " << bits << "-bit weights");
+      const config::Config cfg = test::config_with("quantization: {weight_scale: " + std::string(scale) +
+                                                   ", weight_bits: " + std::to_string(bits) + "}\n");
+      workload::QuantizeOptions estimate;
+      estimate.weight_codes = false;
+      const auto a = workload::quantize(in_file, calibration, cfg.section("quantization"), estimate);
+      const auto b = workload::quantize(built, calibration, cfg.section("quantization"), estimate);
+      const auto codes = workload::quantize(built, calibration, cfg.section("quantization"), workload::QuantizeOptions{});
+      REQUIRE(a.layers.size() == 3);
+      int zero_blocks = 0, other_blocks = 0;
+      for (std::size_t k = 0; k < a.layers.size(); ++k) {
+        const workload::QuantLayer &qa = a.layers[k], &qb = b.layers[k], &qc = codes.layers[k];
+        const workload::Layer& layer = in_file.layers[static_cast<std::size_t>(qa.layer)];
+        INFO("layer " << layer.name);
+        REQUIRE(workload::codes_omitted(qa));
+        CHECK(!qa.nonzero_bits.empty());
+        CHECK(qa.w_scale == qb.w_scale);
+        CHECK(qa.w_scale == qc.w_scale);
+        const int in = static_cast<int>(layer.in_features()), out = static_cast<int>(layer.out_features());
+        for (int r = 0; r < in; r += 37)
+          for (int o = 0; o < out; o += 13) {
+            const int rows = std::min(37, in - r), outs = std::min(13, out - o);
+            const bool nz = workload::codes_nonzero(qa, layer, r, rows, o, outs);
+            CHECK(nz == workload::codes_nonzero(qb, built.layers[static_cast<std::size_t>(qa.layer)], r, rows, o, outs));
+            CHECK(nz == workload::codes_nonzero(qc, built.layers[static_cast<std::size_t>(qa.layer)], r, rows, o, outs));
+            (nz ? other_blocks : zero_blocks) += 1;
+          }
+      }
+      // The weights at the half step: the rounding of the codes, bit for bit.
+      const workload::Layer& fc = in_file.layers.back();
+      for (auto [r, c] : {std::pair{10, 5}, std::pair{20, 7}, std::pair{30, 9}}) {
+        CHECK(workload::codes_nonzero(a.layers.back(), fc, c, 1, r, 1) == (codes.layers.back().w(r, c) != 0));
+      }
+      CHECK(zero_blocks > 10);
+      CHECK(other_blocks > 10);
+    }
+}
+
+TEST_CASE("file weights: a non-finite weight is an error naming the node", "[onnx][estimate][errors]") {
+  test::TempDir dir;
+  for (float poison : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
+    const std::string path = model(dir, false, poison);
+    for (bool in_file : {true, false}) {
+      INFO((in_file ? "left in the file" : "built") << ", " << poison);
+      CHECK_THROWS_WITH(load(path, in_file), Catch::Contains("conv2") && Catch::Contains("non-finite value at element 1234"));
+    }
+  }
+}
+
+TEST_CASE("sign analysis: an estimate finds each input's sign without the float pass where the graph proves it",
+          "[quantize][estimate]") {
+  test::TempDir dir;
+  for (bool relu_between : {true, false}) {
+    INFO((relu_between ? "ReLU" : "nothing") << " between the convolutions");
+    const workload::Network net = load(model(dir, relu_between), true);
+    const std::vector<bool> nonnegative = workload::nonnegative_outputs(net);
+    const auto index = [&](const std::string& name) {
+      for (std::size_t l = 0; l < net.layers.size(); ++l)
+        if (net.layers[l].name == name) return l;
+      FAIL("no layer " << name);
+      return std::size_t{0};
+    };
+    CHECK(nonnegative[index("conv2")]);  // its ReLU is fused
+    CHECK(nonnegative[index("conv1")] == relu_between);
+    CHECK_FALSE(nonnegative[index("fc")]);
+    workload::Dataset calibration;
+    calibration.inputs = Eigen::MatrixXf::Random(64 * 36, 3);  // of both signs
+    const config::Config cfg = test::config_with("");
+    workload::QuantizeOptions estimate;
+    estimate.weight_codes = false;
+    estimate.input_scales = false;
+    const auto signs = workload::quantize(net, calibration, cfg.section("quantization"), estimate);
+    const auto full = workload::quantize(net, calibration, cfg.section("quantization"), workload::QuantizeOptions{});
+    for (std::size_t k = 0; k < full.layers.size(); ++k) {
+      INFO("layer " << net.layers[static_cast<std::size_t>(full.layers[k].layer)].name);
+      CHECK(signs.layers[k].input_signed == full.layers[k].input_signed);
+      CHECK(signs.layers[k].input_min == full.layers[k].input_min);
+      CHECK(signs.layers[k].input_max == full.layers[k].input_max);
+    }
+    CHECK(full.layers[0].input_signed);   // the network input
+    CHECK(full.layers[1].input_signed == !relu_between);
+    // With the ReLU every sign is proven and no float pass runs: the second convolution's scale is
+    // the placeholder of an all-zero batch. Without, the float pass sets it as a full run does.
+    const double placeholder = 1.0 / 255;
+    CHECK((signs.layers[1].input_scale == placeholder) == relu_between);
+    if (!relu_between) CHECK(signs.layers[1].input_scale == full.layers[1].input_scale);
+  }
+}
