@@ -10,6 +10,7 @@
 
 #include "onnx_builder.hpp"
 #include "sim/config/error.hpp"
+#include "sim/functional/reference.hpp"
 #include "sim/mapping/mapping.hpp"
 #include "sim/workload/file_weights.hpp"
 #include "sim/workload/onnx_loader.hpp"
@@ -124,6 +125,11 @@ TEST_CASE("file weights: scales and all-zero blocks are those of the built weigh
       const auto a = workload::quantize(in_file, calibration, cfg.section("quantization"), estimate);
       const auto b = workload::quantize(built, calibration, cfg.section("quantization"), estimate);
       const auto codes = workload::quantize(built, calibration, cfg.section("quantization"), workload::QuantizeOptions{});
+      const auto file_codes = workload::quantize(in_file, calibration, cfg.section("quantization"), workload::QuantizeOptions{});
+      for (std::size_t k = 0; k < codes.layers.size(); ++k) {
+        CHECK(file_codes.layers[k].w == codes.layers[k].w);  // built row by row from the file
+        CHECK(file_codes.layers[k].w_scale == codes.layers[k].w_scale);
+      }
       REQUIRE(a.layers.size() == 3);
       int zero_blocks = 0, other_blocks = 0;
       for (std::size_t k = 0; k < a.layers.size(); ++k) {
@@ -152,6 +158,14 @@ TEST_CASE("file weights: scales and all-zero blocks are those of the built weigh
       CHECK(zero_blocks > 10);
       CHECK(other_blocks > 10);
     }
+  // Binary weights take their scales from the mean magnitudes of the built matrix.
+  const config::Config binary = test::config_with("quantization: {weight_bits: 1, weight_scale: per_channel}\n");
+  const auto a = workload::quantize(in_file, calibration, binary.section("quantization"), workload::QuantizeOptions{});
+  const auto b = workload::quantize(built, calibration, binary.section("quantization"), workload::QuantizeOptions{});
+  for (std::size_t k = 0; k < a.layers.size(); ++k) {
+    CHECK(a.layers[k].w == b.layers[k].w);
+    CHECK(a.layers[k].w_scale == b.layers[k].w_scale);
+  }
 }
 
 TEST_CASE("file weights: a non-finite weight is an error naming the node", "[onnx][estimate][errors]") {
@@ -203,4 +217,31 @@ TEST_CASE("sign analysis: an estimate finds each input's sign without the float 
     CHECK((signs.layers[1].input_scale == placeholder) == relu_between);
     if (!relu_between) CHECK(signs.layers[1].input_scale == full.layers[1].input_scale);
   }
+}
+
+TEST_CASE("file weights: the float network gives the built network's outputs, a large layer a block of rows at a time",
+          "[onnx][estimate]") {
+  // 4200 x 4000 float32 weights (67 MB) are past the size from which the float reference multiplies
+  // weights left in the file a block of rows at a time; the convolutions of the model above are
+  // built whole. Every output must be the built network's, bit for bit.
+  test::TempDir dir;
+  const std::int64_t outs = 4200, ins = 4000;
+  test::OnnxBuilder b;
+  b.input("x", {ins}).output("y");
+  b.init("W", {outs, ins}, weights(outs * ins, 0.013, [](std::int64_t) { return false; }));
+  for (auto& t : *b.model().mutable_graph()->mutable_initializer()) {
+    t.set_raw_data(std::string(reinterpret_cast<const char*>(t.float_data().data()),
+                               static_cast<std::size_t>(t.float_data_size()) * sizeof(float)));
+    t.clear_float_data();
+  }
+  auto& fc = b.node("Gemm", {"x", "W"}, {"y"}, "fc");
+  test::OnnxBuilder::attr(fc, "transB", std::int64_t{1});
+  const std::string large = b.save(dir.path(), "large.onnx");
+  const Eigen::MatrixXf x = Eigen::MatrixXf::Random(ins, 3);
+  const workload::Network in_file = load(large, true), built = load(large, false);
+  REQUIRE(in_file.layers.front().file_weights);
+  CHECK(functional::float_logits(in_file, x) == functional::float_logits(built, x));
+  const std::string path = model(dir, false);
+  const Eigen::MatrixXf images = Eigen::MatrixXf::Random(64 * 36, 2);
+  CHECK(functional::float_logits(load(path, true), images) == functional::float_logits(load(path, false), images));
 }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "sim/config/error.hpp"
 #include "sim/functional/ops.hpp"
@@ -23,6 +24,8 @@ std::size_t owner_of(const workload::Network& net, std::size_t l) {
 
 const Eigen::MatrixXf& weights_of(const workload::Network& net, const std::vector<Eigen::MatrixXf>& w, std::size_t l) {
   l = owner_of(net, l);
+  if (net.layers[l].file_weights)  // the loader keeps them built for this analysis (run::prepare)
+    throw std::logic_error("gradient: layer '" + net.layers[l].name + "' has its weights left in the model file");
   return l < w.size() && w[l].size() > 0 ? w[l] : net.layers[l].weight;
 }
 

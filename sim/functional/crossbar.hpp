@@ -41,6 +41,8 @@ class CrossbarBackend final : public MatrixBackend {
   // energy go into the activity (written_arrays.cpp).
   Eigen::MatrixXd multiply_written(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
                                    std::int64_t first_vector, std::int64_t write) override;
+  // Each vector's reads, draws and conversions follow its global number, whatever call it is in.
+  bool splits_vectors() const override { return true; }
 
   // What the reads did, read energies priced.
   Activity activity() const;

@@ -4,6 +4,7 @@
 #include "sim/functional/written_product.hpp"
 #include "sim/util/cancel.hpp"
 #include "sim/workload/activation_product.hpp"
+#include "sim/workload/file_weights.hpp"
 
 namespace cimsim::functional {
 
@@ -20,6 +21,27 @@ void apply_activation(Batch& y, const Activation& a) {
   }
 }
 
+// float_matrix() for large weights left in the model file: a block of rows at a time, built
+// from the file and multiplied, so that the layer's matrix is never whole in memory (VGG-16's
+// first dense layer is 411 MB). Each output is still the product of its row with the lowered input.
+Batch float_matrix_from_file(const Layer& l, const workload::FileWeights& fw, const Eigen::VectorXf& bias,
+                             const Batch& x, Eigen::Index samples) {
+  constexpr Eigen::Index kRows = 256;
+  const Eigen::Index per_sample = l.vectors_per_sample();
+  Batch y(fw.rows(), samples * per_sample);
+  for (Eigen::Index r0 = 0; r0 < fw.rows(); r0 += kRows) {
+    const Eigen::Index n = std::min(kRows, fw.rows() - r0);
+    const Eigen::MatrixXf rows = fw.row_block(r0, n);
+    for (Eigen::Index b = 0; b < samples; ++b)
+      y.block(r0, b * per_sample, n, per_sample).noalias() = rows * lower_input(l, x.col(b));
+  }
+  y.colwise() += bias;
+  return raise_output(l, y, samples);
+}
+
+// Weights past this many bytes, left in the model file, are multiplied a block of rows at a time.
+constexpr double kWholeWeightBytes = 64.0 * (1 << 20);
+
 // The float matrix product of a matrix layer on its lowered input, bias included. A QDQ model's
 // input quantizer rounds the input onto its grid first, as ONNX computes the model. Each sample is
 // its own product of one fixed shape: a GEMM's rounding depends on where a column sits in a larger
@@ -28,12 +50,16 @@ Batch float_matrix(const workload::Network& net, const Layer& l, const Batch& in
   const Layer& w = l.weight_source >= 0 ? net.layers[static_cast<std::size_t>(l.weight_source)] : l;
   const Batch x = l.input_quant ? Batch(in.unaryExpr([&](float v) { return l.input_quant->apply(v); })) : in;
   const Eigen::Index per_sample = l.vectors_per_sample();
-  Eigen::MatrixXf scratch;  // weights left in the model file are built for this product only
+  const Eigen::Index groups = l.op == workload::Op::Conv ? l.groups : 1;
+  if (w.file_weights && groups == 1 &&
+      static_cast<double>(w.file_weights->rows()) * static_cast<double>(w.file_weights->cols()) * sizeof(float) >
+          kWholeWeightBytes)
+    return float_matrix_from_file(l, *w.file_weights, w.bias, x, in.cols());
+  Eigen::MatrixXf scratch;  // grouped weights left in the model file are built for this product only
   const Eigen::MatrixXf& weight = workload::weights_of(w, scratch);
   Batch y(weight.rows(), in.cols() * per_sample);
   // A grouped convolution's weights are block diagonal: only the blocks are multiplied (a
   // depthwise layer's full product would be `groups` times the work, all of it zeros).
-  const Eigen::Index groups = l.op == workload::Op::Conv ? l.groups : 1;
   const Eigen::Index outs = weight.rows() / groups, ins = weight.cols() / groups;
   for (Eigen::Index b = 0; b < in.cols(); ++b) {
     const Batch lowered = lower_input(l, x.col(b));
@@ -56,8 +82,13 @@ std::int64_t first_vector_of(const Layer& l, std::int64_t sample) {
 }  // namespace
 
 std::vector<Batch> forward(const workload::Network& net, const Batch& x, const MatrixStep& step,
-                           const ProductStep& product) {
+                           const ProductStep& product, bool keep_all) {
   std::vector<Batch> out(net.layers.size());
+  // The last layer reading each output: past it, an output nobody asked to keep is freed.
+  std::vector<std::size_t> last_reader(net.layers.size(), 0);
+  for (std::size_t i = 0; i < net.layers.size(); ++i)
+    for (int src : net.layers[i].inputs)
+      if (src != Layer::kNetworkInput) last_reader[static_cast<std::size_t>(src)] = i;
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     util::check_cancelled();  // every forward pass stops between layers when a run is cancelled
     const Layer& layer = net.layers[i];
@@ -70,14 +101,20 @@ std::vector<Batch> forward(const workload::Network& net, const Batch& x, const M
     apply_activation(y, layer.activation);
     if (layer.output_quant) y = y.unaryExpr([&](float v) { return layer.output_quant->apply(v); });
     out[i] = std::move(y);
+    if (!keep_all)
+      for (int src : layer.inputs)
+        if (src != Layer::kNetworkInput && last_reader[static_cast<std::size_t>(src)] == i &&
+            static_cast<std::size_t>(src) + 1 < net.layers.size())
+          out[static_cast<std::size_t>(src)] = Batch();
   }
   return out;
 }
 
 Batch float_logits(const workload::Network& net, const Batch& x) {
-  auto outs = forward(net, x, [&](int li, const Batch& in) -> Batch {
-    return float_matrix(net, net.layers[static_cast<std::size_t>(li)], in);
-  });
+  auto outs = forward(
+      net, x,
+      [&](int li, const Batch& in) -> Batch { return float_matrix(net, net.layers[static_cast<std::size_t>(li)], in); },
+      nullptr, false);
   return outs.back();
 }
 
@@ -107,44 +144,85 @@ Eigen::MatrixXd ExactBackend::multiply(const workload::QuantLayer& q, const Eige
   return q.w.cast<double>() * codes.cast<double>();
 }
 
-std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
-                                     MatrixBackend& backend, const MatrixObserver& observe) {
+namespace {
+
+// The integer product of matrix layer `li` on the float inputs `in` (sample first_sample first),
+// dequantized, biased and raised to the layer's output layout.
+Batch quantized_matrix(const workload::QuantizedNetwork& qnet, int li, const Batch& in, std::int64_t first_sample,
+                       MatrixBackend& backend, const MatrixObserver& observe) {
+  const workload::QuantLayer& q = qnet.of(li);
+  const Layer& l = qnet.net->layers[static_cast<std::size_t>(li)];
+  const Layer& w = l.weight_source >= 0 ? qnet.net->layers[static_cast<std::size_t>(l.weight_source)] : l;
+  // Vectors are numbered sample by sample, pixel by pixel, so that per-read draws follow the
+  // vector, not the batch it happens to be in.
+  // A convolution's codes are lowered after quantizing (each input element once, pads at the
+  // code of a zero input), which equals quantizing the lowered floats.
+  const Eigen::MatrixXi codes = l.op == workload::Op::Conv
+                                    ? lower_conv_codes(l, input_codes(q, in), workload::quantize_input(0.0f, q))
+                                    : input_codes(q, lower_input(l, in));
+  Eigen::MatrixXd acc;
+  if (l.steps > 1) {
+    // A recurrent step's vectors are not consecutive across samples: one product per sample.
+    const Eigen::Index v = l.vectors_per_sample();
+    acc.resize(q.w.rows(), codes.cols());
+    for (Eigen::Index s = 0; s < in.cols(); ++s)
+      acc.middleCols(s * v, v) = backend.multiply(q, codes.middleCols(s * v, v), first_vector_of(l, first_sample + s));
+  } else {
+    acc = backend.multiply(q, codes, first_vector_of(l, first_sample));
+  }
+  if (observe) observe(li, in, acc);
+  // W·(q − z) = W·q − z·Σ_i W_i: the zero point comes off digitally, one constant per output.
+  if (q.input_zero_point != 0) acc.colwise() -= static_cast<double>(q.input_zero_point) * q.w_row_sums;
+  Eigen::MatrixXd y = (q.w_scale * q.input_scale).asDiagonal() * acc;
+  y.colwise() += w.bias.cast<double>();
+  return raise_output(l, y.cast<float>(), in.cols());
+}
+
+// The quantized pass; `lean`: only the last output is wanted, so outputs are freed once read,
+// and a layer whose lowered codes would pass layer_group_code_bytes() for the whole batch runs a
+// group of samples at a time (each vector's product does not depend on the others in its call).
+std::vector<Batch> quantized_pass(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
+                                  MatrixBackend& backend, const MatrixObserver& observe, bool lean) {
   ProductStep written;
   if (qnet.products_on_arrays)
     written = [&](int li, const Batch& a, const Batch& b) { return written_product(qnet, li, a, b, first_sample, backend); };
-  return forward(*qnet.net, x, [&](int li, const Batch& in) -> Batch {
-    const workload::QuantLayer& q = qnet.of(li);
+  const auto step = [&](int li, const Batch& in) -> Batch {
     const Layer& l = qnet.net->layers[static_cast<std::size_t>(li)];
-    const Layer& w = l.weight_source >= 0 ? qnet.net->layers[static_cast<std::size_t>(l.weight_source)] : l;
-    // Vectors are numbered sample by sample, pixel by pixel, so that per-read draws follow the
-    // vector, not the batch it happens to be in.
-    // A convolution's codes are lowered after quantizing (each input element once, pads at the
-    // code of a zero input), which equals quantizing the lowered floats.
-    const Eigen::MatrixXi codes = l.op == workload::Op::Conv
-                                      ? lower_conv_codes(l, input_codes(q, in), workload::quantize_input(0.0f, q))
-                                      : input_codes(q, lower_input(l, in));
-    Eigen::MatrixXd acc;
-    if (l.steps > 1) {
-      // A recurrent step's vectors are not consecutive across samples: one product per sample.
-      const Eigen::Index v = l.vectors_per_sample();
-      acc.resize(q.w.rows(), codes.cols());
-      for (Eigen::Index s = 0; s < in.cols(); ++s)
-        acc.middleCols(s * v, v) = backend.multiply(q, codes.middleCols(s * v, v), first_vector_of(l, first_sample + s));
-    } else {
-      acc = backend.multiply(q, codes, first_vector_of(l, first_sample));
+    const double sample_bytes =
+        static_cast<double>(l.in_features()) * static_cast<double>(l.vectors_per_sample()) * sizeof(int);
+    const Eigen::Index group =
+        lean && !observe && backend.splits_vectors() ? std::clamp<Eigen::Index>(static_cast<Eigen::Index>(
+                                                        static_cast<double>(layer_group_code_bytes()) / sample_bytes),
+                                                    1, std::max<Eigen::Index>(1, in.cols()))
+                         : in.cols();
+    if (group >= in.cols()) return quantized_matrix(qnet, li, in, first_sample, backend, observe);
+    Batch out;
+    for (Eigen::Index s0 = 0; s0 < in.cols(); s0 += group) {
+      const Eigen::Index n = std::min(group, in.cols() - s0);
+      const Batch part = quantized_matrix(qnet, li, in.middleCols(s0, n), first_sample + s0, backend, observe);
+      if (out.size() == 0) out.resize(part.rows(), in.cols());
+      out.middleCols(s0, n) = part;
     }
-    if (observe) observe(li, in, acc);
-    // W·(q − z) = W·q − z·Σ_i W_i: the zero point comes off digitally, one constant per output.
-    if (q.input_zero_point != 0) acc.colwise() -= static_cast<double>(q.input_zero_point) * q.w_row_sums;
-    Eigen::MatrixXd y = (q.w_scale * q.input_scale).asDiagonal() * acc;
-    y.colwise() += w.bias.cast<double>();
-    return raise_output(l, y.cast<float>(), in.cols());
-  }, written);
+    return out;
+  };
+  return forward(*qnet.net, x, step, written, !lean);
+}
+
+}  // namespace
+
+std::int64_t& layer_group_code_bytes() {
+  static std::int64_t bytes = std::int64_t{64} << 20;
+  return bytes;
+}
+
+std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
+                                     MatrixBackend& backend, const MatrixObserver& observe) {
+  return quantized_pass(qnet, x, first_sample, backend, observe, false);
 }
 
 Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
                        MatrixBackend& backend, const MatrixObserver& observe) {
-  return quantized_outputs(qnet, x, first_sample, backend, observe).back();
+  return quantized_pass(qnet, x, first_sample, backend, observe, true).back();
 }
 
 std::vector<std::int64_t> argmax(const Batch& logits) {

@@ -23,9 +23,10 @@ using MatrixStep = std::function<Batch(int layer, const Batch& input)>;
 // it runs on arrays written per input; without one it runs as its digital operator.
 using ProductStep = std::function<Batch(int layer, const Batch& a, const Batch& b)>;
 
-// Walks the graph in order; returns every layer's output (after its activation).
+// Walks the graph in order; returns every layer's output (after its activation). Without
+// `keep_all` an output is freed once its last reader has run (the last layer's is kept).
 std::vector<Batch> forward(const workload::Network& net, const Batch& x, const MatrixStep& step,
-                           const ProductStep& product = nullptr);
+                           const ProductStep& product = nullptr, bool keep_all = true);
 
 // The float network: W·x + b in single precision.
 Batch float_logits(const workload::Network& net, const Batch& x);
@@ -50,6 +51,10 @@ class MatrixBackend {
     (void)write;
     return multiply(q, codes, first_vector);
   }
+  // Whether a layer's vectors may come in several calls with the same outcome, as they do when
+  // each vector's product is its own (a backend that reduces over the vectors of one call, as
+  // drift compensation does, may not).
+  virtual bool splits_vectors() const { return false; }
 };
 
 // Exact W·x: the ideal-quantized reference.
@@ -57,6 +62,7 @@ class ExactBackend : public MatrixBackend {
  public:
   Eigen::MatrixXd multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
                            std::int64_t first_vector) override;
+  bool splits_vectors() const override { return true; }
 };
 
 // Input codes of a layer for a float batch.
@@ -74,6 +80,11 @@ Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, s
 // The same pass, every layer's output (after its activation), indexed by layer.
 std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
                                      MatrixBackend& backend, const MatrixObserver& observe = nullptr);
+
+// quantized_logits() runs a layer a group of samples at a time when its lowered input codes for
+// the whole batch would pass this many bytes (64 MiB; a VGG-16 image's first convolutions alone
+// lower to 115 MB): a full run's memory follows a layer's, not the batch's. Tests lower it.
+std::int64_t& layer_group_code_bytes();
 
 // Index of the largest logit per sample (lowest index on ties).
 std::vector<std::int64_t> argmax(const Batch& logits);

@@ -198,14 +198,16 @@ std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases, const 
   sim->dac = models::DacRegistry::instance().create(c.section("dac"));
 
   // An estimate that prices no writes needs no weight codes, and of the weights only their ranges
-  // and zero blocks, read where they lie in the model file; of the calibration only the signs
-  // of the layer inputs (quantize_options.hpp).
+  // and zero blocks; of the calibration only the signs of the layer inputs (quantize_options.hpp).
+  // Large float weights stay where they lie in the model file: quantization and the float
+  // reference build one layer's matrix at a time. The worst-case search differentiates through
+  // the float network and keeps them built.
   workload::QuantizeOptions qo;
   qo.products_on_arrays = arch.activation_products_on_arrays;
   qo.weight_codes = sim->full || !cost::writes_cost_nothing(cost::level_write_costs(*sim->cell, arch.bits_per_cell));
   qo.input_scales = sim->full;
   workload::LoadOptions lo;
-  lo.weights_in_file = !qo.weight_codes;
+  lo.weights_in_file = !c.section("analysis").flag("worst_case");
   load_workload(*sim, lo);
   phases.done("load");
   sim->qnet = workload::quantize(sim->network, sim->calibration, c.section("quantization"), qo);

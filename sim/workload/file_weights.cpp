@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 #include <vector>
 
 #include "sim/util/mapped_file.hpp"
@@ -45,6 +46,19 @@ Eigen::MatrixXf FileWeights::matrix() const {
       },
       out_, in_, kh_, kw_, groups_);
   if (mapped_) util::MappedFile::release(bytes_);
+  return m;
+}
+
+Eigen::MatrixXf FileWeights::row_block(std::int64_t first, std::int64_t count) const {
+  if (groups_ != 1) throw std::logic_error("FileWeights::row_block: grouped weights");
+  Eigen::MatrixXf m(count, row_length_);
+  for (std::int64_t r = 0; r < count; ++r)
+    for (std::int64_t j = 0; j < row_length_; ++j) {
+      float v;
+      std::memcpy(&v, bytes_.data() + ((first + r) * row_length_ + j) * static_cast<std::int64_t>(sizeof(float)),
+                  sizeof(float));
+      m(r, j) = v;
+    }
   return m;
 }
 

@@ -37,6 +37,8 @@ class FileWeights {
 
   // The layer's matrix, as the loader would have built it.
   Eigen::MatrixXf matrix() const;
+  // Rows [first, first + count) of the matrix, every column (one group only).
+  Eigen::MatrixXf row_block(std::int64_t first, std::int64_t count) const;
   // Calls `visit(o, values)` for every row in order, `values` its row_length() stored values;
   // mapped pages are given back as the rows are passed.
   void for_each_row(const std::function<void(std::int64_t o, const float* values)>& visit) const;

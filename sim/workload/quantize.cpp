@@ -102,10 +102,25 @@ void scale_file_weights(QuantLayer& ql, const FileWeights& fw, bool per_channel)
   });
 }
 
+// Weights left in the model file, with codes: the scales from the rows' ranges, the codes row by
+// row from the file, never the layer's whole float matrix (VGG-16's first dense layer is 411 MB).
+void code_file_weights(QuantLayer& ql, const FileWeights& fw, bool per_channel) {
+  set_weight_scales(ql, fw.row_abs_max(), per_channel);
+  const int wmax = ql.weight_max();
+  ql.w = MatrixXi32::Zero(fw.rows(), fw.cols());
+  fw.for_each_row([&](std::int64_t o, const float* v) {
+    const double scale = ql.w_scale(o);
+    const std::int64_t first = fw.first_column(o);
+    for (std::int64_t j = 0; j < fw.row_length(); ++j)
+      ql.w(o, first + j) = static_cast<std::int32_t>(std::clamp<double>(rounded_code(v[j], scale), -wmax, wmax));
+  });
+}
+
 // Symmetric weights; the codes only when `codes` (QuantizeOptions::weight_codes).
 void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel, bool codes) {
-  if (layer.file_weights && !codes && ql.weight_bits > 1) {
-    scale_file_weights(ql, *layer.file_weights, per_channel);
+  if (layer.file_weights && ql.weight_bits > 1) {
+    if (codes) code_file_weights(ql, *layer.file_weights, per_channel);
+    else scale_file_weights(ql, *layer.file_weights, per_channel);
     return;
   }
   Eigen::MatrixXf scratch;
