@@ -245,3 +245,26 @@ TEST_CASE("file weights: the float network gives the built network's outputs, a 
   const Eigen::MatrixXf images = Eigen::MatrixXf::Random(64 * 36, 2);
   CHECK(functional::float_logits(load(path, true), images) == functional::float_logits(load(path, false), images));
 }
+
+TEST_CASE("file weights: a small grouped convolution keeps its weights as stored", "[onnx][estimate]") {
+  // 48 depthwise 3 × 3 kernels (432 values, converted at import): their lowered matrix is 48 × 432,
+  // nearly all zeros. Left as stored, they build the same matrix and quantize the same.
+  test::TempDir dir;
+  test::OnnxBuilder b;
+  b.input("x", {48, 5, 5}).output("y");
+  b.init("W", {48, 1, 3, 3}, weights(48 * 9, 0.9, [](std::int64_t k) { return k % 5 == 0; }));
+  auto& conv = b.node("Conv", {"x", "W"}, {"y"}, "depthwise");
+  test::OnnxBuilder::attr(conv, "group", std::int64_t{48});
+  const std::string path = b.save(dir.path(), "depthwise.onnx");
+  const workload::Network in_file = load(path, true), built = load(path, false);
+  REQUIRE(in_file.layers.front().file_weights);
+  CHECK(in_file.layers.front().file_weights->matrix() == built.layers.front().weight);
+  workload::Dataset calibration;
+  calibration.inputs = Eigen::MatrixXf::Random(48 * 25, 2);
+  const config::Config cfg = test::config_with("quantization: {weight_scale: per_channel}\n");
+  const auto a = workload::quantize(in_file, calibration, cfg.section("quantization"), workload::QuantizeOptions{});
+  const auto c = workload::quantize(built, calibration, cfg.section("quantization"), workload::QuantizeOptions{});
+  CHECK(a.layers.front().w == c.layers.front().w);
+  CHECK(a.layers.front().w_scale == c.layers.front().w_scale);
+  CHECK(functional::float_logits(in_file, calibration.inputs) == functional::float_logits(built, calibration.inputs));
+}

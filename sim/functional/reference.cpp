@@ -124,13 +124,15 @@ std::vector<Batch> float_outputs(const workload::Network& net, const Batch& x) {
   });
 }
 
-std::vector<Batch> float_layer_inputs(const workload::Network& net, const Batch& x) {
-  std::vector<Batch> inputs(net.layers.size());
-  forward(net, x, [&](int li, const Batch& in) -> Batch {
-    inputs[static_cast<std::size_t>(li)] = in;
-    return float_matrix(net, net.layers[static_cast<std::size_t>(li)], in);
-  });
-  return inputs;
+void visit_float_layer_inputs(const workload::Network& net, const Batch& x,
+                              const std::function<void(int, const Batch&)>& visit) {
+  forward(
+      net, x,
+      [&](int li, const Batch& in) -> Batch {
+        visit(li, in);
+        return float_matrix(net, net.layers[static_cast<std::size_t>(li)], in);
+      },
+      nullptr, false);
 }
 
 Eigen::MatrixXi input_codes(const workload::QuantLayer& q, const Batch& input) {

@@ -32,8 +32,10 @@ std::vector<Batch> forward(const workload::Network& net, const Batch& x, const M
 Batch float_logits(const workload::Network& net, const Batch& x);
 // Every layer's float output (indexed by layer), for calibration.
 std::vector<Batch> float_outputs(const workload::Network& net, const Batch& x);
-// The float input each layer sees (indexed by layer), for calibration.
-std::vector<Batch> float_layer_inputs(const workload::Network& net, const Batch& x);
+// Runs the float network and shows `visit` each matrix layer's float input (per sample, before
+// lowering), for calibration; outputs are freed once read, so only what is live is held.
+void visit_float_layer_inputs(const workload::Network& net, const Batch& x,
+                              const std::function<void(int layer, const Batch& input)>& visit);
 
 // Integer matrix product of one layer: y (out × V) from input codes (in × V), one column per input
 // vector. The backend sees the global number of the first vector (sample × vectors per sample +

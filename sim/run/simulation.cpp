@@ -14,6 +14,7 @@
 #include "sim/report/trace_perfetto.hpp"
 #include "sim/run/preflight.hpp"
 #include "sim/run/steady_rate_process.hpp"
+#include "sim/util/allocator.hpp"
 #include "sim/util/cancel.hpp"
 #include "sim/util/progress.hpp"
 #include "sim/util/resident.hpp"
@@ -211,6 +212,7 @@ std::unique_ptr<Simulation> prepare(config::Config cfg, PhaseLog& phases, const 
   load_workload(*sim, lo);
   phases.done("load");
   sim->qnet = workload::quantize(sim->network, sim->calibration, c.section("quantization"), qo);
+  if (sim->full) util::return_freed_memory();  // the calibration pass's, before the long engine run
   phases.done("quantize");
   cost::require_write_costs(arch, *sim->cell, c.section("cell").model());
   if (arch.activation_products_on_arrays && c.section("analysis").flag("worst_case"))

@@ -17,6 +17,12 @@ void keep_freed_memory() {
 #endif
 }
 
+void return_freed_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
 void restart_with_huge_pages(char** argv) {
 #if defined(__GLIBC__) && defined(__linux__)
   const char* off = std::getenv("CIMSIM_HUGE_PAGES");

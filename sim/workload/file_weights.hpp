@@ -1,5 +1,6 @@
 #pragma once
-// A matrix layer's float weights left where they lie in the model file. An estimate that neither
+// A matrix layer's float weights left where they lie in the model file (or, for a grouped
+// convolution's small tensor already converted, a float32 copy of them in the same layout). An estimate that neither
 // programs cells nor prices writes needs of the weights only their per-output ranges (the scales)
 // and which blocks quantize to all zeros; reading those from the file spares the matrix itself
 // (VGG-16's is 553 MB). The loader keeps weights this way when asked (LoadOptions) and builds

@@ -185,10 +185,20 @@ void set_input_range(QuantLayer& ql, bool input_signed, double r) {
   }
 }
 
-// Input range from the calibration batch; signed when anything negative was seen.
-void calibrate_input(QuantLayer& ql, const Eigen::MatrixXf& x, const std::string& mode, double percentile) {
+// What the calibration batch says of a layer input: whether anything negative was seen, and its
+// range (the largest magnitude, or its percentile).
+struct InputRange {
+  bool is_signed = false;
+  double range = 0;
+};
+InputRange measure_input(const Eigen::MatrixXf& x, const std::string& mode, double percentile) {
   std::vector<float> mags = magnitudes(x);
-  set_input_range(ql, x.size() > 0 && x.minCoeff() < 0.0f, range_of(mags, mode, percentile));
+  return {x.size() > 0 && x.minCoeff() < 0.0f, range_of(mags, mode, percentile)};
+}
+
+void calibrate_input(QuantLayer& ql, const Eigen::MatrixXf& x, const std::string& mode, double percentile) {
+  const InputRange r = measure_input(x, mode, percentile);
+  set_input_range(ql, r.is_signed, r.range);
 }
 
 // Widths from the section and the layer's overrides.
@@ -306,8 +316,22 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
 
   // Every matrix layer's float input over the calibration batch; for an estimate without input
   // scales, only where the graph leaves an input's sign open (sign_analysis.hpp).
+  // Each input is measured as the pass reaches it and then dropped; the steps of a recurrent
+  // product share one input quantizer, so their inputs are kept and measured together below.
   const bool float_pass = options.input_scales || !input_signs_proven(net);
-  const auto inputs = float_pass ? functional::float_layer_inputs(net, calibration.inputs) : std::vector<Eigen::MatrixXf>{};
+  const std::string mode = quant.text("activation_range");
+  const double percentile = quant.real("activation_percentile");
+  std::vector<bool> recurrent(net.layers.size(), false);
+  for (std::size_t k = 0; k < net.layers.size(); ++k)
+    if (net.layers[k].weight_source >= 0)
+      recurrent[k] = recurrent[static_cast<std::size_t>(net.layers[k].weight_source)] = true;
+  std::vector<InputRange> ranges(net.layers.size());
+  std::vector<Eigen::MatrixXf> recurrent_inputs(net.layers.size());
+  if (float_pass)
+    functional::visit_float_layer_inputs(net, calibration.inputs, [&](int li, const Eigen::MatrixXf& in) {
+      if (recurrent[static_cast<std::size_t>(li)]) recurrent_inputs[static_cast<std::size_t>(li)] = in;
+      else ranges[static_cast<std::size_t>(li)] = measure_input(in, mode, percentile);
+    });
 
   for (int li : net.matrix_layers()) {
     const Layer& layer = net.layers[li];
@@ -332,21 +356,23 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
     } else if (!float_pass) {
       // Proven never negative, or the network input itself (its sign read from the batch).
       if (layer.inputs.front() == Layer::kNetworkInput)
-        calibrate_input(ql, calibration.inputs, quant.text("activation_range"), quant.real("activation_percentile"));
+        calibrate_input(ql, calibration.inputs, mode, percentile);
       else
         set_input_range(ql, false, 0.0);
+    } else if (!recurrent[static_cast<std::size_t>(li)]) {
+      set_input_range(ql, ranges[static_cast<std::size_t>(li)].is_signed, ranges[static_cast<std::size_t>(li)].range);
     } else {
       // The steps of a recurrent product share arrays and one input quantizer: calibrate on the
       // inputs of every step.
-      Eigen::MatrixXf x = inputs[li];
+      Eigen::MatrixXf x = std::move(recurrent_inputs[static_cast<std::size_t>(li)]);
       for (std::size_t k = li + 1; k < net.layers.size(); ++k)
         if (net.layers[k].weight_source == li) {
-          const Eigen::MatrixXf& more = inputs[k];
+          const Eigen::MatrixXf& more = recurrent_inputs[k];
           Eigen::MatrixXf joined(x.rows(), x.cols() + more.cols());
           joined << x, more;
           x = std::move(joined);
         }
-      calibrate_input(ql, x, quant.text("activation_range"), quant.real("activation_percentile"));
+      calibrate_input(ql, x, mode, percentile);
     }
     ql.w_row_sums = Eigen::VectorXd::Zero(ql.w.rows());  // down the columns, without a copy of the weights
     for (Eigen::Index i = 0; i < ql.w.cols(); ++i) ql.w_row_sums += ql.w.col(i).cast<double>();

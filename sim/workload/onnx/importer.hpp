@@ -57,6 +57,10 @@ class Importer {
   // Whether weights `w` stay where they lie in the file (Layer::file_weights) rather than in
   // Layer::weight: asked for, float32 in the file, no integer codes.
   bool keep_in_file(const Tensor& w) const;
+  // Weights `w` as stored, for Layer::file_weights: where they lie in the file, or a float32 copy
+  // of a tensor already converted. Non-finite values are reported as check_finite() does.
+  std::shared_ptr<const FileWeights> stored_weights(const Node& n, const Tensor& w, int out, int in, int kh, int kw,
+                                                    int groups) const;
   void fill_dense_weights(const Node& n, Layer& layer, const Tensor& w, bool transpose, double alpha) const;
 
   // Adds a layer reading `inputs` (flows) and records its output `out` with `layout`.

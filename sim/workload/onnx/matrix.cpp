@@ -25,6 +25,22 @@ double channel_scale(const Tensor& w, std::int64_t o) {
 
 bool Importer::keep_in_file(const Tensor& w) const { return weights_in_file_ && w.deferred() && w.codes.empty(); }
 
+std::shared_ptr<const FileWeights> Importer::stored_weights(const Node& n, const Tensor& w, int out, int in, int kh,
+                                                           int kw, int groups) const {
+  std::shared_ptr<const FileWeights> fw;
+  if (w.deferred()) {
+    fw = std::make_shared<const FileWeights>(w.f32_owner, w.f32, w.f32_mapped, out, in, kh, kw, groups);
+  } else {
+    // Converted already (a small tensor): a float32 copy in the file's layout, as the matrix reads it.
+    auto copy = std::make_shared<std::vector<float>>(w.values.size());
+    for (std::size_t k = 0; k < w.values.size(); ++k) (*copy)[k] = static_cast<float>(w.values[k]);
+    const std::string_view bytes(reinterpret_cast<const char*>(copy->data()), copy->size() * sizeof(float));
+    fw = std::make_shared<const FileWeights>(std::move(copy), bytes, false, out, in, kh, kw, groups);
+  }
+  if (!fw->finite()) check_finite(n, w, "the weights");
+  return fw;
+}
+
 void Importer::check_weights(const Node& n, const Tensor& w, const Eigen::MatrixXf& built) const {
   if (built.allFinite()) return;
   check_finite(n, w, "the weights");
@@ -67,10 +83,10 @@ void Importer::conv(const Node& n) {
   if (static_cast<double>(out) * static_cast<double>(channels) * kh * kw > static_cast<double>(models::kMaxSampleElements))
     fail(n, "its lowered weight matrix (" + std::to_string(out) + " x " + std::to_string(channels * kh * kw) +
                 ") is larger than cimsim supports");
-  if (keep_in_file(w)) {
-    layer.file_weights = std::make_shared<const FileWeights>(w.f32_owner, w.f32, w.f32_mapped, static_cast<int>(out),
-                                                             static_cast<int>(channels), kh, kw, layer.groups);
-    if (!layer.file_weights->finite()) check_finite(n, w, "the weights");
+  // A grouped convolution's matrix is mostly the zeros off its diagonal blocks (MobileNetV2's
+  // depthwise layers: 170 MB of them), so its weights stay as stored however small.
+  if (keep_in_file(w) || (weights_in_file_ && w.codes.empty() && layer.groups > 1)) {
+    layer.file_weights = stored_weights(n, w, static_cast<int>(out), static_cast<int>(channels), kh, kw, layer.groups);
   } else {
     layer.weight = lower_conv_weights<float>([&](std::int64_t k) { return w.at(static_cast<std::size_t>(k)); },
                                              static_cast<int>(out), static_cast<int>(channels), kh, kw, layer.groups);
@@ -157,9 +173,7 @@ int Importer::dense(const Node& n, const Flow& x, const Tensor& w, bool transpos
   layer.op = Op::Dense;
   if (!transpose && alpha == 1.0 && keep_in_file(w)) {
     // Rows are outputs as stored (Gemm with transB, as PyTorch exports Linear).
-    layer.file_weights = std::make_shared<const FileWeights>(w.f32_owner, w.f32, w.f32_mapped, static_cast<int>(outs),
-                                                             static_cast<int>(ins), 1, 1, 1);
-    if (!layer.file_weights->finite()) check_finite(n, w, "the weights");
+    layer.file_weights = stored_weights(n, w, static_cast<int>(outs), static_cast<int>(ins), 1, 1, 1);
   } else {
     fill_dense_weights(n, layer, w, transpose, alpha);
   }
