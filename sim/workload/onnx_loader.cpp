@@ -10,8 +10,8 @@ Network load_onnx(const std::string& path, const LoadOptions& options) {
   return onnx_import::Importer(onnx_import::read_graph(path), options.weights_in_file).run();
 }
 
-Network load_onnx_bytes(const std::string& bytes, const std::string& path) {
-  return onnx_import::Importer(onnx_import::parse_graph(bytes, path)).run();
+Network load_onnx_bytes(const std::string& bytes, const std::string& path, const LoadOptions& options) {
+  return onnx_import::Importer(onnx_import::parse_graph(bytes, path), options.weights_in_file).run();
 }
 
 std::vector<std::string> supported_onnx_ops() {

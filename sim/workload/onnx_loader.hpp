@@ -26,7 +26,7 @@ struct LoadOptions {
 // (config::InputError, status 2 at the CLI).
 Network load_onnx(const std::string& path, const LoadOptions& options = {});
 // The same from the bytes of a model (the fuzzer); `path` appears in messages only.
-Network load_onnx_bytes(const std::string& bytes, const std::string& path);
+Network load_onnx_bytes(const std::string& bytes, const std::string& path, const LoadOptions& options = {});
 
 // The operators load_onnx accepts, for messages and documentation.
 std::vector<std::string> supported_onnx_ops();
