@@ -79,6 +79,16 @@ void OnnxBuilder::attr(onnx::NodeProto& n, const std::string& name, float v) {
   a->set_f(v);
 }
 
+OnnxBuilder& OnnxBuilder::floats_as_raw_data() {
+  for (auto& t : *model_.mutable_graph()->mutable_initializer())
+    if (t.data_type() == onnx::TensorProto::FLOAT) {
+      t.set_raw_data(std::string(reinterpret_cast<const char*>(t.float_data().data()),
+                                 static_cast<std::size_t>(t.float_data_size()) * sizeof(float)));
+      t.clear_float_data();
+    }
+  return *this;
+}
+
 std::string OnnxBuilder::save(const std::string& dir, const std::string& file) const {
   const std::string path = dir + "/" + file;
   std::ofstream out(path, std::ios::binary);

@@ -27,6 +27,10 @@ class OnnxBuilder {
   static void attr(onnx::NodeProto& n, const std::string& name, const std::vector<std::int64_t>& v);
   static void attr(onnx::NodeProto& n, const std::string& name, float v);
 
+  // Moves every float initializer's values into raw_data (little-endian float32), as PyTorch
+  // writes them; float_data is left empty.
+  OnnxBuilder& floats_as_raw_data();
+
   onnx::ModelProto& model() { return model_; }
   // Writes the model to dir/file and returns the path.
   std::string save(const std::string& dir, const std::string& file) const;

@@ -54,12 +54,7 @@ std::string model(const test::TempDir& dir, bool relu_between, float poison = 0.
     auto& k2 = (*b.model().mutable_graph()->mutable_initializer())[1];
     k2.set_float_data(1234, poison);
   }
-  for (auto& t : *b.model().mutable_graph()->mutable_initializer())
-    if (t.data_type() == onnx::TensorProto::FLOAT) {
-      t.set_raw_data(std::string(reinterpret_cast<const char*>(t.float_data().data()),
-                                 static_cast<std::size_t>(t.float_data_size()) * sizeof(float)));
-      t.clear_float_data();
-    }
+  b.floats_as_raw_data();
   auto& c1 = b.node("Conv", {"x", "K1"}, {"c1"}, "conv1");
   test::OnnxBuilder::attr(c1, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
   std::string into = "c1";
@@ -229,11 +224,7 @@ TEST_CASE("file weights: the float network gives the built network's outputs, a 
   test::OnnxBuilder b;
   b.input("x", {ins}).output("y");
   b.init("W", {outs, ins}, weights(outs * ins, 0.013, [](std::int64_t) { return false; }));
-  for (auto& t : *b.model().mutable_graph()->mutable_initializer()) {
-    t.set_raw_data(std::string(reinterpret_cast<const char*>(t.float_data().data()),
-                               static_cast<std::size_t>(t.float_data_size()) * sizeof(float)));
-    t.clear_float_data();
-  }
+  b.floats_as_raw_data();
   auto& fc = b.node("Gemm", {"x", "W"}, {"y"}, "fc");
   test::OnnxBuilder::attr(fc, "transB", std::int64_t{1});
   const std::string large = b.save(dir.path(), "large.onnx");

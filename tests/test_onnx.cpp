@@ -216,13 +216,7 @@ TEST_CASE("onnx: large float weights kept as read give the network their convert
     b.init("W", {n, n}, w);
     b.init("K", {n, n, 1, 1}, w);
     b.init_ints("flat", {2}, {-1, n});
-    if (raw)
-      for (auto& t : *b.model().mutable_graph()->mutable_initializer())
-        if (t.data_type() == onnx::TensorProto::FLOAT) {
-          t.set_raw_data(std::string(reinterpret_cast<const char*>(t.float_data().data()),
-                                     static_cast<std::size_t>(t.float_data_size()) * sizeof(float)));
-          t.clear_float_data();
-        }
+    if (raw) b.floats_as_raw_data();
     b.node("Conv", {"x", "K"}, {"c"});
     b.node("Reshape", {"c", "flat"}, {"h"});
     b.node("MatMul", {"h", "W"}, {"m"});
@@ -263,11 +257,6 @@ TEST_CASE("onnx: raw data read where it lies in the file gives the network the p
     for (std::size_t k = 0; k < v.size(); ++k) v[k] = static_cast<float>(std::cos(f * static_cast<double>(k)) / 8.0);
     return v;
   };
-  auto as_raw = [](onnx::TensorProto& t) {
-    t.set_raw_data(std::string(reinterpret_cast<const char*>(t.float_data().data()),
-                               static_cast<std::size_t>(t.float_data_size()) * sizeof(float)));
-    t.clear_float_data();
-  };
   auto build = [&](bool raw, bool weights, bool rest) {
     test::OnnxBuilder b;
     if (rest) b.init("bias", {m}, values(m, 0.7));  // small: left to the parser
@@ -282,8 +271,7 @@ TEST_CASE("onnx: raw data read where it lies in the file gives the network the p
       b.node("MatMul", {"r", "C"}, {"p"});
       b.node("Add", {"p", "bias"}, {"y"});
     }
-    if (raw)
-      for (auto& t : *b.model().mutable_graph()->mutable_initializer()) as_raw(t);
+    if (raw) b.floats_as_raw_data();
     return b.model().SerializeAsString();
   };
   test::TempDir dir;

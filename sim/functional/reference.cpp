@@ -180,6 +180,15 @@ Batch quantized_matrix(const workload::QuantizedNetwork& qnet, int li, const Bat
   return raise_output(l, y.cast<float>(), in.cols());
 }
 
+// Samples per backend call for matrix layer `l`: all of them, or as many as keep the lowered
+// input codes within layer_group_code_bytes() (at least one).
+Eigen::Index samples_per_call(const Layer& l, Eigen::Index samples) {
+  const double sample_bytes =
+      static_cast<double>(l.in_features()) * static_cast<double>(l.vectors_per_sample()) * sizeof(int);
+  const auto fit = static_cast<Eigen::Index>(static_cast<double>(layer_group_code_bytes()) / sample_bytes);
+  return std::clamp<Eigen::Index>(fit, 1, std::max<Eigen::Index>(1, samples));
+}
+
 // The quantized pass; `lean`: only the last output is wanted, so outputs are freed once read,
 // and a layer whose lowered codes would pass layer_group_code_bytes() for the whole batch runs a
 // group of samples at a time (each vector's product does not depend on the others in its call).
@@ -190,13 +199,8 @@ std::vector<Batch> quantized_pass(const workload::QuantizedNetwork& qnet, const 
     written = [&](int li, const Batch& a, const Batch& b) { return written_product(qnet, li, a, b, first_sample, backend); };
   const auto step = [&](int li, const Batch& in) -> Batch {
     const Layer& l = qnet.net->layers[static_cast<std::size_t>(li)];
-    const double sample_bytes =
-        static_cast<double>(l.in_features()) * static_cast<double>(l.vectors_per_sample()) * sizeof(int);
     const Eigen::Index group =
-        lean && !observe && backend.splits_vectors() ? std::clamp<Eigen::Index>(static_cast<Eigen::Index>(
-                                                        static_cast<double>(layer_group_code_bytes()) / sample_bytes),
-                                                    1, std::max<Eigen::Index>(1, in.cols()))
-                         : in.cols();
+        lean && !observe && backend.splits_vectors() ? samples_per_call(l, in.cols()) : in.cols();
     if (group >= in.cols()) return quantized_matrix(qnet, li, in, first_sample, backend, observe);
     Batch out;
     for (Eigen::Index s0 = 0; s0 < in.cols(); s0 += group) {

@@ -37,14 +37,15 @@ FileWeights::FileWeights(std::shared_ptr<const void> owner, std::string_view byt
   });
 }
 
+float FileWeights::at(std::int64_t k) const {
+  float v;
+  std::memcpy(&v, bytes_.data() + k * static_cast<std::int64_t>(sizeof(float)), sizeof(float));
+  return v;
+}
+
 Eigen::MatrixXf FileWeights::matrix() const {
-  const Eigen::MatrixXf m = lower_conv_weights<float>(
-      [&](std::int64_t k) {
-        float v;
-        std::memcpy(&v, bytes_.data() + k * static_cast<std::int64_t>(sizeof(float)), sizeof(float));
-        return v;
-      },
-      out_, in_, kh_, kw_, groups_);
+  const Eigen::MatrixXf m =
+      lower_conv_weights<float>([&](std::int64_t k) { return at(k); }, out_, in_, kh_, kw_, groups_);
   if (mapped_) util::MappedFile::release(bytes_);
   return m;
 }
@@ -53,12 +54,7 @@ Eigen::MatrixXf FileWeights::row_block(std::int64_t first, std::int64_t count) c
   if (groups_ != 1) throw std::logic_error("FileWeights::row_block: grouped weights");
   Eigen::MatrixXf m(count, row_length_);
   for (std::int64_t r = 0; r < count; ++r)
-    for (std::int64_t j = 0; j < row_length_; ++j) {
-      float v;
-      std::memcpy(&v, bytes_.data() + ((first + r) * row_length_ + j) * static_cast<std::int64_t>(sizeof(float)),
-                  sizeof(float));
-      m(r, j) = v;
-    }
+    for (std::int64_t j = 0; j < row_length_; ++j) m(r, j) = at((first + r) * row_length_ + j);
   return m;
 }
 

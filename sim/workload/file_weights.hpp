@@ -45,6 +45,9 @@ class FileWeights {
   void for_each_row(const std::function<void(std::int64_t o, const float* values)>& visit) const;
 
  private:
+  // Stored value k (C order); the bytes need not be aligned for float.
+  float at(std::int64_t k) const;
+
   std::shared_ptr<const void> owner_;
   std::string_view bytes_;
   bool mapped_ = false;

@@ -62,6 +62,10 @@ void binarize_weights(QuantLayer& ql, const Eigen::MatrixXf& weight, bool per_ch
 // A weight's code before clamping: round half away from zero (docs/design.md §4). The one
 // expression for the codes, the bits of weights left in the file and codes_nonzero().
 inline double rounded_code(float w, double scale) { return util::round_half_away(w / scale); }
+// The code itself, clamped to ±wmax.
+inline std::int32_t weight_code(float w, double scale, int wmax) {
+  return static_cast<std::int32_t>(std::clamp<double>(rounded_code(w, scale), -wmax, wmax));
+}
 
 // Per-output scales m / wmax from the largest magnitudes of the rows.
 void set_weight_scales(QuantLayer& ql, const Eigen::VectorXf& row_max, bool per_channel) {
@@ -112,7 +116,7 @@ void code_file_weights(QuantLayer& ql, const FileWeights& fw, bool per_channel) 
     const double scale = ql.w_scale(o);
     const std::int64_t first = fw.first_column(o);
     for (std::int64_t j = 0; j < fw.row_length(); ++j)
-      ql.w(o, first + j) = static_cast<std::int32_t>(std::clamp<double>(rounded_code(v[j], scale), -wmax, wmax));
+      ql.w(o, first + j) = weight_code(v[j], scale, wmax);
   });
 }
 
@@ -138,7 +142,7 @@ void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel, bool
   // call per weight), so that the loop vectorises: VGG-16 has 138 M weights.
   for (Eigen::Index i = 0; i < weight.cols(); ++i)
     for (Eigen::Index o = 0; o < weight.rows(); ++o)
-      ql.w(o, i) = static_cast<std::int32_t>(std::clamp<double>(rounded_code(weight(o, i), ql.w_scale(o)), -wmax, wmax));
+      ql.w(o, i) = weight_code(weight(o, i), ql.w_scale(o), wmax);
 }
 
 // A QDQ model's integer weights, kept as they are, at the narrowest width whose symmetric range

@@ -54,9 +54,10 @@ class Importer {
   // file): a non-finite value of `w` is reported where it is in `w`, and a finite one that
   // scaling (Gemm's alpha) carried past the float range as that.
   void check_weights(const Node& n, const Tensor& w, const Eigen::MatrixXf& built) const;
-  // Whether weights `w` stay where they lie in the file (Layer::file_weights) rather than in
-  // Layer::weight: asked for, float32 in the file, no integer codes.
-  bool keep_in_file(const Tensor& w) const;
+  // Whether weights `w` stay as stored (Layer::file_weights) rather than in Layer::weight: asked
+  // for, no integer codes, and float32 in the file or `grouped` (a grouped convolution's matrix is
+  // mostly the zeros off its diagonal blocks: MobileNetV2's depthwise layers lowered to 170 MB).
+  bool keep_in_file(const Tensor& w, bool grouped = false) const;
   // Weights `w` as stored, for Layer::file_weights: where they lie in the file, or a float32 copy
   // of a tensor already converted. Non-finite values are reported as check_finite() does.
   std::shared_ptr<const FileWeights> stored_weights(const Node& n, const Tensor& w, int out, int in, int kh, int kw,

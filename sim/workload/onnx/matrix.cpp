@@ -23,7 +23,9 @@ double channel_scale(const Tensor& w, std::int64_t o) {
 
 }  // namespace
 
-bool Importer::keep_in_file(const Tensor& w) const { return weights_in_file_ && w.deferred() && w.codes.empty(); }
+bool Importer::keep_in_file(const Tensor& w, bool grouped) const {
+  return weights_in_file_ && w.codes.empty() && (w.deferred() || grouped);
+}
 
 std::shared_ptr<const FileWeights> Importer::stored_weights(const Node& n, const Tensor& w, int out, int in, int kh,
                                                            int kw, int groups) const {
@@ -83,9 +85,7 @@ void Importer::conv(const Node& n) {
   if (static_cast<double>(out) * static_cast<double>(channels) * kh * kw > static_cast<double>(models::kMaxSampleElements))
     fail(n, "its lowered weight matrix (" + std::to_string(out) + " x " + std::to_string(channels * kh * kw) +
                 ") is larger than cimsim supports");
-  // A grouped convolution's matrix is mostly the zeros off its diagonal blocks (MobileNetV2's
-  // depthwise layers: 170 MB of them), so its weights stay as stored however small.
-  if (keep_in_file(w) || (weights_in_file_ && w.codes.empty() && layer.groups > 1)) {
+  if (keep_in_file(w, layer.groups > 1)) {
     layer.file_weights = stored_weights(n, w, static_cast<int>(out), static_cast<int>(channels), kh, kw, layer.groups);
   } else {
     layer.weight = lower_conv_weights<float>([&](std::int64_t k) { return w.at(static_cast<std::size_t>(k)); },
