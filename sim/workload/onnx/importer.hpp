@@ -56,7 +56,7 @@ class Importer {
   void check_weights(const Node& n, const Tensor& w, const Eigen::MatrixXf& built) const;
   // Whether weights `w` stay as stored (Layer::file_weights) rather than in Layer::weight: asked
   // for, no integer codes, and float32 in the file or `grouped` (a grouped convolution's matrix is
-  // mostly the zeros off its diagonal blocks: MobileNetV2's depthwise layers lowered to 170 MB).
+  // mostly the zeros off its diagonal blocks: MobileNetV2's depthwise layers lowered to 162 MB).
   bool keep_in_file(const Tensor& w, bool grouped = false) const;
   // Weights `w` as stored, for Layer::file_weights: where they lie in the file, or a float32 copy
   // of a tensor already converted. Non-finite values are reported as check_finite() does.
