@@ -118,3 +118,24 @@ TEST_CASE("costs: a driver's energy per drive is what the run counts per drive, 
   for (const auto& l : s->timing.layers) drives += l.counts.dac_drives;
   CHECK(cost::component(s->cost.energy, "dac") == Approx(static_cast<double>(drives) * s->cost.per_action.dac_pj));
 }
+
+TEST_CASE("costs: off-chip links draw their power for the run's time, at chip level only", "[cost]") {
+  const auto base = run::simulate(test::config_with("workload: {samples: 4}\n"));
+  const auto links = run::simulate(test::config_with("workload: {samples: 4}\nio: {power_mw: 2500, area_mm2: 7.5}\n"));
+  CHECK(cost::component(base->cost.energy, "io") == 0);
+  CHECK(cost::component(base->cost.area, "io") == 0);
+  // 2.5 W over the run's time, per inference (W · ns = 10³ pJ); the timing does not change.
+  REQUIRE(links->timing.latency_ns() == base->timing.latency_ns());
+  const double io_pj = 2.5 * links->timing.latency_ns() * 1e3 / links->timing.inferences;
+  CHECK(cost::component(links->cost.energy, "io") == Approx(io_pj));
+  CHECK(cost::sum(links->cost.energy) == Approx(cost::sum(base->cost.energy) + io_pj));
+  CHECK(cost::component(links->cost.area, "io") == 7.5);
+  CHECK(cost::sum(links->cost.area) == Approx(cost::sum(base->cost.area) + 7.5));
+  // A macro has no off-chip links.
+  CHECK(cost::macro_sum(links->cost.energy) == cost::macro_sum(base->cost.energy));
+  CHECK(cost::macro_sum(links->cost.area) == cost::macro_sum(base->cost.area));
+  // Shared among the layers by the time each ran, like leakage.
+  double per_layer = 0;
+  for (const auto& lb : links->cost.layer_energy) per_layer += cost::component(lb, "io");
+  CHECK(per_layer == Approx(io_pj));
+}

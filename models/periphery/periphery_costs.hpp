@@ -30,6 +30,12 @@ struct InterconnectCost {
   static InterconnectCost from(const config::Params& p);
 };
 
+// Off-chip links: static power while the chip runs, and area.
+struct ChipIoCost {
+  double power_mw = 0, area_mm2 = 0;
+  static ChipIoCost from(const config::Params& p);
+};
+
 struct DigitalCost {
   Pinned add_energy_pj, mult_energy_pj;
   double add_area_um2;     // one adder (accumulator) unit

@@ -81,7 +81,7 @@ double pinned_or(const models::Pinned& pinned, double derived) { return pinned ?
 // nullptr when it did not run (shape-only estimates): drivers then cost their top level's energy.
 // `adc_pj`: one conversion at the layer's resolution.
 Breakdown layer_breakdown(const EnergyPerAction& e, const engine::LayerTiming& lt, const functional::ActionCounts* measured,
-                          double adc_pj, double leakage_pj, double per_inference) {
+                          double adc_pj, double leakage_pj, double io_pj, double per_inference) {
   const functional::ActionCounts& c = lt.counts;
   const double reads = static_cast<double>(c.array_reads), conversions = static_cast<double>(c.conversions);
   const engine::Traffic& t = lt.traffic;
@@ -111,6 +111,7 @@ Breakdown layer_breakdown(const EnergyPerAction& e, const engine::LayerTiming& l
       {"dram", k * dram_bits * e.dram_pj_per_bit},
       {"control", k * static_cast<double>(lt.control_ops) * e.control_pj},
       {"leakage", leakage_pj},
+      {"io", io_pj},
   };
 }
 
@@ -124,6 +125,7 @@ CostResult compute_costs(const CostInputs& in) {
   const auto dig = models::DigitalCost::from(in.config.section("digital"));
   const auto tech = models::Tech::from(in.config.section("tech"));
   const models::Dram dram = models::Dram::from(in.config.section("dram"));
+  const auto io = models::ChipIoCost::from(in.config.section("io"));
   CostResult r;
   r.buffers = models::ChipBuffers::of(in.config, {arch.input_buffer_kib, arch.output_buffer_kib, arch.global_buffer_kib});
   const models::ChipBuffers& buf = r.buffers;
@@ -183,6 +185,7 @@ CostResult compute_costs(const CostInputs& in) {
       {"interconnect", interconnect_mm2},
       {"digital", tiles * digital_unit},
       {"control", tiles * control_unit + tech.adder_um2() * kUm2},
+      {"io", io.area_mm2},
   };
   r.used_tiles_mm2 = in.chip.tiles_used * per_tile;
   const double per_array = per_tile / arch.arrays_per_tile;  // an array, its periphery, its share of the tile
@@ -223,6 +226,9 @@ CostResult compute_costs(const CostInputs& in) {
   e.dram_pj_per_bit = dram.pj_per_bit;
   e.bus_pj_per_bit = hop_pj;
   e.leakage_w = (tiles * (buf.input.figures.leakage_mw + buf.output.figures.leakage_mw) + buf.global.figures.leakage_mw) * 1e-3;
+  e.io_w = io.power_mw * 1e-3;
+  // The links draw their power for the whole run (W · ns = 10³ pJ), shared out like leakage.
+  const auto io_pj = [&](double ns) { return e.io_w * ns * 1e3; };
 
   // --- energy ---
   const double per = std::max(1, in.timing.inferences);
@@ -246,11 +252,12 @@ CostResult compute_costs(const CostInputs& in) {
     r.input_leakage_pj += leak.input_pj / per;
     r.output_leakage_pj += leak.output_pj / per;
     r.global_leakage_pj += leak.global_pj / per;
-    r.layer_energy.push_back(layer_breakdown(e, lt, measured, adc_pj, leak.total() / per, per));
+    r.layer_energy.push_back(
+        layer_breakdown(e, lt, measured, adc_pj, leak.total() / per, io_pj(in.timing.latency_ns() * share) / per, per));
   }
   if (r.layer_energy.empty()) {
     const BufferLeakage leak = buffer_leakage(buf, arch, {}, in.timing.latency_ns(), tiles);
-    r.energy = layer_breakdown(e, {}, nullptr, e.adc_pj, leak.total() / per, per);
+    r.energy = layer_breakdown(e, {}, nullptr, e.adc_pj, leak.total() / per, io_pj(in.timing.latency_ns()) / per, per);
   } else {
     r.energy = r.layer_energy.front();
   }

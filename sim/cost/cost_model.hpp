@@ -48,6 +48,7 @@ struct EnergyPerAction {
   // the macro control per read and per conversion.
   double decode_pj = 0, wordline_pj = 0, mux_pj = 0, macro_control_read_pj = 0, macro_control_conversion_pj = 0;
   double leakage_w = 0;  // static power of every buffer while powered
+  double io_w = 0;       // the off-chip links' power while the chip runs
 };
 
 struct CostResult {

@@ -225,7 +225,8 @@ Value build_json(const run::Simulation& sim) {
     v.set("tops_per_mm2", quantity(per_mm2, "TOPS/mm^2"));
   };
   level("chip_level",
-        "the whole chip: macros, tile and global buffers, interconnect, digital units, control, leakage (the same as "
+        "the whole chip: macros, tile and global buffers, interconnect, digital units, control, leakage, off-chip "
+        "links (the same as "
         "tops_per_w and tops_per_mm2 above)",
         m.energy_pj, m.area_mm2, m.tops_per_w, m.tops_per_mm2);
   level("macro_level",
@@ -262,6 +263,7 @@ Value build_json(const run::Simulation& sim) {
   epa.set("digital_compare", quantity(pa.compare_pj, "pJ"));
   epa.set("control_op", quantity(pa.control_pj, "pJ"));
   epa.set("leakage_power", quantity(pa.leakage_w * 1e3, "mW"));
+  epa.set("io_power", quantity(pa.io_w * 1e3, "mW"));
 
   Value& area = root["area"];
   area.set("total", quantity(m.area_mm2, "mm^2"));
