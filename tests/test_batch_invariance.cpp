@@ -99,16 +99,16 @@ TEST_CASE("batch invariance: arrays programmed again under a memory budget give 
 }
 
 TEST_CASE("batch invariance: layers run a group of samples at a time give the same report", "[determinism]") {
-  // functional::layer_group_code_bytes() set to one byte: every matrix layer of the noisy,
+  // functional::layer_group_bytes() set to one byte: every matrix layer of the noisy,
   // drift-compensated, calibrated run takes its samples one at a time, as a layer whose lowered
   // inputs are large does (VGG-16's first convolutions), and its outputs are freed once read.
   const std::string cnn = test::source_dir() + "/configs/digits_cnn.yaml";
   const std::vector<std::string> noisy = {"workload.samples=30", "cell={preset: pcm_ibm}", "run.t_inference_s=86400",
                                           "run.chip_instances=2", "adc.bits=6", "drift_compensation.mode=per_column"};
   const std::string whole = report_of(cnn, noisy, 64, 2);
-  const std::int64_t saved = functional::layer_group_code_bytes();
-  functional::layer_group_code_bytes() = 1;
+  const std::int64_t saved = functional::layer_group_bytes();
+  functional::layer_group_bytes() = 1;
   const std::string grouped = report_of(cnn, noisy, 64, 2);
-  functional::layer_group_code_bytes() = saved;
+  functional::layer_group_bytes() = saved;
   CHECK(grouped == whole);
 }

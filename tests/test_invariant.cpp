@@ -62,7 +62,7 @@ TEST_CASE("invariant: one bit below lossless is no longer exact", "[invariant]")
   const std::string yaml = "mapping: {bits_per_cell: 2}\ncell: {model: ideal}\nadc: {full_scale: max}\n";
   test::CrossbarFixture probe(test::random_weights(gen, 8, 128, 8), 8, 8, false, yaml);
   const int lossless = probe.adc->bits();
-  test::CrossbarFixture f(probe.layer().w, 8, 8, false, yaml, lossless - 1);
+  test::CrossbarFixture f(probe.layer().w.cast<std::int32_t>(), 8, 8, false, yaml, lossless - 1);
   const Eigen::MatrixXi x = test::random_codes(gen, f.layer(), 32);
   CHECK((f.multiply(x) - f.exact(x)).cwiseAbs().maxCoeff() > 0.0);
 }

@@ -74,7 +74,7 @@ std::vector<LayerOutput> OutputCollector::take(const run::Simulation& sim) {
       o.input_codes = std::move(buf.codes);
       o.weights.resize(static_cast<std::size_t>(q.w.size()));
       Eigen::Map<Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-          o.weights.data(), q.w.rows(), q.w.cols()) = q.w;
+          o.weights.data(), q.w.rows(), q.w.cols()) = q.w.cast<std::int32_t>();
       o.weight_scale.assign(q.w_scale.data(), q.w_scale.data() + q.w_scale.size());
       o.input_scale = q.input_scale;
       o.input_zero_point = q.input_zero_point;

@@ -74,6 +74,12 @@ void CalibrationRecorder::merge(CalibrationRecorder&& o) {
   for (auto& [key, ko] : o.kept_) {
     Kept& k = kept_[key];
     k.seen += ko.seen;
+    if (ko.settled) {
+      // Complete in `o`: nothing else can hold values of it (table() checks the count).
+      k.settled = true;
+      k.percentile = ko.percentile;
+      continue;
+    }
     k.values.insert(k.values.end(), ko.values.begin(), ko.values.end());
     k.floor = std::max(k.floor, ko.floor);
     prune(k, static_cast<std::size_t>(quota_->keep(key)));
@@ -87,17 +93,29 @@ CalibrationTable CalibrationRecorder::table() const {
     if (k.seen != quota_->conversions(key))
       throw std::logic_error("calibration recorded " + std::to_string(k.seen) + " conversions where the mapping implies " +
                              std::to_string(quota_->conversions(key)));
-    if (k.values.empty()) continue;
-    const auto m = static_cast<std::size_t>(quota_->keep(key));
-    std::vector<float> v = k.values;
-    if (v.size() > m) {
-      std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(m - 1), v.end(), std::greater<float>());
-      v.resize(m);
-    }
-    // All N values were offered and the floor only rises once m are held: the m largest are here.
-    t[key] = *std::min_element(v.begin(), v.end());
+    if (k.settled) t[key] = k.percentile;
+    else if (!k.values.empty()) t[key] = smallest_of_largest(k.values, static_cast<std::size_t>(quota_->keep(key)));
   }
   return t;
+}
+
+float CalibrationRecorder::smallest_of_largest(std::vector<float> v, std::size_t m) {
+  if (v.size() > m) {
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(m - 1), v.end(), std::greater<float>());
+    v.resize(m);
+  }
+  // All N values were offered and the floor only rises once m are held: the m largest are here.
+  return *std::min_element(v.begin(), v.end());
+}
+
+void CalibrationRecorder::settle() {
+  if (!quota_) return;
+  for (auto& [key, k] : kept_) {
+    if (k.settled || k.values.empty() || k.seen != quota_->conversions(key)) continue;
+    k.percentile = smallest_of_largest(std::move(k.values), static_cast<std::size_t>(quota_->keep(key)));
+    k.values = std::vector<float>();
+    k.settled = true;
+  }
 }
 
 }  // namespace cimsim::functional

@@ -43,6 +43,10 @@ class CalibrationRecorder {
 
   void record(const CalibrationKey& key, const double* x, Eigen::Index count);
   void merge(CalibrationRecorder&& o);
+  // Keys that have seen every conversion the quota counts keep only their percentile from here on:
+  // a pass over the whole calibration set holds one layer's values at a time, not the network's
+  // (VGG-16 with 8 images: about 200 MB by its last convolution).
+  void settle();
   // The percentile per key; fails (std::logic_error) if the conversions recorded differ from the
   // quota's count, which would mean the quota and the engine disagree on the mapping.
   CalibrationTable table() const;
@@ -52,7 +56,11 @@ class CalibrationRecorder {
     std::vector<float> values;
     float floor = 0;  // values below it can no longer be among the largest m
     std::int64_t seen = 0;
+    bool settled = false;  // values dropped, `percentile` holds what table() gives
+    float percentile = 0;
   };
+  // The smallest of the m largest values held (every value was offered): the percentile.
+  static float smallest_of_largest(std::vector<float> values, std::size_t m);
   void prune(Kept& k, std::size_t m) const;
 
   const CalibrationQuota* quota_;

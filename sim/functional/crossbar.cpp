@@ -141,9 +141,11 @@ void CrossbarBackend::run_chunk(int lm_index, const std::vector<std::shared_ptr<
       return static_cast<float>(((static_cast<std::uint32_t>(c) & code_mask) >> sl.shift) & mask);
     });
   }
-  // Row drives per level, valid vectors only (energy is priced from these at the end).
-  out.levels = RowLevels::Zero(in, drive_.levels());
-  for (int s = 0; s < n_slices; ++s) {
+  // A chunk's first pass counts its row drives per level, valid vectors only (energy is priced from
+  // these at the end), and starts its outputs; later passes over further blocks add to them.
+  const bool first_pass = out.y.size() == 0;
+  if (first_pass) out.levels = RowLevels::Zero(in, drive_.levels());
+  for (int s = 0; s < n_slices && first_pass; ++s) {
     const auto valid = ut.middleCols(s * rows + pad, count);
     if (binary) {
       const Eigen::VectorXf ones = valid.rowwise().sum();
@@ -158,7 +160,7 @@ void CrossbarBackend::run_chunk(int lm_index, const std::vector<std::shared_ptr<
     }
   }
 
-  out.y = Eigen::MatrixXd::Zero(count, lm.out);
+  if (first_pass) out.y = Eigen::MatrixXd::Zero(count, lm.out);
   Eigen::MatrixXf u2;
   Eigen::ArrayXd x(count), term(count), value(count), in_lsb(count), usum_group(count);
   Eigen::ArrayXf z(count);
@@ -314,17 +316,23 @@ void CrossbarBackend::run_chunk(int lm_index, const std::vector<std::shared_ptr<
 Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
                                           std::int64_t first_vector) {
   const auto lm_index = static_cast<std::size_t>(chip_.find_layer(q.layer) - chip_.layers.data());
-  // The layer's row blocks with their conductances, for every chunk: those the memory budget
-  // dropped are programmed again here, once per call (a batch), and let go when it ends.
-  std::vector<std::shared_ptr<const ProgrammedRowBlock>> blocks;
-  for (std::size_t b = 0; b < programmed_.layers[lm_index].row_blocks.size(); ++b)
-    blocks.push_back(programmed_.row_block(lm_index, b, threads_));
-  return run_layer(q, codes, first_vector, blocks);
+  // Kept blocks are read in one pass. When the memory budget dropped some, the pass goes over the
+  // blocks a few at a time, each group programmed again here and let go before the next, so a call
+  // holds no more than one group beyond the budget.
+  if (programmed_.resident(lm_index)) {
+    const auto blocks = programmed_.row_blocks(lm_index, 0, programmed_.layers[lm_index].row_blocks.size());
+    return run_layer(q, codes, first_vector, 1, [&](std::size_t) { return blocks; });
+  }
+  const std::size_t n_blocks = programmed_.layers[lm_index].row_blocks.size();
+  const auto group = static_cast<std::size_t>(util::resolve_threads(threads_));
+  return run_layer(q, codes, first_vector, (n_blocks + group - 1) / group, [&](std::size_t pass) {
+    const std::size_t first = pass * group;
+    return programmed_.row_blocks(lm_index, first, std::min(group, n_blocks - first), threads_);
+  });
 }
 
 Eigen::MatrixXd CrossbarBackend::run_layer(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
-                                           std::int64_t first_vector,
-                                           const std::vector<std::shared_ptr<const ProgrammedRowBlock>>& blocks) {
+                                           std::int64_t first_vector, std::size_t passes, const BlockSource& blocks_of) {
   const mapping::LayerMap* lm = chip_.find_layer(q.layer);
   const int lm_index = static_cast<int>(lm - chip_.layers.data());
   const mapping::Architecture& arch = chip_.arch;
@@ -345,22 +353,33 @@ Eigen::MatrixXd CrossbarBackend::run_layer(const workload::QuantLayer& q, const 
     const std::int64_t width = (hi - lo + kVectorAlign - 1) / kVectorAlign * kVectorAlign;
     return std::array<Eigen::Index, 4>{from - first_vector, hi - from, from - lo, width};
   };
-  // Each chunk lands as soon as it is done, so that only the chunks in flight are held: outputs in
-  // their own columns, row-level counts (integers) and calibration sets (top-m sets merge exactly
-  // in any order) added under a lock.
+  // Each chunk lands as soon as its last pass is done, so that in one pass only the chunks in flight
+  // are held: outputs in their own columns, row-level counts (integers) and calibration sets (top-m
+  // sets merge exactly in any order) added under a lock. A chunk adds its blocks' outputs in block
+  // order whatever the passes, so the result does not depend on them.
   Eigen::MatrixXd y(lm->out, vectors);
   RowLevels& levels = activity_.row_levels[static_cast<std::size_t>(lm_index)];
   std::mutex landing;
-  util::parallel_for(n_chunks, threads_, [&](std::size_t c) {
-    const auto [first, count, pad, width] = chunk_range(c);
-    Chunk ch(recorder_ ? recorder_->quota() : nullptr);
-    run_chunk(lm_index, blocks, codes, first, count, pad, width, static_cast<std::uint64_t>(first_vector + first), ch);
-    y.middleCols(first, ch.y.rows()) = ch.y.transpose();
-    const std::lock_guard<std::mutex> lock(landing);
-    if (levels.size() == 0) levels = std::move(ch.levels);
-    else levels += ch.levels;
-    if (recorder_) recorder_->merge(std::move(ch.record));
-  });
+  std::vector<std::unique_ptr<Chunk>> held(passes > 1 ? n_chunks : 0);
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    const auto blocks = blocks_of(pass);
+    const bool last = pass + 1 == passes;
+    util::parallel_for(n_chunks, threads_, [&](std::size_t c) {
+      const auto [first, count, pad, width] = chunk_range(c);
+      std::unique_ptr<Chunk> own;
+      std::unique_ptr<Chunk>& ch = held.empty() ? own : held[c];
+      if (!ch) ch = std::make_unique<Chunk>(recorder_ ? recorder_->quota() : nullptr);
+      run_chunk(lm_index, blocks, codes, first, count, pad, width, static_cast<std::uint64_t>(first_vector + first), *ch);
+      if (!last) return;
+      y.middleCols(first, ch->y.rows()) = ch->y.transpose();
+      const std::lock_guard<std::mutex> lock(landing);
+      if (levels.size() == 0) levels = std::move(ch->levels);
+      else levels += ch->levels;
+      if (recorder_) recorder_->merge(std::move(ch->record));
+      ch.reset();
+    });
+  }
+  if (recorder_) recorder_->settle();
   ActionCounts& counts = activity_.layers[static_cast<std::size_t>(lm_index)];
 
   // Actions: fixed per vector by the mapping.

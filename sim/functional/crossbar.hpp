@@ -11,6 +11,8 @@
 
 #include <Eigen/Dense>
 
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "models/periphery/adc.hpp"
@@ -56,11 +58,15 @@ class CrossbarBackend final : public MatrixBackend {
 
  private:
   struct Chunk;
-  // The product through the layer's row `blocks` (as programmed, or as a write left them).
+  using Blocks = std::vector<std::shared_ptr<const ProgrammedRowBlock>>;
+  using BlockSource = std::function<Blocks(std::size_t pass)>;
+  // The product through the layer's row blocks (as programmed, or as a write left them), in
+  // `passes` over the vectors: pass p reads the blocks `blocks_of(p)` gives, in block order.
   Eigen::MatrixXd run_layer(const workload::QuantLayer& q, const Eigen::MatrixXi& codes, std::int64_t first_vector,
-                            const std::vector<std::shared_ptr<const ProgrammedRowBlock>>& blocks);
+                            std::size_t passes, const BlockSource& blocks_of);
   // Runs `count` vectors (codes columns from `first`, global numbers from `vector0`) placed from row
-  // `pad` of a chunk of `rows` vectors through the layer's row `blocks`.
+  // `pad` of a chunk of `rows` vectors through the row `blocks`, adding to what `out` holds from the
+  // chunk's earlier passes (an empty `out`: the first).
   void run_chunk(int layer_map, const std::vector<std::shared_ptr<const ProgrammedRowBlock>>& blocks,
                  const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count, Eigen::Index pad,
                  Eigen::Index rows, std::uint64_t vector0, Chunk& out) const;

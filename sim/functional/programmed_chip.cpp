@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "sim/functional/ir_drop.hpp"
+#include "sim/util/allocator.hpp"
 #include "sim/util/parallel.hpp"
 
 namespace cimsim::functional {
@@ -69,6 +70,13 @@ struct ProgrammedChip::Context {
   // Draws block `rb` (its arrays and rows set) of layer `l` and stacks its arrays' readouts; with
   // `write`, the block of a written layer as that write leaves it.
   void program(std::size_t l, ProgrammedRowBlock& rb, int threads, const Write* write = nullptr) const;
+  // Programs `blocks` of layer `l` over `threads` (resolved): that many at once, one thread each,
+  // where there are that many; otherwise one block at a time over all threads.
+  void program_all(std::size_t l, const std::vector<ProgrammedRowBlock*>& blocks, int threads) const {
+    const bool by_block = static_cast<int>(blocks.size()) >= threads;
+    util::parallel_for(blocks.size(), by_block ? threads : 1,
+                       [&](std::size_t k) { program(l, *blocks[k], by_block ? 1 : threads); });
+  }
 
  private:
   ArrayState draw(std::size_t i, const Write* write) const;
@@ -289,14 +297,13 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
       pc.layers[l].row_blocks = std::move(shells);
       continue;
     }
-    // Blocks `threads` at a time, one thread each, where a layer has that many; otherwise one
-    // block at a time over all threads. At most `threads` blocks are in memory beyond the budget.
+    // Blocks `threads` at a time, so that at most `threads` are in memory beyond the budget.
     const auto group = static_cast<std::size_t>(threads);
-    const bool by_block = shells.size() >= group;
-    for (std::size_t g0 = 0; g0 < shells.size(); g0 += by_block ? group : 1) {
-      const std::size_t g1 = std::min(shells.size(), g0 + (by_block ? group : 1));
-      util::parallel_for(g1 - g0, by_block ? threads : 1,
-                         [&](std::size_t k) { ctx->program(l, shells[g0 + k], by_block ? 1 : threads); });
+    for (std::size_t g0 = 0; g0 < shells.size(); g0 += group) {
+      const std::size_t g1 = std::min(shells.size(), g0 + group);
+      std::vector<ProgrammedRowBlock*> batch;
+      for (std::size_t b = g0; b < g1; ++b) batch.push_back(&shells[b]);
+      ctx->program_all(l, batch, threads);
       for (std::size_t b = g0; b < g1; ++b) {
         ProgrammedRowBlock& rb = shells[b];
         pc.columns_over_current_limit += rb.over_limit;
@@ -314,19 +321,40 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
     spdlog::debug("chip instance {}: {:.1f} MiB of conductances kept, {} row blocks beyond run.array_memory_mib "
                   "are programmed again when read", st.instance, kept / (1024.0 * 1024.0), dropped);
   pc.context_ = std::move(ctx);
+  // The blocks dropped past the budget and the programming's temporaries go back to the kernel
+  // before the reads start, when they are much (VGG-16: about 40 MB; more with a smaller budget).
+  util::return_freed_memory(util::kLargeFreedBytes);
   return pc;
 }
 
-std::shared_ptr<const ProgrammedRowBlock> ProgrammedChip::row_block(std::size_t l, std::size_t b, int threads) const {
-  const ProgrammedRowBlock& kept = layers[l].row_blocks[b];
-  if (kept.resident) return std::shared_ptr<const ProgrammedRowBlock>(std::shared_ptr<const void>(), &kept);
-  // Dropped for the memory budget: the same draws again (keyed by array), for this read only.
-  auto again = std::make_shared<ProgrammedRowBlock>();
-  again->row_begin = kept.row_begin;
-  again->rows = kept.rows;
-  again->arrays = kept.arrays;
-  context_->program(l, *again, threads);
-  return again;
+std::vector<std::shared_ptr<const ProgrammedRowBlock>> ProgrammedChip::row_blocks(std::size_t l, std::size_t first,
+                                                                                 std::size_t count, int threads) const {
+  const auto& kept = layers[l].row_blocks;
+  std::vector<std::shared_ptr<const ProgrammedRowBlock>> out(count);
+  std::vector<std::pair<std::size_t, std::shared_ptr<ProgrammedRowBlock>>> again;  // (place in out, block)
+  for (std::size_t k = 0; k < count; ++k) {
+    const ProgrammedRowBlock& rb = kept[first + k];
+    if (rb.resident) {
+      out[k] = std::shared_ptr<const ProgrammedRowBlock>(std::shared_ptr<const void>(), &rb);
+      continue;
+    }
+    // Dropped for the memory budget: the same draws again (keyed by array), for this read only.
+    auto shell = std::make_shared<ProgrammedRowBlock>();
+    shell->row_begin = rb.row_begin;
+    shell->rows = rb.rows;
+    shell->arrays = rb.arrays;
+    again.emplace_back(k, std::move(shell));
+  }
+  std::vector<ProgrammedRowBlock*> todo;
+  for (auto& [k, rb] : again) todo.push_back(rb.get());
+  context_->program_all(l, todo, util::resolve_threads(threads));
+  for (auto& [k, rb] : again) out[k] = std::move(rb);
+  return out;
+}
+
+bool ProgrammedChip::resident(std::size_t l) const {
+  const auto& blocks = layers[l].row_blocks;
+  return std::all_of(blocks.begin(), blocks.end(), [](const ProgrammedRowBlock& rb) { return rb.resident; });
 }
 
 std::vector<std::shared_ptr<const ProgrammedRowBlock>> ProgrammedChip::written_row_blocks(std::size_t l,

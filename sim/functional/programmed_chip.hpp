@@ -129,9 +129,13 @@ struct ProgrammedChip {
   // budget drops blocks (row_block programs them again).
   static ProgrammedChip program(const mapping::ChipMap& chip, const models::CellModel& cell,
                                 const ProgramSettings& settings);
-  // Block `b` of layer `l` with its conductances: the one kept, or, when the budget dropped it, the
-  // same block programmed again (over `threads`) for the caller alone.
-  std::shared_ptr<const ProgrammedRowBlock> row_block(std::size_t l, std::size_t b, int threads = 1) const;
+  // Blocks [first, first + count) of layer `l` with their conductances: those kept, and those the
+  // budget dropped programmed again with the same draws, for the caller alone (up to `threads` at
+  // once, one thread each, or one block over all threads when fewer are dropped).
+  std::vector<std::shared_ptr<const ProgrammedRowBlock>> row_blocks(std::size_t l, std::size_t first, std::size_t count,
+                                                                    int threads = 1) const;
+  // Whether every block of layer `l` kept its conductances.
+  bool resident(std::size_t l) const;
   // The blocks of written layer `l` (LayerMap::written) after write number `write` (≥ 1) put the
   // weights `q.w` into its arrays: each array's cells programmed through the cell model, the write's
   // own draws keyed by `write`, the devices' own draws by the array as always.

@@ -1,8 +1,12 @@
 #include "sim/functional/reference.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "sim/functional/ops.hpp"
 #include "sim/functional/written_product.hpp"
+#include "sim/util/allocator.hpp"
 #include "sim/util/cancel.hpp"
+#include "sim/util/resident.hpp"
 #include "sim/workload/activation_product.hpp"
 #include "sim/workload/file_weights.hpp"
 
@@ -101,11 +105,20 @@ std::vector<Batch> forward(const workload::Network& net, const Batch& x, const M
     apply_activation(y, layer.activation);
     if (layer.output_quant) y = y.unaryExpr([&](float v) { return layer.output_quant->apply(v); });
     out[i] = std::move(y);
-    if (!keep_all)
-      for (int src : layer.inputs)
-        if (src != Layer::kNetworkInput && last_reader[static_cast<std::size_t>(src)] == i &&
-            static_cast<std::size_t>(src) + 1 < net.layers.size())
-          out[static_cast<std::size_t>(src)] = Batch();
+    if (spdlog::should_log(spdlog::level::trace)) {
+      const util::Resident r = util::resident();
+      spdlog::trace("layer {} ({}): resident {:.0f} MB, peak {:.0f} MB", i, layer.name, r.now_bytes / 1e6,
+                    r.peak_bytes / 1e6);
+    }
+    if (keep_all) continue;
+    for (int src : layer.inputs)
+      if (src != Layer::kNetworkInput && last_reader[static_cast<std::size_t>(src)] == i &&
+          static_cast<std::size_t>(src) + 1 < net.layers.size())
+        out[static_cast<std::size_t>(src)] = Batch();
+    // What the layer freed (its inputs, its temporaries) goes back to the kernel when it is much:
+    // kept for reuse, a few layers' worth piled up (VGG-16 with 8 images: 170 MB over its
+    // convolutions).
+    util::return_freed_memory(util::kLargeFreedBytes);
   }
   return out;
 }
@@ -181,16 +194,18 @@ Batch quantized_matrix(const workload::QuantizedNetwork& qnet, int li, const Bat
 }
 
 // Samples per backend call for matrix layer `l`: all of them, or as many as keep the lowered
-// input codes within layer_group_code_bytes() (at least one).
+// input codes, or the products and their dequantized copy (two doubles per output), within
+// layer_group_bytes() (at least one).
 Eigen::Index samples_per_call(const Layer& l, Eigen::Index samples) {
-  const double sample_bytes =
-      static_cast<double>(l.in_features()) * static_cast<double>(l.vectors_per_sample()) * sizeof(int);
-  const auto fit = static_cast<Eigen::Index>(static_cast<double>(layer_group_code_bytes()) / sample_bytes);
+  const double per_vector = std::max(static_cast<double>(l.in_features()) * sizeof(int),
+                                     static_cast<double>(l.out_features()) * 2 * sizeof(double));
+  const double sample_bytes = per_vector * static_cast<double>(l.vectors_per_sample());
+  const auto fit = static_cast<Eigen::Index>(static_cast<double>(layer_group_bytes()) / sample_bytes);
   return std::clamp<Eigen::Index>(fit, 1, std::max<Eigen::Index>(1, samples));
 }
 
 // The quantized pass; `lean`: only the last output is wanted, so outputs are freed once read,
-// and a layer whose lowered codes would pass layer_group_code_bytes() for the whole batch runs a
+// and a layer whose call would hold more than layer_group_bytes() for the whole batch runs a
 // group of samples at a time (each vector's product does not depend on the others in its call).
 std::vector<Batch> quantized_pass(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
                                   MatrixBackend& backend, const MatrixObserver& observe, bool lean) {
@@ -216,7 +231,7 @@ std::vector<Batch> quantized_pass(const workload::QuantizedNetwork& qnet, const 
 
 }  // namespace
 
-std::int64_t& layer_group_code_bytes() {
+std::int64_t& layer_group_bytes() {
   static std::int64_t bytes = std::int64_t{64} << 20;
   return bytes;
 }

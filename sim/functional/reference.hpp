@@ -83,10 +83,12 @@ Batch quantized_logits(const workload::QuantizedNetwork& qnet, const Batch& x, s
 std::vector<Batch> quantized_outputs(const workload::QuantizedNetwork& qnet, const Batch& x, std::int64_t first_sample,
                                      MatrixBackend& backend, const MatrixObserver& observe = nullptr);
 
-// quantized_logits() runs a layer a group of samples at a time when its lowered input codes for
-// the whole batch would pass this many bytes (64 MiB; a VGG-16 image's first convolutions alone
-// lower to 115 MB): a full run's memory follows a layer's, not the batch's. Tests lower it.
-std::int64_t& layer_group_code_bytes();
+// quantized_logits() runs a layer a group of samples at a time when what one call holds for the
+// whole batch would pass this many bytes (64 MiB): its lowered input codes (a VGG-16 image's first
+// convolutions alone lower to 115 MB) or its products, in double, and their dequantized copy (51 MB
+// per image for VGG-16's first convolution). A full run's memory follows a layer's, not the
+// batch's. Tests lower it.
+std::int64_t& layer_group_bytes();
 
 // Index of the largest logit per sample (lowest index on ties).
 std::vector<std::int64_t> argmax(const Batch& logits);

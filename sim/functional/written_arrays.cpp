@@ -12,7 +12,7 @@ Eigen::MatrixXd CrossbarBackend::multiply_written(const workload::QuantLayer& q,
   const auto l = static_cast<std::size_t>(chip_.find_layer(q.layer) - chip_.layers.data());
   const auto blocks = programmed_.written_row_blocks(l, q, static_cast<std::uint64_t>(write) + 1, threads_);
   const RowLevels before = activity_.row_levels[l];
-  Eigen::MatrixXd y = run_layer(q, codes, first_vector, blocks);
+  Eigen::MatrixXd y = run_layer(q, codes, first_vector, 1, [&](std::size_t) { return blocks; });
 
   // What this write put into the cells, and what its own reads cost on its own conductances (the
   // rows' drives of this call: the layer's counts now less those before it).

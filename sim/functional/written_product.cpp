@@ -26,7 +26,7 @@ Batch written_product(const workload::QuantizedNetwork& qnet, int li, const Batc
   for (Eigen::Index s = 0; s < a.cols(); ++s) {
     for (std::int64_t e = 0; e < p.batches; ++e) {
       q.w = operand_codes(q, workload::operand_b(p, b.col(s).data(), e));
-      q.w_row_sums = q.w.cast<double>().rowwise().sum();
+      q.w_row_sums = q.w.row_sums();
       // A_bᵀ: each row of A_b is one input vector (a column of codes).
       const Batch rows = workload::operand_a(p, a.col(s).data(), e).transpose();
       const Eigen::MatrixXi codes = input_codes(q, rows);

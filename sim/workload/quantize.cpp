@@ -51,11 +51,13 @@ void binarize_weights(QuantLayer& ql, const Eigen::MatrixXf& weight, bool per_ch
   const Eigen::VectorXf row_mean = weight.cwiseAbs().rowwise().mean();
   const double tensor_mean = weight.cwiseAbs().mean();
   ql.w_scale.resize(weight.rows());
-  ql.w.resize(weight.rows(), weight.cols());
+  ql.w = WeightCodes::zeros(weight.rows(), weight.cols(), 1);
+  Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1> signs(weight.cols());
   for (Eigen::Index o = 0; o < weight.rows(); ++o) {
     const double m = per_channel ? row_mean(o) : tensor_mean;
     ql.w_scale(o) = m > 0 ? m : 1.0;
-    for (Eigen::Index i = 0; i < weight.cols(); ++i) ql.w(o, i) = weight(o, i) < 0 ? -1 : 1;
+    for (Eigen::Index i = 0; i < weight.cols(); ++i) signs(i) = weight(o, i) < 0 ? -1 : 1;
+    ql.w.set_row(o, 0, signs.data(), weight.cols());
   }
 }
 
@@ -111,12 +113,12 @@ void scale_file_weights(QuantLayer& ql, const FileWeights& fw, bool per_channel)
 void code_file_weights(QuantLayer& ql, const FileWeights& fw, bool per_channel) {
   set_weight_scales(ql, fw.row_abs_max(), per_channel);
   const int wmax = ql.weight_max();
-  ql.w = MatrixXi32::Zero(fw.rows(), fw.cols());
+  ql.w = WeightCodes::zeros(fw.rows(), fw.cols(), wmax);
+  std::vector<std::int32_t> row(static_cast<std::size_t>(fw.row_length()));
   fw.for_each_row([&](std::int64_t o, const float* v) {
     const double scale = ql.w_scale(o);
-    const std::int64_t first = fw.first_column(o);
-    for (std::int64_t j = 0; j < fw.row_length(); ++j)
-      ql.w(o, first + j) = weight_code(v[j], scale, wmax);
+    for (std::int64_t j = 0; j < fw.row_length(); ++j) row[static_cast<std::size_t>(j)] = weight_code(v[j], scale, wmax);
+    ql.w.set_row(o, fw.first_column(o), row.data(), fw.row_length());
   });
 }
 
@@ -131,18 +133,20 @@ void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel, bool
   const Eigen::MatrixXf& weight = weights_of(layer, scratch);
   if (ql.weight_bits == 1) {
     binarize_weights(ql, weight, per_channel);
-    if (!codes) ql.w.resize(0, 0);
+    if (!codes) ql.w = WeightCodes();
     return;
   }
   const int wmax = ql.weight_max();
   set_weight_scales(ql, weight.cwiseAbs().rowwise().maxCoeff(), per_channel);
   if (!codes) return;
-  ql.w.resize(weight.rows(), weight.cols());
+  ql.w = WeightCodes::zeros(weight.rows(), weight.cols(), wmax);
   // Down the columns: the matrices are column-major. round_half_away, not std::round (a library
   // call per weight), so that the loop vectorises: VGG-16 has 138 M weights.
-  for (Eigen::Index i = 0; i < weight.cols(); ++i)
-    for (Eigen::Index o = 0; o < weight.rows(); ++o)
-      ql.w(o, i) = weight_code(weight(o, i), ql.w_scale(o), wmax);
+  Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1> column(weight.rows());
+  for (Eigen::Index i = 0; i < weight.cols(); ++i) {
+    for (Eigen::Index o = 0; o < weight.rows(); ++o) column(o) = weight_code(weight(o, i), ql.w_scale(o), wmax);
+    ql.w.set_col(i, column);
+  }
 }
 
 // A QDQ model's integer weights, kept as they are, at the narrowest width whose symmetric range
@@ -271,7 +275,7 @@ bool input_signs_proven(const Network& net) {
 }  // namespace
 
 bool codes_nonzero(const QuantLayer& q, const Layer& layer, int row_begin, int rows, int out_begin, int outs) {
-  if (!codes_omitted(q)) return (q.w.block(out_begin, row_begin, outs, rows).array() != 0).any();
+  if (!codes_omitted(q)) return q.w.any_nonzero(out_begin, row_begin, outs, rows);
   if (q.weight_bits == 1) return true;  // binary codes are ±1
   if (!q.nonzero_bits.empty()) {
     const std::int64_t cols = layer.in_features();
@@ -378,8 +382,7 @@ QuantizedNetwork quantize(const Network& net, const Dataset& calibration, const 
         }
       calibrate_input(ql, x, mode, percentile);
     }
-    ql.w_row_sums = Eigen::VectorXd::Zero(ql.w.rows());  // down the columns, without a copy of the weights
-    for (Eigen::Index i = 0; i < ql.w.cols(); ++i) ql.w_row_sums += ql.w.col(i).cast<double>();
+    ql.w_row_sums = ql.w.row_sums();
     q.index[li] = static_cast<int>(q.layers.size());
     q.layers.push_back(std::move(ql));
   }

@@ -13,16 +13,15 @@
 #include "sim/config/params.hpp"
 #include "sim/workload/dataset.hpp"
 #include "sim/workload/network.hpp"
+#include "sim/workload/weight_codes.hpp"
 
 namespace cimsim::workload {
-
-using MatrixXi32 = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic>;
 
 struct QuantLayer {
   int layer = -1;  // index in Network::layers
   int weight_bits = 8;
   int activation_bits = 8;
-  MatrixXi32 w;             // out × in
+  WeightCodes w;            // out × in
   Eigen::VectorXd w_scale;  // float weight per integer step, per output
   bool input_signed = false;
   double input_scale = 1.0;  // float input per code step
