@@ -106,7 +106,7 @@ Eigen::MatrixXf by_level(const Eigen::Ref<const Eigen::MatrixXf>& u, const std::
 
 }  // namespace
 
-void CrossbarBackend::run_chunk(int lm_index, const std::vector<std::shared_ptr<const ProgrammedRowBlock>>& blocks,
+void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
                                 const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count,
                                 Eigen::Index pad, Eigen::Index rows, std::uint64_t vector0, Chunk& out) const {
   const mapping::LayerMap& lm = chip_.layers[static_cast<std::size_t>(lm_index)];

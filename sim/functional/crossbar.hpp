@@ -67,7 +67,7 @@ class CrossbarBackend final : public MatrixBackend {
   // Runs `count` vectors (codes columns from `first`, global numbers from `vector0`) placed from row
   // `pad` of a chunk of `rows` vectors through the row `blocks`, adding to what `out` holds from the
   // chunk's earlier passes (an empty `out`: the first).
-  void run_chunk(int layer_map, const std::vector<std::shared_ptr<const ProgrammedRowBlock>>& blocks,
+  void run_chunk(int layer_map, const Blocks& blocks,
                  const Eigen::MatrixXi& codes, Eigen::Index first, Eigen::Index count, Eigen::Index pad,
                  Eigen::Index rows, std::uint64_t vector0, Chunk& out) const;
 
