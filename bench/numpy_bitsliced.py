@@ -8,15 +8,16 @@ one-bit slices (1-bit DACs); 8-bit weights cut into four 2-bit digits per sign, 
 differential pair of cells whose conductances are programmed once with a Gaussian error and read
 as one analog difference; 128-row arrays, so each row block of 128 inputs is one product per input
 slice (all outputs and weight slices in one matrix); read noise drawn on every read with the
-variance the driven cells add up to; an 8-bit ADC over the layer's largest current; shift-add of
-the codes. Digital layers (residual add, pooling) run in numpy too. Nothing here is vectorised
+variance the driven cells add up to; an 8-bit ADC over the largest difference a read of the block
+can give; shift-add of the codes. Digital layers (residual add, pooling) run in numpy too. Nothing here is vectorised
 beyond what a plain implementation would do: one BLAS product per (row block, input slice).
 
   /usr/bin/python3 bench/numpy_bitsliced.py                 # ResNet-18 CIFAR-10, 4 images
   /usr/bin/python3 bench/numpy_bitsliced.py --images 2 --network traces/vgg8_cifar10/network.yaml
 
 numpy must run on OpenBLAS (Debian: apt-get install libopenblas0-pthread), not the reference BLAS
-it falls back to, which is two orders of magnitude slower; the script prints the BLAS it found.
+it falls back to (one image took 129 s on it, on a loaded machine); the script prints the BLAS it
+found.
 Needs build/bench/bench_functional (the Release build).
 """
 
@@ -79,7 +80,7 @@ class Layer:
         # Readouts (output, weight slice) down the rows, inputs across: one matrix per row block.
         self.g = np.concatenate(g, axis=0).astype(np.float32)
         self.var = np.concatenate(var, axis=0).astype(np.float32)
-        self.slice_weight = np.repeat(2.0 ** (CELL_BITS * np.arange(slices)), n_out)
+        self.digit_weight = np.repeat(2.0 ** (CELL_BITS * np.arange(slices)), n_out)
         self.n_out = n_out
         self.n_in = n_in
 
@@ -95,7 +96,7 @@ class Layer:
                 cols[:, i, j] = xp[:, i:i + s * oh:s, j:j + s * ow:s]
         return cols.reshape(c * k * k, oh * ow)
 
-    def crossbar(self, u, slice_weight, rng):
+    def crossbar(self, u, input_weight, rng):
         """The bit-sliced product of input codes u (inputs × vectors, ACT_BITS-bit patterns)."""
         acc = np.zeros((self.g.shape[0], u.shape[1]))
         for r0 in range(0, self.n_in, ROWS):
@@ -107,8 +108,8 @@ class Layer:
                 i = g @ bits
                 i += np.sqrt(var @ bits) * rng.standard_normal(i.shape, dtype=np.float32)
                 code = np.clip(np.rint(i / lsb), -(2 ** (ADC_BITS - 1)), 2 ** (ADC_BITS - 1) - 1)
-                acc += slice_weight[s] * code * lsb
-        return (self.slice_weight[:, None] * acc).reshape(-1, self.n_out, u.shape[1]).sum(axis=0)
+                acc += input_weight[s] * code * lsb
+        return (self.digit_weight[:, None] * acc).reshape(-1, self.n_out, u.shape[1]).sum(axis=0)
 
     def run(self, inputs, rng):
         x = inputs[0]
@@ -120,10 +121,10 @@ class Layer:
             scale = max(float(np.abs(x).max()), 1e-12) / top
             codes = np.rint(x / scale).astype(np.int64) & (2 ** ACT_BITS - 1)
             u = self.lower(codes) if self.kind == "conv" else codes.reshape(-1, 1)
-            slice_weight = [2.0 ** s for s in range(ACT_BITS)]
+            input_weight = [2.0 ** s for s in range(ACT_BITS)]
             if signed:
-                slice_weight[-1] = -slice_weight[-1]
-            y = self.crossbar(u, slice_weight, rng) * scale
+                input_weight[-1] = -input_weight[-1]
+            y = self.crossbar(u, input_weight, rng) * scale
         elif self.kind == "add":
             y = inputs[0] + inputs[1]
         else:
@@ -139,7 +140,7 @@ class Layer:
 
 def build(network_path, rng):
     net = yaml.safe_load(open(network_path))
-    shapes, layers, names = {}, [], []
+    shapes, layers = {}, []
     prev = None
     for spec in net["layers"]:
         srcs = spec.get("input", prev)

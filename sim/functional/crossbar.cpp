@@ -316,15 +316,13 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
 Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
                                           std::int64_t first_vector) {
   const auto lm_index = static_cast<std::size_t>(chip_.find_layer(q.layer) - chip_.layers.data());
-  // Kept blocks are read in one pass. When the memory budget dropped some, the pass goes over the
-  // blocks a few at a time, each group programmed again here and let go before the next, so a call
-  // holds no more than one group beyond the budget.
-  if (programmed_.resident(lm_index)) {
-    const auto blocks = programmed_.row_blocks(lm_index, 0, programmed_.layers[lm_index].row_blocks.size());
-    return run_layer(q, codes, first_vector, 1, [&](std::size_t) { return blocks; });
-  }
+  // Kept blocks are read in one pass. When the memory budget dropped some, the passes go over the
+  // blocks one per thread, each programmed again here and let go before the next pass, so a call
+  // holds no more than that many beyond the budget. Every layer has a block (the mapping keeps each
+  // column block's first row block).
   const std::size_t n_blocks = programmed_.layers[lm_index].row_blocks.size();
-  const auto group = static_cast<std::size_t>(util::resolve_threads(threads_));
+  const std::size_t group =
+      programmed_.resident(lm_index) ? n_blocks : static_cast<std::size_t>(util::resolve_threads(threads_));
   return run_layer(q, codes, first_vector, (n_blocks + group - 1) / group, [&](std::size_t pass) {
     const std::size_t first = pass * group;
     return programmed_.row_blocks(lm_index, first, std::min(group, n_blocks - first), threads_);

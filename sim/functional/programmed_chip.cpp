@@ -331,7 +331,7 @@ std::vector<std::shared_ptr<const ProgrammedRowBlock>> ProgrammedChip::row_block
                                                                                  std::size_t count, int threads) const {
   const auto& kept = layers[l].row_blocks;
   std::vector<std::shared_ptr<const ProgrammedRowBlock>> out(count);
-  std::vector<std::pair<std::size_t, std::shared_ptr<ProgrammedRowBlock>>> again;  // (place in out, block)
+  std::vector<ProgrammedRowBlock*> again;
   for (std::size_t k = 0; k < count; ++k) {
     const ProgrammedRowBlock& rb = kept[first + k];
     if (rb.resident) {
@@ -343,12 +343,10 @@ std::vector<std::shared_ptr<const ProgrammedRowBlock>> ProgrammedChip::row_block
     shell->row_begin = rb.row_begin;
     shell->rows = rb.rows;
     shell->arrays = rb.arrays;
-    again.emplace_back(k, std::move(shell));
+    again.push_back(shell.get());
+    out[k] = std::move(shell);
   }
-  std::vector<ProgrammedRowBlock*> todo;
-  for (auto& [k, rb] : again) todo.push_back(rb.get());
-  context_->program_all(l, todo, util::resolve_threads(threads));
-  for (auto& [k, rb] : again) out[k] = std::move(rb);
+  context_->program_all(l, again, util::resolve_threads(threads));
   return out;
 }
 

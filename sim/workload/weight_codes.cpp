@@ -19,7 +19,7 @@ WeightCodes WeightCodes::zeros(Eigen::Index rows, Eigen::Index cols, std::int64_
   w.rows_ = rows;
   w.cols_ = cols;
   w.width_ = width_for(magnitude);
-  w.visit_mut([&](auto& m) { m.setZero(rows, cols); });
+  visit(w, [&](auto& m) { m.setZero(rows, cols); });
   return w;
 }
 
@@ -28,44 +28,44 @@ WeightCodes::WeightCodes(const MatrixXi32& m) : rows_(m.rows()), cols_(m.cols())
   if (m.size() > 0) magnitude = std::max<std::int64_t>(-static_cast<std::int64_t>(m.minCoeff()), m.maxCoeff());
   // −128 fits a byte too, but codes are symmetric: ±magnitude decides.
   width_ = width_for(magnitude);
-  visit_mut([&](auto& n) {
+  visit(*this, [&](auto& n) {
     using Scalar = typename std::decay_t<decltype(n)>::Scalar;
     n = m.cast<Scalar>();
   });
 }
 
 std::int32_t WeightCodes::operator()(Eigen::Index r, Eigen::Index c) const {
-  return visit([&](const auto& m) { return static_cast<std::int32_t>(m(r, c)); });
+  return visit(*this, [&](const auto& m) { return static_cast<std::int32_t>(m(r, c)); });
 }
 
 void WeightCodes::set_col(Eigen::Index c, const Eigen::Ref<const Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>>& values) {
-  visit_mut([&](auto& m) {
+  visit(*this, [&](auto& m) {
     using Scalar = typename std::decay_t<decltype(m)>::Scalar;
     m.col(c) = values.cast<Scalar>();
   });
 }
 
 void WeightCodes::set_row(Eigen::Index r, Eigen::Index first, const std::int32_t* values, Eigen::Index count) {
-  visit_mut([&](auto& m) {
+  visit(*this, [&](auto& m) {
     using Scalar = typename std::decay_t<decltype(m)>::Scalar;
     for (Eigen::Index j = 0; j < count; ++j) m(r, first + j) = static_cast<Scalar>(values[j]);
   });
 }
 
 MatrixXi32 WeightCodes::block(Eigen::Index r, Eigen::Index c, Eigen::Index nr, Eigen::Index nc) const {
-  return visit([&](const auto& m) -> MatrixXi32 { return m.block(r, c, nr, nc).template cast<std::int32_t>(); });
+  return visit(*this, [&](const auto& m) -> MatrixXi32 { return m.block(r, c, nr, nc).template cast<std::int32_t>(); });
 }
 
 Eigen::VectorXd WeightCodes::row_sums() const {
   Eigen::VectorXd s = Eigen::VectorXd::Zero(rows_);
-  visit([&](const auto& m) {
+  visit(*this, [&](const auto& m) {
     for (Eigen::Index i = 0; i < m.cols(); ++i) s += m.col(i).template cast<double>();
   });
   return s;
 }
 
 bool WeightCodes::any_nonzero(Eigen::Index r, Eigen::Index c, Eigen::Index nr, Eigen::Index nc) const {
-  return visit([&](const auto& m) { return (m.block(r, c, nr, nc).array() != 0).any(); });
+  return visit(*this, [&](const auto& m) { return (m.block(r, c, nr, nc).array() != 0).any(); });
 }
 
 bool operator==(const WeightCodes& a, const WeightCodes& b) {

@@ -36,7 +36,7 @@ class WeightCodes {
   // their sums stay far below 2^53).
   template <class T>
   Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> cast() const {
-    return visit([](const auto& m) -> Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> { return m.template cast<T>(); });
+    return visit(*this, [](const auto& m) -> Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> { return m.template cast<T>(); });
   }
   // Σ over each row, summed down the columns (no copy of the codes).
   Eigen::VectorXd row_sums() const;
@@ -45,17 +45,12 @@ class WeightCodes {
   friend bool operator==(const WeightCodes& a, const WeightCodes& b);
 
  private:
-  template <class F>
-  decltype(auto) visit(F&& f) const {
-    if (width_ == 1) return f(i8_);
-    if (width_ == 2) return f(i16_);
-    return f(i32_);
-  }
-  template <class F>
-  decltype(auto) visit_mut(F&& f) {
-    if (width_ == 1) return f(i8_);
-    if (width_ == 2) return f(i16_);
-    return f(i32_);
+  // f applied to the matrix in use (const or not as `self` is).
+  template <class Self, class F>
+  static decltype(auto) visit(Self& self, F&& f) {
+    if (self.width_ == 1) return f(self.i8_);
+    if (self.width_ == 2) return f(self.i16_);
+    return f(self.i32_);
   }
 
   Eigen::Index rows_ = 0, cols_ = 0;
