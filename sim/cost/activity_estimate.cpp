@@ -39,6 +39,8 @@ functional::Activity uniform_activity(const mapping::ChipMap& chip, const models
   act.samples = 1;
   act.layers.resize(chip.layers.size());
   for (const mapping::ArrayMap& a : chip.arrays) {
+    // A vector is read by one copy of its layer's weights (LayerMap::copies): count copy 0's arrays.
+    if (a.copy > 0) continue;
     const mapping::LayerMap& lm = chip.layers[static_cast<std::size_t>(a.layer_map)];
     double cell_pj_per_us = 0, chain_pj_per_kohm = 0, dac_pj = 0;  // one row over one vector's slices
     for (const auto& s : lm.input_slices) {

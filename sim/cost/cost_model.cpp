@@ -190,7 +190,7 @@ CostResult compute_costs(const CostInputs& in) {
   r.used_tiles_mm2 = in.chip.tiles_used * per_tile;
   const double per_array = per_tile / arch.arrays_per_tile;  // an array, its periphery, its share of the tile
   r.layer_area_mm2.reserve(in.chip.layers.size());
-  for (const auto& lm : in.chip.layers) r.layer_area_mm2.push_back(static_cast<double>(lm.arrays.size()) * per_array);
+  for (const auto& lm : in.chip.layers) r.layer_area_mm2.push_back(static_cast<double>(lm.placed_arrays()) * per_array);
   r.area_per_unit = {
       {"cell_um2", cell_mm2 / kUm2},
       {"adc_um2", adc_built.area_um2},

@@ -20,8 +20,11 @@ Chip::Chip(sc_core::sc_module_name name, const mapping::ChipMap& m, const ChipPl
     const mapping::LayerMap& lm = map.layers[l];
     const LayerPlan& lp = plan.layers[l];
     stats[l].name = lm.name;
-    stats[l].arrays = static_cast<int>(lm.arrays.size());
-    stats[l].tiles = static_cast<int>(lp.stations.size());
+    stats[l].arrays = static_cast<int>(lm.placed_arrays());
+    std::vector<int> tiles;
+    for (int s : lp.stations) tiles.push_back(plan.stations[static_cast<std::size_t>(s)].tile);
+    std::sort(tiles.begin(), tiles.end());
+    stats[l].tiles = static_cast<int>(std::unique(tiles.begin(), tiles.end()) - tiles.begin());
     stats[l].round = lp.round;
     buffer_delivered_[l].assign(static_cast<std::size_t>(lp.buffer_senders), 0);
     if (lp.network_output) ++output_layers_;
@@ -50,7 +53,18 @@ Chip::Chip(sc_core::sc_module_name name, const mapping::ChipMap& m, const ChipPl
     }
     ss.partial_sums_received.assign(static_cast<std::size_t>(st.partial_sum_sources), 0);
     ss.out.set_senders(st.destinations.size());
+    ss.processed = st.copy;
   }
+  // A source owes its copy's first unit before it has sent any (Destination::next_owed).
+  auto owe_first = [&](const std::vector<Destination>& dests, int layer) {
+    for (const Destination& d : dests) {
+      auto& owed = d.station == kGlobalBuffer
+                       ? buffer_delivered_[static_cast<std::size_t>(layer)]
+                       : stations_[static_cast<std::size_t>(d.station)].inputs[static_cast<std::size_t>(d.link)].delivered;
+      owed[static_cast<std::size_t>(d.source_slot)] = d.copy;
+    }
+  };
+  for (const Station& st : plan.stations) owe_first(st.destinations, st.layer);
   std::vector<int> slots(plan.stations.size(), 0);
   for (std::size_t s = 0; s < plan.stations.size(); ++s)
     for (const auto& [home, bits] : plan.stations[s].partial_sums_to)
@@ -66,7 +80,7 @@ Chip::Chip(sc_core::sc_module_name name, const mapping::ChipMap& m, const ChipPl
     if (st.digital) spawn("digital_unit", compute_digital(si));
     else spawn("arrays", compute_matrix(si));
     if (st.home || !st.partial_sums_to.empty()) spawn("output", output(si));
-    spawn_senders(stations_[s].out, st.destinations, st.tile, st.layer, plan.inferences * st.units, si);
+    spawn_senders(stations_[s].out, st.destinations, st.tile, st.layer, st.own_units(plan.inferences * st.units), si);
   }
   for (std::size_t b = 0; b < plan.streams.size(); ++b) {
     const BufferStream& bs = plan.streams[b];
@@ -233,8 +247,8 @@ std::string Chip::stall_report() const {
     const StationState& ss = stations_[s];
     for (std::size_t d = 0; d < st.destinations.size(); ++d) {
       const Destination& dest = st.destinations[d];
-      const std::int64_t u = ss.out.sent[d];
-      if (dest.station == kGlobalBuffer || u >= ss.out.available) continue;
+      if (dest.station == kGlobalBuffer || ss.out.sent[d] >= ss.out.available) continue;
+      const std::int64_t u = dest.copy + ss.out.sent[d] * dest.copies;
       const LinkState& ls = stations_[static_cast<std::size_t>(dest.station)].inputs[static_cast<std::size_t>(dest.link)];
       if (u < ls.released + ls.link->capacity_units) continue;
       const Station& to = plan.stations[static_cast<std::size_t>(dest.station)];

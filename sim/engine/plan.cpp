@@ -4,15 +4,45 @@
 #include <cmath>
 #include <map>
 
-#include "sim/engine/spill.hpp"
+#include "sim/engine/plan_detail.hpp"
 #include "sim/mapping/placement.hpp"
 
 namespace cimsim::engine {
 
-namespace {
-
 using mapping::ChipMap;
 using mapping::LayerMap;
+
+namespace detail {
+
+std::vector<int> producers_of(const LayerMap& lm) {
+  return lm.producers.empty() ? std::vector<int>{kNetworkInput} : lm.producers;
+}
+
+UnitShape producer_shape(const ChipMap& chip, const LayerMap& consumer, int producer) {
+  UnitShape s;
+  if (producer == kNetworkInput) {
+    const auto& g = consumer.conv;
+    s.units = g.in_h > 0 && g.in_w > 0 ? static_cast<std::int64_t>(g.in_h) * g.in_w : 1;
+    const std::int64_t total = consumer.input_elements > 0 ? consumer.input_elements : consumer.in;
+    s.elements = std::max<std::int64_t>(1, ceil_div(total, s.units));
+    s.bits = consumer.activation_bits;
+    return s;
+  }
+  const LayerMap& p = chip.layers[static_cast<std::size_t>(producer)];
+  s.units = units_per_sample(p);
+  s.elements = is_matrix(p) ? p.out : std::max<std::int64_t>(1, ceil_div(p.output_elements, s.units));
+  s.bits = p.activation_bits;
+  return s;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::is_matrix;
+using detail::producer_shape;
+using detail::producers_of;
+using detail::UnitShape;
 
 // Sorted, disjoint [begin, end) ranges of element indices within one unit.
 using Ranges = std::vector<std::pair<std::int64_t, std::int64_t>>;
@@ -41,36 +71,6 @@ std::int64_t overlap(const Ranges& a, const Ranges& b) {
   return n;
 }
 
-bool is_matrix(const LayerMap& lm) { return lm.kind == LayerMap::Kind::Matrix; }
-
-std::vector<int> producers_of(const LayerMap& lm) {
-  return lm.producers.empty() ? std::vector<int>{kNetworkInput} : lm.producers;
-}
-
-// What one unit of a producer looks like to consumer `lm`: units per sample, elements per unit,
-// bits per element.
-struct UnitShape {
-  std::int64_t units = 1, elements = 1;
-  int bits = 8;
-};
-
-UnitShape producer_shape(const ChipMap& chip, const LayerMap& consumer, int producer) {
-  UnitShape s;
-  if (producer == kNetworkInput) {
-    const auto& g = consumer.conv;
-    s.units = g.in_h > 0 && g.in_w > 0 ? static_cast<std::int64_t>(g.in_h) * g.in_w : 1;
-    const std::int64_t total = consumer.input_elements > 0 ? consumer.input_elements : consumer.in;
-    s.elements = std::max<std::int64_t>(1, ceil_div(total, s.units));
-    s.bits = consumer.activation_bits;
-    return s;
-  }
-  const LayerMap& p = chip.layers[static_cast<std::size_t>(producer)];
-  s.units = units_per_sample(p);
-  s.elements = is_matrix(p) ? p.out : std::max<std::int64_t>(1, ceil_div(p.output_elements, s.units));
-  s.bits = p.activation_bits;
-  return s;
-}
-
 // The elements of a producer's unit that a matrix station holding `rows` needs: channels of a
 // convolution's inputs (im2col rows in (channel, ky, kx) order, channel-major), the matching
 // channels of a flattened feature map (channel-major), or the elements themselves.
@@ -97,9 +97,6 @@ InputLink link_from(const ChipMap& chip, const LayerMap& consumer, std::int64_t 
   return in;
 }
 
-void fail_buffer(const mapping::Architecture& arch, const std::string& key, const std::string& msg) {
-  arch.tile_params.fail(key, msg);
-}
 
 }  // namespace
 
@@ -234,95 +231,107 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
       continue;
     }
 
-    // Matrix layer: one station per tile holding its arrays.
-    std::map<int, std::vector<int>> by_tile;
-    for (int ai : lm.arrays) by_tile[chip.arrays[static_cast<std::size_t>(ai)].tile].push_back(ai);
-    std::map<int, int> station_of_tile;
-    for (auto& [tile, arrays] : by_tile) {
-      std::sort(arrays.begin(), arrays.end(), [&](int a, int b) {
-        return chip.arrays[static_cast<std::size_t>(a)].slot < chip.arrays[static_cast<std::size_t>(b)].slot;
-      });
-      Station st;
-      st.layer = static_cast<int>(l);
-      st.tile = tile;
-      st.units = lp.units;
-      st.arrays = arrays;
-      Ranges rows;
-      for (int ai : arrays) {
-        const auto& a = chip.arrays[static_cast<std::size_t>(ai)];
-        rows.emplace_back(a.row_begin, a.row_begin + a.rows);
-      }
-      rows = merged(rows);
-      std::vector<Ranges> link_needs;
-      for (int p : producers_of(lm)) {
-        UnitShape u;
-        InputLink in = link_from(chip, lm, lp.units, p, u);
-        Ranges need = needed_elements(lm, rows, u);
-        in.bits_per_unit = size_of(need) * u.bits;
-        // A written layer's second operand (its second link) is written whole into every array of
-        // the station: each batch element's k × n values, spread over the element's m vectors.
-        if (lm.written && st.inputs.size() == 1) {
-          need = {{0, u.elements}};
-          in.bits_per_unit = ceil_div(static_cast<std::int64_t>(lm.in) * lm.out * u.bits, lm.vectors_per_write);
+    // Matrix layer: one station per tile holding its arrays, for each copy of its weights; the
+    // stations of a copy add their partial sums among themselves.
+    for (int copy = 0; copy < lm.copies; ++copy) {
+      const std::vector<int> copy_arrays = lm.arrays_of_copy(copy);
+      std::map<int, std::vector<int>> by_tile;
+      for (int ai : copy_arrays) by_tile[chip.arrays[static_cast<std::size_t>(ai)].tile].push_back(ai);
+      std::map<int, int> station_of_tile;
+      for (auto& [tile, arrays] : by_tile) {
+        std::sort(arrays.begin(), arrays.end(), [&](int a, int b) {
+          return chip.arrays[static_cast<std::size_t>(a)].slot < chip.arrays[static_cast<std::size_t>(b)].slot;
+        });
+        Station st;
+        st.layer = static_cast<int>(l);
+        st.tile = tile;
+        st.units = lp.units;
+        st.copy = copy;
+        st.copies = lm.copies;
+        st.arrays = arrays;
+        Ranges rows;
+        for (int ai : arrays) {
+          const auto& a = chip.arrays[static_cast<std::size_t>(ai)];
+          rows.emplace_back(a.row_begin, a.row_begin + a.rows);
         }
-        st.inputs.push_back(in);
-        link_needs.push_back(std::move(need));
+        rows = merged(rows);
+        std::vector<Ranges> link_needs;
+        for (int p : producers_of(lm)) {
+          UnitShape u;
+          InputLink in = link_from(chip, lm, lp.units, p, u);
+          Ranges need = needed_elements(lm, rows, u);
+          in.bits_per_unit = size_of(need) * u.bits;
+          // A written layer's second operand (its second link) is written whole into every array of
+          // the station: each batch element's k × n values, spread over the element's m vectors.
+          if (lm.written && st.inputs.size() == 1) {
+            need = {{0, u.elements}};
+            in.bits_per_unit = ceil_div(static_cast<std::int64_t>(lm.in) * lm.out * u.bits, lm.vectors_per_write);
+          }
+          st.inputs.push_back(in);
+          link_needs.push_back(std::move(need));
+        }
+        station_of_tile[tile] = static_cast<int>(plan.stations.size());
+        lp.stations.push_back(static_cast<int>(plan.stations.size()));
+        plan.stations.push_back(std::move(st));
+        needs.push_back(std::move(link_needs));
+        holds.emplace_back();
       }
-      station_of_tile[tile] = static_cast<int>(plan.stations.size());
-      lp.stations.push_back(static_cast<int>(plan.stations.size()));
-      plan.stations.push_back(std::move(st));
-      needs.push_back(std::move(link_needs));
-      holds.emplace_back();
-    }
 
-    // Column blocks: each meets at the station holding most of its row blocks.
-    const int psum_bits = partial_sum_bits(chip, lm);
-    std::map<std::pair<int, int>, std::int64_t> psum;  // (from station, home station) -> bits
-    for (int cb = 0; cb < lm.col_blocks; ++cb) {
-      // The row blocks of this column block that have an array (all-zero blocks have none).
-      std::map<int, int> count;  // station -> row blocks
-      const mapping::ArrayMap* first_ptr = nullptr;
-      int blocks = 0;
-      for (int ai : lm.arrays) {
-        const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(ai)];
-        if (a.col_block != cb) continue;
-        if (!first_ptr) first_ptr = &a;
-        ++blocks;
-        ++count[station_of_tile[a.tile]];
+      // Column blocks: each meets at the station holding most of its row blocks.
+      const int psum_bits = partial_sum_bits(chip, lm);
+      std::map<std::pair<int, int>, std::int64_t> psum;  // (from station, home station) -> bits
+      for (int cb = 0; cb < lm.col_blocks; ++cb) {
+        // The row blocks of this column block that have an array (all-zero blocks have none).
+        std::map<int, int> count;  // station -> row blocks
+        const mapping::ArrayMap* first_ptr = nullptr;
+        int blocks = 0;
+        for (int ai : copy_arrays) {
+          const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(ai)];
+          if (a.col_block != cb) continue;
+          if (!first_ptr) first_ptr = &a;
+          ++blocks;
+          ++count[station_of_tile[a.tile]];
+        }
+        int home = count.begin()->first;
+        for (const auto& [s, n] : count)
+          if (n > count[home]) home = s;
+        const auto& first = *first_ptr;
+        Station& h = plan.stations[static_cast<std::size_t>(home)];
+        h.home = true;
+        h.out_bits += static_cast<std::int64_t>(first.outputs) * lm.activation_bits;
+        h.adder_cycles = std::max<std::int64_t>(h.adder_cycles, blocks > 1 ? static_cast<std::int64_t>(std::ceil(std::log2(blocks))) : 0);
+        h.requantize_cycles = 1;
+        // Row-block adds, bias, offset and zero-point removal; scale, and drift rescaling.
+        h.per_unit.digital_adds += static_cast<std::int64_t>((blocks - 1) + 1 + (offset_encoding ? 1 : 0) +
+                                                             (lm.zero_point_correction ? 1 : 0)) *
+                                   first.outputs;
+        h.per_unit.digital_mults += static_cast<std::int64_t>(1 + (lm.output_scaling ? 1 : 0)) * first.outputs;
+        holds[static_cast<std::size_t>(home)].emplace_back(first.output_begin, first.output_begin + first.outputs);
+        for (const auto& [s, n] : count)
+          if (s != home) psum[{s, home}] += static_cast<std::int64_t>(first.outputs) * psum_bits;
       }
-      int home = count.begin()->first;
-      for (const auto& [s, n] : count)
-        if (n > count[home]) home = s;
-      const auto& first = *first_ptr;
-      Station& h = plan.stations[static_cast<std::size_t>(home)];
-      h.home = true;
-      h.out_bits += static_cast<std::int64_t>(first.outputs) * lm.activation_bits;
-      h.adder_cycles = std::max<std::int64_t>(h.adder_cycles, blocks > 1 ? static_cast<std::int64_t>(std::ceil(std::log2(blocks))) : 0);
-      h.requantize_cycles = 1;
-      // Row-block adds, bias, offset and zero-point removal; scale, and drift rescaling.
-      h.per_unit.digital_adds += static_cast<std::int64_t>((blocks - 1) + 1 + (offset_encoding ? 1 : 0) +
-                                                           (lm.zero_point_correction ? 1 : 0)) *
-                                 first.outputs;
-      h.per_unit.digital_mults += static_cast<std::int64_t>(1 + (lm.output_scaling ? 1 : 0)) * first.outputs;
-      holds[static_cast<std::size_t>(home)].emplace_back(first.output_begin, first.output_begin + first.outputs);
-      for (const auto& [s, n] : count)
-        if (s != home) psum[{s, home}] += static_cast<std::int64_t>(first.outputs) * psum_bits;
+      for (const auto& [key, bits] : psum) {
+        plan.stations[static_cast<std::size_t>(key.first)].partial_sums_to.emplace_back(key.second, bits);
+        ++plan.stations[static_cast<std::size_t>(key.second)].partial_sum_sources;
+      }
+      // The offset encoding removes 2^(wb−1)·Σx once per vector, at the copy's first home.
+      bool offset_removed = !offset_encoding;
+      for (int s : lp.stations) {
+        Station& st = plan.stations[static_cast<std::size_t>(s)];
+        if (st.copy != copy) continue;
+        holds[static_cast<std::size_t>(s)] = merged(holds[static_cast<std::size_t>(s)]);
+        if (!st.home) continue;
+        lp.homes.push_back(s);
+        if (!offset_removed) st.per_unit.digital_adds += lm.in;
+        offset_removed = true;
+      }
     }
-    for (const auto& [key, bits] : psum) {
-      plan.stations[static_cast<std::size_t>(key.first)].partial_sums_to.emplace_back(key.second, bits);
-      ++plan.stations[static_cast<std::size_t>(key.second)].partial_sum_sources;
-    }
-    for (int s : lp.stations) {
-      holds[static_cast<std::size_t>(s)] = merged(holds[static_cast<std::size_t>(s)]);
-      if (plan.stations[static_cast<std::size_t>(s)].home) lp.homes.push_back(s);
-    }
-    // The offset encoding removes 2^(wb−1)·Σx once per vector for the whole layer.
-    if (offset_encoding) plan.stations[static_cast<std::size_t>(lp.homes.front())].per_unit.digital_adds += lm.in;
   }
 
   // --- where units go ---
-  auto add_destination = [](std::vector<Destination>& dests, int station, int link, std::int64_t bits) {
-    if (bits > 0) dests.push_back({station, link, bits, 0});
+  auto add_destination = [](std::vector<Destination>& dests, int station, int link, std::int64_t bits,
+                            const Station* from = nullptr) {
+    if (bits > 0) dests.push_back({station, link, bits, 0, from ? from->copy : 0, from ? from->copies : 1});
   };
   for (std::size_t l = 0; l < chip.layers.size(); ++l) {
     LayerPlan& lp = plan.layers[l];
@@ -330,7 +339,7 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
     for (int h : lp.homes) {
       Station& home = plan.stations[static_cast<std::size_t>(h)];
       if (!pipelined || lp.network_output) {
-        home.destinations.push_back({kGlobalBuffer, 0, home.out_bits, 0});
+        home.destinations.push_back({kGlobalBuffer, 0, home.out_bits, 0, home.copy, home.copies});
         if (!pipelined) continue;
       }
       for (int c : consumers[l]) {
@@ -340,7 +349,7 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
             if (cs.inputs[k].producer != static_cast<int>(l)) continue;
             const std::int64_t bits =
                 overlap(holds[static_cast<std::size_t>(h)], needs[static_cast<std::size_t>(s)][k]) * lm.activation_bits;
-            add_destination(home.destinations, s, static_cast<int>(k), bits);
+            add_destination(home.destinations, s, static_cast<int>(k), bits, &home);
           }
         }
       }
@@ -378,112 +387,8 @@ ChipPlan make_plan(const ChipMap& chip, const TimingParams& params) {
   for (Station& st : plan.stations) number(st.destinations, st.layer);
   for (BufferStream& bs : plan.streams) number(bs.destinations, bs.layer);
 
-  // --- buffer capacities ---
-  // Stations that run at the same time share their tile's buffers equally: every station of the
-  // tile when pipelined, one at a time when layer_serial.
-  std::vector<int> on_tile(static_cast<std::size_t>(plan.tiles), 0), homes_on_tile(static_cast<std::size_t>(plan.tiles), 0);
-  for (const Station& st : plan.stations) {
-    ++on_tile[static_cast<std::size_t>(st.tile)];
-    if (st.home) ++homes_on_tile[static_cast<std::size_t>(st.tile)];
-  }
-  // `auto` buffers: twice the largest window a station needs at once (the next units arrive while a
-  // window is read), two output units of the largest home station; shares as below.
-  auto whole_kib = [](std::int64_t bits) { return static_cast<double>(std::max<std::int64_t>(1, ceil_div(bits, 8192))); };
-  if (arch.input_buffer_auto || arch.output_buffer_auto) {
-    std::int64_t need_in = 0, need_out = 0;
-    for (const Station& st : plan.stations) {
-      const std::size_t t = static_cast<std::size_t>(st.tile);
-      std::int64_t per_unit = 0, span = 0;
-      for (const InputLink& in : st.inputs) {
-        per_unit += in.bits_per_unit;
-        if (in.bits_per_unit > 0) span = std::max<std::int64_t>(span, in.accumulate ? 1 : in.window.span());
-      }
-      need_in = std::max(need_in, 2 * span * per_unit * (pipelined ? on_tile[t] : 1));
-      if (st.home) need_out = std::max(need_out, 2 * st.out_bits * (pipelined ? std::max(1, homes_on_tile[t]) : 1));
-    }
-    if (arch.input_buffer_auto) plan.input_buffer_kib = whole_kib(need_in);
-    if (arch.output_buffer_auto) plan.output_buffer_kib = whole_kib(need_out);
-  }
-  const std::int64_t in_bits = static_cast<std::int64_t>(plan.input_buffer_kib * 8192.0);
-  const std::int64_t out_bits = static_cast<std::int64_t>(plan.output_buffer_kib * 8192.0);
-  for (Station& st : plan.stations) {
-    const std::size_t t = static_cast<std::size_t>(st.tile);
-    const std::int64_t share_in = pipelined ? in_bits / on_tile[t] : in_bits;
-    const std::int64_t share_out = pipelined ? out_bits / std::max(1, homes_on_tile[t]) : out_bits;
-    std::int64_t per_unit = 0;
-    for (const InputLink& in : st.inputs) per_unit += in.bits_per_unit;
-    const std::int64_t units = per_unit > 0 ? share_in / per_unit : 1 << 30;
-    const LayerMap& lm = chip.layers[static_cast<std::size_t>(st.layer)];
-    for (InputLink& in : st.inputs) {
-      in.capacity_units = units;
-      const std::int64_t span = in.accumulate ? 1 : in.window.span();
-      if (in.bits_per_unit > 0 && units < span)
-        fail_buffer(arch, "input_buffer_kib",
-                    "layer '" + lm.name + "' on tile " + std::to_string(st.tile) + " needs " + std::to_string(span) +
-                        " input units of " + std::to_string(per_unit) + " bits at once (" +
-                        std::to_string(span * per_unit) + " bits); its share of the input buffer holds " +
-                        std::to_string(share_in) + " bits");
-    }
-    if (st.home) {
-      st.out_capacity_units = st.out_bits > 0 ? share_out / st.out_bits : 1 << 30;
-      if (st.out_capacity_units < 1)
-        fail_buffer(arch, "output_buffer_kib",
-                    "layer '" + lm.name + "' on tile " + std::to_string(st.tile) + " writes " +
-                        std::to_string(st.out_bits) + " bits per output unit; its share of the output buffer holds " +
-                        std::to_string(share_out) + " bits");
-    }
-  }
-
-  // --- global buffer ---
-  // layer_serial keeps every tensor from the layer that writes it to the last layer that reads it
-  // (the network input from the start, the outputs to the end); pipelined holds the network
-  // input and outputs only.
-  const std::size_t L = chip.layers.size();
-  std::vector<std::int64_t> tensor_bits(L, 0), last_use(L, 0);
-  std::int64_t input_bits = 0, input_last = 0;
-  for (std::size_t l = 0; l < L; ++l) {
-    const LayerMap& lm = chip.layers[l];
-    tensor_bits[l] = (is_matrix(lm) ? lm.out * lm.vectors_per_sample : lm.output_elements) * lm.activation_bits *
-                     params.inferences;
-    last_use[l] = consumers[l].empty() ? static_cast<std::int64_t>(L) : consumers[l].back();
-    for (int p : producers_of(lm))
-      if (p == kNetworkInput) {
-        const UnitShape u = producer_shape(chip, lm, p);
-        input_bits = std::max(input_bits, u.units * u.elements * u.bits * params.inferences);
-        input_last = static_cast<std::int64_t>(l);
-      }
-  }
-  std::int64_t peak = 0;
-  if (pipelined) {
-    peak = input_bits;
-    for (std::size_t l = 0; l < L; ++l)
-      if (consumers[l].empty()) peak += tensor_bits[l];
-  } else {
-    for (std::size_t step = 0; step < L; ++step) {
-      std::int64_t live = static_cast<std::int64_t>(step) <= input_last ? input_bits : 0;
-      for (std::size_t t = 0; t <= step; ++t)
-        if (last_use[t] >= static_cast<std::int64_t>(step)) live += tensor_bits[t];
-      peak = std::max(peak, live);
-    }
-  }
-  plan.global_buffer_peak_bits = peak;
-  if (arch.global_buffer_auto) plan.global_buffer_kib = whole_kib(peak);
-  const std::int64_t capacity = static_cast<std::int64_t>(plan.global_buffer_kib * 8192.0);
-  plan.spilled_fraction.assign(L, 0.0);
-  if (params.check_global_buffer && peak > capacity && params.dram_bits_per_cycle <= 0)
-    arch.chip_params.fail("global_buffer_kib",
-                          "the schedule holds up to " + std::to_string(peak) + " bits of activations for " +
-                              std::to_string(params.inferences) + " inference(s) at once; the global buffer holds " +
-                              std::to_string(capacity) + " bits (short by " + std::to_string(peak - capacity) +
-                              " bits); give the chip DRAM (dram.enabled) to keep the rest off chip");
-  if (peak > capacity && params.dram_bits_per_cycle > 0) {
-    std::vector<bool> held(L, true);
-    if (pipelined)
-      for (std::size_t l = 0; l < L; ++l) held[l] = consumers[l].empty();
-    const Spill spill = spill_to_dram(tensor_bits, last_use, held, input_bits, input_last, capacity);
-    plan.spilled_fraction = spill.fraction;
-    plan.input_spilled_fraction = spill.input_fraction;
-  }
+  detail::size_tile_buffers(plan, chip);
+  detail::size_global_buffer(plan, chip, params, consumers);
   return plan;
 }
 

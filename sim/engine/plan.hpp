@@ -62,12 +62,22 @@ struct Destination {
   int link = 0;
   std::int64_t bits = 0;  // per unit
   int source_slot = 0;    // which of the link's sources (or of the layer's global-buffer writers) this is
+  // The sender's units are those of copy `copy` of `copies` (LayerMap::copies): its local unit i is
+  // unit copy + i·copies of the layer. Delivering local unit i leaves the next unit this source
+  // owes at next_owed(i); before any, at copy.
+  int copy = 0, copies = 1;
+  std::int64_t next_owed(std::int64_t local) const { return copy + (local + 1) * copies; }
 };
 
 struct Station {
   int layer = 0, tile = 0;
   bool digital = false;
   std::int64_t units = 1;  // per sample
+  // Copy `copy` of `copies` of the layer's weights (LayerMap::copies): it computes the units u
+  // (numbered across samples) with u mod copies = copy.
+  int copy = 0, copies = 1;
+  // Units of the `total` numbered from 0 that fall to this station's copy.
+  std::int64_t own_units(std::int64_t total) const { return total > copy ? (total - copy + copies - 1) / copies : 0; }
   std::vector<int> arrays;  // matrix: ChipMap::arrays on this tile, in slot order
   std::vector<InputLink> inputs;
 

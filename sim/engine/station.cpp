@@ -56,7 +56,7 @@ Task<std::int64_t> Chip::wait_inputs(int s, std::int64_t unit) {
 void Chip::release_inputs(int s, std::int64_t unit) {
   const Station& st = plan.stations[static_cast<std::size_t>(s)];
   StationState& ss = stations_[static_cast<std::size_t>(s)];
-  const std::int64_t next = unit + 1;
+  const std::int64_t next = unit + st.copies;  // the next unit of this station's copy
   const std::int64_t n = next / st.units, j = next % st.units;
   for (LinkState& ls : ss.inputs) {
     const Window& w = ls.link->window;
@@ -113,7 +113,7 @@ Process Chip::compute_matrix(int s) {
   }
 
   const std::int64_t total = plan.inferences * st.units;
-  for (std::int64_t unit = 0; unit < total; ++unit) {
+  for (std::int64_t unit = st.copy; unit < total; unit += st.copies) {
     co_await wait_result_slot(s);
     const std::int64_t arrived = co_await wait_inputs(s, unit);
     std::int64_t last_fetch = arrived, ready = 0;
@@ -202,7 +202,8 @@ Process Chip::output(int s) {
 
   const std::int64_t total = plan.inferences * st.units;
   const std::int64_t write = ceil_div(st.out_bits, plan.buffer_width) * plan.output_write_cycles;
-  for (std::int64_t unit = 0; unit < total; ++unit) {
+  std::int64_t staged = 0;  // units of this station's copy in the output buffer so far
+  for (std::int64_t unit = st.copy; unit < total; unit += st.copies) {
     while (ss.results.empty()) co_await wait_for(ss.result_event);
     const std::int64_t ready = ss.results.front().second;
     ss.results.pop_front();
@@ -238,7 +239,7 @@ Process Chip::output(int s) {
     stats_l.counts += st.per_unit;
     ++stats_l.control_ops;
     ss.last_activity = now_cycles();
-    stage(ss.out, unit + 1);
+    stage(ss.out, ++staged);
   }
   if (trace.on() && ss.first_activity >= 0) {
     if (tile.layers_track < 0) tile.layers_track = trace.track("tile " + std::to_string(st.tile), "layers");
@@ -268,7 +269,8 @@ Process Chip::sender(Staging& staged, int index, int from, const Destination& d,
     if (!to_buffer) {
       StationState& ds = stations_[static_cast<std::size_t>(d.station)];
       const LinkState& ls = ds.inputs[static_cast<std::size_t>(d.link)];
-      while (u >= ls.released + ls.link->capacity_units) co_await wait_for(ds.released_event);
+      const std::int64_t unit = d.copy + u * d.copies;  // the layer's unit number
+      while (unit >= ls.released + ls.link->capacity_units) co_await wait_for(ds.released_event);
     }
     co_await net->transfer(from, to, d.bits, kind + priority, label, done, sink);
     ++stats_l.control_ops;
@@ -283,13 +285,14 @@ Process Chip::sender(Staging& staged, int index, int from, const Destination& d,
   }
 }
 
+// `unit` counts the units this sender has delivered (its copy's, Destination::copy).
 void Chip::deliver(const Destination& d, int layer, std::int64_t unit) {
   const std::size_t l = static_cast<std::size_t>(layer);
   const std::int64_t now = now_cycles();
   if (d.station == kGlobalBuffer) {
     stats[l].traffic.global_buffer_write_bits += d.bits;
     auto& delivered = buffer_delivered_[l];
-    delivered[static_cast<std::size_t>(d.source_slot)] = unit + 1;
+    delivered[static_cast<std::size_t>(d.source_slot)] = d.next_owed(unit);
     const std::int64_t done = *std::min_element(delivered.begin(), delivered.end());
     const LayerPlan& lp = plan.layers[l];
     if (done > layer_outputs_done_[l]) {
@@ -311,7 +314,7 @@ void Chip::deliver(const Destination& d, int layer, std::int64_t unit) {
   LinkState& ls = ds.inputs[static_cast<std::size_t>(d.link)];
   stats[static_cast<std::size_t>(plan.stations[static_cast<std::size_t>(d.station)].layer)]
       .traffic.input_buffer_write_bits += d.bits;
-  ls.delivered[static_cast<std::size_t>(d.source_slot)] = unit + 1;
+  ls.delivered[static_cast<std::size_t>(d.source_slot)] = d.next_owed(unit);
   const std::int64_t arrived = *std::min_element(ls.delivered.begin(), ls.delivered.end());
   for (std::int64_t u = ls.arrived; u < arrived; ++u)
     ls.arrival_ring[static_cast<std::size_t>(u % static_cast<std::int64_t>(ls.arrival_ring.size()))] = now;

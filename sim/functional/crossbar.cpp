@@ -313,24 +313,9 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
   }
 }
 
-Eigen::MatrixXd CrossbarBackend::multiply(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
-                                          std::int64_t first_vector) {
-  const auto lm_index = static_cast<std::size_t>(chip_.find_layer(q.layer) - chip_.layers.data());
-  // Kept blocks are read in one pass. When the memory budget dropped some, the passes go over the
-  // blocks one per thread, each programmed again here and let go before the next pass, so a call
-  // holds no more than that many beyond the budget. Every layer has a block (the mapping keeps each
-  // column block's first row block).
-  const std::size_t n_blocks = programmed_.layers[lm_index].row_blocks.size();
-  const std::size_t group =
-      programmed_.resident(lm_index) ? n_blocks : static_cast<std::size_t>(util::resolve_threads(threads_));
-  return run_layer(q, codes, first_vector, (n_blocks + group - 1) / group, [&](std::size_t pass) {
-    const std::size_t first = pass * group;
-    return programmed_.row_blocks(lm_index, first, std::min(group, n_blocks - first), threads_);
-  });
-}
-
 Eigen::MatrixXd CrossbarBackend::run_layer(const workload::QuantLayer& q, const Eigen::MatrixXi& codes,
-                                           std::int64_t first_vector, std::size_t passes, const BlockSource& blocks_of) {
+                                           std::int64_t first_vector, std::size_t passes, const BlockSource& blocks_of,
+                                           int copy) {
   const mapping::LayerMap* lm = chip_.find_layer(q.layer);
   const int lm_index = static_cast<int>(lm - chip_.layers.data());
   const mapping::Architecture& arch = chip_.arch;
@@ -371,8 +356,13 @@ Eigen::MatrixXd CrossbarBackend::run_layer(const workload::QuantLayer& q, const 
       if (!last) return;
       y.middleCols(first, ch->y.rows()) = ch->y.transpose();
       const std::lock_guard<std::mutex> lock(landing);
-      if (levels.size() == 0) levels = std::move(ch->levels);
-      else levels += ch->levels;
+      // Copy k of the weights counts its drives in rows [k·in, (k + 1)·in) (price_read_energy).
+      if (lm->copies == 1 && levels.size() == 0) levels = std::move(ch->levels);
+      else if (lm->copies == 1) levels += ch->levels;
+      else {
+        if (levels.size() == 0) levels = RowLevels::Zero(ch->levels.rows() * lm->copies, ch->levels.cols());
+        levels.middleRows(copy * ch->levels.rows(), ch->levels.rows()) += ch->levels;
+      }
       if (recorder_) recorder_->merge(std::move(ch->record));
       ch.reset();
     });

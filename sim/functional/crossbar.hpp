@@ -61,9 +61,10 @@ class CrossbarBackend final : public MatrixBackend {
   using Blocks = std::vector<std::shared_ptr<const ProgrammedRowBlock>>;
   using BlockSource = std::function<Blocks(std::size_t pass)>;
   // The product through the layer's row blocks (as programmed, or as a write left them), in
-  // `passes` over the vectors: pass p reads the blocks `blocks_of(p)` gives, in block order.
+  // `passes` over the vectors: pass p reads the blocks `blocks_of(p)` gives, in block order. The
+  // blocks are those of copy `copy` of the weights (LayerMap::copies), `first_vector` its own number.
   Eigen::MatrixXd run_layer(const workload::QuantLayer& q, const Eigen::MatrixXi& codes, std::int64_t first_vector,
-                            std::size_t passes, const BlockSource& blocks_of);
+                            std::size_t passes, const BlockSource& blocks_of, int copy = 0);
   // Runs `count` vectors (codes columns from `first`, global numbers from `vector0`) placed from row
   // `pad` of a chunk of `rows` vectors through the row `blocks`, adding to what `out` holds from the
   // chunk's earlier passes (an empty `out`: the first).

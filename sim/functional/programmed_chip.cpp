@@ -281,16 +281,20 @@ ProgrammedChip ProgrammedChip::program(const mapping::ChipMap& chip, const model
   int dropped = 0;
   pc.layers.resize(chip.layers.size());
   for (std::size_t l = 0; l < chip.layers.size(); ++l) {
-    std::map<int, ProgrammedRowBlock> blocks;
-    for (int ai : chip.layers[l].arrays) {
-      const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(ai)];
-      ProgrammedRowBlock& rb = blocks[a.row_block];
-      rb.row_begin = a.row_begin;
-      rb.rows = a.rows;
-      rb.arrays.push_back(ai);
-    }
+    // Each copy of the weights (LayerMap::copies) is programmed on its own arrays, with their own draws.
     std::vector<ProgrammedRowBlock> shells;
-    for (auto& [index, rb] : blocks) shells.push_back(std::move(rb));
+    pc.layers[l].copies = chip.layers[l].copies;
+    for (int copy = 0; copy < chip.layers[l].copies; ++copy) {
+      std::map<int, ProgrammedRowBlock> blocks;
+      for (int ai : chip.layers[l].arrays_of_copy(copy)) {
+        const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(ai)];
+        ProgrammedRowBlock& rb = blocks[a.row_block];
+        rb.row_begin = a.row_begin;
+        rb.rows = a.rows;
+        rb.arrays.push_back(ai);
+      }
+      for (auto& [index, rb] : blocks) shells.push_back(std::move(rb));
+    }
     if (chip.layers[l].written) {
       // Written per input (written_row_blocks): nothing to program with the chip.
       for (ProgrammedRowBlock& rb : shells) rb.resident = false;

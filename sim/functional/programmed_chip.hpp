@@ -76,7 +76,11 @@ struct ProgrammedRowBlock {
 };
 
 struct ProgrammedLayer {
+  // Row blocks in row order, copy after copy (LayerMap::copies): copy k's are
+  // [k·blocks_per_copy(), (k + 1)·blocks_per_copy()).
   std::vector<ProgrammedRowBlock> row_blocks;
+  int copies = 1;
+  std::size_t blocks_per_copy() const { return row_blocks.size() / static_cast<std::size_t>(copies); }
 };
 
 // How a chip instance is programmed and how it will be read.

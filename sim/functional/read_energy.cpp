@@ -29,12 +29,23 @@ void price_read_energy(Activity& activity, const ProgrammedChip& programmed, con
     ActionCounts& layer = activity.layers[l];
     layer.cell_energy_pj = 0;
     layer.dac_energy_pj = 0;
-    for (const ProgrammedRowBlock& rb : programmed.layers[l].row_blocks) {
-      // A written layer's blocks hold no conductances here: each write's reads were priced with
-      // its own (Activity::written_cell_pj).
-      if (rb.row_g_us.size() > 0) add_block_cell_read_pj(counts, rb, drive, layer.cell_energy_pj);
-      const double arrays = static_cast<double>(rb.arrays.size());
-      for (int i = 0; i < rb.rows; ++i) layer.dac_energy_pj += arrays * priced(counts.row(rb.row_begin + i), drive.dac_pj);
+    // Copy k of the weights (LayerMap::copies) has the rows [k·in, (k + 1)·in) of the counts: the
+    // vectors it read (CrossbarBackend::multiply).
+    const ProgrammedLayer& pl = programmed.layers[l];
+    const Eigen::Index in = counts.rows() / pl.copies;
+    for (int copy = 0; copy < pl.copies; ++copy) {
+      const RowLevels own = pl.copies == 1 ? RowLevels() : RowLevels(counts.middleRows(copy * in, in));
+      const RowLevels& copy_counts = pl.copies == 1 ? counts : own;
+      const std::size_t first = static_cast<std::size_t>(copy) * pl.blocks_per_copy();
+      for (std::size_t b = first; b < first + pl.blocks_per_copy(); ++b) {
+        const ProgrammedRowBlock& rb = pl.row_blocks[b];
+        // A written layer's blocks hold no conductances here: each write's reads were priced with
+        // its own (Activity::written_cell_pj).
+        if (rb.row_g_us.size() > 0) add_block_cell_read_pj(copy_counts, rb, drive, layer.cell_energy_pj);
+        const double arrays = static_cast<double>(rb.arrays.size());
+        for (int i = 0; i < rb.rows; ++i)
+          layer.dac_energy_pj += arrays * priced(copy_counts.row(rb.row_begin + i), drive.dac_pj);
+      }
     }
     if (l < activity.written_cell_pj.size())
       for (const auto& [write, pj] : activity.written_cell_pj[l]) layer.cell_energy_pj += pj;

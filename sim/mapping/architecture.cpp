@@ -96,6 +96,16 @@ config::SectionSpec mapping_section() {
            "for every input the second operand is quantized to weights and written into arrays (write energy and "
            "time counted, the cell must have write costs), and the first operand's rows are read through them "
            "(docs/semantics.md)");
+  s.integer("copies", 1, "copies",
+            "Weight duplication: copies of every matrix layer's arrays, each programmed with the layer's weights "
+            "and computing every copies-th output unit, so that the copies work side by side (more arrays, tiles, "
+            "area and programming; inputs sent to every copy); auto: the tile budget (chip.tiles) balances the "
+            "layers, giving the slowest layer one more copy while the network fits (docs/timing.md)")
+      .range(1, 4096)
+      .or_auto();
+  config::SectionSpec per_layer("layer", "Per-layer mapping");
+  per_layer.integer("copies", 1, "copies", "Copies of this layer's arrays; overrides mapping.copies").range(1, 4096);
+  s.keyed("layers", per_layer, "Per-layer weight duplication, e.g. layers: {conv1: {copies: 4}}");
   return s;
 }
 
@@ -160,6 +170,10 @@ Architecture Architecture::from(const config::Config& c) {
       mp.text("differential_readout") == "digital" ? DifferentialReadout::Digital : DifferentialReadout::Analog;
   a.gmin_removal = mp.text("gmin_removal") == "reference_column" ? GminRemoval::ReferenceColumn : GminRemoval::Digital;
   a.activation_products_on_arrays = mp.text("activation_products") == "arrays";
+  a.copies_auto = mp.is_auto("copies");
+  if (!a.copies_auto) a.copies = static_cast<int>(mp.integer("copies"));
+  for (const auto& [name, layer] : mp.keyed("layers"))
+    if (layer.has("copies")) a.layer_copies[name] = static_cast<int>(layer.integer("copies"));
   a.readout_params = c.section("readout");
   a.readout = ReadoutScheme::from(a.readout_params);
   a.adc_params = c.section("adc");

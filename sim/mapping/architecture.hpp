@@ -55,6 +55,11 @@ struct Architecture {
   // mapping.activation_products: products of two activations on arrays written per input (true)
   // or in the digital unit (false).
   bool activation_products_on_arrays = false;
+  // Weight duplication (mapping.copies, mapping.layers.<name>.copies): copies of every matrix
+  // layer's arrays, `auto` chosen within the tile budget; per-layer counts override it.
+  int copies = 1;
+  bool copies_auto = false;
+  std::map<std::string, int> layer_copies;
   // Layers whose conversions resolve fewer bits than the converters are built for (adc.layers).
   std::map<std::string, int> adc_layer_bits;
   std::vector<int> adc_significance_bits;  // adc.significance_bits: per slice group, most significant first

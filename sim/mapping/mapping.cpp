@@ -64,6 +64,13 @@ void check_adc_layers(const ChipMap& chip) {
   }
 }
 
+std::vector<int> LayerMap::arrays_of_copy(int k) const {
+  if (k == 0) return arrays;
+  const auto n = static_cast<std::ptrdiff_t>(arrays.size());
+  const auto first = copy_arrays.begin() + (k - 1) * n;
+  return {first, first + n};
+}
+
 std::int64_t ChipMap::cells_used() const {
   std::int64_t n = 0;
   for (const auto& a : arrays) n += static_cast<std::int64_t>(a.rows) * a.columns;

@@ -52,6 +52,7 @@ struct ArrayMap {
   ConversionGroups conversions;
   MatrixXu8 digits;  // rows × columns target digits
   int tile = 0, slot = 0;
+  int copy = 0;  // which copy of its layer's weights (LayerMap::copies) it belongs to
 
   // Reads per input slice when only rows_per_read rows are active at once.
   int sub_reads(const Architecture& a) const {
@@ -131,6 +132,15 @@ struct LayerMap {
   // first operand) its arrays are written with that element's second operand first.
   bool written = false;
   std::int64_t vectors_per_write = 0;
+  // Weight duplication (mapping.copies): the layer's weights are held `copies` times; copy k
+  // computes the units u (numbered across the run's samples) with u mod copies = k. `arrays` is
+  // copy 0; copy_arrays holds copies 1 … copies − 1, each laid out as `arrays`, one after another.
+  int copies = 1;
+  std::vector<int> copy_arrays;
+  // The arrays of copy `k`, in the order of `arrays`.
+  std::vector<int> arrays_of_copy(int k) const;
+  // Arrays every copy together occupies.
+  std::int64_t placed_arrays() const { return static_cast<std::int64_t>(arrays.size()) * copies; }
 };
 
 // Multiply-accumulates per sample a written layer does on its arrays (vectors × in × out); 0 for

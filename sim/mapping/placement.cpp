@@ -3,11 +3,27 @@
 #include <algorithm>
 #include <string>
 
+#include "sim/mapping/duplication.hpp"
+
 namespace cimsim::mapping {
 
 namespace {
 
 int tiles_for(int arrays, int per_tile) { return (arrays + per_tile - 1) / per_tile; }
+
+// Every array of a layer, copy after copy (LayerMap::copies).
+std::vector<int> placed(const LayerMap& lm) {
+  std::vector<int> all = lm.arrays;
+  all.insert(all.end(), lm.copy_arrays.begin(), lm.copy_arrays.end());
+  return all;
+}
+
+// Where copies made the network larger, the refusal says how much of it they are.
+std::string copies_note(const ChipMap& chip) {
+  std::size_t copies = 0;
+  for (const auto& lm : chip.layers) copies += lm.copy_arrays.size();
+  return copies == 0 ? "" : "; " + std::to_string(copies) + " of these arrays are copies (mapping.copies)";
+}
 
 [[noreturn]] void refuse(const Architecture& arch, int arrays, int tiles, const std::string& what,
                          const std::string& advice) {
@@ -48,7 +64,7 @@ ProgrammingRounds programming_rounds(const ChipMap& chip) {
       r.of_layer[l] = r.of_layer[static_cast<std::size_t>(chip.layers[l].array_source)];
       continue;
     }
-    const int n = static_cast<int>(chip.layers[l].arrays.size());
+    const int n = static_cast<int>(chip.layers[l].placed_arrays());
     if (n > capacity)
       refuse(arch, n, tiles_for(n, arch.arrays_per_tile), "layer '" + chip.layers[l].name + "' alone",
              "; reprogramming runs whole layers, so each layer must fit the chip");
@@ -64,6 +80,7 @@ ProgrammingRounds programming_rounds(const ChipMap& chip) {
 }
 
 void place_on_tiles(ChipMap& chip) {
+  duplicate_layers(chip);
   const Architecture& arch = chip.arch;
   const int per_tile = arch.arrays_per_tile;
   const int needed = static_cast<int>(chip.arrays.size());
@@ -75,19 +92,20 @@ void place_on_tiles(ChipMap& chip) {
     int next_tile = 0;
     for (const auto& lm : chip.layers) {
       if (lm.arrays.empty() || lm.array_source >= 0) continue;
-      for (std::size_t k = 0; k < lm.arrays.size(); ++k) {
-        ArrayMap& a = chip.arrays[static_cast<std::size_t>(lm.arrays[k])];
+      const std::vector<int> all = placed(lm);
+      for (std::size_t k = 0; k < all.size(); ++k) {
+        ArrayMap& a = chip.arrays[static_cast<std::size_t>(all[k])];
         a.tile = next_tile + static_cast<int>(k) / per_tile;
         a.slot = static_cast<int>(k) % per_tile;
       }
-      next_tile += tiles_for(static_cast<int>(lm.arrays.size()), per_tile);
+      next_tile += tiles_for(static_cast<int>(all.size()), per_tile);
     }
     chip.tiles_used = next_tile;
     if (arch.tiles_auto) chip.arch.tiles = std::max(1, chip.tiles_used);
     place_digital_layers(chip);
     if (chip.tiles_used > arch.tiles)
       refuse(arch, needed, chip.tiles_used, "the network, with every layer on tiles of its own,",
-             " (pipelined gives each layer its own tiles; layer_serial packs them)");
+             " (pipelined gives each layer its own tiles; layer_serial packs them)" + copies_note(chip));
     return;
   }
 
@@ -98,7 +116,7 @@ void place_on_tiles(ChipMap& chip) {
   for (std::size_t l = 0; l < chip.layers.size(); ++l) {
     int& cursor = filled[static_cast<std::size_t>(rounds.of_layer[l])];
     if (chip.layers[l].array_source >= 0) continue;
-    for (int ai : chip.layers[l].arrays) {
+    for (int ai : placed(chip.layers[l])) {
       ArrayMap& a = chip.arrays[static_cast<std::size_t>(ai)];
       a.tile = cursor / per_tile;
       a.slot = cursor % per_tile;
@@ -108,7 +126,8 @@ void place_on_tiles(ChipMap& chip) {
   }
   place_digital_layers(chip);
   if (chip.tiles_used > arch.tiles)
-    refuse(arch, needed, chip.tiles_used, "the network", "; set chip.reprogram: true to run it in rounds of layers");
+    refuse(arch, needed, chip.tiles_used, "the network",
+           "; set chip.reprogram: true to run it in rounds of layers" + copies_note(chip));
 }
 
 }  // namespace cimsim::mapping

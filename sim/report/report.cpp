@@ -307,6 +307,17 @@ Value build_json(const run::Simulation& sim) {
   mp.set("arrays_used", quantity(static_cast<double>(chip.arrays.size()), "arrays"));
   mp.set("arrays_available", quantity(arrays_avail, "arrays"));
   mp.set("tiles_used", quantity(chip.tiles_used, "tiles"));
+  // Weight duplication (mapping.copies): the arrays that hold second and later copies, and their
+  // share of the layers' area.
+  std::size_t copy_arrays = 0;
+  double copy_area = 0;
+  for (std::size_t i = 0; i < chip.layers.size(); ++i) {
+    const auto& lm = chip.layers[i];
+    copy_arrays += lm.copy_arrays.size();
+    if (lm.copies > 1) copy_area += sim.cost.layer_area_mm2[i] * (lm.copies - 1) / lm.copies;
+  }
+  mp.set("copy_arrays", quantity(static_cast<double>(copy_arrays), "arrays"));
+  mp.set("copy_area", quantity(copy_area, "mm^2"));
   mp.set("cell_utilization",
          quantity(static_cast<double>(chip.cells_used()) /
                       (static_cast<double>(chip.arrays.size()) * static_cast<double>(chip.arch.cells_per_array())),
@@ -353,7 +364,8 @@ Value build_json(const run::Simulation& sim) {
         groups.push(static_cast<long long>(lm.group_resolution(static_cast<int>(g), sim.adc->bits())));
       l.set("adc_group_bits", std::move(groups));
     }
-    l.set("arrays", quantity(static_cast<double>(lm.arrays.size()), "arrays"));
+    l.set("arrays", quantity(static_cast<double>(lm.placed_arrays()), "arrays"));
+    if (lm.kind == mapping::LayerMap::Kind::Matrix) l.set("copies", quantity(lm.copies, "copies"));
     l.set("area", quantity(sim.cost.layer_area_mm2[i], "mm^2"));
     l.set("row_blocks", quantity(lm.row_blocks, "blocks"));
     l.set("col_blocks", quantity(lm.col_blocks, "blocks"));
@@ -374,7 +386,7 @@ Value build_json(const run::Simulation& sim) {
     l.set("programming_round", quantity(lt.round, "round"));
     const double span = static_cast<double>(lt.end_cycle - lt.start_cycle);
     l.set("array_utilization", quantity(utilization(static_cast<double>(lt.array_busy_cycles),
-                                                    static_cast<double>(lm.arrays.size()), span),
+                                                    static_cast<double>(lm.placed_arrays()), span),
                                         "fraction of its arrays' cycles while it ran"));
     layers.push(std::move(l));
   }
@@ -418,7 +430,7 @@ std::string build_layers_csv(const run::Simulation& sim) {
     const auto& layer = sim.network.layers[static_cast<std::size_t>(lm.layer)];
     const std::int64_t cyc = lt.end_cycle - lt.start_cycle;
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", lm.name, layer.type_name(), lm.in,
-                       lm.out, layer.macs_per_sample() + mapping::written_macs(lm), lm.arrays.size(), lm.row_blocks, lm.col_blocks,
+                       lm.out, layer.macs_per_sample() + mapping::written_macs(lm), lm.placed_arrays(), lm.row_blocks, lm.col_blocks,
                        lm.weight_slices, lm.input_slices.size(), lt.start_cycle, lt.end_cycle, cyc,
                        static_cast<double>(cyc) * t.cycle_ns, cost::sum(sim.cost.layer_energy[i]));
     for (const auto& kv : sim.cost.layer_energy[i]) out += fmt::format(",{}", kv.second);
