@@ -5,6 +5,7 @@
 
 #include "engine_support.hpp"
 #include "sim/config/error.hpp"
+#include "sim/engine/plan.hpp"
 #include "sim/engine/window.hpp"
 
 using namespace cimsim;
@@ -117,6 +118,36 @@ TEST_CASE("engine: a residual connection without room for its skip data is repor
                                             engine::conv_shape("c3", 4, 3, 1, 1),
                                             engine::digital_shape("add", "add", 1, 1, 0, {0, 2})})))
             .cycles > 0);
+}
+
+TEST_CASE("engine: auto input buffers hold what a residual join's skip branch runs ahead", "[engine][pipelined]") {
+  // c1 feeds the add directly and through c2 … c5 (3×3, padding 1, on 32×32): unit j of a
+  // convolution needs its producer's units up to j + 33 (a row and a pixel ahead), so unit j of c5
+  // needs c1's up to j + 132 and the add's skip link must hold 133 of c1's units while c5 catches
+  // up (docs/timing.md): twice that for the add's two 16-bit links is 3 KiB with c1's station on
+  // the same tile, where the windows alone (67 units) would ask for 1 KiB. Too small an output
+  // buffer for c1 to hold them itself, as in the stall above, and auto input buffers: it runs.
+  std::vector<engine::LayerShape> layers;
+  for (int k = 1; k <= 5; ++k) layers.push_back(engine::conv_shape("c" + std::to_string(k), 4, 3, 1, 1));
+  layers.push_back(engine::digital_shape("add", "add", 1, 1, 0, {0, 4}));
+  const auto net = test::network(4, 32, 32, layers);
+  const std::vector<std::string> pipelined = {"chip.tiles=12", "chip.schedule=pipelined", "tile.output_buffer_kib=0.004",
+                                              "chip.global_buffer_kib=auto"};
+  auto sets = pipelined;
+  sets.push_back("tile.input_buffer_kib=auto");
+  test::EngineCase c(test::kSmallChip, sets);
+  const auto chip = c.map(net);
+  const engine::ChipPlan plan = engine::make_plan(chip, c.params);
+  const engine::Station& add = plan.stations[static_cast<std::size_t>(plan.layers[5].stations.front())];
+  REQUIRE(add.inputs.size() == 2);
+  CHECK(add.inputs[0].capacity_units >= 133);
+  CHECK(plan.input_buffer_kib == 3);
+  for (const int n : {1, 2}) CHECK(c.run(chip, n).cycles > 0);
+  // Sized for the windows alone, it stalls.
+  sets = pipelined;
+  sets.push_back("tile.input_buffer_kib=1");
+  test::EngineCase windows_only(test::kSmallChip, sets);
+  CHECK_THROWS_WITH(windows_only.run(windows_only.map(net)), Catch::Contains("stalls"));
 }
 
 TEST_CASE("engine: a window larger than the input buffer is refused, saying by how much", "[engine]") {

@@ -11,6 +11,95 @@ namespace cimsim::engine::detail {
 using mapping::ChipMap;
 using mapping::LayerMap;
 
+namespace {
+
+// The input links of layer l's stations (every station of a layer has the same producers and
+// windows).
+const std::vector<InputLink>& links_of(const ChipPlan& plan, std::size_t l) {
+  static const std::vector<InputLink> none;
+  const LayerPlan& lp = plan.layers[l];
+  return lp.stations.empty() ? none : plan.stations[static_cast<std::size_t>(lp.stations.front())].inputs;
+}
+
+// Layers from `from` back to the network input through first producers: the path a branch takes.
+std::vector<int> first_producer_chain(const ChipPlan& plan, int from) {
+  std::vector<int> chain;
+  for (int l = from; l != kNetworkInput;) {
+    chain.push_back(l);
+    const auto& links = links_of(plan, static_cast<std::size_t>(l));
+    l = links.empty() ? kNetworkInput : links.front().producer;
+  }
+  chain.push_back(kNetworkInput);
+  return chain;
+}
+
+// Q(k): units of the ancestor chain[upto] that unit k of chain[0] needs, through the layers between
+// them, never decreasing in k. `input_units`: the network input's units, when it is chain[0].
+std::vector<std::int64_t> ancestor_need(const ChipPlan& plan, const std::vector<int>& chain, std::size_t upto,
+                                        std::int64_t input_units) {
+  std::int64_t own = input_units;  // units of chain[upto]: each needs itself and those before
+  if (chain[upto] != kNetworkInput) own = plan.layers[static_cast<std::size_t>(chain[upto])].units;
+  else if (upto > 0) own = links_of(plan, static_cast<std::size_t>(chain[upto - 1])).front().window.producer_units;
+  std::vector<std::int64_t> q(static_cast<std::size_t>(own));
+  for (std::size_t k = 0; k < q.size(); ++k) q[k] = static_cast<std::int64_t>(k) + 1;
+  for (std::size_t i = upto; i-- > 0;) {
+    const auto l = static_cast<std::size_t>(chain[i]);
+    const Window& w = links_of(plan, l).front().window;
+    std::vector<std::int64_t> next(static_cast<std::size_t>(plan.layers[l].units));
+    std::int64_t most = 0;
+    for (std::size_t k = 0; k < next.size(); ++k) {
+      most = std::max(most, q[static_cast<std::size_t>(w.need(static_cast<std::int64_t>(k)) - 1)]);
+      next[k] = most;
+    }
+    q = std::move(next);
+  }
+  return q;
+}
+
+// Pipelined: per layer, the most units one input link of a join (a layer fed by two or more
+// layers, such as a residual add) may have to hold while the join waits for its next unit. The
+// branches meet at their nearest common ancestor P (along first producers). Unit j of the join
+// needs R(j) = max over its links of Q_i(need_i(j) − 1) units of P, Q_i(k) being the units of P
+// that unit k of branch i needs; by then branch i may have made every unit k with Q_i(k) ≤ R(j),
+// and its link holds those from first_i(j) on. The branch that needs less of P (the skip
+// connection) runs ahead by the difference; with less room the pipeline deadlocks.
+std::vector<std::int64_t> held_at_joins(const ChipPlan& plan) {
+  std::vector<std::int64_t> held(plan.layers.size(), 0);
+  for (std::size_t l = 0; l < plan.layers.size(); ++l) {
+    const auto& links = links_of(plan, l);
+    if (links.size() < 2) continue;
+    std::vector<std::vector<int>> chains;
+    for (const InputLink& in : links) chains.push_back(first_producer_chain(plan, in.producer));
+    // The nearest common ancestor: the first layer of the first chain on every other chain.
+    int ancestor = kNetworkInput;
+    for (int a : chains.front())
+      if (std::all_of(chains.begin() + 1, chains.end(),
+                      [&](const std::vector<int>& c) { return std::find(c.begin(), c.end(), a) != c.end(); })) {
+        ancestor = a;
+        break;
+      }
+    std::vector<std::vector<std::int64_t>> q;
+    for (std::size_t i = 0; i < chains.size(); ++i) {
+      const auto& c = chains[i];
+      const auto upto = static_cast<std::size_t>(std::find(c.begin(), c.end(), ancestor) - c.begin());
+      q.push_back(ancestor_need(plan, c, upto, links[i].window.producer_units));
+    }
+    const std::int64_t units = plan.layers[l].units;
+    for (std::int64_t j = 0; j < units; ++j) {
+      std::int64_t needed = 0;  // R(j)
+      for (std::size_t i = 0; i < links.size(); ++i)
+        needed = std::max(needed, q[i][static_cast<std::size_t>(links[i].window.need(j) - 1)]);
+      for (std::size_t i = 0; i < links.size(); ++i) {
+        const std::int64_t made = std::upper_bound(q[i].begin(), q[i].end(), needed) - q[i].begin();
+        held[l] = std::max(held[l], made - links[i].window.first(j));
+      }
+    }
+  }
+  return held;
+}
+
+}  // namespace
+
 void size_tile_buffers(ChipPlan& plan, const ChipMap& chip) {
   const mapping::Architecture& arch = chip.arch;
   const bool pipelined = plan.schedule == mapping::Schedule::Pipelined;
@@ -22,8 +111,10 @@ void size_tile_buffers(ChipPlan& plan, const ChipMap& chip) {
     if (st.home) ++homes_on_tile[static_cast<std::size_t>(st.tile)];
   }
   // `auto` buffers: twice the largest window a station needs at once (the next units arrive while a
-  // window is read), two output units of the largest home station; shares as below.
+  // window is read), and when pipelined twice what a link must hold while the other branch of a
+  // join catches up; two output units of the largest home station; shares as below.
   if (arch.input_buffer_auto || arch.output_buffer_auto) {
+    const std::vector<std::int64_t> ahead = pipelined ? held_at_joins(plan) : std::vector<std::int64_t>();
     std::int64_t need_in = 0, need_out = 0;
     for (const Station& st : plan.stations) {
       const std::size_t t = static_cast<std::size_t>(st.tile);
@@ -32,6 +123,7 @@ void size_tile_buffers(ChipPlan& plan, const ChipMap& chip) {
         per_unit += in.bits_per_unit;
         if (in.bits_per_unit > 0) span = std::max<std::int64_t>(span, in.accumulate ? 1 : in.window.span());
       }
+      if (pipelined && per_unit > 0) span = std::max(span, ahead[static_cast<std::size_t>(st.layer)]);
       need_in = std::max(need_in, 2 * span * per_unit * (pipelined ? on_tile[t] : 1));
       if (st.home) need_out = std::max(need_out, 2 * st.out_bits * (pipelined ? std::max(1, homes_on_tile[t]) : 1));
     }

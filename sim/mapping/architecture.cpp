@@ -28,7 +28,8 @@ config::SectionSpec tile_section() {
   s.order(45);
   s.integer("arrays", 8, "arrays", "Arrays per tile (ISAAC: 8 per IMA)").range(1, 4096);
   s.real("input_buffer_kib", 8, "KiB",
-         "Input buffer capacity; auto: twice the largest input window a layer on the tile needs at once")
+         "Input buffer capacity; auto: twice the largest input window a layer on the tile needs at once, and when "
+         "pipelined twice what a join (a residual add) must hold while its other branch catches up")
       .above(0)
       .or_auto(true);
   s.real("output_buffer_kib", 8, "KiB", "Output buffer capacity; auto: two output units of the largest layer")
