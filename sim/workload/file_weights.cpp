@@ -1,5 +1,6 @@
 #include "sim/workload/file_weights.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -64,9 +65,14 @@ void FileWeights::for_each_row(const std::function<void(std::int64_t, const floa
   std::vector<float> row(static_cast<std::size_t>(row_length_));
   const std::size_t row_bytes = static_cast<std::size_t>(row_length_) * sizeof(float);
   constexpr std::size_t kReleaseBytes = std::size_t{1} << 20;
-  std::size_t unreleased = 0;
+  std::size_t unreleased = 0, prefaulted = 0;
   for (std::int64_t o = 0; o < out_; ++o) {
     const std::size_t at = static_cast<std::size_t>(o) * row_bytes;
+    if (mapped_ && at + row_bytes > prefaulted) {  // the next stretch mapped in one call
+      const std::size_t until = std::min(bytes_.size(), std::max(at + row_bytes, prefaulted + kReleaseBytes));
+      util::MappedFile::prefault(bytes_.substr(prefaulted, until - prefaulted));
+      prefaulted = until;
+    }
     std::memcpy(row.data(), bytes_.data() + at, row_bytes);
     visit(o, row.data());
     if (mapped_ && at + row_bytes - unreleased >= kReleaseBytes) {
