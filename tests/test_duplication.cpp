@@ -156,6 +156,14 @@ TEST_CASE("duplication: on ideal cells copies change no result, only arrays, are
     CHECK(a2.layers[l].dac_energy_pj == Approx(a1.layers[l].dac_energy_pj).epsilon(1e-12));
   }
   CHECK(two->timing.cycles < one->timing.cycles);
+  // The report names the copies and what they cost.
+  auto report = report::build_json(*two);
+  const auto& layer0 = report["layers"].as_array().front();
+  CHECK(report["mapping"]["copy_arrays"]["value"].as_number() == static_cast<double>(one->chip.arrays.size()));
+  CHECK(report["mapping"]["copy_area"]["value"].as_number() > 0);
+  CHECK(layer0.find("copies")->find("value")->as_number() == 2);
+  CHECK(layer0.find("arrays")->find("value")->as_number() ==
+        2 * static_cast<double>(one->chip.layers[0].arrays.size()));
 }
 
 TEST_CASE("duplication: each copy has its own devices, drawn whatever the batch and the threads",
