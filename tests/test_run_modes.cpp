@@ -82,6 +82,13 @@ TEST_CASE("modes: cimsim check maps the network, prints the auto sizes and refus
   const auto buffer = test::run_cimsim({"check", config, "--set", "chip.global_buffer_kib=0.01"});
   CHECK(buffer.status == 2);
   CHECK(buffer.err.find("global_buffer_kib") != std::string::npos);
+  // A tile input buffer too small for a window, every buffer sized by hand (nothing `auto` to
+  // settle): refused by check as by the run.
+  const auto window = test::run_cimsim({"check", config, "--set", "tile.input_buffer_kib=0.05", "--set",
+                                        "tile.output_buffer_kib=8", "--set", "chip.global_buffer_kib=256"});
+  CHECK(window.status == 2);
+  CHECK(window.err.find("tile.input_buffer_kib") != std::string::npos);
+  CHECK(window.err.find("needs 19 input units") != std::string::npos);
 }
 
 // An estimate quantizes no weight codes (workload::QuantizeOptions::weight_codes): the mapping then

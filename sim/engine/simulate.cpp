@@ -111,7 +111,8 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
 
 void settle_buffers(mapping::ChipMap& chip, const TimingParams& params) {
   mapping::Architecture& arch = chip.arch;
-  if (!arch.input_buffer_auto && !arch.output_buffer_auto && !arch.global_buffer_auto) return;
+  // Planned even when no size is `auto`: the plan refuses buffers too small for the schedule, and
+  // `cimsim check` stops after this.
   const ChipPlan plan = make_plan(chip, params);
   arch.input_buffer_kib = plan.input_buffer_kib;
   arch.output_buffer_kib = plan.output_buffer_kib;

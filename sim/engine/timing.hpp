@@ -142,8 +142,9 @@ void set_buffer_ports(TimingParams& tp, const config::Config& config, const mapp
 TimingResult simulate(const mapping::ChipMap& chip, const TimingParams& params);
 
 // Gives every `auto` buffer of `chip` (chip.arch's *_auto flags) the size the schedule of `params`
-// needs (a stated rule per buffer, in sim/engine/plan.cpp) and clears its flag; the chip's costs
-// and the timing engine then see a plain size.
+// needs (a stated rule per buffer, in sim/engine/plan_buffers.cpp) and clears its flag; the chip's
+// costs and the timing engine then see a plain size. Fails (config::ConfigError at the key) when
+// a buffer, given or chosen, cannot hold what the schedule needs.
 void settle_buffers(mapping::ChipMap& chip, const TimingParams& params);
 
 // Cycles one more inference adds in a long run: runs the engine again with twice the inferences of
