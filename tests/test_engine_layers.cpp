@@ -103,6 +103,12 @@ TEST_CASE("engine: a residual connection without room for its skip data is repor
                                         {engine::conv_shape("c1", 4, 3, 1, 1), engine::conv_shape("c2", 4, 3, 1, 1),
                                          engine::conv_shape("c3", 4, 3, 1, 1),
                                          engine::digital_shape("add", "add", 1, 1, 0, {0, 2})}));
+  // The plan says so before the run: the add may have to hold 19 of c1's units (c3 needs c1's
+  // up to j + 18), and its share holds fewer.
+  const engine::ChipPlan plan = engine::make_plan(chip, c.params);
+  CHECK(plan.join_shortfall.layer == "add");
+  CHECK(plan.join_shortfall.needed == 19);
+  CHECK(plan.join_shortfall.held < 19);
   try {
     c.run(chip);
     FAIL("no error");
@@ -141,6 +147,7 @@ TEST_CASE("engine: auto input buffers hold what a residual join's skip branch ru
   const engine::Station& add = plan.stations[static_cast<std::size_t>(plan.layers[5].stations.front())];
   REQUIRE(add.inputs.size() == 2);
   CHECK(add.inputs[0].capacity_units >= 133);
+  CHECK(plan.join_shortfall.needed == 0);
   CHECK(plan.input_buffer_kib == 3);
   for (const int n : {1, 2}) CHECK(c.run(chip, n).cycles > 0);
   // Sized for the windows alone, it stalls.

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -138,6 +139,13 @@ struct ChipPlan {
   int adcs_per_array = 1;
   int tiles = 1;
   std::int64_t global_buffer_peak_bits = 0;
+  // Pipelined: the join (a residual add) whose share of its tile's input buffer falls furthest
+  // short of the units its skip branch may run ahead by (docs/timing.md); needed 0: none.
+  struct JoinShortfall {
+    std::string layer;
+    int tile = 0;
+    std::int64_t needed = 0, held = 0;  // units
+  } join_shortfall;
   // Buffer sizes the plan runs with: the configured ones, or what `auto` chose.
   double input_buffer_kib = 0, output_buffer_kib = 0, global_buffer_kib = 0;
 };

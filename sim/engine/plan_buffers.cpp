@@ -113,8 +113,8 @@ void size_tile_buffers(ChipPlan& plan, const ChipMap& chip) {
   // `auto` buffers: twice the largest window a station needs at once (the next units arrive while a
   // window is read), and when pipelined twice what a link must hold while the other branch of a
   // join catches up; two output units of the largest home station; shares as below.
+  const std::vector<std::int64_t> ahead = pipelined ? held_at_joins(plan) : std::vector<std::int64_t>();
   if (arch.input_buffer_auto || arch.output_buffer_auto) {
-    const std::vector<std::int64_t> ahead = pipelined ? held_at_joins(plan) : std::vector<std::int64_t>();
     std::int64_t need_in = 0, need_out = 0;
     for (const Station& st : plan.stations) {
       const std::size_t t = static_cast<std::size_t>(st.tile);
@@ -142,6 +142,12 @@ void size_tile_buffers(ChipPlan& plan, const ChipMap& chip) {
     const LayerMap& lm = chip.layers[static_cast<std::size_t>(st.layer)];
     for (InputLink& in : st.inputs) {
       in.capacity_units = units;
+      // A join whose share cannot hold what its skip branch may run ahead by: said before the run
+      // (it may still run when the producers' output buffers hold the rest).
+      const std::int64_t ahead_units = pipelined ? ahead[static_cast<std::size_t>(st.layer)] : 0;
+      if (in.bits_per_unit > 0 && units < ahead_units &&
+          ahead_units - units > plan.join_shortfall.needed - plan.join_shortfall.held)
+        plan.join_shortfall = {lm.name, st.tile, ahead_units, units};
       const std::int64_t span = in.accumulate ? 1 : in.window.span();
       if (in.bits_per_unit > 0 && units < span)
         arch.tile_params.fail("input_buffer_kib",

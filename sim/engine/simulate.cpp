@@ -114,6 +114,11 @@ void settle_buffers(mapping::ChipMap& chip, const TimingParams& params) {
   // Planned even when no size is `auto`: the plan refuses buffers too small for the schedule, and
   // `cimsim check` stops after this.
   const ChipPlan plan = make_plan(chip, params);
+  if (const auto& j = plan.join_shortfall; j.needed > 0)
+    spdlog::warn("tile.input_buffer_kib: the residual join '{}' on tile {} may have to hold {} units of its earlier "
+                 "branch while the other catches up, and its share of the input buffer holds {}; the pipeline may "
+                 "stall (tile.input_buffer_kib: auto sizes it for this)",
+                 j.layer, j.tile, j.needed, j.held);
   arch.input_buffer_kib = plan.input_buffer_kib;
   arch.output_buffer_kib = plan.output_buffer_kib;
   arch.global_buffer_kib = plan.global_buffer_kib;
