@@ -121,6 +121,22 @@ TEST_CASE("duplication: auto gives the slowest layer copies while the network fi
   CHECK(f.layers[1].copies == 1);
 }
 
+TEST_CASE("duplication: layer_serial auto goes on past a layer that cannot take another copy", "[duplication][mapping]") {
+  // a: 3×3 over 8×8 (64 vectors, one array); b: 3×3 stride 2 after it (16 vectors, 72 rows: three
+  // arrays). Nine tiles of one array: a takes copies until b is the slower (a ×5), b's next copy
+  // would not fit, and a, now the slowest of the layers left, takes the last tile (×6). A pipeline
+  // would stop at b.
+  const auto net = test::network(2, 8, 8, {engine::conv_shape("a", 8, 3, 1, 1), engine::conv_shape("b", 8, 3, 2, 1)});
+  EngineCase serial(test::kSmallChip, {"chip.tiles=9", "mapping.copies=auto"});
+  const auto s = serial.map(net);
+  CHECK(s.layers[0].copies == 6);
+  CHECK(s.layers[1].copies == 1);
+  EngineCase pipe(test::kSmallChip, {"chip.tiles=9", "chip.schedule=pipelined", "mapping.copies=auto"});
+  const auto p = pipe.map(net);
+  CHECK(p.layers[0].copies == 5);
+  CHECK(p.layers[1].copies == 1);
+}
+
 TEST_CASE("duplication: copies that do not fit, unknown layers and auto without a tile budget are refused",
           "[duplication][errors]") {
   auto error_of = [](const std::vector<std::string>& sets) {

@@ -100,8 +100,8 @@ config::SectionSpec mapping_section() {
   s.integer("copies", 1, "copies",
             "Weight duplication: copies of every matrix layer's arrays, each programmed with the layer's weights "
             "and computing every copies-th output unit, so that the copies work side by side (more arrays, tiles, "
-            "area and programming; inputs sent to every copy); auto: the tile budget (chip.tiles) balances the "
-            "layers, giving the slowest layer one more copy while the network fits (docs/timing.md)")
+            "area and programming; inputs sent to every copy); auto: within the tile budget (chip.tiles), the "
+            "slowest layer takes one more copy while the network fits and the estimated time falls (docs/timing.md)")
       .range(1, 4096)
       .or_auto();
   config::SectionSpec per_layer("layer", "Per-layer mapping");

@@ -101,27 +101,35 @@ void duplicate_layers(ChipMap& chip) {
       arch.mapping_params.fail("copies", "auto balances the layers within the tile budget, and chip.tiles is auto; "
                                          "give chip.tiles a number, or mapping.copies one");
     // The layer with the most reads per sample per copy takes one more copy while that does not
-    // make the estimated time per sample longer and the network fits.
+    // make the estimated time per sample longer and the network fits. When it cannot, a pipeline
+    // stops (its slowest stage sets the pace), and layer_serial goes on with the next layer (each
+    // layer's time adds to the whole).
+    const bool pipelined = arch.schedule == Schedule::Pipelined;
+    std::vector<bool> settled(chip.layers.size(), false);
     for (;;) {
       std::size_t slowest = chip.layers.size();
       double most = -1;
       for (std::size_t l = 0; l < chip.layers.size(); ++l) {
-        if (!duplicable(chip.layers[l])) continue;
+        if (!duplicable(chip.layers[l]) || settled[l]) continue;
         const double load = compute_cycles(chip, chip.layers[l]) / copies[l];
         if (load > most) {
           most = load;
           slowest = l;
         }
       }
-      if (slowest == chip.layers.size() || fixed[slowest] ||
-          copies[slowest] >= chip.layers[slowest].vectors_per_sample)
-        break;
-      const double before = estimated_cycles(chip, copies);
-      ++copies[slowest];
-      if (tiles_needed(chip, copies) > arch.tiles || estimated_cycles(chip, copies) > before) {
-        --copies[slowest];
-        break;
+      if (slowest == chip.layers.size()) break;
+      bool more = !fixed[slowest] && copies[slowest] < chip.layers[slowest].vectors_per_sample;
+      if (more) {
+        const double before = estimated_cycles(chip, copies);
+        ++copies[slowest];
+        if (tiles_needed(chip, copies) > arch.tiles || estimated_cycles(chip, copies) > before) {
+          --copies[slowest];
+          more = false;
+        }
       }
+      if (more) continue;
+      if (pipelined) break;
+      settled[slowest] = true;
     }
   }
 
