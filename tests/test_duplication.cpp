@@ -10,6 +10,7 @@
 #include "engine_support.hpp"
 #include "sim/config/error.hpp"
 #include "sim/config/loader.hpp"
+#include "sim/engine/plan.hpp"
 #include "sim/mapping/duplication.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run/simulation.hpp"
@@ -92,6 +93,24 @@ TEST_CASE("duplication: a read-bound layer with c copies streams c vectors in th
     CHECK(rc.layers[0].counts.same_counts(r1.layers[0].counts));
     CHECK(rc.cycles < r1.cycles);
   }
+}
+
+TEST_CASE("duplication: a copy's input buffer holds only what its own units need", "[duplication][timing]") {
+  // Two dense layers of four copies each, pipelined, six inferences; the consumer's share of its
+  // input buffer holds two units. Copy 2 of fc2 first needs unit 2 of fc1: units 0 and 1 pass it
+  // by without taking room, or fc1 would wait for room that copy 2 frees only after unit 2.
+  const auto net = test::network(1, 1, 32, {engine::dense_shape("fc1", 16), engine::dense_shape("fc2", 16)});
+  const std::vector<std::string> sets = {"chip.tiles=8", "chip.schedule=pipelined", "tile.input_buffer_kib=0.015625"};
+  EngineCase one(test::kSmallChip, sets);
+  auto four_sets = sets;
+  four_sets.push_back("mapping.copies=4");
+  EngineCase four(test::kSmallChip, four_sets);
+  const auto chip = four.map(net);
+  const engine::ChipPlan plan = engine::make_plan(chip, four.params);
+  CHECK(plan.stations[static_cast<std::size_t>(plan.layers[1].stations.front())].inputs[0].capacity_units == 2);
+  const auto r1 = one.run(one.map(net), 6), r4 = four.run(chip, 6);
+  CHECK(r4.cycles < r1.cycles);
+  for (std::size_t l = 0; l < 2; ++l) CHECK(r4.layers[l].counts.same_counts(r1.layers[l].counts));
 }
 
 TEST_CASE("duplication: layer_serial copies split a layer's vectors and shorten it", "[duplication][timing]") {

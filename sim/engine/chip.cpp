@@ -53,7 +53,8 @@ Chip::Chip(sc_core::sc_module_name name, const mapping::ChipMap& m, const ChipPl
     }
     ss.partial_sums_received.assign(static_cast<std::size_t>(st.partial_sum_sources), 0);
     ss.out.set_senders(st.destinations.size());
-    ss.processed = st.copy;
+    // A copy's first unit is unit `copy`: what comes before it in its inputs is never its to hold.
+    release_before(static_cast<int>(s), st.copy);
   }
   // A source owes its copy's first unit before it has sent any (Destination::next_owed).
   auto owe_first = [&](const std::vector<Destination>& dests, int layer) {

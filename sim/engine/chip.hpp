@@ -125,6 +125,8 @@ class Chip : public sc_core::sc_module {
   // The unit's inputs leave the buffer at `release_at`; its result is ready for the output path at `ready`.
   Task<> finish_unit(int s, std::int64_t unit, std::int64_t release_at, std::int64_t ready);
   void release_inputs(int s, std::int64_t unit);
+  // Frees every input unit that unit `next` of station `s` and its later units do not need.
+  void release_before(int s, std::int64_t next);
   void deliver(const Destination& d, int layer, std::int64_t unit);
   void stage(Staging& staged, std::int64_t units);
   int node_of_station(int s) const { return plan.stations[static_cast<std::size_t>(s)].tile; }

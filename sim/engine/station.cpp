@@ -54,9 +54,13 @@ Task<std::int64_t> Chip::wait_inputs(int s, std::int64_t unit) {
 }
 
 void Chip::release_inputs(int s, std::int64_t unit) {
+  release_before(s, unit + plan.stations[static_cast<std::size_t>(s)].copies);  // the copy's next unit
+  stations_[static_cast<std::size_t>(s)].released_event.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Chip::release_before(int s, std::int64_t next) {
   const Station& st = plan.stations[static_cast<std::size_t>(s)];
   StationState& ss = stations_[static_cast<std::size_t>(s)];
-  const std::int64_t next = unit + st.copies;  // the next unit of this station's copy
   const std::int64_t n = next / st.units, j = next % st.units;
   for (LinkState& ls : ss.inputs) {
     const Window& w = ls.link->window;
@@ -64,7 +68,6 @@ void Chip::release_inputs(int s, std::int64_t unit) {
                                                      : n * w.producer_units + w.first(j);
   }
   ss.processed = next;
-  ss.released_event.notify(sc_core::SC_ZERO_TIME);
 }
 
 // --- compute ---------------------------------------------------------------------------------------
