@@ -357,12 +357,9 @@ Eigen::MatrixXd CrossbarBackend::run_layer(const workload::QuantLayer& q, const 
       y.middleCols(first, ch->y.rows()) = ch->y.transpose();
       const std::lock_guard<std::mutex> lock(landing);
       // Copy k of the weights counts its drives in rows [k·in, (k + 1)·in) (price_read_energy).
-      if (lm->copies == 1 && levels.size() == 0) levels = std::move(ch->levels);
-      else if (lm->copies == 1) levels += ch->levels;
-      else {
-        if (levels.size() == 0) levels = RowLevels::Zero(ch->levels.rows() * lm->copies, ch->levels.cols());
-        levels.middleRows(copy * ch->levels.rows(), ch->levels.rows()) += ch->levels;
-      }
+      const Eigen::Index in = ch->levels.rows();
+      if (levels.size() == 0) levels = RowLevels::Zero(in * lm->copies, ch->levels.cols());
+      levels.middleRows(copy * in, in) += ch->levels;
       if (recorder_) recorder_->merge(std::move(ch->record));
       ch.reset();
     });

@@ -14,9 +14,10 @@ double priced(const Eigen::Ref<const Eigen::Matrix<std::int64_t, 1, Eigen::Dynam
 
 }  // namespace
 
-void add_block_cell_read_pj(const RowLevels& counts, const ProgrammedRowBlock& rb, const DriveLevels& drive, double& pj) {
+void add_block_cell_read_pj(const RowLevels& counts, const ProgrammedRowBlock& rb, const DriveLevels& drive, double& pj,
+                            Eigen::Index first_row) {
   for (int i = 0; i < rb.rows; ++i) {
-    const auto row = counts.row(rb.row_begin + i);
+    const auto row = counts.row(first_row + rb.row_begin + i);
     pj += priced(row, drive.cell_pj_per_us) * rb.row_g_us(i);
     if (rb.row_r_kohm.size() > 0) pj += priced(row, drive.cell_pj_per_kohm) * rb.row_r_kohm(i);
   }
@@ -33,19 +34,15 @@ void price_read_energy(Activity& activity, const ProgrammedChip& programmed, con
     // vectors it read (CrossbarBackend::multiply).
     const ProgrammedLayer& pl = programmed.layers[l];
     const Eigen::Index in = counts.rows() / pl.copies;
-    for (int copy = 0; copy < pl.copies; ++copy) {
-      const RowLevels own = pl.copies == 1 ? RowLevels() : RowLevels(counts.middleRows(copy * in, in));
-      const RowLevels& copy_counts = pl.copies == 1 ? counts : own;
-      const std::size_t first = static_cast<std::size_t>(copy) * pl.blocks_per_copy();
-      for (std::size_t b = first; b < first + pl.blocks_per_copy(); ++b) {
-        const ProgrammedRowBlock& rb = pl.row_blocks[b];
-        // A written layer's blocks hold no conductances here: each write's reads were priced with
-        // its own (Activity::written_cell_pj).
-        if (rb.row_g_us.size() > 0) add_block_cell_read_pj(copy_counts, rb, drive, layer.cell_energy_pj);
-        const double arrays = static_cast<double>(rb.arrays.size());
-        for (int i = 0; i < rb.rows; ++i)
-          layer.dac_energy_pj += arrays * priced(copy_counts.row(rb.row_begin + i), drive.dac_pj);
-      }
+    for (std::size_t b = 0; b < pl.row_blocks.size(); ++b) {
+      const ProgrammedRowBlock& rb = pl.row_blocks[b];
+      const Eigen::Index first_row = static_cast<Eigen::Index>(b / pl.blocks_per_copy()) * in;  // its copy's rows
+      // A written layer's blocks hold no conductances here: each write's reads were priced with
+      // its own (Activity::written_cell_pj).
+      if (rb.row_g_us.size() > 0) add_block_cell_read_pj(counts, rb, drive, layer.cell_energy_pj, first_row);
+      const double arrays = static_cast<double>(rb.arrays.size());
+      for (int i = 0; i < rb.rows; ++i)
+        layer.dac_energy_pj += arrays * priced(counts.row(first_row + rb.row_begin + i), drive.dac_pj);
     }
     if (l < activity.written_cell_pj.size())
       for (const auto& [write, pj] : activity.written_cell_pj[l]) layer.cell_energy_pj += pj;

@@ -173,8 +173,6 @@ Architecture Architecture::from(const config::Config& c) {
   a.activation_products_on_arrays = mp.text("activation_products") == "arrays";
   a.copies_auto = mp.is_auto("copies");
   if (!a.copies_auto) a.copies = static_cast<int>(mp.integer("copies"));
-  for (const auto& [name, layer] : mp.keyed("layers"))
-    if (layer.has("copies")) a.layer_copies[name] = static_cast<int>(layer.integer("copies"));
   a.readout_params = c.section("readout");
   a.readout = ReadoutScheme::from(a.readout_params);
   a.adc_params = c.section("adc");

@@ -55,11 +55,11 @@ struct Architecture {
   // mapping.activation_products: products of two activations on arrays written per input (true)
   // or in the digital unit (false).
   bool activation_products_on_arrays = false;
-  // Weight duplication (mapping.copies, mapping.layers.<name>.copies): copies of every matrix
-  // layer's arrays, `auto` chosen within the tile budget; per-layer counts override it.
+  // Weight duplication (mapping.copies): copies of every matrix layer's arrays, `auto` chosen
+  // within the tile budget; mapping.layers.<name>.copies (read from mapping_params where the
+  // copies are made, sim/mapping/duplication.cpp) overrides it per layer.
   int copies = 1;
   bool copies_auto = false;
-  std::map<std::string, int> layer_copies;
   // Layers whose conversions resolve fewer bits than the converters are built for (adc.layers).
   std::map<std::string, int> adc_layer_bits;
   std::vector<int> adc_significance_bits;  // adc.significance_bits: per slice group, most significant first
@@ -83,6 +83,8 @@ struct Architecture {
   // In 64 bits: each factor is an int from the config, their product need not be (2^20 tiles of
   // 4096 arrays; 65536 x 65536 cells).
   std::int64_t arrays_total() const { return std::int64_t{tiles} * arrays_per_tile; }
+  // Tiles that hold `arrays` arrays.
+  int tiles_for(std::int64_t arrays) const { return static_cast<int>((arrays + arrays_per_tile - 1) / arrays_per_tile); }
   std::int64_t cells_per_array() const { return std::int64_t{rows} * cols; }
   int mesh_row_length() const {
     return mesh_columns > 0 ? mesh_columns : static_cast<int>(std::ceil(std::sqrt(static_cast<double>(tiles)) - 1e-9));

@@ -7,8 +7,6 @@ namespace cimsim::mapping {
 
 namespace {
 
-int tiles_for(std::int64_t arrays, int per_tile) { return static_cast<int>((arrays + per_tile - 1) / per_tile); }
-
 // A layer that can hold copies: arrays of its own, programmed with the chip.
 bool duplicable(const LayerMap& lm) {
   return lm.kind == LayerMap::Kind::Matrix && !lm.arrays.empty() && lm.array_source < 0 && !lm.written;
@@ -58,7 +56,6 @@ double estimated_cycles(const ChipMap& chip, const std::vector<int>& copies) {
 }  // namespace
 
 int tiles_needed(const ChipMap& chip, const std::vector<int>& copies) {
-  const int per_tile = chip.arch.arrays_per_tile;
   std::int64_t packed = 0;
   int fresh = 0;
   for (std::size_t l = 0; l < chip.layers.size(); ++l) {
@@ -66,9 +63,9 @@ int tiles_needed(const ChipMap& chip, const std::vector<int>& copies) {
     if (lm.arrays.empty() || lm.array_source >= 0) continue;
     const std::int64_t n = static_cast<std::int64_t>(lm.arrays.size()) * copies[l];
     packed += n;
-    fresh += tiles_for(n, per_tile);
+    fresh += chip.arch.tiles_for(n);
   }
-  return chip.arch.schedule == Schedule::Pipelined ? fresh : tiles_for(packed, per_tile);
+  return chip.arch.schedule == Schedule::Pipelined ? fresh : chip.arch.tiles_for(packed);
 }
 
 void duplicate_layers(ChipMap& chip) {
@@ -86,7 +83,7 @@ void duplicate_layers(ChipMap& chip) {
                                  [&](const LayerMap& lm) { return lm.name == entry.first; });
     if (it == chip.layers.end() || it->kind != LayerMap::Kind::Matrix)
       entry.second.fail_section("names no matrix layer of the network");
-    const int n = arch.layer_copies.at(entry.first);
+    const auto n = static_cast<int>(entry.second.integer("copies"));
     if (!duplicable(*it) && n > 1)
       entry.second.fail("copies", it->written ? "layer '" + it->name + "' is rewritten per input; it has one copy"
                                               : "layer '" + it->name + "' reads the arrays of an earlier step; it has "

@@ -77,6 +77,12 @@ std::int64_t ChipMap::cells_used() const {
   return n;
 }
 
+std::int64_t ChipMap::copy_array_count() const {
+  std::int64_t n = 0;
+  for (const auto& l : layers) n += static_cast<std::int64_t>(l.copy_arrays.size());
+  return n;
+}
+
 std::int64_t ChipMap::written_macs() const {
   std::int64_t n = 0;
   for (const auto& l : layers) n += mapping::written_macs(l);

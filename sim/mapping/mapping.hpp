@@ -163,6 +163,7 @@ struct ChipMap {
 
   std::int64_t cells_used() const;
   std::int64_t written_macs() const;  // Σ over the layers of mapping::written_macs
+  std::int64_t copy_array_count() const;  // arrays that hold second and later copies (LayerMap::copies)
   const LayerMap* find_layer(int network_layer) const;
   bool is_matrix(std::size_t i) const { return layers[i].kind == LayerMap::Kind::Matrix; }
 };

@@ -9,8 +9,6 @@ namespace cimsim::mapping {
 
 namespace {
 
-int tiles_for(int arrays, int per_tile) { return (arrays + per_tile - 1) / per_tile; }
-
 // Every array of a layer, copy after copy (LayerMap::copies).
 std::vector<int> placed(const LayerMap& lm) {
   std::vector<int> all = lm.arrays;
@@ -20,8 +18,7 @@ std::vector<int> placed(const LayerMap& lm) {
 
 // Where copies made the network larger, the refusal says how much of it they are.
 std::string copies_note(const ChipMap& chip) {
-  std::size_t copies = 0;
-  for (const auto& lm : chip.layers) copies += lm.copy_arrays.size();
+  const std::int64_t copies = chip.copy_array_count();
   return copies == 0 ? "" : "; " + std::to_string(copies) + " of these arrays are copies (mapping.copies)";
 }
 
@@ -66,7 +63,7 @@ ProgrammingRounds programming_rounds(const ChipMap& chip) {
     }
     const int n = static_cast<int>(chip.layers[l].placed_arrays());
     if (n > capacity)
-      refuse(arch, n, tiles_for(n, arch.arrays_per_tile), "layer '" + chip.layers[l].name + "' alone",
+      refuse(arch, n, arch.tiles_for(n), "layer '" + chip.layers[l].name + "' alone",
              "; reprogramming runs whole layers, so each layer must fit the chip");
     if (used + n > capacity) {
       ++round;
@@ -85,7 +82,7 @@ void place_on_tiles(ChipMap& chip) {
   const int per_tile = arch.arrays_per_tile;
   const int needed = static_cast<int>(chip.arrays.size());
   // tiles: auto is whatever the placement below uses; layer_serial then needs no reprogramming.
-  if (arch.tiles_auto) chip.arch.tiles = std::max(1, tiles_for(needed, per_tile));
+  if (arch.tiles_auto) chip.arch.tiles = std::max(1, arch.tiles_for(needed));
 
   if (arch.schedule == Schedule::Pipelined) {
     // Each matrix layer starts on a fresh tile: layers run at once and must not share tiles.
@@ -98,7 +95,7 @@ void place_on_tiles(ChipMap& chip) {
         a.tile = next_tile + static_cast<int>(k) / per_tile;
         a.slot = static_cast<int>(k) % per_tile;
       }
-      next_tile += tiles_for(static_cast<int>(all.size()), per_tile);
+      next_tile += arch.tiles_for(static_cast<std::int64_t>(all.size()));
     }
     chip.tiles_used = next_tile;
     if (arch.tiles_auto) chip.arch.tiles = std::max(1, chip.tiles_used);
@@ -122,7 +119,7 @@ void place_on_tiles(ChipMap& chip) {
       a.slot = cursor % per_tile;
       ++cursor;
     }
-    chip.tiles_used = std::max(chip.tiles_used, tiles_for(cursor, per_tile));
+    chip.tiles_used = std::max(chip.tiles_used, arch.tiles_for(cursor));
   }
   place_digital_layers(chip);
   if (chip.tiles_used > arch.tiles)

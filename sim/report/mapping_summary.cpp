@@ -16,13 +16,9 @@ std::string mapping_summary(const run::Simulation& sim) {
                   static_cast<long long>(sim.network.macs_per_sample() + chip.written_macs()), chip.arrays.size(),
                   chip.tiles_used);
   std::string copies;
-  std::size_t copy_arrays = 0;
   for (const auto& lm : chip.layers)
-    if (lm.copies > 1) {
-      copies += fmt::format("{}{} x{}", copies.empty() ? "" : ", ", lm.name, lm.copies);
-      copy_arrays += lm.copy_arrays.size();
-    }
-  if (!copies.empty()) out += fmt::format("copies      {} ({} arrays hold copies)\n", copies, copy_arrays);
+    if (lm.copies > 1) copies += fmt::format("{}{} x{}", copies.empty() ? "" : ", ", lm.name, lm.copies);
+  if (!copies.empty()) out += fmt::format("copies      {} ({} arrays hold copies)\n", copies, chip.copy_array_count());
   if (!sim.auto_sizes.empty()) {
     std::string line;
     for (const auto& a : sim.auto_sizes)

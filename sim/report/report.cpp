@@ -309,14 +309,12 @@ Value build_json(const run::Simulation& sim) {
   mp.set("tiles_used", quantity(chip.tiles_used, "tiles"));
   // Weight duplication (mapping.copies): the arrays that hold second and later copies, and their
   // share of the layers' area.
-  std::size_t copy_arrays = 0;
   double copy_area = 0;
   for (std::size_t i = 0; i < chip.layers.size(); ++i) {
     const auto& lm = chip.layers[i];
-    copy_arrays += lm.copy_arrays.size();
     if (lm.copies > 1) copy_area += sim.cost.layer_area_mm2[i] * (lm.copies - 1) / lm.copies;
   }
-  mp.set("copy_arrays", quantity(static_cast<double>(copy_arrays), "arrays"));
+  mp.set("copy_arrays", quantity(static_cast<double>(chip.copy_array_count()), "arrays"));
   mp.set("copy_area", quantity(copy_area, "mm^2"));
   mp.set("cell_utilization",
          quantity(static_cast<double>(chip.cells_used()) /
