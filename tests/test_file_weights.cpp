@@ -78,6 +78,17 @@ workload::Network load(const std::string& path, bool in_file) {
   return workload::load_onnx(path, o);
 }
 
+// Weights whose bit in the estimate's nonzero_bits (`estimate`) disagrees with their code in
+// `codes`, one weight at a time.
+std::int64_t weights_zero_otherwise(const workload::QuantLayer& estimate, const workload::Layer& layer,
+                                    const workload::QuantLayer& codes) {
+  std::int64_t wrong = 0;
+  for (int o = 0; o < layer.out_features(); ++o)
+    for (int i = 0; i < layer.in_features(); ++i)
+      wrong += workload::codes_nonzero(estimate, layer, i, 1, o, 1) != (codes.w(o, i) != 0);
+  return wrong;
+}
+
 }  // namespace
 
 TEST_CASE("file weights: the matrices built on demand are the loader's own", "[onnx][estimate]") {
@@ -145,6 +156,9 @@ TEST_CASE("file weights: scales and all-zero blocks are those of the built weigh
             (nz ? other_blocks : zero_blocks) += 1;
           }
       }
+      for (std::size_t k = 0; k < a.layers.size(); ++k)
+        CHECK(weights_zero_otherwise(a.layers[k], in_file.layers[static_cast<std::size_t>(a.layers[k].layer)],
+                                     codes.layers[k]) == 0);
       // The weights at the half step: the rounding of the codes, bit for bit.
       const workload::Layer& fc = in_file.layers.back();
       for (auto [r, c] : {std::pair{10, 5}, std::pair{20, 7}, std::pair{30, 9}}) {
@@ -258,4 +272,32 @@ TEST_CASE("file weights: a small grouped convolution keeps its weights as stored
   CHECK(a.layers.front().w == c.layers.front().w);
   CHECK(a.layers.front().w_scale == c.layers.front().w_scale);
   CHECK(functional::float_logits(in_file, calibration.inputs) == functional::float_logits(built, calibration.inputs));
+}
+
+TEST_CASE("file weights: which weights quantize to zero, for rows that start anywhere in a word",
+          "[onnx][estimate]") {
+  // 3 groups of 5 input and 7 output channels, 3 × 3 kernels: rows of 45 stored values placed 135
+  // columns apart, each from its group's column, so their bits start at every offset in a word.
+  test::TempDir dir;
+  test::OnnxBuilder b;
+  b.input("x", {15, 6, 6}).output("y");
+  b.init("W", {21, 5, 3, 3}, weights(21 * 45, 0.61, [](std::int64_t k) { return (k / 7) % 2 == 0; }));
+  auto& conv = b.node("Conv", {"x", "W"}, {"y"}, "grouped");
+  test::OnnxBuilder::attr(conv, "group", std::int64_t{3});
+  const std::string path = b.save(dir.path(), "grouped.onnx");
+  const workload::Network in_file = load(path, true), built = load(path, false);
+  REQUIRE(in_file.layers.front().file_weights);
+  workload::Dataset calibration;
+  calibration.inputs = Eigen::MatrixXf::Random(15 * 36, 2);
+  workload::QuantizeOptions estimate;
+  estimate.weight_codes = false;
+  for (const char* scale : {"per_tensor", "per_channel"}) {
+    INFO(scale);
+    const config::Config cfg = test::config_with("quantization: {weight_scale: " + std::string(scale) + "}\n");
+    const auto a = workload::quantize(in_file, calibration, cfg.section("quantization"), estimate);
+    const auto codes = workload::quantize(built, calibration, cfg.section("quantization"), workload::QuantizeOptions{});
+    REQUIRE(workload::codes_omitted(a.layers.front()));
+    CHECK(codes.layers.front().w.any_nonzero(0, 0, 21, 135));
+    CHECK(weights_zero_otherwise(a.layers.front(), in_file.layers.front(), codes.layers.front()) == 0);
+  }
 }

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 
 namespace cimsim::util {
 
@@ -19,9 +21,11 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path) {
   }
   const auto size = static_cast<std::size_t>(st.st_size);
   void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);  // the mapping keeps the file
-  if (p == MAP_FAILED) return nullptr;
-  return std::shared_ptr<const MappedFile>(new MappedFile(static_cast<const char*>(p), size));
+  if (p == MAP_FAILED) {
+    ::close(fd);
+    return nullptr;
+  }
+  return std::shared_ptr<const MappedFile>(new MappedFile(fd, static_cast<const char*>(p), size));
 }
 
 void MappedFile::release(std::string_view part) {
@@ -32,18 +36,28 @@ void MappedFile::release(std::string_view part) {
   if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
-void MappedFile::prefault(std::string_view part) {
-#ifdef MADV_POPULATE_READ
-  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const auto begin = reinterpret_cast<std::uintptr_t>(part.data()) / page * page;
-  const auto end = reinterpret_cast<std::uintptr_t>(part.data()) + part.size();
-  // Advice only: where the kernel does not know it, the pages fault in one by one as before.
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_READ);
-#else
-  (void)part;
-#endif
+void MappedFile::copy(std::string_view part, void* dest) const {
+  auto* out = static_cast<char*>(dest);
+  std::size_t done = 0;
+  auto offset = static_cast<off_t>(part.data() - data_);
+  while (done < part.size()) {
+    const ssize_t got = ::pread(fd_, out + done, part.size() - done, offset + static_cast<off_t>(done));
+    if (got > 0) {
+      done += static_cast<std::size_t>(got);
+    } else if (got < 0 && errno == EINTR) {
+      continue;
+    } else {
+      // The file shrank or cannot be read any more: what the mapping holds is what a reader of
+      // the mapping would get (or its SIGBUS, as before).
+      std::memcpy(out + done, part.data() + done, part.size() - done);
+      return;
+    }
+  }
 }
 
-MappedFile::~MappedFile() { ::munmap(const_cast<char*>(data_), size_); }
+MappedFile::~MappedFile() {
+  ::munmap(const_cast<char*>(data_), size_);
+  ::close(fd_);
+}
 
 }  // namespace cimsim::util

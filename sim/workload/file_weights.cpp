@@ -24,17 +24,18 @@ FileWeights::FileWeights(std::shared_ptr<const void> owner, std::string_view byt
       kernel_(static_cast<std::int64_t>(kh) * kw),
       row_length_(static_cast<std::int64_t>(in / groups) * kh * kw),
       out_per_group_(out / groups) {
+  if (mapped_) file_ = static_cast<const util::MappedFile*>(owner_.get());
   row_abs_max_.resize(out_);
   for_each_row([&](std::int64_t o, const float* v) {
-    // v·0 is 0 for every finite v and NaN otherwise: one sum finds a non-finite value, and the
-    // loop vectorises as a test per element would not.
-    float m = 0.0f, nan_if_not_finite = 0.0f;
-    for (std::int64_t j = 0; j < row_length_; ++j) {
-      m = std::max(m, std::fabs(v[j]));
-      nan_if_not_finite += v[j] * 0.0f;
+    if (row_length_ == 0) {
+      row_abs_max_(o) = 0.0f;
+      return;
     }
-    row_abs_max_(o) = m;
-    finite_ = finite_ && nan_if_not_finite == 0.0f;
+    // v·0 is 0 for every finite v and NaN otherwise: one sum finds a non-finite value. Eigen's
+    // reductions vectorise; a plain loop's float max and sum do not (they would reassociate).
+    const Eigen::Map<const Eigen::ArrayXf> row(v, row_length_);
+    row_abs_max_(o) = row.abs().maxCoeff();
+    finite_ = finite_ && (row * 0.0f).sum() == 0.0f;
   });
 }
 
@@ -53,34 +54,30 @@ Eigen::MatrixXf FileWeights::matrix() const {
 
 Eigen::MatrixXf FileWeights::row_block(std::int64_t first, std::int64_t count) const {
   if (groups_ != 1) throw std::logic_error("FileWeights::row_block: grouped weights");
-  Eigen::MatrixXf m(count, row_length_);
-  for (std::int64_t r = 0; r < count; ++r)
-    for (std::int64_t j = 0; j < row_length_; ++j) m(r, j) = at((first + r) * row_length_ + j);
-  return m;
+  // Row-major as stored: copied out whole, then turned.
+  Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> stored(count, row_length_);
+  copy_values(first * row_length_, count * row_length_, stored.data());
+  return stored;
 }
 
 void FileWeights::for_each_row(const std::function<void(std::int64_t, const float*)>& visit) const {
-  // Rows are copied out (the bytes need not be aligned for float) and their pages given back a
-  // megabyte or so at a time.
-  std::vector<float> row(static_cast<std::size_t>(row_length_));
-  const std::size_t row_bytes = static_cast<std::size_t>(row_length_) * sizeof(float);
-  constexpr std::size_t kReleaseBytes = std::size_t{1} << 20;
-  std::size_t unreleased = 0, prefaulted = 0;
-  for (std::int64_t o = 0; o < out_; ++o) {
-    const std::size_t at = static_cast<std::size_t>(o) * row_bytes;
-    if (mapped_ && at + row_bytes > prefaulted) {  // the next stretch mapped in one call
-      const std::size_t until = std::min(bytes_.size(), std::max(at + row_bytes, prefaulted + kReleaseBytes));
-      util::MappedFile::prefault(bytes_.substr(prefaulted, until - prefaulted));
-      prefaulted = until;
-    }
-    std::memcpy(row.data(), bytes_.data() + at, row_bytes);
-    visit(o, row.data());
-    if (mapped_ && at + row_bytes - unreleased >= kReleaseBytes) {
-      util::MappedFile::release(bytes_.substr(unreleased, at + row_bytes - unreleased));
-      unreleased = at + row_bytes;
-    }
+  // A megabyte or so of rows at a time, copied out (the bytes need not be aligned for float).
+  constexpr std::int64_t kChunkBytes = std::int64_t{1} << 20;
+  const std::int64_t per_chunk =
+      std::max<std::int64_t>(1, kChunkBytes / std::max<std::int64_t>(1, row_length_ * static_cast<std::int64_t>(sizeof(float))));
+  std::vector<float> rows(static_cast<std::size_t>(std::min<std::int64_t>(per_chunk, out_) * row_length_));
+  for (std::int64_t o0 = 0; o0 < out_; o0 += per_chunk) {
+    const std::int64_t n = std::min(per_chunk, out_ - o0);
+    copy_values(o0 * row_length_, n * row_length_, rows.data());
+    for (std::int64_t r = 0; r < n; ++r) visit(o0 + r, rows.data() + r * row_length_);
   }
-  if (mapped_) util::MappedFile::release(bytes_.substr(unreleased));
+}
+
+void FileWeights::copy_values(std::int64_t first, std::int64_t count, float* dest) const {
+  const std::string_view part = bytes_.substr(static_cast<std::size_t>(first) * sizeof(float),
+                                              static_cast<std::size_t>(count) * sizeof(float));
+  if (file_) file_->copy(part, dest);
+  else std::memcpy(dest, part.data(), part.size());
 }
 
 }  // namespace cimsim::workload

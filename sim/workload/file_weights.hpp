@@ -18,6 +18,10 @@
 #include <memory>
 #include <string_view>
 
+namespace cimsim::util {
+class MappedFile;
+}
+
 namespace cimsim::workload {
 
 class FileWeights {
@@ -47,10 +51,14 @@ class FileWeights {
  private:
   // Stored value k (C order); the bytes need not be aligned for float.
   float at(std::int64_t k) const;
+  // Stored values [first, first + count) into `dest`: from a mapped file by read calls
+  // (util::MappedFile::copy), so that its pages are never mapped in.
+  void copy_values(std::int64_t first, std::int64_t count, float* dest) const;
 
   std::shared_ptr<const void> owner_;
   std::string_view bytes_;
   bool mapped_ = false;
+  const util::MappedFile* file_ = nullptr;  // owner_, when mapped_
   int out_ = 0, in_ = 0, kh_ = 1, kw_ = 1, groups_ = 1;
   std::int64_t kernel_ = 1, row_length_ = 0, out_per_group_ = 1;
   bool finite_ = true;

@@ -95,16 +95,31 @@ float least_nonzero_magnitude(double scale) {
 
 // Weights left in the model file, without codes: the scales from the rows' ranges, and one bit
 // per weight for codes_nonzero(), from one pass over the file.
+// Sets bit first + j of `bits` for every |v[j]| ≥ least, j < n: 32 comparisons to a word, a loop
+// that vectorises (VGG-16 has 138 M weights), then shifted into place.
+void set_nonzero_bits(std::vector<std::uint64_t>& bits, std::int64_t first, const float* v, std::int64_t n,
+                      float least) {
+  std::int64_t j = 0;
+  for (; j + 32 <= n; j += 32) {
+    std::uint32_t word = 0;
+    for (int k = 0; k < 32; ++k) word |= std::uint32_t{std::fabs(v[j + k]) >= least} << k;
+    if (word == 0) continue;
+    const std::int64_t at = first + j;
+    const int shift = static_cast<int>(at & 63);
+    bits[static_cast<std::size_t>(at >> 6)] |= std::uint64_t{word} << shift;
+    if (shift > 32) bits[static_cast<std::size_t>(at >> 6) + 1] |= std::uint64_t{word} >> (64 - shift);
+  }
+  for (; j < n; ++j)
+    if (std::fabs(v[j]) >= least) bits[static_cast<std::size_t>((first + j) >> 6)] |= std::uint64_t{1} << ((first + j) & 63);
+}
+
 void scale_file_weights(QuantLayer& ql, const FileWeights& fw, bool per_channel) {
   set_weight_scales(ql, fw.row_abs_max(), per_channel);
   const std::int64_t cols = fw.cols();
   ql.nonzero_bits.assign(static_cast<std::size_t>((fw.rows() * cols + 63) / 64), 0);
   fw.for_each_row([&](std::int64_t o, const float* v) {
-    const float least = least_nonzero_magnitude(ql.w_scale(o));
-    const std::int64_t first = o * cols + fw.first_column(o);
-    for (std::int64_t j = 0; j < fw.row_length(); ++j)
-      if (std::fabs(v[j]) >= least)
-        ql.nonzero_bits[static_cast<std::size_t>((first + j) >> 6)] |= std::uint64_t{1} << ((first + j) & 63);
+    set_nonzero_bits(ql.nonzero_bits, o * cols + fw.first_column(o), v, fw.row_length(),
+                     least_nonzero_magnitude(ql.w_scale(o)));
   });
 }
 
