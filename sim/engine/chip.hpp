@@ -70,7 +70,15 @@ struct StationState {
   sc_core::sc_event arrived_event, released_event;
   std::vector<std::int64_t> partial_sums_received;  // per source station
   std::vector<int> partial_sum_slot;                // per partial_sums_to entry: slot at the home
+  // Notified when the partial sums of unit `partials_awaited` (−1: none awaited) are all in, not
+  // on every arrival: a home waking once per source costed a wake-up per partial sum.
   sc_core::sc_event partial_sum_event;
+  std::int64_t partials_awaited = -1;
+  bool partials_past(std::int64_t unit) const {
+    for (std::int64_t r : partial_sums_received)
+      if (r <= unit) return false;
+    return true;
+  }
   std::deque<std::pair<std::int64_t, std::int64_t>> results;  // (unit, ready cycle) from compute to output
   sc_core::sc_event result_event, result_taken;
   Staging out;
@@ -99,6 +107,7 @@ class Chip : public sc_core::sc_module {
   std::vector<std::int64_t> inference_done;
   std::int64_t finished_at = -1;
   std::int64_t reprogram_cycles = 0;
+  Arbitration arbitration{"arbitration"};
   std::unique_ptr<Interconnect> net;
   std::unique_ptr<Port> global_read;
 

@@ -23,7 +23,6 @@ sc_core::sc_process_handle spawn_process(const char* name, ProcessState& state, 
   opt.spawn_method();  // initialized: it runs once at the start, as a thread would
   return sc_core::sc_spawn(
       [p] {
-        Arbiter::grant_earlier_requests();
         running_process() = p;
         p->resume_point.resume();
       },
@@ -49,55 +48,38 @@ std::int64_t ServerPool::reserve(std::int64_t earliest, std::int64_t n) {
 }
 
 namespace {
-
-// The arbiters that have requests pending, in the order their first request of the delta cycle
-// came; all of them from one delta cycle.
-struct PendingArbiters {
-  std::vector<Arbiter*> arbiters;
-  sc_dt::uint64 delta = 0;
-};
-
-PendingArbiters& pending_arbiters() {
-  static PendingArbiters p;
-  return p;
+Arbitration*& current_arbitration() {
+  static Arbitration* a = nullptr;
+  return a;
 }
-
 }  // namespace
 
-Arbiter::Arbiter(sc_core::sc_module_name name) : sc_core::sc_module(name) {
-  SC_HAS_PROCESS(Arbiter);
-  // Runs the next delta cycle after a request, so that requests are granted even when no other
-  // process runs then.
-  SC_METHOD(arbitrate);
-  sensitive << request_;
-  dont_initialize();
+Arbitration::Arbitration(const char* name) : sc_core::sc_prim_channel(name) { current_arbitration() = this; }
+
+Arbitration::~Arbitration() {
+  if (current_arbitration() == this) current_arbitration() = nullptr;
+}
+
+Arbitration& Arbitration::current() { return *current_arbitration(); }
+
+void Arbitration::requested(Arbiter* a) {
+  if (arbiters_.empty()) request_update();
+  arbiters_.push_back(a);
+}
+
+void Arbitration::update() {
+  // Served in the order the arbiters' own method processes ran when each had one: SystemC
+  // triggers a delta cycle's notifications last first, so the reverse of their first requests.
+  for (auto a = arbiters_.rbegin(); a != arbiters_.rend(); ++a) (*a)->serve_pending();
+  arbiters_.clear();
 }
 
 Wait Arbiter::request(Request r) {
   r.order = order_++;
-  if (pending_.empty()) {
-    PendingArbiters& p = pending_arbiters();
-    if (p.arbiters.empty()) p.delta = sc_core::sc_delta_count();
-    p.arbiters.push_back(this);
-  }
+  if (pending_.empty()) Arbitration::current().requested(this);
   pending_.push_back(r);
-  request_.notify(sc_core::SC_ZERO_TIME);
   return wait_for(*r.done);
 }
-
-void Arbiter::grant_earlier_requests() {
-  PendingArbiters& p = pending_arbiters();
-  if (p.arbiters.empty() || p.delta == sc_core::sc_delta_count()) return;
-  // SystemC triggers a delta cycle's notifications last first, so the arbiters' own methods (the
-  // only method processes when every other process was a thread) ran in the reverse order of
-  // their first requests.
-  for (auto a = p.arbiters.rbegin(); a != p.arbiters.rend(); ++a) (*a)->serve_pending();
-  p.arbiters.clear();
-}
-
-void Arbiter::reset() { pending_arbiters().arbiters.clear(); }
-
-void Arbiter::arbitrate() { grant_earlier_requests(); }
 
 void Arbiter::serve_pending() {
   std::sort(pending_.begin(), pending_.end(), [](const Request& a, const Request& b) {
@@ -106,8 +88,8 @@ void Arbiter::serve_pending() {
   const std::int64_t now = now_cycles();
   for (const Request& r : pending_) {
     const std::int64_t resume = grant(r, now);
-    // A delta notification when the grant is immediate, so that the requester is never woken
-    // before it waits.
+    // A delta notification when the grant is immediate (no arbiter grants one today: every
+    // service takes a cycle or more).
     if (resume > now) r.done->notify(cycles(resume - now));
     else r.done->notify(sc_core::SC_ZERO_TIME);
   }

@@ -48,15 +48,32 @@ class ServerPool {
   std::int64_t busy_ = 0;
 };
 
+class Arbiter;
+
+// Grants, at the end of every delta cycle in which requests were made, those requests over all
+// arbiters: in SystemC's update phase, after every process of the delta has run and before any
+// of the next (docs/timing.md, "Arbitration"). One per run, made before the simulation starts
+// (the chip makes it); arbiters find it through current().
+class Arbitration : public sc_core::sc_prim_channel {
+ public:
+  explicit Arbitration(const char* name);
+  ~Arbitration() override;
+  Arbitration(const Arbitration&) = delete;
+  Arbitration& operator=(const Arbitration&) = delete;
+  static Arbitration& current();
+  // `a` has its first request of the delta cycle.
+  void requested(Arbiter* a);
+
+ private:
+  void update() override;
+  std::vector<Arbiter*> arbiters_;  // in the order of their first requests
+};
+
 // A shared resource that many processes request at run time (the global buffer's read port, the
 // interconnect). Requests made at the same instant are granted by priority (lower first), then in
 // the order they came; later requests are granted after earlier ones. grant() says when the
-// requester resumes; the requester sleeps until then.
-//
-// Requests made in one delta cycle are granted together at the start of the next one, before any
-// process of that delta runs (docs/timing.md, "Arbitration"): the first process to run in a delta
-// grants what earlier deltas requested, over all arbiters, in the order their own method
-// processes would have run.
+// requester resumes; the requester sleeps until then. Requests made in one delta cycle are
+// granted together when it ends (Arbitration).
 class Arbiter : public sc_core::sc_module {
  public:
   struct Request {
@@ -69,25 +86,19 @@ class Arbiter : public sc_core::sc_module {
     sc_core::sc_event* done = nullptr;
   };
 
-  explicit Arbiter(sc_core::sc_module_name name);
+  explicit Arbiter(sc_core::sc_module_name name) : sc_core::sc_module(name) {}
   // co_await: sleeps the calling process until its request has been served.
   Wait request(Request r);
-  // Grants every request made in an earlier delta cycle. Every process calls it first thing
-  // when it runs (spawn_process does).
-  static void grant_earlier_requests();
-  // Forgets requests of a previous run (a fresh kernel starts with none).
-  static void reset();
 
  protected:
   // Serves `r` at `now` or later; returns the cycle its requester resumes.
   virtual std::int64_t grant(const Request& r, std::int64_t now) = 0;
 
  private:
-  void arbitrate();
+  friend class Arbitration;
   void serve_pending();
   std::vector<Request> pending_;
   std::int64_t order_ = 0;
-  sc_core::sc_event request_;
 };
 
 // A port of `servers` identical servers, each busy `amount` cycles per request.

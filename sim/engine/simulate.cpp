@@ -77,7 +77,6 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
   TraceRecorder recorder(result.trace.get(), params.trace.max_slices);
 
   fresh_kernel();
-  Arbiter::reset();
   kernel_cycle_ps() = std::max<std::int64_t>(1, std::llround(result.cycle_ns * 1000.0));
   kernel_wakeups() = 0;
   g_cycle_ns = result.cycle_ns;

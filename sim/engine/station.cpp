@@ -224,15 +224,13 @@ Process Chip::output(int s) {
       }
       StationState& hs = stations_[static_cast<std::size_t>(home)];
       hs.partial_sums_received[static_cast<std::size_t>(ss.partial_sum_slot[k])] = unit + 1;
-      hs.partial_sum_event.notify(sc_core::SC_ZERO_TIME);
+      if (hs.partials_awaited >= 0 && hs.partials_past(hs.partials_awaited)) hs.partial_sum_event.notify(sc_core::SC_ZERO_TIME);
     }
     ss.last_activity = std::max(ss.last_activity, now_cycles());
     if (!st.home) continue;
-    auto all_partials = [&] {
-      return std::all_of(ss.partial_sums_received.begin(), ss.partial_sums_received.end(),
-                         [&](std::int64_t r) { return r > unit; });
-    };
-    while (!all_partials()) co_await wait_for(ss.partial_sum_event);
+    ss.partials_awaited = unit;
+    while (!ss.partials_past(unit)) co_await wait_for(ss.partial_sum_event);
+    ss.partials_awaited = -1;
     // Adder tree over row blocks, requantization, then the output buffer (once it has room).
     const std::int64_t added = now_cycles() + st.adder_cycles + st.requantize_cycles;
     while (ss.out.available - ss.out.freed >= st.out_capacity_units) co_await wait_for(ss.out.freed_event);
@@ -298,6 +296,9 @@ void Chip::deliver(const Destination& d, int layer, std::int64_t unit) {
     delivered[static_cast<std::size_t>(d.source_slot)] = d.next_owed(unit);
     const std::int64_t done = *std::min_element(delivered.begin(), delivered.end());
     const LayerPlan& lp = plan.layers[l];
+    // The control unit waits for a layer's last unit (layer_serial) or an inference's
+    // (pipelined): only those wake it.
+    bool control_waits = false;
     if (done > layer_outputs_done_[l]) {
       // Inferences whose last unit of this layer just reached the buffer.
       for (std::int64_t n = layer_outputs_done_[l] / lp.units; n < done / lp.units; ++n) {
@@ -305,12 +306,14 @@ void Chip::deliver(const Destination& d, int layer, std::int64_t unit) {
         if (++outputs_done_per_inference_[static_cast<std::size_t>(n)] == output_layers_) {
           inference_done[static_cast<std::size_t>(n)] = now;
           vcd_inferences_done = static_cast<int>(n + 1);
+          control_waits = true;
         }
       }
       layer_outputs_done_[l] = done;
+      control_waits = control_waits || done == plan.inferences * lp.units;
     }
     stats[l].end_cycle = std::max(stats[l].end_cycle, now);
-    buffer_event_.notify(sc_core::SC_ZERO_TIME);
+    if (control_waits) buffer_event_.notify(sc_core::SC_ZERO_TIME);
     return;
   }
   StationState& ds = stations_[static_cast<std::size_t>(d.station)];
