@@ -186,8 +186,8 @@ Process Chip::read_stream(int b) {
   // The reader runs at most two units ahead of the slowest of its senders.
   constexpr std::int64_t kReadAhead = 2;
   for (std::int64_t u = 0; u < total; ++u) {
-    while (ss.staged.available - ss.staged.freed >= kReadAhead) co_await wait_for(ss.staged.freed_event);
-    co_await global_read->use((2 << 20) + b, read_cycles, ss.read_done);
+    while (ss.staged.available - ss.staged.freed >= kReadAhead) co_await wait_for(*ss.staged.freed_event);
+    co_await global_read->use((2 << 20) + b, read_cycles, *ss.read_done);
     st.traffic.global_buffer_read_bits += bs.read_bits;
     st.traffic.dram_read_bits += dram_bits;
     ++st.control_ops;
@@ -216,7 +216,7 @@ bool Staging::advance(std::size_t index) {
 void Chip::stage(Staging& staged, std::int64_t units) {
   staged.available = units;
   if (staged.sent.empty()) staged.freed = units;  // nobody to send to: nothing stays
-  staged.available_event.notify(sc_core::SC_ZERO_TIME);
+  staged.available_event->notify(sc_core::SC_ZERO_TIME);
 }
 
 // --- stall diagnosis ------------------------------------------------------------------------------

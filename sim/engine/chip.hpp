@@ -42,7 +42,7 @@ struct Staging {
   std::int64_t available = 0;
   std::vector<std::int64_t> sent;  // per sender
   std::int64_t freed = 0;          // min over senders
-  sc_core::sc_event available_event, freed_event;
+  LazyEvent available_event, freed_event;
 
   void set_senders(std::size_t n);
   // Sender `index` has sent one more unit; true when that frees a unit. Constant time however many
@@ -67,12 +67,12 @@ struct LinkState {
 
 struct StationState {
   std::vector<LinkState> inputs;
-  sc_core::sc_event arrived_event, released_event;
+  LazyEvent arrived_event, released_event;
   std::vector<std::int64_t> partial_sums_received;  // per source station
   std::vector<int> partial_sum_slot;                // per partial_sums_to entry: slot at the home
   // Notified when the partial sums of unit `partials_awaited` (−1: none awaited) are all in, not
-  // on every arrival: a home waking once per source costed a wake-up per partial sum.
-  sc_core::sc_event partial_sum_event;
+  // on every arrival: a home waking once per source cost a wake-up per partial sum.
+  LazyEvent partial_sum_event;
   std::int64_t partials_awaited = -1;
   bool partials_past(std::int64_t unit) const {
     for (std::int64_t r : partial_sums_received)
@@ -80,16 +80,15 @@ struct StationState {
     return true;
   }
   std::deque<std::pair<std::int64_t, std::int64_t>> results;  // (unit, ready cycle) from compute to output
-  sc_core::sc_event result_event, result_taken;
+  LazyEvent result_event, result_taken;
   Staging out;
   std::int64_t processed = 0;
   std::int64_t first_activity = -1, last_activity = 0;
-  sc_core::sc_event compute_done, output_done;
 };
 
 struct StreamState {
   Staging staged;
-  sc_core::sc_event read_done;
+  LazyEvent read_done;
 };
 
 class Chip : public sc_core::sc_module {

@@ -5,6 +5,7 @@
 // exact clock period.
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "sim/engine/coroutine.hpp"
@@ -25,6 +26,22 @@ inline sc_core::sc_time cycles(std::int64_t n) {
 Wait wait_until(std::int64_t t);
 // co_await: sleeps the calling process until `e` is notified.
 Wait wait_for(const sc_core::sc_event& e);
+
+// An event made when first used (*e, e->notify). SystemC gives every event made before the
+// simulation starts a generated name and files it in its object tables; one made while the
+// simulation runs is neither. A chip's stations hold tens of thousands of events (VGG-16: 59 k),
+// and naming and filing them took about as long as a tenth of the run.
+class LazyEvent {
+ public:
+  sc_core::sc_event& operator*() const {
+    if (!event_) event_.emplace();
+    return *event_;
+  }
+  sc_core::sc_event* operator->() const { return &**this; }
+
+ private:
+  mutable std::optional<sc_core::sc_event> event_;
+};
 
 // Counts process wake-ups for the speed report.
 std::int64_t& kernel_wakeups();

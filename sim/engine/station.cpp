@@ -22,12 +22,12 @@ Task<> Chip::finish_unit(int s, std::int64_t unit, std::int64_t release_at, std:
   release_inputs(s, unit);
   StationState& ss = stations_[static_cast<std::size_t>(s)];
   ss.results.emplace_back(unit, ready);
-  ss.result_event.notify(sc_core::SC_ZERO_TIME);
+  ss.result_event->notify(sc_core::SC_ZERO_TIME);
 }
 
 Task<> Chip::wait_result_slot(int s) {
   StationState& ss = stations_[static_cast<std::size_t>(s)];
-  while (ss.results.size() >= kResultSlots) co_await wait_for(ss.result_taken);
+  while (ss.results.size() >= kResultSlots) co_await wait_for(*ss.result_taken);
 }
 
 // --- inputs ----------------------------------------------------------------------------------------
@@ -44,9 +44,9 @@ Task<std::int64_t> Chip::wait_inputs(int s, std::int64_t unit) {
     while (ls.arrived < need) {
       if (in.accumulate && ls.released < ls.arrived) {
         ls.released = ls.arrived;  // folded into the accumulator
-        ss.released_event.notify(sc_core::SC_ZERO_TIME);
+        ss.released_event->notify(sc_core::SC_ZERO_TIME);
       }
-      co_await wait_for(ss.arrived_event);
+      co_await wait_for(*ss.arrived_event);
     }
     ready = std::max(ready, ls.arrival_time(need - 1));
   }
@@ -55,7 +55,7 @@ Task<std::int64_t> Chip::wait_inputs(int s, std::int64_t unit) {
 
 void Chip::release_inputs(int s, std::int64_t unit) {
   release_before(s, unit + plan.stations[static_cast<std::size_t>(s)].copies);  // the copy's next unit
-  stations_[static_cast<std::size_t>(s)].released_event.notify(sc_core::SC_ZERO_TIME);
+  stations_[static_cast<std::size_t>(s)].released_event->notify(sc_core::SC_ZERO_TIME);
 }
 
 void Chip::release_before(int s, std::int64_t next) {
@@ -207,10 +207,10 @@ Process Chip::output(int s) {
   const std::int64_t write = ceil_div(st.out_bits, plan.buffer_width) * plan.output_write_cycles;
   std::int64_t staged = 0;  // units of this station's copy in the output buffer so far
   for (std::int64_t unit = st.copy; unit < total; unit += st.copies) {
-    while (ss.results.empty()) co_await wait_for(ss.result_event);
+    while (ss.results.empty()) co_await wait_for(*ss.result_event);
     const std::int64_t ready = ss.results.front().second;
     ss.results.pop_front();
-    ss.result_taken.notify(sc_core::SC_ZERO_TIME);
+    ss.result_taken->notify(sc_core::SC_ZERO_TIME);
     co_await wait_until(ready);
     // Partial sums of column blocks homed on other tiles.
     for (std::size_t k = 0; k < st.partial_sums_to.size(); ++k) {
@@ -224,16 +224,16 @@ Process Chip::output(int s) {
       }
       StationState& hs = stations_[static_cast<std::size_t>(home)];
       hs.partial_sums_received[static_cast<std::size_t>(ss.partial_sum_slot[k])] = unit + 1;
-      if (hs.partials_awaited >= 0 && hs.partials_past(hs.partials_awaited)) hs.partial_sum_event.notify(sc_core::SC_ZERO_TIME);
+      if (hs.partials_awaited >= 0 && hs.partials_past(hs.partials_awaited)) hs.partial_sum_event->notify(sc_core::SC_ZERO_TIME);
     }
     ss.last_activity = std::max(ss.last_activity, now_cycles());
     if (!st.home) continue;
     ss.partials_awaited = unit;
-    while (!ss.partials_past(unit)) co_await wait_for(ss.partial_sum_event);
+    while (!ss.partials_past(unit)) co_await wait_for(*ss.partial_sum_event);
     ss.partials_awaited = -1;
     // Adder tree over row blocks, requantization, then the output buffer (once it has room).
     const std::int64_t added = now_cycles() + st.adder_cycles + st.requantize_cycles;
-    while (ss.out.available - ss.out.freed >= st.out_capacity_units) co_await wait_for(ss.out.freed_event);
+    while (ss.out.available - ss.out.freed >= st.out_capacity_units) co_await wait_for(*ss.out.freed_event);
     const std::int64_t start = tile.output_write.reserve(std::max(added, now_cycles()), write);
     co_await wait_until(start + write);
     stats_l.traffic.output_buffer_write_bits += st.out_bits;
@@ -266,12 +266,12 @@ Process Chip::sender(Staging& staged, int index, int from, const Destination& d,
   const int kind = from == net->global_buffer_node() ? 0 : kPriorityOutput;
   sc_core::sc_event done;
   for (std::int64_t u = 0; u < units; ++u) {
-    while (staged.available <= u) co_await wait_for(staged.available_event);
+    while (staged.available <= u) co_await wait_for(*staged.available_event);
     if (!to_buffer) {
       StationState& ds = stations_[static_cast<std::size_t>(d.station)];
       const LinkState& ls = ds.inputs[static_cast<std::size_t>(d.link)];
       const std::int64_t unit = d.copy + u * d.copies;  // the layer's unit number
-      while (unit >= ls.released + ls.link->capacity_units) co_await wait_for(ds.released_event);
+      while (unit >= ls.released + ls.link->capacity_units) co_await wait_for(*ds.released_event);
     }
     co_await net->transfer(from, to, d.bits, kind + priority, label, done, sink);
     ++stats_l.control_ops;
@@ -282,7 +282,7 @@ Process Chip::sender(Staging& staged, int index, int from, const Destination& d,
     stats_l.traffic.dram_write_bits += dram_bits;
     deliver(d, layer, u);
     // The unit's space in the sender's staging frees once every sender has sent it.
-    if (staged.advance(static_cast<std::size_t>(index))) staged.freed_event.notify(sc_core::SC_ZERO_TIME);
+    if (staged.advance(static_cast<std::size_t>(index))) staged.freed_event->notify(sc_core::SC_ZERO_TIME);
   }
 }
 
@@ -326,7 +326,7 @@ void Chip::deliver(const Destination& d, int layer, std::int64_t unit) {
     ls.arrival_ring[static_cast<std::size_t>(u % static_cast<std::int64_t>(ls.arrival_ring.size()))] = now;
   if (arrived > ls.arrived) {
     ls.arrived = arrived;
-    ds.arrived_event.notify(sc_core::SC_ZERO_TIME);
+    ds.arrived_event->notify(sc_core::SC_ZERO_TIME);
   }
   stats[l].end_cycle = std::max(stats[l].end_cycle, now);
 }
