@@ -22,6 +22,7 @@
 #include <exception>
 #include <optional>
 #include <utility>
+#include <vector>
 
 namespace cimsim::engine {
 
@@ -86,6 +87,47 @@ class Process {
 
 namespace detail {
 
+// Frames of Tasks, kept for reuse: a station awaits three Tasks per vector, and each frame went to
+// malloc and back (VGG-16: millions per run). Per thread, one free list per 64-byte size class;
+// what a thread keeps is at most the frames its processes held at once, freed when it exits.
+class FramePool {
+ public:
+  static void* take(std::size_t bytes) {
+    const std::size_t c = size_class(bytes);
+    if (c >= kClasses) return ::operator new(bytes);
+    auto& list = lists().free[c];
+    if (list.empty()) return ::operator new(c * kGranule);
+    void* p = list.back();
+    list.pop_back();
+    return p;
+  }
+  static void give(void* p, std::size_t bytes) noexcept {
+    const std::size_t c = size_class(bytes);
+    if (c >= kClasses) return ::operator delete(p);
+    auto& list = lists().free[c];
+    try {
+      list.push_back(p);
+    } catch (...) {
+      ::operator delete(p);
+    }
+  }
+
+ private:
+  static constexpr std::size_t kGranule = 64, kClasses = 32;
+  static std::size_t size_class(std::size_t bytes) { return (bytes + kGranule - 1) / kGranule; }
+  struct Lists {
+    std::vector<void*> free[kClasses];
+    ~Lists() {
+      for (auto& list : free)
+        for (void* p : list) ::operator delete(p);
+    }
+  };
+  static Lists& lists() {
+    thread_local Lists l;
+    return l;
+  }
+};
+
 template <class Promise>
 struct ResumeCaller {
   bool await_ready() const noexcept { return false; }
@@ -117,6 +159,8 @@ class [[nodiscard]] Task {
  public:
   struct promise_type : detail::TaskResult<T> {
     std::coroutine_handle<> caller;
+    static void* operator new(std::size_t bytes) { return detail::FramePool::take(bytes); }
+    static void operator delete(void* p, std::size_t bytes) noexcept { detail::FramePool::give(p, bytes); }
     Task get_return_object() { return Task(std::coroutine_handle<promise_type>::from_promise(*this)); }
     std::suspend_always initial_suspend() noexcept { return {}; }
     detail::ResumeCaller<promise_type> final_suspend() noexcept { return {}; }

@@ -115,6 +115,17 @@ Process Chip::compute_matrix(int s) {
     sp.last = w.round_conversion_cycles(w.rounds - 1);
   }
 
+  // What every vector adds to the layer's counts, the same for each: summed over the arrays once.
+  functional::ActionCounts counts_per_vector;
+  std::int64_t array_busy_per_vector = 0, adc_busy_per_vector = 0, fetch_bits_per_vector = 0;
+  for (std::size_t k = 0; k < n_arrays; ++k) {
+    const ArrayWork& w = plan.arrays[static_cast<std::size_t>(st.arrays[k])];
+    counts_per_vector += w.per_vector;
+    array_busy_per_vector += w.reads * t_read + (plan.integrate ? 0 : w.rounds * t_sh);
+    adc_busy_per_vector += spans[k].converting * plan.adcs_per_array;
+    fetch_bits_per_vector += w.fetch_bits;
+  }
+
   const std::int64_t total = plan.inferences * st.units;
   for (std::int64_t unit = st.copy; unit < total; unit += st.copies) {
     co_await wait_result_slot(s);
@@ -146,16 +157,16 @@ Process Chip::compute_matrix(int s) {
       adc_free[k] = last_held + spans[k].last;
       ready = std::max(ready, adc_free[k] + 1);  // the last code is shift-added a cycle later
       last_fetch = std::max(last_fetch, fetched);
-      stats_l.array_busy_cycles += w.reads * t_read + (plan.integrate ? 0 : w.rounds * t_sh);
-      stats_l.adc_busy_cycles += spans[k].converting * plan.adcs_per_array;
-      stats_l.counts += w.per_vector;
-      stats_l.traffic.input_buffer_read_bits += w.fetch_bits;
-      ++stats_l.control_ops;
       if (trace.on()) {
         trace.slice(array_track[k], label, start, last_held);
         trace.slice(adc_track[k], label, first_sample + (plan.integrate ? 0 : t_sh), adc_free[k]);
       }
     }
+    stats_l.array_busy_cycles += array_busy_per_vector;
+    stats_l.adc_busy_cycles += adc_busy_per_vector;
+    stats_l.counts += counts_per_vector;
+    stats_l.traffic.input_buffer_read_bits += fetch_bits_per_vector;
+    stats_l.control_ops += static_cast<std::int64_t>(n_arrays);
     // The input units this vector needed leave the buffer once every array has fetched them.
     co_await finish_unit(s, unit, last_fetch, ready);
   }
