@@ -126,6 +126,12 @@ std::string comment_lines(const std::string& text) {
   return out;
 }
 
+// The process ends once the command is done, and its memory goes back to the system whole:
+// freeing a large network's map, schedule and results object by object took 0.17 s of VGG-16's
+// estimate. A global keeps them reachable, so that leak checkers do not count them as leaked.
+cimsim::run::Simulation* kept_until_exit = nullptr;
+void keep_until_exit(std::unique_ptr<cimsim::run::Simulation> sim) { kept_until_exit = sim.release(); }
+
 int run_command(const Args& a) {
   for (const auto& p : a.plugins)
     cimsim::plugins::load_plugin(std::filesystem::absolute(p).string(), {"<command line: --plugin " + p + ">", 0, 0});
@@ -136,8 +142,9 @@ int run_command(const Args& a) {
   if (a.command == "check") {
     // Maps the network and plans the schedule (nothing is programmed or run), so that every error
     // a run would meet in its setup shows here; the mapping is printed as YAML comments.
-    const auto sim = cimsim::run::prepare(load(a));
+    auto sim = cimsim::run::prepare(load(a));
     std::cout << comment_lines(cimsim::report::mapping_summary(*sim)) << cimsim::config::to_yaml(sim->config.resolved());
+    keep_until_exit(std::move(sim));
     return 0;
   }
   if (a.command == "run") {
@@ -150,6 +157,7 @@ int run_command(const Args& a) {
     auto sim = cimsim::run::simulate(std::move(cfg), nullptr, out.staging());
     cimsim::report::write_outputs(*sim, out);
     if (!a.quiet) std::cout << cimsim::report::console_summary(*sim, sim->settings.output_dir);
+    keep_until_exit(std::move(sim));
     return 0;
   }
   throw UsageError("unknown command '" + a.command + "'");
