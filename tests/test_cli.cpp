@@ -101,19 +101,22 @@ TEST_CASE("cli: results are the same with and without the huge-page restart", "[
 
 // With two threads `cimsim run` times the steady rate in a second process beside the run
 // (sim/run/steady_rate_process.hpp); with one it runs both here. The reports must be the same byte
-// for byte, in both schedules, and the second process must really have answered.
+// for byte, in both schedules, for a full run (forked from the prepared chip) and an estimate
+// (forked at the start, preparing its own), and the second process must really have answered.
 TEST_CASE("cli: the steady rate from a second process equals the one measured in the run's own", "[cli]") {
   test::TempDir dir;
+  for (const std::string mode : {"full", "estimate"})
   for (const std::string schedule : {"layer_serial", "pipelined"}) {
     auto run = [&](int threads) {
-      const std::string out = dir.path() + "/" + schedule + std::to_string(threads);
+      const std::string out = dir.path() + "/" + mode + schedule + std::to_string(threads);
       const auto r = test::run_cimsim({"run", test::source_dir() + "/configs/digits_cnn.yaml", "--output", out, "--set",
                                        "workload.samples=24", "--set", "chip.schedule=" + schedule, "--set", "chip.tiles=auto", "--set",
-                                       "run.timing_inferences=3", "--threads", std::to_string(threads), "--log-level", "debug"});
+                                       "run.timing_inferences=3", "--set", "run.mode=" + mode, "--threads",
+                                       std::to_string(threads), "--log-level", "debug"});
       REQUIRE(r.status == 0);
       return std::make_pair(r.out + r.err, util::read_file(out + "/report.json"));
     };
-    INFO("schedule " << schedule);
+    INFO("schedule " << schedule << ", run.mode " << mode);
     const auto [log_one, one] = run(1);
     const auto [log_two, two] = run(2);
     CHECK_THAT(log_two, Catch::Contains("steady rate measured in a second process"));

@@ -31,8 +31,7 @@ struct Answer {
 
 void allow_steady_rate_process(bool allowed) { g_allowed = allowed; }
 
-SteadyRateProcess::SteadyRateProcess(const mapping::ChipMap& chip, const engine::TimingParams& params, int threads)
-    : chip_(chip), params_(params) {
+SteadyRateProcess::SteadyRateProcess(const std::function<std::int64_t()>& longer_run, int threads) {
   if (!g_allowed || util::resolve_threads(threads) < 2) return;
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return;
@@ -45,12 +44,16 @@ SteadyRateProcess::SteadyRateProcess(const mapping::ChipMap& chip, const engine:
   if (pid == 0) {
     // The child: one run, one number, and out without running this process's exit handlers (its
     // files, its SystemC context and its outputs belong to the parent). Its messages would repeat
-    // the parent's.
+    // the parent's: its log is off and its standard streams go nowhere.
     ::close(fds[0]);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // and not a moment longer than the run it serves
     spdlog::set_level(spdlog::level::off);
+    if (const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC); null >= 0) {
+      ::dup2(null, STDOUT_FILENO);
+      ::dup2(null, STDERR_FILENO);
+    }
     try {
-      const Answer a{engine::simulate(chip_, engine::steady_rate_params(params_)).cycles};
+      const Answer a{longer_run()};
       util::write_all(fds[1], &a, sizeof a);
     } catch (...) {
     }
@@ -61,15 +64,16 @@ SteadyRateProcess::SteadyRateProcess(const mapping::ChipMap& chip, const engine:
   answer_fd_ = fds[0];
 }
 
-double SteadyRateProcess::steady_cycles_per_inference(const engine::TimingResult& run) {
+double SteadyRateProcess::steady_cycles_per_inference(const mapping::ChipMap& chip, const engine::TimingParams& params,
+                                                      const engine::TimingResult& run) {
   Answer a;
   const bool answered = child_ > 0 && util::read_all(answer_fd_, &a, sizeof a);
   stop();
   if (answered) {
     spdlog::debug("steady rate measured in a second process");
-    return engine::steady_cycles_from(run.cycles, a.cycles, params_.inferences);
+    return engine::steady_cycles_from(run.cycles, a.cycles, params.inferences);
   }
-  return engine::steady_cycles_per_inference(chip_, params_, run);
+  return engine::steady_cycles_per_inference(chip, params, run);
 }
 
 void SteadyRateProcess::stop() {
