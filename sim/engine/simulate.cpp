@@ -124,12 +124,12 @@ void settle_buffers(mapping::ChipMap& chip, const TimingParams& params) {
   arch.input_buffer_auto = arch.output_buffer_auto = arch.global_buffer_auto = false;
 }
 
-TimingParams steady_rate_params(const TimingParams& params) {
+std::int64_t longer_run_cycles(const mapping::ChipMap& chip, const TimingParams& params) {
   TimingParams twice = params;
   twice.inferences = 2 * params.inferences;
   twice.trace = TraceRequest{};
   twice.check_global_buffer = false;
-  return twice;
+  return simulate(chip, twice).cycles;
 }
 
 double steady_cycles_from(std::int64_t run_cycles, std::int64_t longer_cycles, int inferences) {
@@ -137,7 +137,7 @@ double steady_cycles_from(std::int64_t run_cycles, std::int64_t longer_cycles, i
 }
 
 double steady_cycles_per_inference(const mapping::ChipMap& chip, const TimingParams& params, const TimingResult& run) {
-  return steady_cycles_from(run.cycles, simulate(chip, steady_rate_params(params)).cycles, params.inferences);
+  return steady_cycles_from(run.cycles, longer_run_cycles(chip, params), params.inferences);
 }
 
 }  // namespace cimsim::engine

@@ -6,8 +6,9 @@
 
 namespace cimsim::engine {
 
-// The parameters of the longer run: twice the inferences, no traces, no global-buffer verdict.
-TimingParams steady_rate_params(const TimingParams& params);
+// Cycles of the longer run of `params` on `chip`: twice the inferences, no traces, no
+// global-buffer verdict.
+std::int64_t longer_run_cycles(const mapping::ChipMap& chip, const TimingParams& params);
 
 // Cycles each further inference adds, from the cycles of the run (of `inferences`) and of the
 // longer run.

@@ -274,7 +274,7 @@ std::unique_ptr<Simulation> simulate(config::Config cfg, functional::LayerOutput
           [&cfg, &files_dir] {
             PhaseLog quiet;
             const std::unique_ptr<Simulation> own = prepare(std::move(cfg), quiet, files_dir);
-            return engine::simulate(own->chip, engine::steady_rate_params(own->timing_params)).cycles;
+            return engine::longer_run_cycles(own->chip, own->timing_params);
           },
           rs.threads);
   } catch (const config::ConfigError&) {
@@ -296,7 +296,7 @@ std::unique_ptr<Simulation> simulate(config::Config cfg, functional::LayerOutput
   util::check_cancelled();  // the engine's run is short and not interruptible: stop before it
   const auto t_start = std::chrono::steady_clock::now();
   if (!steady)  // on a second core, where allowed
-    steady.emplace([&] { return engine::simulate(sim->chip, engine::steady_rate_params(tp)).cycles; },
+    steady.emplace([&] { return engine::longer_run_cycles(sim->chip, tp); },
                    sim->settings.threads);
   sim->timing = engine::simulate(sim->chip, tp);
   phases.done("timing");

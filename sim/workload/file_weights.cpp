@@ -15,7 +15,7 @@ FileWeights::FileWeights(std::shared_ptr<const void> owner, std::string_view byt
                          int kh, int kw, int groups)
     : owner_(std::move(owner)),
       bytes_(bytes),
-      mapped_(mapped),
+      file_(mapped ? static_cast<const util::MappedFile*>(owner_.get()) : nullptr),
       out_(out),
       in_(in),
       kh_(kh),
@@ -24,7 +24,6 @@ FileWeights::FileWeights(std::shared_ptr<const void> owner, std::string_view byt
       kernel_(static_cast<std::int64_t>(kh) * kw),
       row_length_(static_cast<std::int64_t>(in / groups) * kh * kw),
       out_per_group_(out / groups) {
-  if (mapped_) file_ = static_cast<const util::MappedFile*>(owner_.get());
   row_abs_max_.resize(out_);
   for_each_row([&](std::int64_t o, const float* v) {
     if (row_length_ == 0) {
@@ -48,7 +47,7 @@ float FileWeights::at(std::int64_t k) const {
 Eigen::MatrixXf FileWeights::matrix() const {
   const Eigen::MatrixXf m =
       lower_conv_weights<float>([&](std::int64_t k) { return at(k); }, out_, in_, kh_, kw_, groups_);
-  if (mapped_) util::MappedFile::release(bytes_);
+  if (file_) util::MappedFile::release(bytes_);
   return m;
 }
 

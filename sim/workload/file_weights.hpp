@@ -57,8 +57,7 @@ class FileWeights {
 
   std::shared_ptr<const void> owner_;
   std::string_view bytes_;
-  bool mapped_ = false;
-  const util::MappedFile* file_ = nullptr;  // owner_, when mapped_
+  const util::MappedFile* file_ = nullptr;  // owner_, when it is a mapped file
   int out_ = 0, in_ = 0, kh_ = 1, kw_ = 1, groups_ = 1;
   std::int64_t kernel_ = 1, row_length_ = 0, out_per_group_ = 1;
   bool finite_ = true;

@@ -93,8 +93,6 @@ float least_nonzero_magnitude(double scale) {
   return a;
 }
 
-// Weights left in the model file, without codes: the scales from the rows' ranges, and one bit
-// per weight for codes_nonzero(), from one pass over the file.
 // Sets bit first + j of `bits` for every |v[j]| ≥ least, j < n: 32 comparisons to a word, a loop
 // that vectorises (VGG-16 has 138 M weights), then shifted into place.
 void set_nonzero_bits(std::vector<std::uint64_t>& bits, std::int64_t first, const float* v, std::int64_t n,
@@ -113,6 +111,8 @@ void set_nonzero_bits(std::vector<std::uint64_t>& bits, std::int64_t first, cons
     if (std::fabs(v[j]) >= least) bits[static_cast<std::size_t>((first + j) >> 6)] |= std::uint64_t{1} << ((first + j) & 63);
 }
 
+// Weights left in the model file, without codes: the scales from the rows' ranges, and one bit
+// per weight for codes_nonzero(), from one pass over the file.
 void scale_file_weights(QuantLayer& ql, const FileWeights& fw, bool per_channel) {
   set_weight_scales(ql, fw.row_abs_max(), per_channel);
   const std::int64_t cols = fw.cols();
