@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 
+#include "sim/functional/binary_product.hpp"
 #include "sim/functional/current_clip.hpp"
 #include "sim/functional/read_energy.hpp"
 #include "sim/util/parallel.hpp"
@@ -166,6 +167,7 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
   Eigen::ArrayXf z(count);
   std::vector<std::int32_t> adc_codes(static_cast<std::size_t>(count));
   const Eigen::Index cols = rows * n_slices;
+  thread_local SetRows set_rows;
 
   for (const auto& block : blocks) {
     const ProgrammedRowBlock& rb = *block;
@@ -179,8 +181,15 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
 
       // Every ADC input of every array on these rows, for every slice of every vector: one product
       // (readouts × vectors), then turned so that each readout's vectors are contiguous.
+      // With 0/1 digits only the rows an input drives are summed (binary_product.hpp).
+      if (binary) set_rows.assign(ublk);
+      auto times_inputs = [&](const Eigen::MatrixXf& g, const Eigen::Ref<const Eigen::MatrixXf>& u,
+                              Eigen::Map<Eigen::MatrixXf>& dst) {
+        if (binary) binary_product(g.middleCols(local0, n), set_rows, dst);
+        else dst.noalias() = g.middleCols(local0, n) * u;
+      };
       Eigen::Map<Eigen::MatrixXf> product = Scratch::matrix(scratch.product, rb.diff.rows(), cols);
-      product.noalias() = rb.diff.middleCols(local0, n) * ublk;
+      times_inputs(rb.diff, ublk, product);
       if (rb.nl2.size() > 0) {
         // I–V non-linearity the DAC levels do not fold into G: two more products.
         product.noalias() += rb.nl2.middleCols(local0, n) * by_level(ublk, drive_.nl2, false);
@@ -199,12 +208,12 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
         const Eigen::Ref<const Eigen::MatrixXf> usq =
             binary ? Eigen::Ref<const Eigen::MatrixXf>(ublk) : Eigen::Ref<const Eigen::MatrixXf>(u2);
         Eigen::Map<Eigen::MatrixXf> variance = Scratch::matrix(scratch.product, rb.var.rows(), cols);
-        variance.noalias() = rb.var.middleCols(local0, n) * usq;
+        times_inputs(rb.var, usq, variance);
         variance = variance.array().sqrt().matrix();
         transpose_into(variance, sd);
         if (reference_noise) {
           Eigen::Map<Eigen::MatrixXf> ref_variance = Scratch::matrix(scratch.product, rb.reference_var.rows(), cols);
-          ref_variance.noalias() = rb.reference_var.middleCols(local0, n) * usq;
+          times_inputs(rb.reference_var, usq, ref_variance);
           ref_variance = ref_variance.array().sqrt().matrix();
           transpose_into(ref_variance, ref_sd);
         }
