@@ -63,6 +63,7 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
   std::lock_guard<std::mutex> lock(kernel_mutex());
   const auto wall_start = std::chrono::steady_clock::now();
   const ChipPlan plan = make_plan(map, params);
+  const double plan_s = util::seconds_since(wall_start);
 
   TimingResult result;
   result.inferences = params.inferences;
@@ -81,13 +82,18 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
   kernel_wakeups() = 0;
   g_cycle_ns = result.cycle_ns;
   std::string stall;
+  double build_s = 0, run_s = 0;
   {
+    auto t = std::chrono::steady_clock::now();
     Chip chip("chip", map, plan, params, recorder);
+    build_s = util::seconds_since(t);
+    t = std::chrono::steady_clock::now();
     std::unique_ptr<VcdTrace> vcd;
     if (!params.trace.vcd_path.empty()) vcd = std::make_unique<VcdTrace>(params.trace.vcd_path, chip);
     log::set_sim_time_source(&sim_time_ns);
     sc_core::sc_start();
     log::set_sim_time_source(nullptr);
+    run_s = util::seconds_since(t);
     if (vcd) result.vcd_file = vcd->close();
     if (chip.finished_at < 0) stall = chip.stall_report();
     result.cycles = chip.finished_at;
@@ -105,6 +111,8 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
                                   "; give the tiles larger buffers (tile.input_buffer_kib, tile.output_buffer_kib)");
   result.kernel_events = kernel_wakeups();
   result.wall_seconds = util::seconds_since(wall_start);
+  spdlog::debug("timing engine: plan {:.3f} s, chip built {:.3f} s, run {:.3f} s ({} wake-ups), chip taken down {:.3f} s",
+                plan_s, build_s, run_s, result.kernel_events, result.wall_seconds - plan_s - build_s - run_s);
   return result;
 }
 
