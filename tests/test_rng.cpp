@@ -103,3 +103,19 @@ TEST_CASE("rng: fast normals drawn in pieces equal one long draw", "[rng]") {
   s.normals_fast(1234, tail.size(), tail.data());
   CHECK(std::equal(tail.begin(), tail.end(), whole.begin() + 1234));
 }
+
+TEST_CASE("rng: fast normals agree element by element across the 2^32nd generator block", "[rng]") {
+  // A long draw takes the generator eight blocks at a time where the CPU has vector units; one
+  // element at a time takes it a block at a time. Both must give the same values everywhere,
+  // including a group of blocks whose counter's low word wraps into the high one.
+  const rng::Stream s(11, rng::Purpose::ReadNoise, {3, 1});
+  for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{6}, ((std::uint64_t{1} << 32) - 5) * 4 + 3,
+                                    (std::uint64_t{7} << 40) | 13}) {
+    const std::size_t n = 700;
+    std::vector<float> long_draw(n), one_by_one(n);
+    s.normals_fast(first, n, long_draw.data());
+    for (std::size_t i = 0; i < n; ++i) s.normals_fast(first + i, 1, one_by_one.data() + i);
+    INFO("first " << first);
+    CHECK(long_draw == one_by_one);
+  }
+}

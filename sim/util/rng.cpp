@@ -3,6 +3,10 @@
 #include <Eigen/Dense>
 
 #include <cstring>
+#include <climits>
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 #include <vector>
 
 namespace cimsim::rng {
@@ -68,7 +72,8 @@ inline void sincos_2pi(float u, float& s, float& c) {
   c = q == 0 ? cs : q == 1 ? -sn : q == 2 ? -cs : sn;
 }
 
-// Kept apart so that the compiler vectorises the generator over consecutive blocks.
+// The uniforms of `pairs` Box–Muller pairs (two per block) from consecutive blocks: u1 from words 0
+// and 2 (never 0), u2 from words 1 and 3.
 void fill_uniforms(const Stream& stream, std::uint64_t first_block, std::size_t pairs, float* u1, float* u2) {
   constexpr float k = 1.0f / 4294967296.0f;
   for (std::size_t p = 0; p < pairs; p += 2) {
@@ -79,6 +84,69 @@ void fill_uniforms(const Stream& stream, std::uint64_t first_block, std::size_t 
     u2[p + 1] = static_cast<float>(x[3]) * k;
   }
 }
+
+#if defined(__AVX2__)
+// The same with AVX2, eight blocks at a time, each of the four words in a register of its own:
+// compilers leave Philox's 32 × 32 → 64 multiplies scalar (about 30 cycles a block), where one
+// vector multiply does four of them. The words are the same as philox4x32_10's, lane by lane.
+void fill_uniforms_avx2(std::uint64_t stream, std::array<std::uint32_t, 2> key, std::uint64_t first_block,
+                        std::size_t pairs, float* u1, float* u2) {
+  const std::size_t blocks = pairs / 2, whole = blocks / 8 * 8;
+  const __m256i m0 = _mm256_set1_epi64x(0xD2511F53), m1 = _mm256_set1_epi64x(0xCD9E8D57);
+  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  // The high and low 32 bits of the products m · w of the eight words of w.
+  auto multiply = [&](__m256i w, __m256i m, __m256i& hi, __m256i& lo) {
+    const __m256i even = _mm256_mul_epu32(w, m);                         // words 0, 2, 4, 6
+    const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(w, 32), m);   // words 1, 3, 5, 7
+    hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+    lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+  };
+  // Unsigned words to floats as a scalar cast rounds them: both halves are exact in a float and
+  // their sum is rounded once.
+  auto to_float = [](__m256i w) {
+    const __m256 high = _mm256_cvtepi32_ps(_mm256_srli_epi32(w, 16));
+    const __m256 low = _mm256_cvtepi32_ps(_mm256_and_si256(w, _mm256_set1_epi32(0xffff)));
+    return _mm256_add_ps(_mm256_mul_ps(high, _mm256_set1_ps(65536.0f)), low);
+  };
+  const __m256 unit = _mm256_set1_ps(1.0f / 4294967296.0f), half = _mm256_set1_ps(0.5f);
+  for (std::size_t b0 = 0; b0 < whole; b0 += 8) {
+    const std::uint64_t index = first_block + b0;
+    // Counters: the block index's low word (with a carry into the high word past 2^32).
+    const __m256i low = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(index))), lanes);
+    const __m256i carry = _mm256_cmpgt_epi32(_mm256_xor_si256(_mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(index))), _mm256_set1_epi32(INT32_MIN)),
+                                             _mm256_xor_si256(low, _mm256_set1_epi32(INT32_MIN)));
+    __m256i c0 = low;
+    __m256i c1 = _mm256_sub_epi32(_mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(index >> 32))), carry);
+    __m256i c2 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(stream)));
+    __m256i c3 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(stream >> 32)));
+    std::uint32_t k0 = key[0], k1 = key[1];
+    for (int r = 0; r < 10; ++r) {
+      if (r) {
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+      }
+      __m256i hi0, lo0, hi1, lo1;
+      multiply(c0, m0, hi0, lo0);
+      multiply(c2, m1, hi1, lo1);
+      c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
+      c1 = lo1;
+      c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
+      c3 = lo0;
+    }
+    const __m256 f0 = _mm256_mul_ps(_mm256_add_ps(to_float(c0), half), unit);
+    const __m256 f1 = _mm256_mul_ps(to_float(c1), unit);
+    const __m256 f2 = _mm256_mul_ps(_mm256_add_ps(to_float(c2), half), unit);
+    const __m256 f3 = _mm256_mul_ps(to_float(c3), unit);
+    // Pair 2b takes words 0 and 1 of block b, pair 2b + 1 words 2 and 3: interleave.
+    const __m256 a_lo = _mm256_unpacklo_ps(f0, f2), a_hi = _mm256_unpackhi_ps(f0, f2);
+    const __m256 b_lo = _mm256_unpacklo_ps(f1, f3), b_hi = _mm256_unpackhi_ps(f1, f3);
+    _mm256_storeu_ps(u1 + 2 * b0, _mm256_permute2f128_ps(a_lo, a_hi, 0x20));
+    _mm256_storeu_ps(u1 + 2 * b0 + 8, _mm256_permute2f128_ps(a_lo, a_hi, 0x31));
+    _mm256_storeu_ps(u2 + 2 * b0, _mm256_permute2f128_ps(b_lo, b_hi, 0x20));
+    _mm256_storeu_ps(u2 + 2 * b0 + 8, _mm256_permute2f128_ps(b_lo, b_hi, 0x31));
+  }
+}
+#endif
 
 }  // namespace
 
@@ -98,7 +166,13 @@ void Stream::normals_fast(std::uint64_t first, std::size_t n, float* out) const 
   while (done < n) {
     const std::size_t want = std::min(n - done + skip, 2 * kPairs);  // lanes this piece yields
     const std::size_t pairs = (want + 3) / 4 * 2;
+#if defined(__AVX2__)
+    const std::size_t whole = pairs / 16 * 16;  // pairs of whole groups of eight blocks
+    fill_uniforms_avx2(stream_, key_, block, whole, u1, u2);
+    fill_uniforms(*this, block + whole / 2, pairs - whole, u1 + whole, u2 + whole);
+#else
     fill_uniforms(*this, block, pairs, u1, u2);
+#endif
     // Lanes per block: (c0, s0, c1, s1).
     for (std::size_t p = 0; p < pairs; ++p) {
       const float r = std::sqrt(-2.0f * log_unit(u1[p]));
