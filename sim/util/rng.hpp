@@ -13,10 +13,13 @@ namespace cimsim::rng {
 
 using Block = std::array<std::uint32_t, 4>;
 
+// Philox4x32's multipliers and key increments (Weyl constants).
+constexpr std::uint32_t kPhiloxM0 = 0xD2511F53u, kPhiloxM1 = 0xCD9E8D57u;
+constexpr std::uint32_t kPhiloxW0 = 0x9E3779B9u, kPhiloxW1 = 0xBB67AE85u;
+
 // Inline: it is the inner loop of every noise draw.
 inline Block philox4x32_10(Block c, std::array<std::uint32_t, 2> k) {
-  constexpr std::uint32_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;
-  constexpr std::uint32_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;
+  constexpr std::uint32_t kM0 = kPhiloxM0, kM1 = kPhiloxM1, kW0 = kPhiloxW0, kW1 = kPhiloxW1;
   for (int r = 0; r < 10; ++r) {
     if (r) {
       k[0] += kW0;
