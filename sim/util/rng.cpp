@@ -85,66 +85,83 @@ void fill_uniforms(const Stream& stream, std::uint64_t first_block, std::size_t 
 }
 
 #if defined(__AVX2__)
-// The same with AVX2, eight blocks at a time, each of the four words in a register of its own:
-// compilers leave Philox's 32 × 32 → 64 multiplies scalar (a block took about 7 ns on the build
-// machine), where one vector multiply does four of them. The words are the same as philox4x32_10's, lane by lane.
-void fill_uniforms_avx2(std::uint64_t stream, std::array<std::uint32_t, 2> key, std::uint64_t first_block,
-                        std::size_t pairs, float* u1, float* u2) {
-  const std::size_t blocks = pairs / 2, whole = blocks / 8 * 8;
+// The same with AVX2, kGroups groups of eight blocks at a time, each of the four words of a group in
+// a register of its own: compilers leave Philox's 32 × 32 → 64 multiplies scalar (a block took
+// about 7 ns on the build machine), where one vector multiply does four of them, and four groups in
+// flight hide each round's latency. The words are the same as philox4x32_10's, lane by lane.
+template <int kGroups>
+void philox_groups(std::uint64_t stream, std::array<std::uint32_t, 2> key, std::uint64_t first_block, float* u1,
+                   float* u2) {
   const __m256i m0 = _mm256_set1_epi64x(kPhiloxM0), m1 = _mm256_set1_epi64x(kPhiloxM1);
-  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const auto word = [](std::uint64_t v) { return _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(v))); };
   // The high and low 32 bits of the products m · w of the eight words of w.
-  auto multiply = [&](__m256i w, __m256i m, __m256i& hi, __m256i& lo) {
-    const __m256i even = _mm256_mul_epu32(w, m);                         // words 0, 2, 4, 6
-    const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(w, 32), m);   // words 1, 3, 5, 7
+  const auto multiply = [](__m256i w, __m256i m, __m256i& hi, __m256i& lo) {
+    const __m256i even = _mm256_mul_epu32(w, m);                        // words 0, 2, 4, 6
+    const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(w, 32), m);  // words 1, 3, 5, 7
     hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
     lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
   };
   // Unsigned words to floats as a scalar cast rounds them: both halves are exact in a float and
   // their sum is rounded once.
-  auto to_float = [](__m256i w) {
+  const auto to_float = [](__m256i w) {
     const __m256 high = _mm256_cvtepi32_ps(_mm256_srli_epi32(w, 16));
     const __m256 low = _mm256_cvtepi32_ps(_mm256_and_si256(w, _mm256_set1_epi32(0xffff)));
     return _mm256_add_ps(_mm256_mul_ps(high, _mm256_set1_ps(65536.0f)), low);
   };
-  const __m256 unit = _mm256_set1_ps(1.0f / 4294967296.0f), half = _mm256_set1_ps(0.5f);
-  for (std::size_t b0 = 0; b0 < whole; b0 += 8) {
-    const std::uint64_t index = first_block + b0;
+  __m256i c0[kGroups], c1[kGroups], c2[kGroups], c3[kGroups];
+  for (int g = 0; g < kGroups; ++g) {
     // Counters: the eight block indices' low words, and their high words, one more in the lanes
     // whose low word wrapped past 2^32 (unsigned comparison: both sides with the sign bit flipped).
-    const auto word = [](std::uint64_t v) { return _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(v))); };
+    const std::uint64_t index = first_block + 8 * static_cast<std::uint64_t>(g);
     const __m256i sign = _mm256_set1_epi32(INT32_MIN);
-    __m256i c0 = _mm256_add_epi32(word(index), lanes);
-    const __m256i wrapped = _mm256_cmpgt_epi32(_mm256_xor_si256(word(index), sign), _mm256_xor_si256(c0, sign));
-    __m256i c1 = _mm256_sub_epi32(word(index >> 32), wrapped);  // wrapped lanes hold −1
-    __m256i c2 = word(stream);
-    __m256i c3 = word(stream >> 32);
-    std::uint32_t k0 = key[0], k1 = key[1];
-    for (int r = 0; r < 10; ++r) {
-      if (r) {
-        k0 += kPhiloxW0;
-        k1 += kPhiloxW1;
-      }
-      __m256i hi0, lo0, hi1, lo1;
-      multiply(c0, m0, hi0, lo0);
-      multiply(c2, m1, hi1, lo1);
-      c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
-      c1 = lo1;
-      c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
-      c3 = lo0;
+    c0[g] = _mm256_add_epi32(word(index), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    const __m256i wrapped = _mm256_cmpgt_epi32(_mm256_xor_si256(word(index), sign), _mm256_xor_si256(c0[g], sign));
+    c1[g] = _mm256_sub_epi32(word(index >> 32), wrapped);  // wrapped lanes hold −1
+    c2[g] = word(stream);
+    c3[g] = word(stream >> 32);
+  }
+  std::uint32_t k0 = key[0], k1 = key[1];
+  for (int r = 0; r < 10; ++r) {
+    if (r) {
+      k0 += kPhiloxW0;
+      k1 += kPhiloxW1;
     }
-    const __m256 f0 = _mm256_mul_ps(_mm256_add_ps(to_float(c0), half), unit);
-    const __m256 f1 = _mm256_mul_ps(to_float(c1), unit);
-    const __m256 f2 = _mm256_mul_ps(_mm256_add_ps(to_float(c2), half), unit);
-    const __m256 f3 = _mm256_mul_ps(to_float(c3), unit);
+    for (int g = 0; g < kGroups; ++g) {
+      __m256i hi0, lo0, hi1, lo1;
+      multiply(c0[g], m0, hi0, lo0);
+      multiply(c2[g], m1, hi1, lo1);
+      c0[g] = _mm256_xor_si256(_mm256_xor_si256(hi1, c1[g]), word(k0));
+      c1[g] = lo1;
+      c2[g] = _mm256_xor_si256(_mm256_xor_si256(hi0, c3[g]), word(k1));
+      c3[g] = lo0;
+    }
+  }
+  const __m256 unit = _mm256_set1_ps(1.0f / 4294967296.0f), half = _mm256_set1_ps(0.5f);
+  for (int g = 0; g < kGroups; ++g) {
+    const __m256 f0 = _mm256_mul_ps(_mm256_add_ps(to_float(c0[g]), half), unit);
+    const __m256 f1 = _mm256_mul_ps(to_float(c1[g]), unit);
+    const __m256 f2 = _mm256_mul_ps(_mm256_add_ps(to_float(c2[g]), half), unit);
+    const __m256 f3 = _mm256_mul_ps(to_float(c3[g]), unit);
     // Pair 2b takes words 0 and 1 of block b, pair 2b + 1 words 2 and 3: interleave.
     const __m256 a_lo = _mm256_unpacklo_ps(f0, f2), a_hi = _mm256_unpackhi_ps(f0, f2);
     const __m256 b_lo = _mm256_unpacklo_ps(f1, f3), b_hi = _mm256_unpackhi_ps(f1, f3);
-    _mm256_storeu_ps(u1 + 2 * b0, _mm256_permute2f128_ps(a_lo, a_hi, 0x20));
-    _mm256_storeu_ps(u1 + 2 * b0 + 8, _mm256_permute2f128_ps(a_lo, a_hi, 0x31));
-    _mm256_storeu_ps(u2 + 2 * b0, _mm256_permute2f128_ps(b_lo, b_hi, 0x20));
-    _mm256_storeu_ps(u2 + 2 * b0 + 8, _mm256_permute2f128_ps(b_lo, b_hi, 0x31));
+    float* p1 = u1 + 16 * g;
+    float* p2 = u2 + 16 * g;
+    _mm256_storeu_ps(p1, _mm256_permute2f128_ps(a_lo, a_hi, 0x20));
+    _mm256_storeu_ps(p1 + 8, _mm256_permute2f128_ps(a_lo, a_hi, 0x31));
+    _mm256_storeu_ps(p2, _mm256_permute2f128_ps(b_lo, b_hi, 0x20));
+    _mm256_storeu_ps(p2 + 8, _mm256_permute2f128_ps(b_lo, b_hi, 0x31));
   }
+}
+
+// Returns how many pairs it filled: whole groups of eight blocks, the rest for fill_uniforms.
+std::size_t fill_uniforms_avx2(std::uint64_t stream, std::array<std::uint32_t, 2> key, std::uint64_t first_block,
+                               std::size_t pairs, float* u1, float* u2) {
+  const std::size_t groups = pairs / 16;
+  std::size_t g = 0;
+  for (; g + 4 <= groups; g += 4) philox_groups<4>(stream, key, first_block + 8 * g, u1 + 16 * g, u2 + 16 * g);
+  for (; g < groups; ++g) philox_groups<1>(stream, key, first_block + 8 * g, u1 + 16 * g, u2 + 16 * g);
+  return 16 * groups;
 }
 #endif
 
@@ -167,8 +184,7 @@ void Stream::normals_fast(std::uint64_t first, std::size_t n, float* out) const 
     const std::size_t want = std::min(n - done + skip, 2 * kPairs);  // lanes this piece yields
     const std::size_t pairs = (want + 3) / 4 * 2;
 #if defined(__AVX2__)
-    const std::size_t whole = pairs / 16 * 16;  // pairs of whole groups of eight blocks
-    fill_uniforms_avx2(stream_, key_, block, whole, u1, u2);
+    const std::size_t whole = fill_uniforms_avx2(stream_, key_, block, pairs, u1, u2);
     fill_uniforms(*this, block + whole / 2, pairs - whole, u1 + whole, u2 + whole);
 #else
     fill_uniforms(*this, block, pairs, u1, u2);
