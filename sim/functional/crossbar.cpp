@@ -284,8 +284,11 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
                 }
                 if (ref_noise.size() > 0) term -= ref_noise.segment(s * count, count).cast<double>();
                 const double c = c_r * lm.input_slices[static_cast<std::size_t>(s)].weight() / base;
-                if (first_term) x = c == 1.0 ? term : c * term;
-                else x += c * term;
+                // (Not `c == 1.0 ? term : c * term`: the two branches' types differ, so that
+                // builds a temporary array per term.)
+                if (!first_term) x += c * term;
+                else if (c == 1.0) x = term;
+                else x = c * term;
                 first_term = false;
               }
             }
