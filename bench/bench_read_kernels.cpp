@@ -1,0 +1,93 @@
+// The two kernels under every noisy read of the functional engine, alone on one thread, each beside
+// a reference measured in the same run:
+//   - the sums of driven rows (functional::binary_product) against Eigen's GEMM of the same product:
+//     an array block's readouts × its rows, times 0/1 input digits with a given fraction set;
+//   - normal draws (rng::Stream::normals_fast), in the engine's call pattern (one readout's vectors
+//     per call), against a plain copy of as many floats (the memory floor).
+//
+//   build/bench/bench_read_kernels [set fraction] [readouts] [rows] [vector slices]
+//   build/bench/bench_read_kernels 0.19 512 128 4096      # the defaults: ResNet-18's 19 % set bits
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "sim/functional/binary_product.hpp"
+#include "sim/util/rng.hpp"
+
+namespace {
+
+// Best of `reps` timings of f, in seconds.
+template <class F>
+double best_of(int reps, F&& f) {
+  double best = 1e30;
+  for (int r = 0; r < reps; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace cimsim;
+  Eigen::setNbThreads(1);
+  const double density = argc > 1 ? std::atof(argv[1]) : 0.19;
+  const Eigen::Index m = argc > 2 ? std::atol(argv[2]) : 512, k = argc > 3 ? std::atol(argv[3]) : 128,
+                     n = argc > 4 ? std::atol(argv[4]) : 4096;
+  if (density < 0 || density > 1 || m < 1 || k < 1 || n < 1) {
+    std::fprintf(stderr, "usage: bench_read_kernels [set fraction 0..1] [readouts] [rows] [vector slices]\n");
+    return 2;
+  }
+
+  std::mt19937 gen(1);
+  std::normal_distribution<float> g(0.0f, 1.0f);
+  std::bernoulli_distribution bit(density);
+  const Eigen::MatrixXf a = Eigen::MatrixXf::NullaryExpr(m, k, [&] { return g(gen); });
+  const Eigen::MatrixXf u = Eigen::MatrixXf::NullaryExpr(k, n, [&] { return bit(gen) ? 1.0f : 0.0f; });
+  Eigen::MatrixXf dense(m, n), sparse_storage(m, n);
+  Eigen::Map<Eigen::MatrixXf> sparse(sparse_storage.data(), m, n);
+  functional::SetRows rows;
+  const double t_list = best_of(9, [&] { rows.assign(u); });
+  const double t_sums = best_of(9, [&] { functional::binary_product(a, rows, sparse); });
+  const double t_gemm = best_of(9, [&] { dense.noalias() = a * u; });
+  const double err = (dense - sparse_storage).cwiseAbs().maxCoeff();
+
+  std::printf("driven-row sums   %ld readouts x %ld rows x %ld vector slices, %.0f %% of bits set, one thread\n",
+              static_cast<long>(m), static_cast<long>(k), static_cast<long>(n), 100.0 * density);
+  std::printf("  listing set bits   %8.3f ms\n", t_list * 1e3);
+  std::printf("  sums               %8.3f ms\n", t_sums * 1e3);
+  std::printf("  Eigen GEMM         %8.3f ms   (same product; largest difference %.2g)\n", t_gemm * 1e3, err);
+  std::printf("  GEMM / (list + sums) %6.2fx\n", t_gemm / (t_list + t_sums));
+
+  // Normal draws as the engine makes them: `per_call` consecutive vectors of one readout a call.
+  const rng::Stream stream(7, rng::Purpose::ReadNoise, {1, 2});
+  constexpr std::size_t kPerCall = 4096, kCalls = 512;
+  std::vector<float> z(kPerCall), src(kPerCall, 1.0f);
+  float sink = 0;
+  const double t_draws = best_of(9, [&] {
+    for (std::size_t c = 0; c < kCalls; ++c) {
+      stream.normals_fast((static_cast<std::uint64_t>(c) << 40) | 8, kPerCall, z.data());
+      sink += z[c % kPerCall];
+    }
+  });
+  const double t_copy = best_of(9, [&] {
+    for (std::size_t c = 0; c < kCalls; ++c) {
+      std::memcpy(z.data(), src.data(), kPerCall * sizeof(float));
+      sink += z[c % kPerCall];
+    }
+  });
+  const double draws = static_cast<double>(kPerCall * kCalls);
+  std::printf("normal draws      %zu calls of %zu, one thread\n", kCalls, kPerCall);
+  std::printf("  per draw           %8.3f ns   (a copy of as many floats: %.3f ns per float)\n",
+              t_draws / draws * 1e9, t_copy / draws * 1e9);
+  return sink == 12345.0f ? 1 : 0;  // keeps the draws from being optimised away
+}
