@@ -154,14 +154,22 @@ void philox_groups(std::uint64_t stream, std::array<std::uint32_t, 2> key, std::
   }
 }
 
-// Returns how many pairs it filled: whole groups of eight blocks, the rest for fill_uniforms.
-std::size_t fill_uniforms_avx2(std::uint64_t stream, std::array<std::uint32_t, 2> key, std::uint64_t first_block,
-                               std::size_t pairs, float* u1, float* u2) {
-  const std::size_t groups = pairs / 16;
+// Fills at least `pairs` pairs, in whole groups of eight blocks: the last group may run past
+// `pairs` (the caller's arrays have room for 15 more; those uniforms go unused), which costs less
+// than the scalar generator on the few blocks left. The engine's calls are short (a chunk's
+// vectors of one readout, often about a hundred), so the last groups matter: they go two or three
+// at a time too.
+void fill_uniforms_avx2(std::uint64_t stream, std::array<std::uint32_t, 2> key, std::uint64_t first_block,
+                        std::size_t pairs, float* u1, float* u2) {
+  const std::size_t groups = (pairs + 15) / 16;
   std::size_t g = 0;
   for (; g + 4 <= groups; g += 4) philox_groups<4>(stream, key, first_block + 8 * g, u1 + 16 * g, u2 + 16 * g);
-  for (; g < groups; ++g) philox_groups<1>(stream, key, first_block + 8 * g, u1 + 16 * g, u2 + 16 * g);
-  return 16 * groups;
+  switch (groups - g) {
+    case 3: philox_groups<3>(stream, key, first_block + 8 * g, u1 + 16 * g, u2 + 16 * g); break;
+    case 2: philox_groups<2>(stream, key, first_block + 8 * g, u1 + 16 * g, u2 + 16 * g); break;
+    case 1: philox_groups<1>(stream, key, first_block + 8 * g, u1 + 16 * g, u2 + 16 * g); break;
+    default: break;
+  }
 }
 #endif
 
@@ -176,7 +184,7 @@ void Stream::normals_fast(std::uint64_t first, std::size_t n, float* out) const 
   // In pieces of kPairs Box–Muller pairs (2 per generator block, 4 draws), on the stack: no heap
   // traffic for the millions of short calls the engine makes.
   constexpr std::size_t kPairs = 256;
-  float u1[kPairs], u2[kPairs], lanes[2 * kPairs];
+  float u1[kPairs + 16], u2[kPairs + 16], lanes[2 * kPairs];  // room for a last whole group of blocks
   std::uint64_t block = first / 4;
   std::size_t skip = static_cast<std::size_t>(first % 4);  // lanes of the first block before `first`
   std::size_t done = 0;
@@ -184,8 +192,10 @@ void Stream::normals_fast(std::uint64_t first, std::size_t n, float* out) const 
     const std::size_t want = std::min(n - done + skip, 2 * kPairs);  // lanes this piece yields
     const std::size_t pairs = (want + 3) / 4 * 2;
 #if defined(__AVX2__)
-    const std::size_t whole = fill_uniforms_avx2(stream_, key_, block, pairs, u1, u2);
-    fill_uniforms(*this, block + whole / 2, pairs - whole, u1 + whole, u2 + whole);
+    // Two blocks or fewer (draws of a few elements) cost less on the scalar generator than a
+    // group of eight on the vector one.
+    if (pairs > 4) fill_uniforms_avx2(stream_, key_, block, pairs, u1, u2);
+    else fill_uniforms(*this, block, pairs, u1, u2);
 #else
     fill_uniforms(*this, block, pairs, u1, u2);
 #endif
