@@ -68,26 +68,30 @@ int main(int argc, char** argv) {
   std::printf("  Eigen GEMM         %8.3f ms   (same product; largest difference %.2g)\n", t_gemm * 1e3, err);
   std::printf("  GEMM / (list + sums) %6.2fx\n", t_gemm / (t_list + t_sums));
 
-  // Normal draws as the engine makes them: `per_call` consecutive vectors of one readout a call.
+  // Normal draws as the engine makes them: consecutive vectors of one readout a call, the vectors
+  // of a chunk (a few dozen to a few thousand, depending on the layer's width).
   const rng::Stream stream(7, rng::Purpose::ReadNoise, {1, 2});
-  constexpr std::size_t kPerCall = 4096, kCalls = 512;
-  std::vector<float> z(kPerCall), src(kPerCall, 1.0f);
+  constexpr std::size_t kDraws = std::size_t{1} << 21;
+  std::vector<float> z(4096), src(4096, 1.0f);
   float sink = 0;
-  const double t_draws = best_of(9, [&] {
-    for (std::size_t c = 0; c < kCalls; ++c) {
-      stream.normals_fast((static_cast<std::uint64_t>(c) << 40) | 8, kPerCall, z.data());
-      sink += z[c % kPerCall];
-    }
-  });
-  const double t_copy = best_of(9, [&] {
-    for (std::size_t c = 0; c < kCalls; ++c) {
-      std::memcpy(z.data(), src.data(), kPerCall * sizeof(float));
-      sink += z[c % kPerCall];
-    }
-  });
-  const double draws = static_cast<double>(kPerCall * kCalls);
-  std::printf("normal draws      %zu calls of %zu, one thread\n", kCalls, kPerCall);
-  std::printf("  per draw           %8.3f ns   (a copy of as many floats: %.3f ns per float)\n",
-              t_draws / draws * 1e9, t_copy / draws * 1e9);
+  std::printf("normal draws      %zu for each call length, one thread\n", kDraws);
+  for (const std::size_t per_call : {std::size_t{4096}, std::size_t{113}, std::size_t{28}}) {
+    const std::size_t calls = kDraws / per_call;
+    const double t_draws = best_of(9, [&] {
+      for (std::size_t c = 0; c < calls; ++c) {
+        stream.normals_fast((static_cast<std::uint64_t>(c) << 40) | 8, per_call, z.data());
+        sink += z[c % per_call];
+      }
+    });
+    const double t_copy = best_of(9, [&] {
+      for (std::size_t c = 0; c < calls; ++c) {
+        std::memcpy(z.data(), src.data(), per_call * sizeof(float));
+        sink += z[c % per_call];
+      }
+    });
+    const double draws = static_cast<double>(calls * per_call);
+    std::printf("  %4zu a call: %6.3f ns per draw   (a copy of as many floats: %.3f ns per float)\n", per_call,
+                t_draws / draws * 1e9, t_copy / draws * 1e9);
+  }
   return sink == 12345.0f ? 1 : 0;  // keeps the draws from being optimised away
 }
