@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -40,11 +41,22 @@ double best_of(int reps, F&& f) {
 int main(int argc, char** argv) {
   using namespace cimsim;
   Eigen::setNbThreads(1);
-  const double density = argc > 1 ? std::atof(argv[1]) : 0.19;
-  const Eigen::Index m = argc > 2 ? std::atol(argv[2]) : 512, k = argc > 3 ? std::atol(argv[3]) : 128,
-                     n = argc > 4 ? std::atol(argv[4]) : 4096;
-  if (density < 0 || density > 1 || m < 1 || k < 1 || n < 1) {
-    std::fprintf(stderr, "usage: bench_read_kernels [set fraction 0..1] [readouts] [rows] [vector slices]\n");
+  // Argument i as a number, or `fallback` when absent; NaN when it is not a number.
+  const auto number = [&](int i, double fallback) {
+    if (argc <= i) return fallback;
+    char* end = nullptr;
+    const double v = std::strtod(argv[i], &end);
+    return end != argv[i] && *end == '\0' ? v : std::nan("");
+  };
+  const double density = number(1, 0.19), readouts = number(2, 512), rows_in = number(3, 128),
+               slices = number(4, 4096);
+  const auto m = static_cast<Eigen::Index>(readouts), k = static_cast<Eigen::Index>(rows_in),
+             n = static_cast<Eigen::Index>(slices);
+  if (argc > 5 || !(density >= 0 && density <= 1) || !(readouts >= 1 && readouts <= 1e6) ||
+      !(rows_in >= 1 && rows_in <= 1e6) || !(slices >= 1 && slices <= 1e7)) {
+    std::fprintf(stderr,
+                 "bench_read_kernels: expected up to four numbers: set fraction (0 to 1), readouts (1 to 1e6), "
+                 "rows (1 to 1e6), vector slices (1 to 1e7)\n");
     return 2;
   }
 
