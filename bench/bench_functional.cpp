@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <thread>
 #include <vector>
@@ -74,10 +75,11 @@ double gemm_macs_per_second(int threads, Eigen::Index m, Eigen::Index k, Eigen::
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int bench(int argc, char** argv) {
   cimsim::util::keep_freed_memory();
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-  const std::string network = argc > 1 ? argv[1] : std::string(CIMSIM_SOURCE_DIR) + "/traces/resnet18_cifar10/network.yaml";
+  const std::string network =
+      argc > 1 && *argv[1] ? argv[1] : std::string(CIMSIM_SOURCE_DIR) + "/traces/resnet18_cifar10/network.yaml";
   const int images = argc > 2 ? std::atoi(argv[2]) : 4;
   const int threads = util::resolve_threads(argc > 3 ? std::atoi(argv[3]) : 0);
   const std::string cell_yaml = argc > 4 && *argv[4] ? argv[4] : "{model: gaussian, sigma_us: 0.5, read_noise_relative: 0.02}";
@@ -144,4 +146,13 @@ int main(int argc, char** argv) {
   std::printf("                        %.2f (necessary work at the peak GEMM rate)\n", necessary_roofline_s / run_s);
   std::printf("peak memory             %.2f GiB\n", peak_rss_gib());
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return bench(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_functional: %s\n", e.what());
+    return 1;
+  }
 }

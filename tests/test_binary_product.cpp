@@ -37,8 +37,8 @@ TEST_CASE("binary product: each readout is the in-order float sum of the rows it
         functional::SetRows rows;
         rows.assign(u);
         REQUIRE(rows.cols() == n);
-        Eigen::MatrixXf out_storage = Eigen::MatrixXf::Constant(m, n, -1.0f);
-        Eigen::Map<Eigen::MatrixXf> out(out_storage.data(), m, n);
+        Eigen::MatrixXf out_storage = Eigen::MatrixXf::Constant(n, m, -1.0f);
+        Eigen::Map<Eigen::MatrixXf> out(out_storage.data(), n, m);
         functional::binary_product(a, rows, out);
 
         const Eigen::MatrixXd dense = a.cast<double>() * u.cast<double>();
@@ -46,9 +46,9 @@ TEST_CASE("binary product: each readout is the in-order float sum of the rows it
         for (Eigen::Index j = 0; j < n; ++j)
           for (Eigen::Index c = 0; c < m; ++c) {
             const float want = sequential_sum(a, u, c, j);
-            exact += std::memcmp(&want, &out(c, j), sizeof want) == 0 ? 1 : 0;
+            exact += std::memcmp(&want, &out(j, c), sizeof want) == 0 ? 1 : 0;
             // Against the exact product: float rounding of at most k terms of size ≤ ~15.
-            CHECK(std::fabs(out(c, j) - dense(c, j)) <= 1e-5 * static_cast<double>(k) * 16.0);
+            CHECK(std::fabs(out(j, c) - dense(c, j)) <= 1e-5 * static_cast<double>(k) * 16.0);
           }
         INFO("m " << m << ", k " << k << ", density " << density);
         CHECK(exact == static_cast<std::size_t>(m * n));
@@ -69,10 +69,10 @@ TEST_CASE("binary product: a column of a wider matrix is read in place (a block 
   const Eigen::MatrixXf u = Eigen::MatrixXf::NullaryExpr(k, n, [&] { return set(gen) ? 1.0f : 0.0f; });
   functional::SetRows rows;
   rows.assign(u);
-  Eigen::MatrixXf out_storage(40, n);
-  Eigen::Map<Eigen::MatrixXf> out(out_storage.data(), 40, n);
+  Eigen::MatrixXf out_storage(n, 40);
+  Eigen::Map<Eigen::MatrixXf> out(out_storage.data(), n, 40);
   functional::binary_product(whole.middleCols(first, k), rows, out);
   const Eigen::MatrixXf block = whole.middleCols(first, k);
   for (Eigen::Index j = 0; j < n; ++j)
-    for (Eigen::Index c = 0; c < 40; ++c) CHECK(out(c, j) == sequential_sum(block, u, c, j));
+    for (Eigen::Index c = 0; c < 40; ++c) CHECK(out(j, c) == sequential_sum(block, u, c, j));
 }

@@ -119,3 +119,22 @@ TEST_CASE("rng: fast normals agree element by element across the 2^32nd generato
     CHECK(long_draw == one_by_one);
   }
 }
+
+TEST_CASE("rng: fast normals over many ranges equal one draw per range", "[rng]") {
+  // The engine draws every readout's vectors of a read in one call: ranges that start on any lane of
+  // a block, lie far apart (the readout in the high bits), straddle the 2^32nd block, and fill one
+  // piece of the generator or several.
+  const rng::Stream s(13, rng::Purpose::ReadNoise, {2, 9});
+  for (const std::size_t n : {std::size_t{1}, std::size_t{5}, std::size_t{24}, std::size_t{113}, std::size_t{600}}) {
+    std::vector<std::uint64_t> firsts;
+    for (std::uint64_t r = 0; r < 37; ++r) firsts.push_back((r * 3 + 1) << 40 | (r % 4) * 9);
+    firsts.push_back(((std::uint64_t{1} << 32) - 3) * 4 + 1);
+    std::vector<std::vector<float>> together(firsts.size(), std::vector<float>(n)), alone = together;
+    std::vector<float*> outs;
+    for (auto& t : together) outs.push_back(t.data());
+    s.normals_fast(firsts.data(), outs.data(), firsts.size(), n);
+    for (std::size_t r = 0; r < firsts.size(); ++r) s.normals_fast(firsts[r], n, alone[r].data());
+    INFO("n " << n);
+    CHECK(together == alone);
+  }
+}

@@ -36,18 +36,18 @@ inline Lanes load(const float* p) {
 inline void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
 
 // Sums, for the columns j0 … j1 − 1 of u, rows c0 … c0 + 4·kLanes − 1 (kRegs 4) or c0 … c0 + kLanes − 1
-// (kRegs 1) of dst from the packed block of those rows of `a` (the block's rows of column i of `a`
-// at block + i·kRegs·kLanes). The accumulators are named, not an array, so that they live in
-// registers whatever the optimiser unrolls.
+// (kRegs 1) of the product from the packed block of those rows of `a` (the block's rows of column i
+// of `a` at block + i·kRegs·kLanes), into column j − j0 of `tile` (kRegs·kLanes floats per column).
+// The accumulators are named, not an array, so that they live in registers whatever the optimiser
+// unrolls.
 template <int kRegs>
-void sum_block(const float* block, const SetRows& set, Eigen::Index c0, Eigen::Index j0, Eigen::Index j1,
-               Eigen::Map<Eigen::MatrixXf>& dst) {
+void sum_block(const float* block, const SetRows& set, Eigen::Index j0, Eigen::Index j1, float* tile) {
   static_assert(kRegs == 1 || kRegs == 4);
   constexpr Eigen::Index kBlock = kRegs * kLanes;
   for (Eigen::Index j = j0; j < j1; ++j) {
     std::uint32_t count;
     const std::uint32_t* rows = set.rows_of(j, count);
-    float* out = dst.col(j).data() + c0;
+    float* out = tile + (j - j0) * kBlock;
     Lanes s0{}, s1{}, s2{}, s3{};
     for (std::uint32_t r = 0; r < count; ++r) {
       const float* p = block + static_cast<Eigen::Index>(rows[r]) * kBlock;
@@ -83,14 +83,23 @@ void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& s
     for (Eigen::Index i = 0; i < k; ++i)
       std::memcpy(packed.data() + c0 * k + i * h, a.col(i).data() + c0, static_cast<std::size_t>(h) * sizeof(float));
   }
-  // Columns of u a group at a time, every block of rows for each group: the group's outputs stay
-  // in cache while they are written.
+  // Columns of u a group at a time, every block of rows for each group: each block's sums go to a
+  // tile in L1, which is turned into its place in dst (vectors down, readouts across) while hot.
   constexpr Eigen::Index kGroup = 32;
+  Eigen::Matrix<float, kWide, kGroup> tile;
   for (Eigen::Index j0 = 0; j0 < n; j0 += kGroup) {
-    const Eigen::Index j1 = std::min(n, j0 + kGroup);
+    const Eigen::Index j1 = std::min(n, j0 + kGroup), width = j1 - j0;
     Eigen::Index c0 = 0;
-    for (; c0 < wide_end; c0 += kWide) sum_block<4>(packed.data() + c0 * k, set, c0, j0, j1, dst);
-    for (; c0 < narrow_end; c0 += kLanes) sum_block<1>(packed.data() + c0 * k, set, c0, j0, j1, dst);
+    for (; c0 < wide_end; c0 += kWide) {
+      sum_block<4>(packed.data() + c0 * k, set, j0, j1, tile.data());
+      if (width == kGroup) dst.block<kGroup, kWide>(j0, c0) = tile.transpose();
+      else dst.block(j0, c0, width, kWide) = tile.leftCols(width).transpose();
+    }
+    for (; c0 < narrow_end; c0 += kLanes) {
+      sum_block<1>(packed.data() + c0 * k, set, j0, j1, tile.data());
+      const Eigen::Map<const Eigen::MatrixXf> narrow(tile.data(), kLanes, width);
+      dst.block(j0, c0, width, kLanes) = narrow.transpose();
+    }
     // The last rows, fewer than a register's lanes: one at a time.
     for (Eigen::Index c = narrow_end; c < m; ++c)
       for (Eigen::Index j = j0; j < j1; ++j) {
@@ -98,7 +107,7 @@ void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& s
         const std::uint32_t* rows = set.rows_of(j, count);
         float s = 0.0f;
         for (std::uint32_t r = 0; r < count; ++r) s += a(c, static_cast<Eigen::Index>(rows[r]));
-        dst(c, j) = s;
+        dst(j, c) = s;
       }
   }
 }

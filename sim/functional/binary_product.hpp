@@ -36,8 +36,9 @@ class SetRows {
   std::vector<std::uint32_t> rows_;
 };
 
-// dst = a · u for the 0/1 matrix u that `set` describes (a: m × k, u: k × n, dst: m × n), each
-// entry summed in increasing row order (above).
+// dst = (a · u)ᵀ for the 0/1 matrix u that `set` describes (a: m × k, u: k × n, dst: n × m), each
+// entry summed in increasing row order (above). Transposed because the engine reads each readout's
+// vectors in a row: turning the product as it is made spares a pass over it.
 void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& set, Eigen::Map<Eigen::MatrixXf>& dst);
 
 }  // namespace cimsim::functional

@@ -9,7 +9,10 @@
 #include "sim/functional/binary_product.hpp"
 #include "sim/functional/current_clip.hpp"
 #include "sim/functional/read_energy.hpp"
+#include "sim/functional/readout_draws.hpp"
+#include "sim/functional/readout_terms.hpp"
 #include "sim/util/parallel.hpp"
+#include "sim/util/pow2.hpp"
 #include "sim/util/rng.hpp"
 #include "sim/util/rounding.hpp"
 
@@ -163,11 +166,15 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
 
   if (first_pass) out.y = Eigen::MatrixXd::Zero(count, lm.out);
   Eigen::MatrixXf u2;
-  Eigen::ArrayXd x(count), term(count), value(count), in_lsb(count), usum_group(count);
+  Eigen::ArrayXd x(count), in_lsb(count), usum_group(count);
   Eigen::ArrayXf z(count);
   std::vector<std::int32_t> adc_codes(static_cast<std::size_t>(count));
   const Eigen::Index cols = rows * n_slices;
   thread_local SetRows set_rows;
+  thread_local ReadoutDraws draws;
+  ReadScales scales(plan_, lm_index);
+  std::vector<double> slice_weight(static_cast<std::size_t>(n_slices));
+  for (int s = 0; s < n_slices; ++s) slice_weight[static_cast<std::size_t>(s)] = lm.input_slices[static_cast<std::size_t>(s)].weight();
 
   for (const auto& block : blocks) {
     const ProgrammedRowBlock& rb = *block;
@@ -178,25 +185,32 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
       const int local0 = arch.rows_per_read > 0 ? k * arch.rows_per_read : 0;
       const int n = first_array.rows_in_read(arch, k);
       const auto ublk = ut.middleRows(rb.row_begin + local0, n);
+      scales.set_rows(n);
 
-      // Every ADC input of every array on these rows, for every slice of every vector: one product
-      // (readouts × vectors), then turned so that each readout's vectors are contiguous.
-      // With 0/1 digits only the rows an input drives are summed (binary_product.hpp).
+      // Every ADC input of every array on these rows, for every slice of every vector, turned so that
+      // each readout's vectors are contiguous: dst = (g · u)ᵀ. With 0/1 digits only the rows an
+      // input drives are summed, and turned as they are made (binary_product.hpp); otherwise one
+      // GEMM (readouts × vectors), then turned.
       if (binary) set_rows.assign(ublk);
       auto times_inputs = [&](const Eigen::MatrixXf& g, const Eigen::Ref<const Eigen::MatrixXf>& u,
                               Eigen::Map<Eigen::MatrixXf>& dst) {
-        if (binary) binary_product(g.middleCols(local0, n), set_rows, dst);
-        else dst.noalias() = g.middleCols(local0, n) * u;
+        if (binary) return binary_product(g.middleCols(local0, n), set_rows, dst);
+        Eigen::Map<Eigen::MatrixXf> product = Scratch::matrix(scratch.product, g.rows(), cols);
+        product.noalias() = g.middleCols(local0, n) * u;
+        transpose_into(product, dst);
       };
-      Eigen::Map<Eigen::MatrixXf> product = Scratch::matrix(scratch.product, rb.diff.rows(), cols);
-      times_inputs(rb.diff, ublk, product);
+      Eigen::Map<Eigen::MatrixXf> current = Scratch::matrix(scratch.current, cols, rb.diff.rows());
+      times_inputs(rb.diff, ublk, current);
       if (rb.nl2.size() > 0) {
-        // I–V non-linearity the DAC levels do not fold into G: two more products.
+        // I–V non-linearity the DAC levels do not fold into G: two more products, added to the
+        // first readout by readout in the order of a GEMM that accumulates (rare: turned back and
+        // forth rather than kept twice).
+        Eigen::Map<Eigen::MatrixXf> product = Scratch::matrix(scratch.product, rb.diff.rows(), cols);
+        product = current.transpose();
         product.noalias() += rb.nl2.middleCols(local0, n) * by_level(ublk, drive_.nl2, false);
         product.noalias() += rb.nl3.middleCols(local0, n) * by_level(ublk, drive_.nl3, true);
+        transpose_into(product, current);
       }
-      Eigen::Map<Eigen::MatrixXf> current = Scratch::matrix(scratch.current, cols, rb.diff.rows());
-      transpose_into(product, current);
       if (rb.clip_limit > 0) clip_column_currents(current, ublk, rb, local0, n, programmed_.g_min_norm);
       // Per-read noise: variance Σ u²·σ² per readout (u² = u for 1-bit slices); empty when noiseless.
       const bool reference_noise = noisy && rb.reference_var.size() > 0;
@@ -207,15 +221,11 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
         if (!binary) u2 = ublk.array().square();
         const Eigen::Ref<const Eigen::MatrixXf> usq =
             binary ? Eigen::Ref<const Eigen::MatrixXf>(ublk) : Eigen::Ref<const Eigen::MatrixXf>(u2);
-        Eigen::Map<Eigen::MatrixXf> variance = Scratch::matrix(scratch.product, rb.var.rows(), cols);
-        times_inputs(rb.var, usq, variance);
-        variance = variance.array().sqrt().matrix();
-        transpose_into(variance, sd);
+        times_inputs(rb.var, usq, sd);
+        sd = sd.array().sqrt().matrix();
         if (reference_noise) {
-          Eigen::Map<Eigen::MatrixXf> ref_variance = Scratch::matrix(scratch.product, rb.reference_var.rows(), cols);
-          times_inputs(rb.reference_var, usq, ref_variance);
-          ref_variance = ref_variance.array().sqrt().matrix();
-          transpose_into(ref_variance, ref_sd);
+          times_inputs(rb.reference_var, usq, ref_sd);
+          ref_sd = ref_sd.array().sqrt().matrix();
         }
       }
       Eigen::VectorXf usum;
@@ -252,6 +262,7 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
           return ((static_cast<std::uint64_t>(s) * static_cast<std::uint64_t>(sub_reads) + static_cast<std::uint64_t>(k)) *
                       slots + slot) << 40 | vector0;
         };
+        if (noisy) draws.reset(a.conversions, n_slices, static_cast<std::size_t>(count));
         // The reference column's noise is common to every column of the array in a read.
         Eigen::ArrayXf ref_noise;
         if (ref_sd.size() > 0) {
@@ -263,61 +274,56 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
         }
         // One conversion per (readout group, slice group): the terms' charges add in analog, each
         // weighed against the group's first readout and first slice, then one code is shift-added.
-        for (const auto& group : a.conversions) {
+        for (std::size_t gk = 0; gk < a.conversions.size(); ++gk) {
+          const auto group = a.conversions[gk];
           const mapping::Readout& ro0 = a.readouts[static_cast<std::size_t>(group.front())];
-          const double group_weight = ro0.sign * lm.digit_weight * std::ldexp(1.0, ro0.weight_slice * cb);
+          const double group_weight = ro0.sign * lm.digit_weight * util::pow2(ro0.weight_slice * cb);
+          auto relative_weight = [&](int r) {  // of readout r against the group's first
+            return util::pow2((a.readouts[static_cast<std::size_t>(r)].weight_slice - ro0.weight_slice) * cb);
+          };
           double readout_span = 0;  // Σ of the readouts' relative weights: how often G_min rides along
-          for (int r : group) readout_span += std::ldexp(1.0, (a.readouts[static_cast<std::size_t>(r)].weight_slice - ro0.weight_slice) * cb);
+          for (int r : group) readout_span += relative_weight(r);
           for (int sg = 0; sg < static_cast<int>(lm.slice_groups.size()); ++sg) {
             const auto& slices = lm.slice_groups[static_cast<std::size_t>(sg)];
             const int s0 = slices.front();
-            const double base = lm.input_slices[static_cast<std::size_t>(s0)].weight();
+            const double base = slice_weight[static_cast<std::size_t>(s0)];
             bool first_term = true;
-            for (int r : group) {
+            for (std::size_t j = 0; j < group.size(); ++j) {
+              const int r = group[j];
               const Eigen::Index col = rb.first_readout[ka] + static_cast<Eigen::Index>(r);
-              const double c_r = std::ldexp(1.0, (a.readouts[static_cast<std::size_t>(r)].weight_slice - ro0.weight_slice) * cb);
+              const double c_r = relative_weight(r);
               for (int s : slices) {
-                term = current.col(col).segment(s * rows + pad, count).cast<double>().array();
-                if (noisy) {
-                  read_noise.normals_fast(draw_index(s, static_cast<std::uint64_t>(r)), static_cast<std::size_t>(count), z.data());
-                  term += (sd.col(col).segment(s * rows + pad, count).array() * z).cast<double>();
-                }
-                if (ref_noise.size() > 0) term -= ref_noise.segment(s * count, count).cast<double>();
-                const double c = c_r * lm.input_slices[static_cast<std::size_t>(s)].weight() / base;
-                // (Not `c == 1.0 ? term : c * term`: the two branches' types differ, so that
-                // builds a temporary array per term.)
-                if (!first_term) x += c * term;
-                else if (c == 1.0) x = term;
-                else x = c * term;
+                const Eigen::Index at = s * rows + pad;
+                add_term(x.data(), current.col(col).data() + at, noisy ? sd.col(col).data() + at : nullptr,
+                         noisy ? draws.of(read_noise, draw_index, gk, j, s) : nullptr,
+                         ref_noise.size() > 0 ? ref_noise.data() + s * count : nullptr,
+                         c_r * slice_weight[static_cast<std::size_t>(s)] / base, first_term, count);
                 first_term = false;
               }
             }
             // The G_min current rides on the column into the ADC (removed digitally below); it is
             // added here in double so that the digits above it stay exact.
+            const double offset = programmed_.g_min_norm * readout_span;
             if (offset_readout) {
               usum_group.setZero();
               for (int s : slices)
-                usum_group += lm.input_slices[static_cast<std::size_t>(s)].weight() / base *
-                              usum.segment(s * rows + pad, count).cast<double>().array();
-              x += programmed_.g_min_norm * readout_span * usum_group;
+                usum_group += slice_weight[static_cast<std::size_t>(s)] / base * usum.segment(s * rows + pad, count).cast<double>().array();
+              x += offset * usum_group;
             }
             const double weight = base * group_weight;
+            double* yo = out.y.col(ro0.output).data();
+            const double* offset_usum = offset_readout ? usum_group.data() : nullptr;
             if (recorder_) {
               out.record.record({lm_index, sg, ro0.weight_slice}, x.data(), count);
               // Calibration converts exactly: the percentile wants the analog values.
-              value = x;
+              land_codes(yo, x.data(), 1.0, offset_usum, offset, weight, count);
             } else {
-              const ConversionScale cs = plan_.scale(lm_index, n, sg, ro0.weight_slice);
+              const ConversionScale& cs = scales.of(sg, ro0.weight_slice);
               in_lsb = x / cs.lsb;
               adc_.convert(in_lsb.data(), static_cast<std::size_t>(count), cs.lo, cs.hi, adc_noise,
                            draw_index(s0, static_cast<std::uint64_t>(group.front())), adc_codes.data());
-              value = Eigen::Map<const Eigen::Array<std::int32_t, Eigen::Dynamic, 1>>(adc_codes.data(), count).cast<double>() *
-                      cs.lsb;
+              land_codes(yo, adc_codes.data(), cs.lsb, offset_usum, offset, weight, count);
             }
-            if (offset_readout) value -= programmed_.g_min_norm * readout_span * usum_group;
-            double* yo = out.y.col(ro0.output).data();
-            const double* val = value.data();
-            for (Eigen::Index v = 0; v < count; ++v) yo[v] += weight * util::round_half_away(val[v]);
           }
         }
       }
@@ -335,10 +341,16 @@ Eigen::MatrixXd CrossbarBackend::run_layer(const workload::QuantLayer& q, const 
   const int n_slices = static_cast<int>(lm->input_slices.size());
 
   // Chunks of per_chunk vector numbers from the aligned number at or below the first vector; the
-  // last one ends on the next aligned number.
-  const Eigen::Index per_chunk = chunk_vectors(*lm);
+  // last one ends on the next aligned number. At most chunk_vectors long, and in whole rounds of the
+  // threads: the deep layers of one image have a few dozen vectors, which one chunk each would
+  // leave to one thread. (Results do not depend on the chunks.)
   const std::int64_t end = first_vector + vectors;
   const std::int64_t start = first_vector - first_vector % kVectorAlign;
+  const std::int64_t longest = chunk_vectors(*lm);
+  std::int64_t chunks = (end - start + longest - 1) / longest;
+  if (threads_ > 1) chunks = (chunks + threads_ - 1) / threads_ * threads_;
+  const std::int64_t even = (end - start + chunks - 1) / chunks;
+  const auto per_chunk = static_cast<Eigen::Index>((even + kVectorAlign - 1) / kVectorAlign * kVectorAlign);
   const auto n_chunks = static_cast<std::size_t>((end - start + per_chunk - 1) / per_chunk);
   // (first valid vector among this call's, valid count, its place in the chunk, chunk width)
   auto chunk_range = [&](std::size_t c) {

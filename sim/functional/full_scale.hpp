@@ -47,6 +47,42 @@ class FullScalePlan {
   CalibrationTable calibrated_;
 };
 
+// FullScalePlan::scale for the conversions of one layer's reads of `rows_in_read` rows, each
+// (slice group, weight slice) worked out once: the engine converts every readout of every slice
+// with one of a few dozen scales.
+class ReadScales {
+ public:
+  ReadScales(const FullScalePlan& plan, int layer_map) : plan_(plan), layer_map_(layer_map) {}
+  void set_rows(int rows_in_read) {
+    if (rows_in_read == rows_) return;
+    rows_ = rows_in_read;
+    for (auto& k : known_) k.assign(k.size(), false);
+  }
+  const ConversionScale& of(int slice_group, int weight_slice) {
+    const auto sg = static_cast<std::size_t>(slice_group), ws = static_cast<std::size_t>(weight_slice);
+    if (sg >= known_.size()) {
+      known_.resize(sg + 1);
+      scales_.resize(sg + 1);
+    }
+    if (ws >= known_[sg].size()) {
+      known_[sg].resize(ws + 1, false);
+      scales_[sg].resize(ws + 1);
+    }
+    if (!known_[sg][ws]) {
+      scales_[sg][ws] = plan_.scale(layer_map_, rows_, slice_group, weight_slice);
+      known_[sg][ws] = true;
+    }
+    return scales_[sg][ws];
+  }
+
+ private:
+  const FullScalePlan& plan_;
+  int layer_map_;
+  int rows_ = -1;
+  std::vector<std::vector<bool>> known_;  // [slice group][weight slice]
+  std::vector<std::vector<ConversionScale>> scales_;
+};
+
 // The fewest ADC bits with which `max` full scale converts every value exactly (ideal cells).
 int lossless_adc_bits(const mapping::ChipMap& chip, double g_min_norm);
 

@@ -91,6 +91,10 @@ class Stream {
   // both halves), in single precision with vectorised log, sqrt, cos and sin. Element i comes from
   // block i/4, lane i%4. This is a sequence of its own: it does not equal normal(i).
   void normals_fast(std::uint64_t first, std::size_t n, float* out) const;
+  // Many ranges of normals_fast at once, all n long: range i is elements firsts[i] … firsts[i] + n − 1,
+  // written to outs[i]. The draws equal one normals_fast call per range; their generator blocks go
+  // through the vector generator together, which a short range alone would leave mostly idle.
+  void normals_fast(const std::uint64_t* firsts, float* const* outs, std::size_t ranges, std::size_t n) const;
   // Draws 0 … n−1 of normals_fast, for a model that needs one per device.
   std::vector<float> normals_fast(std::size_t n) const {
     std::vector<float> z(n);

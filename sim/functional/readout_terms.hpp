@@ -1,0 +1,58 @@
+#pragma once
+// The per-vector arithmetic of one conversion in the functional engine (crossbar.cpp), each step one
+// pass over a chunk's vectors: the ADC input built term by term, and the code landed in the output.
+// Written as plain loops over raw arrays, in double, in the order docs/semantics.md gives: each
+// step was several passes of array expressions before, which short chunks (24 to a few hundred
+// vectors) spent more time starting than computing.
+
+#include <cstdint>
+
+#include "sim/util/rounding.hpp"
+
+namespace cimsim::functional {
+
+namespace detail {
+template <bool kNoise, bool kReference>
+void add_term(double* x, const float* current, const float* sd, const float* z, const float* reference, double c,
+              bool first, std::int64_t count) {
+  auto term = [&](std::int64_t v) {
+    double t = current[v];
+    if constexpr (kNoise) t += static_cast<double>(sd[v] * z[v]);
+    if constexpr (kReference) t -= static_cast<double>(reference[v]);
+    return t;
+  };
+  if (!first)
+    for (std::int64_t v = 0; v < count; ++v) x[v] += c * term(v);
+  else if (c == 1.0)
+    for (std::int64_t v = 0; v < count; ++v) x[v] = term(v);
+  else
+    for (std::int64_t v = 0; v < count; ++v) x[v] = c * term(v);
+}
+}  // namespace detail
+
+// One analog term of a conversion, for vectors 0 … count − 1: t = current + σ·z − reference noise
+// (σ·z in float, as drawn; null σ or reference: none), added to x weighed by c, or starting x.
+// One loop per combination: with a test on the pointers inside, the compiler turned the reference
+// read into a masked load, which a null pointer made a fault to suppress on every vector.
+inline void add_term(double* x, const float* current, const float* sd, const float* z, const float* reference,
+                     double c, bool first, std::int64_t count) {
+  if (sd && reference) detail::add_term<true, true>(x, current, sd, z, reference, c, first, count);
+  else if (sd) detail::add_term<true, false>(x, current, sd, z, reference, c, first, count);
+  else if (reference) detail::add_term<false, true>(x, current, sd, z, reference, c, first, count);
+  else detail::add_term<false, false>(x, current, sd, z, reference, c, first, count);
+}
+
+// The conversion's values (codes · lsb: ADC codes, or analog values with lsb 1 where calibration
+// reads them unconverted), less the G_min offset `offset` · usum where usum is not null, rounded half
+// away and shift-added into the outputs y with `weight`.
+template <class Code>
+void land_codes(double* y, const Code* codes, double lsb, const double* usum, double offset, double weight,
+                std::int64_t count) {
+  if (usum)
+    for (std::int64_t v = 0; v < count; ++v)
+      y[v] += weight * util::round_half_away(static_cast<double>(codes[v]) * lsb - offset * usum[v]);
+  else
+    for (std::int64_t v = 0; v < count; ++v) y[v] += weight * util::round_half_away(static_cast<double>(codes[v]) * lsb);
+}
+
+}  // namespace cimsim::functional
