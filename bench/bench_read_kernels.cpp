@@ -2,8 +2,9 @@
 // a reference measured in the same run:
 //   - the sums of driven rows (functional::binary_product) against Eigen's GEMM of the same product:
 //     an array block's readouts × its rows, times 0/1 input digits with a given fraction set;
-//   - normal draws (rng::Stream::normals_fast), in the engine's call pattern (one readout's vectors
-//     per call), against a plain copy of as many floats (the memory floor).
+//   - normal draws (rng::Stream::normals_fast) of one readout's vectors: one such range a call, and
+//     64 ranges a call as the engine now draws them, against a plain copy of as many floats (the
+//     memory floor).
 //
 //   build/bench/bench_read_kernels [set fraction] [readouts] [rows] [vector slices]
 //   build/bench/bench_read_kernels 0.19 512 128 4096      # the defaults: ResNet-18's 19 % set bits
@@ -88,7 +89,8 @@ int main(int argc, char** argv) {
   float sink = 0;
   std::printf("normal draws      %zu for each call length, one thread\n", kDraws);
   for (const std::size_t per_call : {std::size_t{4096}, std::size_t{113}, std::size_t{28}}) {
-    const std::size_t calls = kDraws / per_call;
+    constexpr std::size_t kRanges = 64;  // ranges a call, the engine's way (below)
+    const std::size_t calls = kDraws / per_call / kRanges * kRanges;
     const double t_draws = best_of(9, [&] {
       for (std::size_t c = 0; c < calls; ++c) {
         stream.normals_fast((static_cast<std::uint64_t>(c) << 40) | 8, per_call, z.data());
@@ -101,9 +103,22 @@ int main(int argc, char** argv) {
         sink += z[c % per_call];
       }
     });
+    // The engine's way: the ranges of many readouts drawn in one call.
+    std::vector<float> many(kRanges * per_call);
+    std::vector<std::uint64_t> firsts(kRanges);
+    std::vector<float*> outs(kRanges);
+    for (std::size_t r = 0; r < kRanges; ++r) outs[r] = many.data() + r * per_call;
+    const double t_ranges = best_of(9, [&] {
+      for (std::size_t c = 0; c < calls; c += kRanges) {
+        for (std::size_t r = 0; r < kRanges; ++r) firsts[r] = (static_cast<std::uint64_t>(c + r) << 40) | 8;
+        stream.normals_fast(firsts.data(), outs.data(), kRanges, per_call);
+        sink += many[c % many.size()];
+      }
+    });
     const double draws = static_cast<double>(calls * per_call);
-    std::printf("  %4zu a call: %6.3f ns per draw   (a copy of as many floats: %.3f ns per float)\n", per_call,
-                t_draws / draws * 1e9, t_copy / draws * 1e9);
+    std::printf("  %4zu a range: %6.3f ns per draw one range a call, %6.3f ns %zu ranges a call   (a copy of as many "
+                "floats: %.3f ns per float)\n",
+                per_call, t_draws / draws * 1e9, t_ranges / draws * 1e9, kRanges, t_copy / draws * 1e9);
   }
   return sink == 12345.0f ? 1 : 0;  // keeps the draws from being optimised away
 }

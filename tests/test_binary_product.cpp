@@ -27,7 +27,7 @@ TEST_CASE("binary product: each readout is the in-order float sum of the rows it
           "[functional][binary_product]") {
   std::mt19937 gen(7);
   std::normal_distribution<float> conductance(0.0f, 3.0f);
-  for (const Eigen::Index m : {1, 7, 8, 9, 31, 32, 33, 41, 64, 75, 128}) {
+  for (const Eigen::Index m : {1, 7, 8, 9, 31, 32, 33, 41, 64, 75, 109, 128}) {
     for (const Eigen::Index k : {1, 16, 128}) {
       for (const double density : {0.0, 0.05, 0.19, 0.5, 1.0}) {
         const Eigen::Index n = 24;
