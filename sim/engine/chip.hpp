@@ -68,6 +68,11 @@ struct LinkState {
 struct StationState {
   std::vector<LinkState> inputs;
   LazyEvent arrived_event, released_event;
+  // While the station waits for inputs: the link and the count it waits for. An arrival that
+  // does not reach that count wakes it only where the wake would do something (fold units into an
+  // accumulating link): a wake that finds too little only waits again.
+  const LinkState* awaited_link = nullptr;
+  std::int64_t awaited_units = 0;
   std::vector<std::int64_t> partial_sums_received;  // per source station
   std::vector<int> partial_sum_slot;                // per partial_sums_to entry: slot at the home
   // Notified when the partial sums of unit `partials_awaited` (−1: none awaited) are all in, not

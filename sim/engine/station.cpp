@@ -46,7 +46,10 @@ Task<std::int64_t> Chip::wait_inputs(int s, std::int64_t unit) {
         ls.released = ls.arrived;  // folded into the accumulator
         ss.released_event->notify(sc_core::SC_ZERO_TIME);
       }
+      ss.awaited_link = &ls;
+      ss.awaited_units = need;
       co_await wait_for(*ss.arrived_event);
+      ss.awaited_link = nullptr;
     }
     ready = std::max(ready, ls.arrival_time(need - 1));
   }
@@ -337,7 +340,8 @@ void Chip::deliver(const Destination& d, int layer, std::int64_t unit) {
     ls.arrival_ring[static_cast<std::size_t>(u % static_cast<std::int64_t>(ls.arrival_ring.size()))] = now;
   if (arrived > ls.arrived) {
     ls.arrived = arrived;
-    ds.arrived_event->notify(sc_core::SC_ZERO_TIME);
+    const bool wake = !ds.awaited_link || (ds.awaited_link == &ls && (arrived >= ds.awaited_units || ls.link->accumulate));
+    if (wake) ds.arrived_event->notify(sc_core::SC_ZERO_TIME);
   }
   stats[l].end_cycle = std::max(stats[l].end_cycle, now);
 }
