@@ -83,6 +83,7 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
   g_cycle_ns = result.cycle_ns;
   std::string stall;
   double build_s = 0, run_s = 0;
+  sc_dt::uint64 deltas = 0;  // SystemC delta cycles of the run
   {
     auto t = std::chrono::steady_clock::now();
     Chip chip("chip", map, plan, params, recorder);
@@ -91,7 +92,9 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
     std::unique_ptr<VcdTrace> vcd;
     if (!params.trace.vcd_path.empty()) vcd = std::make_unique<VcdTrace>(params.trace.vcd_path, chip);
     log::set_sim_time_source(&sim_time_ns);
+    const sc_dt::uint64 deltas_before = sc_core::sc_delta_count();
     sc_core::sc_start();
+    deltas = sc_core::sc_delta_count() - deltas_before;
     log::set_sim_time_source(nullptr);
     run_s = util::seconds_since(t);
     if (vcd) result.vcd_file = vcd->close();
@@ -111,8 +114,9 @@ TimingResult simulate(const mapping::ChipMap& map, const TimingParams& params) {
                                   "; give the tiles larger buffers (tile.input_buffer_kib, tile.output_buffer_kib)");
   result.kernel_events = kernel_wakeups();
   result.wall_seconds = util::seconds_since(wall_start);
-  spdlog::debug("timing engine: plan {:.3f} s, chip built {:.3f} s, run {:.3f} s ({} wake-ups), chip taken down {:.3f} s",
-                plan_s, build_s, run_s, result.kernel_events, result.wall_seconds - plan_s - build_s - run_s);
+  spdlog::debug("timing engine: plan {:.3f} s, chip built {:.3f} s, run {:.3f} s ({} wake-ups, {} delta cycles), chip taken "
+                "down {:.3f} s",
+                plan_s, build_s, run_s, result.kernel_events, deltas, result.wall_seconds - plan_s - build_s - run_s);
   return result;
 }
 
