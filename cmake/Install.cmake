@@ -25,6 +25,7 @@ set(CIMSIM_PUBLIC_HEADERS
   sim/config/node.hpp
   sim/config/spec.hpp
   sim/util/rng.hpp
+  sim/util/rounding.hpp
   models/cells/cell_model.hpp
   models/operators/operator.hpp
   models/periphery/adc.hpp

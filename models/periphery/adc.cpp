@@ -189,8 +189,7 @@ AdcCost AdcModel::cost(int bits, const Tech& tech) const {
 }
 
 std::int32_t AdcModel::ideal_code(double in_lsb, std::int32_t lo, std::int32_t hi) const {
-  const double r = std::min<double>(std::max<double>(util::round_half_away(in_lsb), lo), hi);
-  return static_cast<std::int32_t>(r);
+  return static_cast<std::int32_t>(ideal_level(in_lsb, lo, hi));
 }
 
 double AdcCommon::inl_at(double x, std::int32_t lo, std::int32_t hi) const {
@@ -209,8 +208,7 @@ void AdcModel::convert(const double* in_lsb, std::size_t n, std::int32_t lo, std
   const double dlo = lo, dhi = hi;
   if (c.ideal()) {
     // The common case, written so that it vectorises.
-    for (std::size_t i = 0; i < n; ++i)
-      codes[i] = static_cast<std::int32_t>(std::min(std::max(util::round_half_away(in_lsb[i]), dlo), dhi));
+    for (std::size_t i = 0; i < n; ++i) codes[i] = static_cast<std::int32_t>(ideal_level(in_lsb[i], dlo, dhi));
     return;
   }
   std::vector<float> z;

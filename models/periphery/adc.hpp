@@ -4,6 +4,7 @@
 // ramp …) is a registered model that adds how its conversion time and its circuit cost scale with
 // the bits it resolves (docs/energy-area.md, "ADCs").
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "sim/config/registry.hpp"
 #include "sim/util/rng.hpp"
+#include "sim/util/rounding.hpp"
 
 namespace cimsim::models {
 
@@ -43,6 +45,12 @@ struct AdcCommon {
 
   static AdcCommon from(const config::Params& adc);
 };
+
+// The ideal transfer of an input given in LSB units: round half away from zero, then clamp to
+// [lo, hi]. The code as a double (a whole number, exact), for loops that go on to scale it.
+inline double ideal_level(double in_lsb, double lo, double hi) {
+  return std::min(std::max(util::round_half_away(in_lsb), lo), hi);
+}
 
 // Energy of one conversion and area of one converter.
 struct AdcCost {
@@ -90,6 +98,9 @@ class AdcModel {
   // A type with a transfer of its own overrides this.
   virtual void convert(const double* in_lsb, std::size_t n, std::int32_t lo, std::int32_t hi,
                        const rng::Stream& noise, std::uint64_t first_index, std::int32_t* codes) const;
+  // Whether convert() gives ideal_code() of each input (no errors), so that a caller may apply
+  // ideal_level() itself inside a loop of its own. A type that overrides convert() overrides this.
+  virtual bool ideal_transfer() const { return common_.ideal(); }
 
  protected:
   // `energy_model: circuit`: the type's converter built from comparators, capacitors, counters

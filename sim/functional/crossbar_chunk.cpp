@@ -127,6 +127,9 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
   const Eigen::Index cols = rows * n_slices;
   thread_local SetRows set_rows;
   thread_local ReadoutDraws draws;
+  // Conversions of a single term go in one pass where nothing else comes between: an ideal ADC, no
+  // G_min offset to add and take off, no calibration recording the analog values.
+  const bool fused = adc_.ideal_transfer() && !offset_readout && !recorder_;
   ReadScales scales(plan_, lm_index);
   std::vector<double> slice_weight(static_cast<std::size_t>(n_slices));
   for (int s = 0; s < n_slices; ++s) slice_weight[static_cast<std::size_t>(s)] = lm.input_slices[static_cast<std::size_t>(s)].weight();
@@ -242,6 +245,19 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
             const auto& slices = lm.slice_groups[static_cast<std::size_t>(sg)];
             const int s0 = slices.front();
             const double base = slice_weight[static_cast<std::size_t>(s0)];
+            const double weight = base * group_weight;
+            double* yo = out.y.col(ro0.output).data();
+            if (fused && group.size() == 1 && slices.size() == 1) {
+              // One readout and one slice: the conversion in one pass (readout_terms.hpp).
+              const Eigen::Index col = rb.first_readout[ka] + static_cast<Eigen::Index>(group.front());
+              const Eigen::Index at = s0 * rows + pad;
+              const ConversionScale& cs = scales.of(sg, ro0.weight_slice);
+              convert_term(yo, current.col(col).data() + at, noisy ? sd.col(col).data() + at : nullptr,
+                           noisy ? draws.of(read_noise, draw_index, gk, 0, s0) : nullptr,
+                           ref_noise.size() > 0 ? ref_noise.data() + s0 * count : nullptr, cs.lsb, cs.lo, cs.hi, weight,
+                           count);
+              continue;
+            }
             bool first_term = true;
             for (std::size_t j = 0; j < group.size(); ++j) {
               const int r = group[j];
@@ -265,8 +281,6 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
                 usum_group += slice_weight[static_cast<std::size_t>(s)] / base * usum.segment(s * rows + pad, count).cast<double>().array();
               x += offset * usum_group;
             }
-            const double weight = base * group_weight;
-            double* yo = out.y.col(ro0.output).data();
             const double* offset_usum = offset_readout ? usum_group.data() : nullptr;
             if (recorder_) {
               out.record.record({lm_index, sg, ro0.weight_slice}, x.data(), count);

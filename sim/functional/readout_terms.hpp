@@ -1,39 +1,55 @@
 #pragma once
-// The per-vector arithmetic of one conversion in the functional engine (crossbar.cpp), each step one
-// pass over a chunk's vectors: the ADC input built term by term, and the code landed in the output.
-// Written as plain loops over raw arrays, in double, in the order docs/semantics.md gives: each
-// step was several passes of array expressions before, which short chunks (24 to a few hundred
-// vectors) spent more time starting than computing.
+// The per-vector arithmetic of one conversion in the functional engine (crossbar_chunk.cpp), each
+// step one pass over a chunk's vectors: the ADC input built term by term, and the code landed in
+// the output; or, for a conversion of a single term with an ideal ADC (the common case), the whole
+// of it in one pass. Written as plain loops over raw arrays, in double, in the order
+// docs/semantics.md gives: each step was several passes of array expressions before, which short
+// chunks (24 to a few hundred vectors) spent more time starting than computing.
 
 #include <cstdint>
 
+#include "models/periphery/adc.hpp"
 #include "sim/util/rounding.hpp"
 
 namespace cimsim::functional {
 
 namespace detail {
+
+// Term v: current + σ·z − reference noise (σ·z in float, as drawn).
+template <bool kNoise, bool kReference>
+inline double term(const float* current, const float* sd, const float* z, const float* reference, std::int64_t v) {
+  double t = current[v];
+  if constexpr (kNoise) t += static_cast<double>(sd[v] * z[v]);
+  if constexpr (kReference) t -= static_cast<double>(reference[v]);
+  return t;
+}
+
 template <bool kNoise, bool kReference>
 void add_term(double* x, const float* current, const float* sd, const float* z, const float* reference, double c,
               bool first, std::int64_t count) {
-  auto term = [&](std::int64_t v) {
-    double t = current[v];
-    if constexpr (kNoise) t += static_cast<double>(sd[v] * z[v]);
-    if constexpr (kReference) t -= static_cast<double>(reference[v]);
-    return t;
-  };
   if (!first)
-    for (std::int64_t v = 0; v < count; ++v) x[v] += c * term(v);
+    for (std::int64_t v = 0; v < count; ++v) x[v] += c * term<kNoise, kReference>(current, sd, z, reference, v);
   else if (c == 1.0)
-    for (std::int64_t v = 0; v < count; ++v) x[v] = term(v);
+    for (std::int64_t v = 0; v < count; ++v) x[v] = term<kNoise, kReference>(current, sd, z, reference, v);
   else
-    for (std::int64_t v = 0; v < count; ++v) x[v] = c * term(v);
+    for (std::int64_t v = 0; v < count; ++v) x[v] = c * term<kNoise, kReference>(current, sd, z, reference, v);
 }
+
+template <bool kNoise, bool kReference>
+void convert_term(double* y, const float* current, const float* sd, const float* z, const float* reference,
+                  double lsb, double lo, double hi, double weight, std::int64_t count) {
+  for (std::int64_t v = 0; v < count; ++v) {
+    const double t = term<kNoise, kReference>(current, sd, z, reference, v);
+    y[v] += weight * util::round_half_away(models::ideal_level(t / lsb, lo, hi) * lsb);
+  }
+}
+
 }  // namespace detail
 
-// One analog term of a conversion, for vectors 0 … count − 1: t = current + σ·z − reference noise
-// (σ·z in float, as drawn; null σ or reference: none), added to x weighed by c, or starting x.
-// One loop per combination: with a test on the pointers inside, the compiler turned the reference
-// read into a masked load, which a null pointer made a fault to suppress on every vector.
+// One analog term of a conversion, for vectors 0 … count − 1 (null σ or reference: none), added
+// to x weighed by c, or starting x. One loop per combination of parts: with a test on the pointers
+// inside, the compiler turned the reference read into a masked load, which a null pointer made a
+// fault to suppress on every vector.
 inline void add_term(double* x, const float* current, const float* sd, const float* z, const float* reference,
                      double c, bool first, std::int64_t count) {
   if (sd && reference) detail::add_term<true, true>(x, current, sd, z, reference, c, first, count);
@@ -53,6 +69,18 @@ void land_codes(double* y, const Code* codes, double lsb, const double* usum, do
       y[v] += weight * util::round_half_away(static_cast<double>(codes[v]) * lsb - offset * usum[v]);
   else
     for (std::int64_t v = 0; v < count; ++v) y[v] += weight * util::round_half_away(static_cast<double>(codes[v]) * lsb);
+}
+
+// A whole conversion of a single term (weighed 1) by an ideal ADC with no G_min offset riding on
+// it, in one pass: the term, its code (ideal_level of term / lsb in [lo, hi]) and its landing, the
+// same operations as add_term, AdcModel::convert and land_codes in turn, without the arrays
+// between them.
+inline void convert_term(double* y, const float* current, const float* sd, const float* z, const float* reference,
+                         double lsb, double lo, double hi, double weight, std::int64_t count) {
+  if (sd && reference) detail::convert_term<true, true>(y, current, sd, z, reference, lsb, lo, hi, weight, count);
+  else if (sd) detail::convert_term<true, false>(y, current, sd, z, reference, lsb, lo, hi, weight, count);
+  else if (reference) detail::convert_term<false, true>(y, current, sd, z, reference, lsb, lo, hi, weight, count);
+  else detail::convert_term<false, false>(y, current, sd, z, reference, lsb, lo, hi, weight, count);
 }
 
 }  // namespace cimsim::functional
