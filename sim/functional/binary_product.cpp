@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 namespace cimsim::functional {
 
@@ -76,27 +77,35 @@ void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& s
   // cache sets and evict each other. A block at most 128 columns wide (an array's rows) is 16 KB.
   constexpr Eigen::Index kWide = 4 * kLanes;
   const Eigen::Index wide_end = m / kWide * kWide, narrow_end = m / kLanes * kLanes;
-  thread_local std::vector<float> packed;
-  packed.resize(static_cast<std::size_t>(narrow_end * k));
-  for (Eigen::Index c0 = 0; c0 < narrow_end; c0 += c0 < wide_end ? kWide : kLanes) {
-    const Eigen::Index h = c0 < wide_end ? kWide : kLanes;
-    for (Eigen::Index i = 0; i < k; ++i)
-      std::memcpy(packed.data() + c0 * k + i * h, a.col(i).data() + c0, static_cast<std::size_t>(h) * sizeof(float));
-  }
+  thread_local std::vector<float> packed_storage;
+  packed_storage.resize(static_cast<std::size_t>(narrow_end * k));
+  float* const packed_data = packed_storage.data();  // once: a thread_local costs a call per use
+  // Block copies of a size known at compile time, whole registers at a time.
+  const auto pack = [&](auto height, Eigen::Index c0) {
+    constexpr Eigen::Index h = decltype(height)::value;
+    float* out = packed_data + c0 * k;
+    for (Eigen::Index i = 0; i < k; ++i) {
+      const float* in = a.col(i).data() + c0;
+      for (Eigen::Index r = 0; r < h; r += kLanes) store(out + i * h + r, load(in + r));
+    }
+  };
+  Eigen::Index c0 = 0;
+  for (; c0 < wide_end; c0 += kWide) pack(std::integral_constant<Eigen::Index, kWide>{}, c0);
+  for (; c0 < narrow_end; c0 += kLanes) pack(std::integral_constant<Eigen::Index, kLanes>{}, c0);
   // Columns of u a group at a time, every block of rows for each group: each block's sums go to a
   // tile in L1, which is turned into its place in dst (vectors down, readouts across) while hot.
   constexpr Eigen::Index kGroup = 32;
   Eigen::Matrix<float, kWide, kGroup> tile;
   for (Eigen::Index j0 = 0; j0 < n; j0 += kGroup) {
     const Eigen::Index j1 = std::min(n, j0 + kGroup), width = j1 - j0;
-    Eigen::Index c0 = 0;
+    c0 = 0;
     for (; c0 < wide_end; c0 += kWide) {
-      sum_block<4>(packed.data() + c0 * k, set, j0, j1, tile.data());
+      sum_block<4>(packed_data + c0 * k, set, j0, j1, tile.data());
       if (width == kGroup) dst.block<kGroup, kWide>(j0, c0) = tile.transpose();
       else dst.block(j0, c0, width, kWide) = tile.leftCols(width).transpose();
     }
     for (; c0 < narrow_end; c0 += kLanes) {
-      sum_block<1>(packed.data() + c0 * k, set, j0, j1, tile.data());
+      sum_block<1>(packed_data + c0 * k, set, j0, j1, tile.data());
       const Eigen::Map<const Eigen::MatrixXf> narrow(tile.data(), kLanes, width);
       dst.block(j0, c0, width, kLanes) = narrow.transpose();
     }

@@ -78,7 +78,10 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
   // Digits: ut(i, s·rows + pad + v) is slice s of input i of valid vector v (inputs down, vectors
   // slice-major across; the padding columns stay zero).
   const std::uint32_t code_mask = (1u << lm.activation_bits) - 1u;
-  thread_local Scratch scratch;
+  // Per-thread working memory, each reached once: in a shared library every use of a thread_local
+  // is a call to find it.
+  thread_local Scratch scratch_of_thread;
+  Scratch& scratch = scratch_of_thread;
   Eigen::Map<Eigen::MatrixXf> ut = Scratch::matrix(scratch.u, in, rows * n_slices);
   if (count < rows) ut.setZero();
   bool binary = !lm.polarity;  // all slices one bit wide and non-negative: u² = u
@@ -125,8 +128,10 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
   Eigen::ArrayXf z(count);
   std::vector<std::int32_t> adc_codes(static_cast<std::size_t>(count));
   const Eigen::Index cols = rows * n_slices;
-  thread_local SetRows set_rows;
-  thread_local ReadoutDraws draws;
+  thread_local SetRows set_rows_of_thread;
+  thread_local ReadoutDraws draws_of_thread;
+  SetRows& set_rows = set_rows_of_thread;
+  ReadoutDraws& draws = draws_of_thread;
   // Conversions of a single term go in one pass where nothing else comes between: an ideal ADC, no
   // G_min offset to add and take off, no calibration recording the analog values.
   const bool fused = adc_.ideal_transfer() && !offset_readout && !recorder_;
