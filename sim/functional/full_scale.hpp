@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <vector>
 
@@ -56,31 +57,22 @@ class ReadScales {
   void set_rows(int rows_in_read) {
     if (rows_in_read == rows_) return;
     rows_ = rows_in_read;
-    for (auto& k : known_) k.assign(k.size(), false);
+    for (auto& by_weight_slice : scales_) by_weight_slice.assign(by_weight_slice.size(), std::nullopt);
   }
   const ConversionScale& of(int slice_group, int weight_slice) {
     const auto sg = static_cast<std::size_t>(slice_group), ws = static_cast<std::size_t>(weight_slice);
-    if (sg >= known_.size()) {
-      known_.resize(sg + 1);
-      scales_.resize(sg + 1);
-    }
-    if (ws >= known_[sg].size()) {
-      known_[sg].resize(ws + 1, false);
-      scales_[sg].resize(ws + 1);
-    }
-    if (!known_[sg][ws]) {
-      scales_[sg][ws] = plan_.scale(layer_map_, rows_, slice_group, weight_slice);
-      known_[sg][ws] = true;
-    }
-    return scales_[sg][ws];
+    if (sg >= scales_.size()) scales_.resize(sg + 1);
+    if (ws >= scales_[sg].size()) scales_[sg].resize(ws + 1);
+    std::optional<ConversionScale>& scale = scales_[sg][ws];
+    if (!scale) scale = plan_.scale(layer_map_, rows_, slice_group, weight_slice);
+    return *scale;
   }
 
  private:
   const FullScalePlan& plan_;
   int layer_map_;
   int rows_ = -1;
-  std::vector<std::vector<bool>> known_;  // [slice group][weight slice]
-  std::vector<std::vector<ConversionScale>> scales_;
+  std::vector<std::vector<std::optional<ConversionScale>>> scales_;  // [slice group][weight slice]
 };
 
 // The fewest ADC bits with which `max` full scale converts every value exactly (ideal cells).

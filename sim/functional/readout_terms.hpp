@@ -25,37 +25,47 @@ inline double term(const float* current, const float* sd, const float* z, const 
 }
 
 template <bool kNoise, bool kReference>
-void add_term(double* x, const float* current, const float* sd, const float* z, const float* reference, double c,
-              bool first, std::int64_t count) {
-  if (!first)
-    for (std::int64_t v = 0; v < count; ++v) x[v] += c * term<kNoise, kReference>(current, sd, z, reference, v);
-  else if (c == 1.0)
-    for (std::int64_t v = 0; v < count; ++v) x[v] = term<kNoise, kReference>(current, sd, z, reference, v);
-  else
-    for (std::int64_t v = 0; v < count; ++v) x[v] = c * term<kNoise, kReference>(current, sd, z, reference, v);
-}
+struct AddTerm {
+  static void run(double* x, const float* current, const float* sd, const float* z, const float* reference, double c,
+                  bool first, std::int64_t count) {
+    if (!first)
+      for (std::int64_t v = 0; v < count; ++v) x[v] += c * term<kNoise, kReference>(current, sd, z, reference, v);
+    else if (c == 1.0)
+      for (std::int64_t v = 0; v < count; ++v) x[v] = term<kNoise, kReference>(current, sd, z, reference, v);
+    else
+      for (std::int64_t v = 0; v < count; ++v) x[v] = c * term<kNoise, kReference>(current, sd, z, reference, v);
+  }
+};
 
 template <bool kNoise, bool kReference>
-void convert_term(double* y, const float* current, const float* sd, const float* z, const float* reference,
+struct ConvertTerm {
+  static void run(double* y, const float* current, const float* sd, const float* z, const float* reference,
                   double lsb, double lo, double hi, double weight, std::int64_t count) {
-  for (std::int64_t v = 0; v < count; ++v) {
-    const double t = term<kNoise, kReference>(current, sd, z, reference, v);
-    y[v] += weight * util::round_half_away(models::ideal_level(t / lsb, lo, hi) * lsb);
+    for (std::int64_t v = 0; v < count; ++v) {
+      const double t = term<kNoise, kReference>(current, sd, z, reference, v);
+      y[v] += weight * util::round_half_away(models::ideal_level(t / lsb, lo, hi) * lsb);
+    }
   }
+};
+
+// Step<noise, reference>::run(args…) for the parts present (sd and reference not null): one loop
+// per combination. With a test on the pointers inside a loop, the compiler turned the reference
+// read into a masked load, which a null pointer made a fault to suppress on every vector.
+template <template <bool, bool> class Step, class... Args>
+void with_parts(const float* sd, const float* reference, Args... args) {
+  if (sd && reference) Step<true, true>::run(args...);
+  else if (sd) Step<true, false>::run(args...);
+  else if (reference) Step<false, true>::run(args...);
+  else Step<false, false>::run(args...);
 }
 
 }  // namespace detail
 
 // One analog term of a conversion, for vectors 0 … count − 1 (null σ or reference: none), added
-// to x weighed by c, or starting x. One loop per combination of parts: with a test on the pointers
-// inside, the compiler turned the reference read into a masked load, which a null pointer made a
-// fault to suppress on every vector.
+// to x weighed by c, or starting x.
 inline void add_term(double* x, const float* current, const float* sd, const float* z, const float* reference,
                      double c, bool first, std::int64_t count) {
-  if (sd && reference) detail::add_term<true, true>(x, current, sd, z, reference, c, first, count);
-  else if (sd) detail::add_term<true, false>(x, current, sd, z, reference, c, first, count);
-  else if (reference) detail::add_term<false, true>(x, current, sd, z, reference, c, first, count);
-  else detail::add_term<false, false>(x, current, sd, z, reference, c, first, count);
+  detail::with_parts<detail::AddTerm>(sd, reference, x, current, sd, z, reference, c, first, count);
 }
 
 // The conversion's values (codes · lsb: ADC codes, or analog values with lsb 1 where calibration
@@ -77,10 +87,7 @@ void land_codes(double* y, const Code* codes, double lsb, const double* usum, do
 // between them.
 inline void convert_term(double* y, const float* current, const float* sd, const float* z, const float* reference,
                          double lsb, double lo, double hi, double weight, std::int64_t count) {
-  if (sd && reference) detail::convert_term<true, true>(y, current, sd, z, reference, lsb, lo, hi, weight, count);
-  else if (sd) detail::convert_term<true, false>(y, current, sd, z, reference, lsb, lo, hi, weight, count);
-  else if (reference) detail::convert_term<false, true>(y, current, sd, z, reference, lsb, lo, hi, weight, count);
-  else detail::convert_term<false, false>(y, current, sd, z, reference, lsb, lo, hi, weight, count);
+  detail::with_parts<detail::ConvertTerm>(sd, reference, y, current, sd, z, reference, lsb, lo, hi, weight, count);
 }
 
 }  // namespace cimsim::functional

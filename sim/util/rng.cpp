@@ -268,10 +268,6 @@ void Stream::normals_fast(std::uint64_t first, std::size_t n, float* out) const 
   }
 }
 
-}  // namespace cimsim::rng
-
-namespace cimsim::rng {
-
 void Stream::normals_fast(const std::uint64_t* firsts, float* const* outs, std::size_t ranges, std::size_t n) const {
   if (n == 0) return;
   if (fixed_) {
