@@ -3,7 +3,8 @@
 //
 //   build/bench/bench_functional [network.yaml|.onnx] [images] [threads] [cell preset/model YAML] [batch]
 //
-// Defaults (an empty argument takes its default): traces/resnet18_cifar10 (shape only), 4 images in
+// Defaults (an empty argument takes its default; arguments that are not numbers in range, or a
+// network or cell YAML that does not load, exit with status 2): traces/resnet18_cifar10 (shape only), 4 images in
 // batches of 1, all cores; 8-bit weights and activations, 1-bit DACs, 2-bit cells, differential
 // pairs, 8-bit ADCs with `max` full scale, Gaussian programming error and 2 % per-read noise on
 // every device.
@@ -23,6 +24,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <thread>
@@ -80,10 +82,24 @@ int bench(int argc, char** argv) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   const std::string network =
       argc > 1 && *argv[1] ? argv[1] : std::string(CIMSIM_SOURCE_DIR) + "/traces/resnet18_cifar10/network.yaml";
-  const int images = argc > 2 ? std::atoi(argv[2]) : 4;
-  const int threads = util::resolve_threads(argc > 3 ? std::atoi(argv[3]) : 0);
+  // Argument i as a whole number in [lo, hi], `fallback` when absent or empty; -1 when it is not one.
+  const auto whole = [&](int i, long fallback, long lo, long hi) {
+    if (argc <= i || !*argv[i]) return fallback;
+    char* end = nullptr;
+    const long v = std::strtol(argv[i], &end, 10);
+    return *end == '\0' && v >= lo && v <= hi ? v : -1L;
+  };
+  const long images_arg = whole(2, 4, 1, 1000000), threads_arg = whole(3, 0, 0, 1024), batch_arg = whole(5, 1, 1, 1000000);
+  if (argc > 6 || images_arg < 0 || threads_arg < 0 || batch_arg < 0) {
+    std::fprintf(stderr,
+                 "bench_functional: expected [network.yaml|.onnx] [images, 1 to 1e6] [threads, 0 to 1024] [cell YAML] "
+                 "[batch, 1 to 1e6]\n");
+    return 2;
+  }
+  const int images = static_cast<int>(images_arg);
+  const int threads = util::resolve_threads(static_cast<int>(threads_arg));
   const std::string cell_yaml = argc > 4 && *argv[4] ? argv[4] : "{model: gaussian, sigma_us: 0.5, read_noise_relative: 0.02}";
-  const int batch = argc > 5 ? std::max(1, std::atoi(argv[5])) : 1;
+  const int batch = static_cast<int>(batch_arg);
 
   const std::string yaml = "workload: {network: " + network + ", synthetic_samples: " + std::to_string(images) + "}\n" +
                            "quantization: {weight_bits: 8, activation_bits: 8}\n"
@@ -151,6 +167,9 @@ int bench(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     return bench(argc, argv);
+  } catch (const config::ConfigError& e) {  // the network, or the cell YAML: bad input
+    std::fprintf(stderr, "bench_functional: %s\n", e.what());
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_functional: %s\n", e.what());
     return 1;
