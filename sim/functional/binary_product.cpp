@@ -4,18 +4,56 @@
 #include <cstring>
 #include <type_traits>
 
+#ifdef __AVX__
+#include <immintrin.h>
+#endif
+
 namespace cimsim::functional {
+
+#ifdef __AVX2__
+namespace {
+
+// For each pattern of 8 set flags, the positions of the set ones in increasing order (the rest 0).
+struct SetPositions {
+  std::uint8_t of[256][8];
+};
+constexpr SetPositions set_positions() {
+  SetPositions t{};
+  for (int mask = 0; mask < 256; ++mask) {
+    int n = 0;
+    for (int b = 0; b < 8; ++b)
+      if ((mask >> b) & 1) t.of[mask][n++] = static_cast<std::uint8_t>(b);
+  }
+  return t;
+}
+constexpr SetPositions kSetPositions = set_positions();
+
+}  // namespace
+#endif
 
 void SetRows::assign(const Eigen::Ref<const Eigen::MatrixXf>& u) {
   const Eigen::Index k = u.rows(), n = u.cols();
   begin_.resize(static_cast<std::size_t>(n) + 1);
-  rows_.resize(static_cast<std::size_t>(k * n));
+  rows_.resize(static_cast<std::size_t>(k * n) + 8);  // eight rows' positions are written at a time
   std::uint32_t at = 0;
   for (Eigen::Index j = 0; j < n; ++j) {
     begin_[static_cast<std::size_t>(j)] = at;
     const float* col = u.col(j).data();
+    Eigen::Index i = 0;
+#ifdef __AVX2__
+    // Eight rows at a time, without a branch on the digits: which of them are set, as a byte; the
+    // table's positions for that byte, offset by the first row, written whole; the write position
+    // moves on by the number set.
+    for (; i + 8 <= k; i += 8) {
+      const int mask = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(col + i), _mm256_setzero_ps(), _CMP_NEQ_UQ));
+      const __m128i positions = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(kSetPositions.of[mask]));
+      const __m256i rows = _mm256_add_epi32(_mm256_cvtepu8_epi32(positions), _mm256_set1_epi32(static_cast<int>(i)));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(rows_.data() + at), rows);
+      at += static_cast<std::uint32_t>(__builtin_popcount(static_cast<unsigned>(mask)));
+    }
+#endif
     // Branch-free: every row is written, and the write position moves on only past a set one.
-    for (Eigen::Index i = 0; i < k; ++i) {
+    for (; i < k; ++i) {
       rows_[at] = static_cast<std::uint32_t>(i);
       at += col[i] != 0.0f ? 1u : 0u;
     }
@@ -68,6 +106,34 @@ void sum_block(const float* block, const SetRows& set, Eigen::Index j0, Eigen::I
   }
 }
 
+#ifdef __AVX__
+// dst(j0 + j, c0 + r) = tile(r, j) for a whole 32 × 32 tile (readouts down, vectors across, column-
+// major), in 8 × 8 pieces turned in registers. Eigen's turned copy of the tile gathered it a float
+// at a time.
+void turn_tile(const float* tile, float* dst, Eigen::Index ld, Eigen::Index j0, Eigen::Index c0) {
+  for (int rb = 0; rb < 32; rb += 8)
+    for (int jb = 0; jb < 32; jb += 8) {
+      __m256 r[8], t[8];
+      for (int q = 0; q < 8; ++q) r[q] = _mm256_loadu_ps(tile + (jb + q) * 32 + rb);
+      for (int q = 0; q < 8; q += 2) {
+        t[q] = _mm256_unpacklo_ps(r[q], r[q + 1]);
+        t[q + 1] = _mm256_unpackhi_ps(r[q], r[q + 1]);
+      }
+      for (int h = 0; h < 8; h += 4) {
+        r[h] = _mm256_shuffle_ps(t[h], t[h + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        r[h + 1] = _mm256_shuffle_ps(t[h], t[h + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        r[h + 2] = _mm256_shuffle_ps(t[h + 1], t[h + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        r[h + 3] = _mm256_shuffle_ps(t[h + 1], t[h + 3], _MM_SHUFFLE(3, 2, 3, 2));
+      }
+      float* out = dst + (c0 + rb) * ld + j0 + jb;
+      for (int q = 0; q < 4; ++q) {
+        _mm256_storeu_ps(out + q * ld, _mm256_permute2f128_ps(r[q], r[q + 4], 0x20));
+        _mm256_storeu_ps(out + (q + 4) * ld, _mm256_permute2f128_ps(r[q], r[q + 4], 0x31));
+      }
+    }
+}
+#endif
+
 }  // namespace
 
 void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& set, Eigen::Map<Eigen::MatrixXf>& dst) {
@@ -80,18 +146,19 @@ void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& s
   thread_local std::vector<float> packed_storage;
   packed_storage.resize(static_cast<std::size_t>(narrow_end * k));
   float* const packed_data = packed_storage.data();  // once: a thread_local costs a call per use
-  // Block copies of a size known at compile time, whole registers at a time.
-  const auto pack = [&](auto height, Eigen::Index c0) {
+  // Each column of `a` read once from start to end (read block by block, the columns' power-of-two
+  // spacing made every block's reads miss), its pieces copied whole registers at a time.
+  const auto copy = [](auto height, const float* in, float* out) {
     constexpr Eigen::Index h = decltype(height)::value;
-    float* out = packed_data + c0 * k;
-    for (Eigen::Index i = 0; i < k; ++i) {
-      const float* in = a.col(i).data() + c0;
-      for (Eigen::Index r = 0; r < h; r += kLanes) store(out + i * h + r, load(in + r));
-    }
+    for (Eigen::Index r = 0; r < h; r += kLanes) store(out + r, load(in + r));
   };
+  for (Eigen::Index i = 0; i < k; ++i) {
+    const float* in = a.col(i).data();
+    Eigen::Index c = 0;
+    for (; c < wide_end; c += kWide) copy(std::integral_constant<Eigen::Index, kWide>{}, in + c, packed_data + c * k + i * kWide);
+    for (; c < narrow_end; c += kLanes) copy(std::integral_constant<Eigen::Index, kLanes>{}, in + c, packed_data + c * k + i * kLanes);
+  }
   Eigen::Index c0 = 0;
-  for (; c0 < wide_end; c0 += kWide) pack(std::integral_constant<Eigen::Index, kWide>{}, c0);
-  for (; c0 < narrow_end; c0 += kLanes) pack(std::integral_constant<Eigen::Index, kLanes>{}, c0);
   // Columns of u a group at a time, every block of rows for each group: each block's sums go to a
   // tile in L1, which is turned into its place in dst (vectors down, readouts across) while hot.
   constexpr Eigen::Index kGroup = 32;
@@ -101,8 +168,13 @@ void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& s
     c0 = 0;
     for (; c0 < wide_end; c0 += kWide) {
       sum_block<4>(packed_data + c0 * k, set, j0, j1, tile.data());
-      if (width == kGroup) dst.block<kGroup, kWide>(j0, c0) = tile.transpose();
-      else dst.block(j0, c0, width, kWide) = tile.leftCols(width).transpose();
+      if (width == kGroup) {
+#ifdef __AVX__
+        turn_tile(tile.data(), dst.data(), dst.rows(), j0, c0);
+#else
+        dst.block<kGroup, kWide>(j0, c0) = tile.transpose();
+#endif
+      } else dst.block(j0, c0, width, kWide) = tile.leftCols(width).transpose();
     }
     for (; c0 < narrow_end; c0 += kLanes) {
       sum_block<1>(packed_data + c0 * k, set, j0, j1, tile.data());
