@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/util/exact_sqrt.hpp"
+
 namespace cimsim::models {
 
 namespace {
@@ -135,7 +137,10 @@ Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> StuckAt::apply(Eigen::MatrixX
 
 void add_read_sigma(ArrayDevices& d, const Eigen::MatrixXf& sigma_us) {
   if (d.read_sigma_us.size() == 0) d.read_sigma_us = sigma_us.cwiseAbs();
-  else d.read_sigma_us = (d.read_sigma_us.array().square() + sigma_us.array().square()).sqrt().matrix();
+  else {
+    d.read_sigma_us = (d.read_sigma_us.array().square() + sigma_us.array().square()).matrix();
+    util::sqrt_in_place(d.read_sigma_us.data(), static_cast<std::size_t>(d.read_sigma_us.size()));
+  }
 }
 
 void declare_noise_draw(config::SectionSpec& s, const std::string& key, const std::string& what) {

@@ -13,6 +13,7 @@
 #include "sim/functional/current_clip.hpp"
 #include "sim/functional/readout_draws.hpp"
 #include "sim/functional/readout_terms.hpp"
+#include "sim/util/exact_sqrt.hpp"
 #include "sim/util/pow2.hpp"
 #include "sim/util/rng.hpp"
 
@@ -185,10 +186,10 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
         const Eigen::Ref<const Eigen::MatrixXf> usq =
             binary ? Eigen::Ref<const Eigen::MatrixXf>(ublk) : Eigen::Ref<const Eigen::MatrixXf>(u2);
         times_inputs(rb.var, usq, sd);
-        sd = sd.array().sqrt().matrix();
+        util::sqrt_in_place(sd.data(), static_cast<std::size_t>(sd.size()));
         if (reference_noise) {
           times_inputs(rb.reference_var, usq, ref_sd);
-          ref_sd = ref_sd.array().sqrt().matrix();
+          util::sqrt_in_place(ref_sd.data(), static_cast<std::size_t>(ref_sd.size()));
         }
       }
       Eigen::VectorXf usum;
