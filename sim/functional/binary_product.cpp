@@ -174,7 +174,9 @@ void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& s
 #else
         dst.block<kGroup, kWide>(j0, c0) = tile.transpose();
 #endif
-      } else dst.block(j0, c0, width, kWide) = tile.leftCols(width).transpose();
+      } else {
+        dst.block(j0, c0, width, kWide) = tile.leftCols(width).transpose();
+      }
     }
     for (; c0 < narrow_end; c0 += kLanes) {
       sum_block<1>(packed_data + c0 * k, set, j0, j1, tile.data());
