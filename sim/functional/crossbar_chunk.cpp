@@ -29,7 +29,7 @@ struct Scratch {
     std::unique_ptr<float[]> data;
     std::size_t size = 0;
   };
-  Buffer u, product, current, sd, ref_sd;
+  Buffer u, product, current, var, ref_sd;
   static Eigen::Map<Eigen::MatrixXf> matrix(Buffer& buf, Eigen::Index rows, Eigen::Index cols) {
     const auto n = static_cast<std::size_t>(rows * cols);
     if (buf.size < n) {
@@ -176,17 +176,17 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
         transpose_into(product, current);
       }
       if (rb.clip_limit > 0) clip_column_currents(current, ublk, rb, local0, n, programmed_.g_min_norm);
-      // Per-read noise: variance Σ u²·σ² per readout (u² = u for 1-bit slices); empty when noiseless.
+      // Per-read noise: variance Σ u²·σ² per readout (u² = u for 1-bit slices), its root taken as each
+      // conversion reads it (readout_terms.hpp); empty when noiseless.
       const bool reference_noise = noisy && rb.reference_var.size() > 0;
-      Eigen::Map<Eigen::MatrixXf> sd = Scratch::matrix(scratch.sd, noisy ? cols : 0, noisy ? rb.var.rows() : 0);
+      Eigen::Map<Eigen::MatrixXf> var = Scratch::matrix(scratch.var, noisy ? cols : 0, noisy ? rb.var.rows() : 0);
       Eigen::Map<Eigen::MatrixXf> ref_sd = Scratch::matrix(
           scratch.ref_sd, reference_noise ? cols : 0, reference_noise ? rb.reference_var.rows() : 0);
       if (noisy) {
         if (!binary) u2 = ublk.array().square();
         const Eigen::Ref<const Eigen::MatrixXf> usq =
             binary ? Eigen::Ref<const Eigen::MatrixXf>(ublk) : Eigen::Ref<const Eigen::MatrixXf>(u2);
-        times_inputs(rb.var, usq, sd);
-        util::sqrt_in_place(sd.data(), static_cast<std::size_t>(sd.size()));
+        times_inputs(rb.var, usq, var);
         if (reference_noise) {
           times_inputs(rb.reference_var, usq, ref_sd);
           util::sqrt_in_place(ref_sd.data(), static_cast<std::size_t>(ref_sd.size()));
@@ -258,7 +258,7 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
               const Eigen::Index col = rb.first_readout[ka] + static_cast<Eigen::Index>(group.front());
               const Eigen::Index at = s0 * rows + pad;
               const ConversionScale& cs = scales.of(sg, ro0.weight_slice);
-              convert_term(yo, current.col(col).data() + at, noisy ? sd.col(col).data() + at : nullptr,
+              convert_term(yo, current.col(col).data() + at, noisy ? var.col(col).data() + at : nullptr,
                            noisy ? draws.of(read_noise, draw_index, gk, 0, s0) : nullptr,
                            ref_noise.size() > 0 ? ref_noise.data() + s0 * count : nullptr, cs.lsb, cs.lo, cs.hi, weight,
                            count);
@@ -271,7 +271,7 @@ void CrossbarBackend::run_chunk(int lm_index, const Blocks& blocks,
               const double c_r = relative_weight(r);
               for (int s : slices) {
                 const Eigen::Index at = s * rows + pad;
-                add_term(x.data(), current.col(col).data() + at, noisy ? sd.col(col).data() + at : nullptr,
+                add_term(x.data(), current.col(col).data() + at, noisy ? var.col(col).data() + at : nullptr,
                          noisy ? draws.of(read_noise, draw_index, gk, j, s) : nullptr,
                          ref_noise.size() > 0 ? ref_noise.data() + s * count : nullptr,
                          c_r * slice_weight[static_cast<std::size_t>(s)] / base, first_term, count);
