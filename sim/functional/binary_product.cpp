@@ -158,14 +158,13 @@ void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& s
     for (; c < wide_end; c += kWide) copy(std::integral_constant<Eigen::Index, kWide>{}, in + c, packed_data + c * k + i * kWide);
     for (; c < narrow_end; c += kLanes) copy(std::integral_constant<Eigen::Index, kLanes>{}, in + c, packed_data + c * k + i * kLanes);
   }
-  Eigen::Index c0 = 0;
   // Columns of u a group at a time, every block of rows for each group: each block's sums go to a
   // tile in L1, which is turned into its place in dst (vectors down, readouts across) while hot.
   constexpr Eigen::Index kGroup = 32;
   Eigen::Matrix<float, kWide, kGroup> tile;
   for (Eigen::Index j0 = 0; j0 < n; j0 += kGroup) {
     const Eigen::Index j1 = std::min(n, j0 + kGroup), width = j1 - j0;
-    c0 = 0;
+    Eigen::Index c0 = 0;
     for (; c0 < wide_end; c0 += kWide) {
       sum_block<4>(packed_data + c0 * k, set, j0, j1, tile.data());
       if (width == kGroup) {
