@@ -1,16 +1,24 @@
 #pragma once
-// Round half away from zero, the rounding docs/design.md §4 prescribes everywhere. Written out with trunc
-// (one instruction with SSE4.1) so that loops over it vectorise; std::round is a library call.
+// Round half away from zero, the rounding docs/design.md §4 prescribes everywhere: std::round's
+// result, written out so that loops over it vectorise (std::round is a library call).
 
 #include <cmath>
 
 namespace cimsim::util {
 
-// Always inlined: in the engine's fused conversion loop the compiler kept it as a call through the
-// library's PLT for one instantiation, which made noiseless runs three times slower.
+// trunc(v ± c) with c = 0.49999999999999994, the largest double below ½. A fraction of ½ or more
+// carries v + c to the next integer (for v in [0.5, 1) the sum 1 − 2⁻⁵⁴ is a tie that rounds to the
+// even 1.0); a fraction below ½ is at least one unit of v's last place below it, more than c falls
+// short of ½, so the sum stays below the next integer; from 2⁵² on v is whole and adding c rounds
+// back to v. With c = ½ itself, 0.49999999999999994 would round to 1. Four vector instructions
+// (sign, add, truncate) where the test of the fraction took seven with a blend, and the engine's
+// conversion loop rounds twice per readout: it ran about 1.9 times faster (docs/performance.md).
+// tests/test_rounding.cpp checks it against std::round on every float and on doubles beside every
+// half-integer over 120 binades. Always inlined: in the engine's fused conversion loop the compiler
+// kept it as a call through the library's PLT for one instantiation, which made noiseless runs
+// three times slower.
 [[gnu::always_inline]] inline double round_half_away(double v) {
-  const double t = std::trunc(v);
-  return std::fabs(v - t) >= 0.5 ? t + std::copysign(1.0, v) : t;
+  return std::trunc(v + std::copysign(0.49999999999999994, v));
 }
 
 }  // namespace cimsim::util
