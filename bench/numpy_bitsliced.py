@@ -14,6 +14,7 @@ beyond what a plain implementation would do: one BLAS product per (row block, in
 
   /usr/bin/python3 bench/numpy_bitsliced.py                 # ResNet-18 CIFAR-10, 4 images
   /usr/bin/python3 bench/numpy_bitsliced.py --images 2 --network traces/vgg8_cifar10/network.yaml
+  /usr/bin/python3 bench/numpy_bitsliced.py --rounds 5          # alternately, five times: median ratio
 
 numpy must run on OpenBLAS (Debian: apt-get install libopenblas0-pthread), not the reference BLAS
 it falls back to (one image took 129 s on it, on a loaded machine); the script prints the BLAS it
@@ -181,20 +182,30 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--network", default=os.path.join(ROOT, "traces", "resnet18_cifar10", "network.yaml"))
     ap.add_argument("--images", type=int, default=4)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="numpy and cimsim timed alternately this many times; the ratio of each round and "
+                         "their median are printed (the machine's speed drifts between minutes)")
     args = ap.parse_args()
+    if args.images < 1 or args.rounds < 1:
+        ap.error("--images and --rounds must be at least 1")
     rng = np.random.default_rng(1)
     net, layers = build(args.network, rng)
     image_shape = tuple(net["input_shape"])
-    t0 = time.perf_counter()
-    for _ in range(args.images):
-        forward(layers, rng.random(int(np.prod(image_shape)), dtype=np.float32), rng)
-    numpy_s = (time.perf_counter() - t0) / args.images
-    cimsim_s, threads = bench_functional(args.network, args.images)
     print(f"network               {net['name']}")
     print(f"numpy {np.__version__} on       {blas_library()}")
-    print(f"numpy                 {numpy_s:.3f} s per image")
-    print(f"cimsim                {cimsim_s:.3f} s per image (bench_functional, {threads} threads)")
-    print(f"cimsim / numpy speed  {numpy_s / cimsim_s:.2f}x")
+    ratios = []
+    for r in range(args.rounds):
+        t0 = time.perf_counter()
+        for _ in range(args.images):
+            forward(layers, rng.random(int(np.prod(image_shape)), dtype=np.float32), rng)
+        numpy_s = (time.perf_counter() - t0) / args.images
+        cimsim_s, threads = bench_functional(args.network, args.images)
+        ratios.append(numpy_s / cimsim_s)
+        label = f"round {r + 1}: " if args.rounds > 1 else ""
+        print(f"{label}numpy {numpy_s:.3f} s per image, cimsim {cimsim_s:.3f} s per image "
+              f"(bench_functional, {threads} threads): {ratios[-1]:.2f}x")
+    print(f"cimsim / numpy speed  {float(np.median(ratios)):.2f}x"
+          + (f" (median of {args.rounds} rounds, {min(ratios):.2f}-{max(ratios):.2f}x)" if args.rounds > 1 else ""))
     return 0
 
 
