@@ -8,9 +8,9 @@ namespace cimsim::util {
 
 // trunc(v ± c) with c = 0.49999999999999994, the largest double below ½. A fraction of ½ or more
 // carries v + c to the next integer (for v in [0.5, 1) the sum 1 − 2⁻⁵⁴ is a tie that rounds to the
-// even 1.0); a fraction below ½ is at least one unit of v's last place below it, more than c falls
-// short of ½, so the sum stays below the next integer; from 2⁵² on v is whole and adding c rounds
-// back to v. With c = ½ itself, 0.49999999999999994 would round to 1. Four vector instructions
+// even 1.0); a fraction below ½ is at least one unit in v's last place below it, so the sum falls
+// short of the next integer by more than half a unit in the sum's last place (at most twice v's)
+// and rounds below it; from 2⁵² on v is whole and adding c rounds back to v. With c = ½ itself, 0.49999999999999994 would round to 1. Four vector instructions
 // (sign, add, truncate) where the test of the fraction took seven with a blend, and the engine's
 // conversion loop rounds twice per readout: it ran about 1.9 times faster (docs/performance.md).
 // tests/test_rounding.cpp checks it against std::round on every float and on doubles beside every
