@@ -1,10 +1,12 @@
-// The two kernels under every noisy read of the functional engine, alone on one thread, each beside
-// a reference measured in the same run:
+// The kernels under every noisy read of the functional engine, alone on one thread, the first two
+// beside a reference measured in the same run:
 //   - the sums of driven rows (functional::binary_product) against Eigen's GEMM of the same product:
 //     an array block's readouts × its rows, times 0/1 input digits with a given fraction set;
 //   - normal draws (rng::Stream::normals_fast) of one readout's vectors: one such range a call, and
 //     64 ranges a call as the engine now draws them, against a plain copy of as many floats (the
-//     memory floor).
+//     memory floor);
+//   - one-pass conversions (functional::convert_term: the term with its read noise, the ADC code, its
+//     landing in the outputs) of 113 vectors a readout, per readout and vector.
 //
 //   build/bench/bench_read_kernels [set fraction] [readouts] [rows] [vector slices]
 //   build/bench/bench_read_kernels 0.19 512 128 4096      # the defaults: ResNet-18's 19 % set bits
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "sim/functional/binary_product.hpp"
+#include "sim/functional/readout_terms.hpp"
 #include "sim/util/rng.hpp"
 
 namespace {
@@ -119,6 +122,31 @@ int main(int argc, char** argv) {
     std::printf("  %4zu a range: %6.3f ns per draw one range a call, %6.3f ns %zu ranges a call   (a copy of as many "
                 "floats: %.3f ns per float)\n",
                 per_call, t_draws / draws * 1e9, t_ranges / draws * 1e9, kRanges, t_copy / draws * 1e9);
+  }
+
+  // Conversions as the engine's common case makes them: one readout's 113 vectors a call, an 8-bit
+  // ADC over 128 rows of 2-bit cells, read noise on every read.
+  {
+    constexpr std::size_t kVectors = 113, kReadouts = 4096;
+    std::vector<float> current(kVectors * kReadouts), var(current.size()), noise(current.size());
+    for (std::size_t i = 0; i < current.size(); ++i) {
+      current[i] = 30.0f * g(gen);
+      var[i] = std::fabs(g(gen));
+      noise[i] = g(gen);
+    }
+    std::vector<double> y(kVectors, 0.0);
+    const double lsb = 128.0 * 3.0 / 127.0;
+    const double t_convert = best_of(9, [&] {
+      for (std::size_t r = 0; r < kReadouts; ++r) {
+        const std::size_t at = r * kVectors;
+        functional::convert_term(y.data(), current.data() + at, var.data() + at, noise.data() + at, nullptr, lsb,
+                                 -128.0, 127.0, 4.0, static_cast<std::int64_t>(kVectors));
+      }
+    });
+    sink += static_cast<float>(y[0]);
+    std::printf("conversions       %zu readouts x %zu vectors a call, read noise, one thread\n", kReadouts, kVectors);
+    std::printf("  one pass           %8.3f ns per readout and vector\n",
+                t_convert / static_cast<double>(kReadouts * kVectors) * 1e9);
   }
   return sink == 12345.0f ? 1 : 0;  // keeps the draws from being optimised away
 }
