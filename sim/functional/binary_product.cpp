@@ -4,6 +4,8 @@
 #include <cstring>
 #include <type_traits>
 
+#include "sim/util/cache_line.hpp"
+
 #ifdef __AVX__
 #include <immintrin.h>
 #endif
@@ -143,7 +145,7 @@ void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& s
   // cache sets and evict each other. A block at most 128 columns wide (an array's rows) is 16 KB.
   constexpr Eigen::Index kWide = 4 * kLanes;
   const Eigen::Index wide_end = m / kWide * kWide, narrow_end = m / kLanes * kLanes;
-  thread_local std::vector<float> packed_storage;
+  thread_local util::CacheLineVector<float> packed_storage;  // its blocks' rows on whole cache lines
   packed_storage.resize(static_cast<std::size_t>(narrow_end * k));
   float* const packed_data = packed_storage.data();  // once: a thread_local costs a call per use
   // Each column of `a` read once from start to end (read block by block, the columns' power-of-two

@@ -4,6 +4,10 @@
 #include <cmath>
 #include <stdexcept>
 
+#ifdef __AVX__
+#include <immintrin.h>
+#endif
+
 namespace cimsim::functional {
 
 CalibrationQuota::CalibrationQuota(const mapping::ChipMap& chip, std::int64_t samples, double percentile) {
@@ -57,15 +61,22 @@ void CalibrationRecorder::prune(Kept& k, std::size_t m) const {
 
 void CalibrationRecorder::record(const CalibrationKey& key, const double* x, Eigen::Index count) {
   if (!quota_) return;
-  const auto m = static_cast<std::size_t>(quota_->keep(key));
   Kept& k = kept_[key];
+  if (k.m < 0) k.m = quota_->keep(key);
+  const auto m = static_cast<std::size_t>(k.m);
   k.seen += count;
-  for (Eigen::Index v = 0; v < count; ++v) {
-    const float a = static_cast<float>(std::fabs(x[v]));
-    if (a < k.floor) continue;
-    k.values.push_back(a);
-    if (k.values.size() >= 2 * m) prune(k, m);
+  Eigen::Index v = 0;
+#ifdef __AVX__
+  // Once the floor has risen, nearly every value is below it: eight at a time, a block with none
+  // that offer() would take (not below the floor, NaN included) is passed over after one test.
+  for (; v + 8 <= count; v += 8) {
+    const __m256 a = _mm256_set_m128(_mm256_cvtpd_ps(_mm256_loadu_pd(x + v + 4)), _mm256_cvtpd_ps(_mm256_loadu_pd(x + v)));
+    const __m256 magnitude = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a);
+    if (_mm256_movemask_ps(_mm256_cmp_ps(magnitude, _mm256_set1_ps(k.floor), _CMP_NLT_UQ)) == 0) continue;
+    for (Eigen::Index i = 0; i < 8; ++i) offer(k, static_cast<float>(std::fabs(x[v + i])), m);
   }
+#endif
+  for (; v < count; ++v) offer(k, static_cast<float>(std::fabs(x[v])), m);
 }
 
 void CalibrationRecorder::merge(CalibrationRecorder&& o) {
@@ -80,10 +91,23 @@ void CalibrationRecorder::merge(CalibrationRecorder&& o) {
       k.percentile = ko.percentile;
       continue;
     }
-    k.values.insert(k.values.end(), ko.values.begin(), ko.values.end());
+    // As record() offers them: only values at or above the floor, and a prune once twice the quota
+    // is held (a prune on every merge made the calibration pass sort about as much as it converted).
     k.floor = std::max(k.floor, ko.floor);
-    prune(k, static_cast<std::size_t>(quota_->keep(key)));
+    const auto m = static_cast<std::size_t>(quota_->keep(key));
+    for (const float a : ko.values)
+      if (a >= k.floor) k.values.push_back(a);
+    if (k.values.size() >= 2 * m) prune(k, m);
   }
+}
+
+void CalibrationRecorder::raise_floors(const CalibrationRecorder& o) {
+  if (!quota_) return;
+  for (const auto& [key, ko] : o.kept_)
+    if (!ko.settled && ko.floor > 0) {
+      Kept& k = kept_[key];
+      k.floor = std::max(k.floor, ko.floor);
+    }
 }
 
 CalibrationTable CalibrationRecorder::table() const {

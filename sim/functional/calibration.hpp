@@ -43,6 +43,10 @@ class CalibrationRecorder {
 
   void record(const CalibrationKey& key, const double* x, Eigen::Index count);
   void merge(CalibrationRecorder&& o);
+  // Starts each key's floor at o's where that is higher: a value below o's floor cannot be among
+  // the largest of a set that o's values will join, so a part of the data whose values will be
+  // merged into o need not hold it. The percentile does not depend on when floors rise.
+  void raise_floors(const CalibrationRecorder& o);
   // Keys that have seen every conversion the quota counts keep only their percentile from here on:
   // a pass over the whole calibration set holds one layer's values at a time, not the network's
   // (VGG-16 with 8 images: about 200 MB by its last convolution).
@@ -58,7 +62,14 @@ class CalibrationRecorder {
     std::int64_t seen = 0;
     bool settled = false;  // values dropped, `percentile` holds what table() gives
     float percentile = 0;
+    std::int64_t m = -1;  // the quota's keep() for the key, once looked up
   };
+  // a joins k's values if it is at or above the floor; twice the quota held, they are pruned to m.
+  void offer(Kept& k, float a, std::size_t m) const {
+    if (a < k.floor) return;
+    k.values.push_back(a);
+    if (k.values.size() >= 2 * m) prune(k, m);
+  }
   // The smallest of the m largest values held (every value was offered): the percentile.
   static float smallest_of_largest(std::vector<float> values, std::size_t m);
   void prune(Kept& k, std::size_t m) const;

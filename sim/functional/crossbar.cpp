@@ -94,7 +94,13 @@ Eigen::MatrixXd CrossbarBackend::run_layer(const workload::QuantLayer& q, const 
       const auto [first, count, pad, width] = chunk_range(c);
       std::unique_ptr<Chunk> own;
       std::unique_ptr<Chunk>& ch = held.empty() ? own : held[c];
-      if (!ch) ch = std::make_unique<Chunk>(recorder_ ? recorder_->quota() : nullptr);
+      if (!ch) {
+        ch = std::make_unique<Chunk>(recorder_ ? recorder_->quota() : nullptr);
+        if (recorder_) {
+          const std::lock_guard<std::mutex> lock(landing);
+          ch->record.raise_floors(*recorder_);
+        }
+      }
       run_chunk(lm_index, blocks, codes, first, count, pad, width, static_cast<std::uint64_t>(first_vector + first), *ch);
       if (!last) return;
       y.middleCols(first, ch->y.rows()) = ch->y.transpose();

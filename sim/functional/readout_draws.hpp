@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/mapping/conversion_groups.hpp"
+#include "sim/util/cache_line.hpp"
 #include "sim/util/rng.hpp"
 
 namespace cimsim::functional {
@@ -22,6 +23,7 @@ class ReadoutDraws {
     groups_ = &groups;
     slices_ = slices;
     count_ = count;
+    stride_ = util::cache_line_stride<float>(count);
     lo_ = hi_ = 0;
   }
 
@@ -31,7 +33,7 @@ class ReadoutDraws {
   const float* of(const rng::Stream& stream, const DrawIndex& index, std::size_t k, std::size_t j, int slice) {
     if (k < lo_ || k >= hi_) fill(stream, index, k);
     const std::size_t readout = first_[k - lo_] + j;
-    return z_.data() + (readout * static_cast<std::size_t>(slices_) + static_cast<std::size_t>(slice)) * count_;
+    return z_.data() + (readout * static_cast<std::size_t>(slices_) + static_cast<std::size_t>(slice)) * stride_;
   }
 
  private:
@@ -40,7 +42,7 @@ class ReadoutDraws {
 
   template <class DrawIndex>
   void fill(const rng::Stream& stream, const DrawIndex& index, std::size_t from) {
-    const std::size_t per_readout = static_cast<std::size_t>(slices_) * count_;
+    const std::size_t per_readout = static_cast<std::size_t>(slices_) * stride_;
     lo_ = hi_ = from;
     first_.clear();
     firsts_.clear();
@@ -53,19 +55,20 @@ class ReadoutDraws {
       }
       ++hi_;
     }
-    z_.resize(firsts_.size() * count_);
+    z_.resize(firsts_.size() * stride_);
     outs_.resize(firsts_.size());
-    for (std::size_t i = 0; i < outs_.size(); ++i) outs_[i] = z_.data() + i * count_;
+    for (std::size_t i = 0; i < outs_.size(); ++i) outs_[i] = z_.data() + i * stride_;
     stream.normals_fast(firsts_.data(), outs_.data(), firsts_.size(), count_);
   }
 
   const mapping::ConversionGroups* groups_ = nullptr;
   int slices_ = 0;
   std::size_t count_ = 0, lo_ = 0, hi_ = 0;  // the window: groups lo_ … hi_ − 1
+  std::size_t stride_ = 0;                   // count_ rounded up to cache lines: each range starts on one
   std::vector<std::size_t> first_;           // each window group's first readout in z_
   std::vector<std::uint64_t> firsts_;        // each range's first element
   std::vector<float*> outs_;
-  std::vector<float> z_;
+  util::CacheLineVector<float> z_;
 };
 
 }  // namespace cimsim::functional

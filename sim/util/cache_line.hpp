@@ -1,0 +1,61 @@
+#pragma once
+// Storage that starts on a cache line (64 bytes). The engine's kernels load whole vector registers
+// at offsets that are multiples of 32 bytes from the start of their buffers; on malloc's 16-byte
+// alignment half of those loads straddle two cache lines, and a split load costs the load ports
+// twice. The driven-row sums were 12 % slower per image on the ResNet-18 CIFAR-10 bench for it
+// (docs/performance.md, fifth round).
+
+#include <cstddef>
+#include <memory>
+#include <new>
+#include <vector>
+
+namespace cimsim::util {
+
+constexpr std::size_t kCacheLine = 64;
+
+// For std::vector: value-initialises as usual, on a cache line.
+template <class T>
+struct CacheLineAllocator {
+  using value_type = T;
+  CacheLineAllocator() = default;
+  template <class U>
+  CacheLineAllocator(const CacheLineAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kCacheLine})); }
+  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, std::align_val_t{kCacheLine}); }
+  template <class U>
+  bool operator==(const CacheLineAllocator<U>&) const noexcept {
+    return true;
+  }
+  template <class U>
+  bool operator!=(const CacheLineAllocator<U>&) const noexcept {
+    return false;
+  }
+};
+
+template <class T>
+using CacheLineVector = std::vector<T, CacheLineAllocator<T>>;
+
+// An array of n floats, doubles, … on a cache line, left uninitialised (working memory written
+// whole before it is read: zeroing a fresh allocation costs its pages).
+struct CacheLineDelete {
+  void operator()(void* p) const noexcept { ::operator delete(p, std::align_val_t{kCacheLine}); }
+};
+template <class T>
+using CacheLineArray = std::unique_ptr<T[], CacheLineDelete>;
+
+template <class T>
+CacheLineArray<T> cache_line_array(std::size_t n) {
+  static_assert(std::is_trivially_default_constructible_v<T> && std::is_trivially_destructible_v<T>);
+  return CacheLineArray<T>(static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kCacheLine})));
+}
+
+// n rounded up to whole cache lines of T: the stride of ranges laid one after another that should
+// each start on a line.
+template <class T>
+constexpr std::size_t cache_line_stride(std::size_t n) {
+  constexpr std::size_t per_line = kCacheLine / sizeof(T);
+  return (n + per_line - 1) / per_line * per_line;
+}
+
+}  // namespace cimsim::util
