@@ -67,7 +67,7 @@ TEST_CASE("calibration recorder: the exact percentile whatever the chunks, their
         functional::CalibrationRecorder all(&quota);
         for (const auto& [at, len] : pieces) {
           functional::CalibrationRecorder chunk(&quota);
-          if (raise) chunk.raise_floors(all);
+          if (raise) chunk.raise_floors(all, std::get<0>(key));
           chunk.record(key, x.data() + at, static_cast<Eigen::Index>(len));
           all.merge(std::move(chunk));
         }

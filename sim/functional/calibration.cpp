@@ -101,10 +101,10 @@ void CalibrationRecorder::merge(CalibrationRecorder&& o) {
   }
 }
 
-void CalibrationRecorder::raise_floors(const CalibrationRecorder& o) {
+void CalibrationRecorder::raise_floors(const CalibrationRecorder& o, int layer) {
   if (!quota_) return;
   for (const auto& [key, ko] : o.kept_)
-    if (!ko.settled && ko.floor > 0) {
+    if (std::get<0>(key) == layer && !ko.settled && ko.floor > 0) {
       Kept& k = kept_[key];
       k.floor = std::max(k.floor, ko.floor);
     }

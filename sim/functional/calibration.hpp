@@ -43,10 +43,11 @@ class CalibrationRecorder {
 
   void record(const CalibrationKey& key, const double* x, Eigen::Index count);
   void merge(CalibrationRecorder&& o);
-  // Starts each key's floor at o's where that is higher: a value below o's floor cannot be among
-  // the largest of a set that o's values will join, so a part of the data whose values will be
-  // merged into o need not hold it. The percentile does not depend on when floors rise.
-  void raise_floors(const CalibrationRecorder& o);
+  // Starts the floor of each of the layer's keys at o's where that is higher: a value below o's
+  // floor cannot be among the largest of a set that o's values will join, so a part of the data
+  // whose values will be merged into o need not hold it. The percentile does not depend on when
+  // floors rise.
+  void raise_floors(const CalibrationRecorder& o, int layer);
   // Keys that have seen every conversion the quota counts keep only their percentile from here on:
   // a pass over the whole calibration set holds one layer's values at a time, not the network's
   // (VGG-16 with 8 images: about 200 MB by its last convolution).

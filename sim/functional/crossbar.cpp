@@ -98,7 +98,7 @@ Eigen::MatrixXd CrossbarBackend::run_layer(const workload::QuantLayer& q, const 
         ch = std::make_unique<Chunk>(recorder_ ? recorder_->quota() : nullptr);
         if (recorder_) {
           const std::lock_guard<std::mutex> lock(landing);
-          ch->record.raise_floors(*recorder_);
+          ch->record.raise_floors(*recorder_, lm_index);
         }
       }
       run_chunk(lm_index, blocks, codes, first, count, pad, width, static_cast<std::uint64_t>(first_vector + first), *ch);

@@ -2,12 +2,13 @@
 // Storage that starts on a cache line (64 bytes). The engine's kernels load whole vector registers
 // at offsets that are multiples of 32 bytes from the start of their buffers; on malloc's 16-byte
 // alignment half of those loads straddle two cache lines, and a split load costs the load ports
-// twice. The driven-row sums were 12 % slower per image on the ResNet-18 CIFAR-10 bench for it
-// (docs/performance.md, fifth round).
+// twice. Aligned, the ResNet-18 CIFAR-10 bench took 0.88 of the time per image with the packed
+// conductance blocks alone and 0.85 with every buffer here (docs/performance.md, fifth round).
 
 #include <cstddef>
 #include <memory>
 #include <new>
+#include <type_traits>
 #include <vector>
 
 namespace cimsim::util {
