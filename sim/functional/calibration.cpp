@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <vector>
 
 #ifdef __AVX__
 #include <immintrin.h>
@@ -15,14 +16,23 @@ CalibrationQuota::CalibrationQuota(const mapping::ChipMap& chip, std::int64_t sa
     if (!chip.is_matrix(l)) continue;
     const mapping::LayerMap& lm = chip.layers[l];
     const std::int64_t vectors = samples * lm.vectors_per_sample;
+    // Conversions per weight slice over the layer's arrays, counted in a vector and entered in the
+    // map once per key: a map update per conversion group took VGG-16's 67,576 arrays about 0.6 s
+    // of CPU over the two quotas a full run builds (docs/performance.md, fifth round).
+    std::vector<std::int64_t> per_weight_slice;
     for (int ai : lm.arrays) {
       const mapping::ArrayMap& a = chip.arrays[static_cast<std::size_t>(ai)];
       const std::int64_t per_conversion = vectors * a.sub_reads(chip.arch);
       for (const auto& group : a.conversions) {
-        const int weight_slice = a.readouts[static_cast<std::size_t>(group.front())].weight_slice;
-        for (std::size_t g = 0; g < lm.slice_groups.size(); ++g)
-          conversions_[{static_cast<int>(l), static_cast<int>(g), weight_slice}] += per_conversion;
+        const auto weight_slice = static_cast<std::size_t>(a.readouts[static_cast<std::size_t>(group.front())].weight_slice);
+        if (weight_slice >= per_weight_slice.size()) per_weight_slice.resize(weight_slice + 1, 0);
+        per_weight_slice[weight_slice] += per_conversion;
       }
+    }
+    for (std::size_t w = 0; w < per_weight_slice.size(); ++w) {
+      if (per_weight_slice[w] == 0) continue;
+      for (std::size_t g = 0; g < lm.slice_groups.size(); ++g)
+        conversions_[{static_cast<int>(l), static_cast<int>(g), static_cast<int>(w)}] += per_weight_slice[w];
     }
   }
   // The value of rank r (0-based, ascending) with r = ⌈p·N⌉ − 1 is the smallest of the N − r largest.
