@@ -72,8 +72,7 @@ void CalibrationRecorder::prune(Kept& k, std::size_t m) const {
 void CalibrationRecorder::record(const CalibrationKey& key, const double* x, Eigen::Index count) {
   if (!quota_) return;
   Kept& k = kept_[key];
-  if (k.m < 0) k.m = quota_->keep(key);
-  const auto m = static_cast<std::size_t>(k.m);
+  const std::size_t m = quota_of(key, k);
   k.seen += count;
   Eigen::Index v = 0;
 #ifdef __AVX__
@@ -101,13 +100,11 @@ void CalibrationRecorder::merge(CalibrationRecorder&& o) {
       k.percentile = ko.percentile;
       continue;
     }
-    // As record() offers them: only values at or above the floor, and a prune once twice the quota
-    // is held (a prune on every merge made the calibration pass sort about as much as it converted).
+    // Offered as record() offers them: a prune on every merge made the calibration pass sort about
+    // as much as it converted.
     k.floor = std::max(k.floor, ko.floor);
-    const auto m = static_cast<std::size_t>(quota_->keep(key));
-    for (const float a : ko.values)
-      if (a >= k.floor) k.values.push_back(a);
-    if (k.values.size() >= 2 * m) prune(k, m);
+    const std::size_t m = quota_of(key, k);
+    for (const float a : ko.values) offer(k, a, m);
   }
 }
 

@@ -65,6 +65,11 @@ class CalibrationRecorder {
     float percentile = 0;
     std::int64_t m = -1;  // the quota's keep() for the key, once looked up
   };
+  // How many of the key's largest values are kept: the quota's keep(), looked up once per key.
+  std::size_t quota_of(const CalibrationKey& key, Kept& k) const {
+    if (k.m < 0) k.m = quota_->keep(key);
+    return static_cast<std::size_t>(k.m);
+  }
   // a joins k's values if it is at or above the floor; twice the quota held, they are pruned to m.
   void offer(Kept& k, float a, std::size_t m) const {
     if (a < k.floor) return;

@@ -15,6 +15,9 @@ namespace cimsim::util {
 
 constexpr std::size_t kCacheLine = 64;
 
+inline void* cache_line_new(std::size_t bytes) { return ::operator new(bytes, std::align_val_t{kCacheLine}); }
+inline void cache_line_delete(void* p) noexcept { ::operator delete(p, std::align_val_t{kCacheLine}); }
+
 // For std::vector: value-initialises as usual, on a cache line.
 template <class T>
 struct CacheLineAllocator {
@@ -22,8 +25,8 @@ struct CacheLineAllocator {
   CacheLineAllocator() = default;
   template <class U>
   CacheLineAllocator(const CacheLineAllocator<U>&) noexcept {}
-  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kCacheLine})); }
-  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, std::align_val_t{kCacheLine}); }
+  T* allocate(std::size_t n) { return static_cast<T*>(cache_line_new(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t) noexcept { cache_line_delete(p); }
   template <class U>
   bool operator==(const CacheLineAllocator<U>&) const noexcept {
     return true;
@@ -40,7 +43,7 @@ using CacheLineVector = std::vector<T, CacheLineAllocator<T>>;
 // An array of n floats, doubles, … on a cache line, left uninitialised (working memory written
 // whole before it is read: zeroing a fresh allocation costs its pages).
 struct CacheLineDelete {
-  void operator()(void* p) const noexcept { ::operator delete(p, std::align_val_t{kCacheLine}); }
+  void operator()(void* p) const noexcept { cache_line_delete(p); }
 };
 template <class T>
 using CacheLineArray = std::unique_ptr<T[], CacheLineDelete>;
@@ -48,7 +51,7 @@ using CacheLineArray = std::unique_ptr<T[], CacheLineDelete>;
 template <class T>
 CacheLineArray<T> cache_line_array(std::size_t n) {
   static_assert(std::is_trivially_default_constructible_v<T> && std::is_trivially_destructible_v<T>);
-  return CacheLineArray<T>(static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kCacheLine})));
+  return CacheLineArray<T>(static_cast<T*>(cache_line_new(n * sizeof(T))));
 }
 
 // n rounded up to whole cache lines of T: the stride of ranges laid one after another that should
