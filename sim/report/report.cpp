@@ -1,12 +1,12 @@
 #include "sim/report/report.hpp"
 #include "sim/report/mapping_summary.hpp"
+#include "sim/report/sections.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <limits>
 
 #include "sim/config/node.hpp"
 #include "sim/cost/memories_report.hpp"
@@ -17,72 +17,13 @@ namespace cimsim::report {
 using json::quantity;
 using json::Value;
 
-namespace {
-
-struct Stats {
-  double mean = 0, std = 0, min = 0, max = 0;
-};
-
-Stats stats_of(const std::vector<double>& xs) {
-  Stats s;
-  if (xs.empty()) {  // not evaluated: nothing to say
-    s.mean = s.std = s.min = s.max = std::numeric_limits<double>::quiet_NaN();
-    return s;
-  }
-  s.min = s.max = xs.front();
-  for (double x : xs) {
-    s.mean += x;
-    s.min = std::min(s.min, x);
-    s.max = std::max(s.max, x);
-  }
-  s.mean /= static_cast<double>(xs.size());
-  if (xs.size() > 1) {
-    double v = 0;
-    for (double x : xs) v += (x - s.mean) * (x - s.mean);
-    s.std = std::sqrt(v / static_cast<double>(xs.size() - 1));
-  }
-  return s;
-}
-
-// Linear interpolation between order statistics (the usual "type 7" definition).
-double percentile_of(std::vector<double> xs, double q) {
-  if (xs.empty()) return 0;
-  if (std::any_of(xs.begin(), xs.end(), [](double x) { return std::isnan(x); }))
-    return std::numeric_limits<double>::quiet_NaN();  // unlabelled: no order to take
-  std::sort(xs.begin(), xs.end());
-  const double pos = q / 100.0 * static_cast<double>(xs.size() - 1);
-  const auto lo = static_cast<std::size_t>(pos);
-  const std::size_t hi = std::min(lo + 1, xs.size() - 1);
-  return xs[lo] + (pos - static_cast<double>(lo)) * (xs[hi] - xs[lo]);
-}
-
-std::vector<double> instance_accuracies(const run::Simulation& sim) {
-  std::vector<double> out;
-  for (const auto& i : sim.eval.instances) out.push_back(i.accuracy);
-  return out;
-}
-
 Value breakdown_json(const cost::Breakdown& b, const std::string& unit) {
   Value o = Value::object();
   for (const auto& [name, v] : b) o.set(name, quantity(v, unit));
   return o;
 }
 
-Value counts_json(const functional::ActionCounts& c, double per) {
-  Value o = Value::object();
-  o.set("array_reads", quantity(c.array_reads / per, "reads"));
-  o.set("dac_drives", quantity(c.dac_drives / per, "row drives"));
-  o.set("adc_conversions", quantity(c.conversions / per, "conversions"));
-  o.set("sample_holds", quantity(c.sample_holds / per, "samples"));
-  o.set("shift_adds", quantity(c.shift_adds / per, "operations"));
-  o.set("digital_adds", quantity(c.digital_adds / per, "operations"));
-  o.set("digital_mults", quantity(c.digital_mults / per, "operations"));
-  return o;
-}
-
-double utilization(double busy, double units, double cycles) {
-  return units > 0 && cycles > 0 ? busy / (units * cycles) : 0.0;
-}
+namespace {
 
 const char* schedule_name(mapping::Schedule s) {
   return s == mapping::Schedule::Pipelined ? "pipelined" : "layer_serial";
@@ -153,57 +94,7 @@ Value build_json(const run::Simulation& sim) {
   net.set("macs_per_inference", quantity(m.macs, "MAC"));
   net.set("test_samples", quantity(static_cast<double>(sim.eval.samples), "samples"));
 
-  Value& acc = root["accuracy"];
-  const Stats s = stats_of(instance_accuracies(sim));
-  acc.set("labelled", sim.eval.labelled);  // false: no labels, every accuracy below is null
-  // full: the chip was programmed and the test set run through it; estimate: neither (run.mode).
-  acc.set("mode", sim.full ? "full" : "estimate");
-  acc.set("chip", quantity(s.mean, "fraction"));
-  acc.set("float", quantity(sim.eval.float_accuracy, "fraction"));
-  acc.set("quantized", quantity(sim.eval.quantized_accuracy, "fraction"));
-  acc.set("chip_instances", quantity(static_cast<double>(sim.eval.instances.size()), "chips"));
-  acc.set("chip_std", quantity(s.std, "fraction"));
-  acc.set("chip_min", quantity(s.min, "fraction"));
-  acc.set("chip_max", quantity(s.max, "fraction"));
-  Value per = Value::array();
-  for (double a : instance_accuracies(sim)) per.push(a);
-  acc.set("per_instance", std::move(per));
-  acc.set("per_instance_unit", "fraction");
-  Value& pct = acc["chip_percentiles"];
-  for (int q : {5, 25, 50, 75, 95})
-    pct.set("p" + std::to_string(q), quantity(percentile_of(instance_accuracies(sim), q), "fraction"));
-  const auto& var = sim.variability;
-  if (!var.corners.empty()) {
-    Value corners = Value::array();
-    for (const auto& c : var.corners) {
-      Value e = Value::object();
-      e.set("sigma", quantity(c.sigma, "sigma"));
-      e.set("accuracy", quantity(c.accuracy, "fraction"));
-      corners.push(std::move(e));
-    }
-    acc.set("corners", std::move(corners));
-    Value vs = Value::array();
-    for (const auto& v : var.corner_variations) vs.push(v);
-    acc.set("corner_variations", std::move(vs));
-  }
-  if (var.worst_case.run) {
-    const auto& w = var.worst_case;
-    Value& wc = acc["worst_case"];
-    wc.set("accuracy", quantity(w.accuracy, "fraction"));
-    wc.set("sigma_budget", quantity(w.sigma_budget, "sigma"));
-    wc.set("variation", w.variation);
-    Value layers = Value::array();
-    for (const auto& l : w.layers) layers.push(l);
-    wc.set("layers", std::move(layers));
-    wc.set("method", "projected sign-gradient ascent on the cross-entropy of the float network holding the chip's "
-                     "effective weights; device sensitivities measured on the cell model; pattern evaluated on the "
-                     "full engine");
-    wc.set("steps", quantity(w.steps, "steps"));
-    wc.set("search_samples", quantity(w.samples, "samples"));
-    wc.set("surrogate_loss_nominal", quantity(w.surrogate_loss_nominal, "nats"));
-    wc.set("surrogate_loss_worst", quantity(w.surrogate_loss_worst, "nats"));
-  }
-  acc.set("t_inference", quantity(sim.settings.t_inference_s, "s"));
+  root.set("accuracy", accuracy_section(sim));
 
   Value& perf = root["performance"];
   perf.set("inferences_timed", quantity(t.inferences, "inferences"));
@@ -341,54 +232,7 @@ Value build_json(const run::Simulation& sim) {
   util.set("interconnect_links", quantity(u.links, "fraction of all links' cycles"));
   util.set("digital_units", quantity(u.digital, "fraction of used tiles' digital-unit cycles"));
 
-  Value layers = Value::array();
-  for (std::size_t i = 0; i < chip.layers.size(); ++i) {
-    const auto& lm = chip.layers[i];
-    const auto& lt = t.layers[i];
-    Value l = Value::object();
-    l.set("name", lm.name);
-    l.set("type", sim.network.layers[static_cast<std::size_t>(lm.layer)].type_name());
-    l.set("inputs", quantity(lm.in, "elements"));
-    l.set("outputs", quantity(lm.out, "elements"));
-    l.set("macs", quantity(static_cast<double>(sim.network.layers[static_cast<std::size_t>(lm.layer)].macs_per_sample() +
-                                               mapping::written_macs(lm)),
-                           "MAC"));
-    l.set("weight_bits", quantity(lm.weight_bits, "bit"));
-    l.set("activation_bits", quantity(lm.activation_bits, "bit"));
-    if (lm.kind == mapping::LayerMap::Kind::Matrix) l.set("adc_bits", quantity(lm.resolution(sim.adc->bits()), "bit"));
-    if (!lm.group_bits.empty()) {  // adc.significance_bits: each slice group's bits, least significant first
-      Value groups = Value::array();
-      for (std::size_t g = 0; g < lm.group_bits.size(); ++g)
-        groups.push(static_cast<long long>(lm.group_resolution(static_cast<int>(g), sim.adc->bits())));
-      l.set("adc_group_bits", std::move(groups));
-    }
-    l.set("arrays", quantity(static_cast<double>(lm.placed_arrays()), "arrays"));
-    if (lm.kind == mapping::LayerMap::Kind::Matrix) l.set("copies", quantity(lm.copies, "copies"));
-    l.set("area", quantity(sim.cost.layer_area_mm2[i], "mm^2"));
-    l.set("row_blocks", quantity(lm.row_blocks, "blocks"));
-    l.set("col_blocks", quantity(lm.col_blocks, "blocks"));
-    l.set("weight_slices", quantity(lm.weight_slices, "slices"));
-    l.set("input_slices", quantity(static_cast<double>(lm.input_slices.size()), "slices"));
-    l.set("start", quantity(static_cast<double>(lt.start_cycle), "cycles"));
-    l.set("end", quantity(static_cast<double>(lt.end_cycle), "cycles"));
-    l.set("cycles", quantity(static_cast<double>(lt.end_cycle - lt.start_cycle), "cycles"));
-    l.set("energy", quantity(cost::sum(sim.cost.layer_energy[i]), "pJ"));
-    l.set("energy_components", breakdown_json(sim.cost.layer_energy[i], "pJ"));
-    l.set("actions_per_inference", counts_json(lt.counts, t.inferences));
-    l["actions_per_inference"].set("digital_compares",
-                                   quantity(static_cast<double>(lt.counts.digital_compares) / t.inferences, "operations"));
-    l["actions_per_inference"].set("control_ops",
-                                   quantity(static_cast<double>(lt.control_ops) / t.inferences, "operations"));
-    l.set("kind", lm.kind == mapping::LayerMap::Kind::Matrix ? "matrix" : "digital");
-    l.set("tiles", quantity(lt.tiles, "tiles"));
-    l.set("programming_round", quantity(lt.round, "round"));
-    const double span = static_cast<double>(lt.end_cycle - lt.start_cycle);
-    l.set("array_utilization", quantity(utilization(static_cast<double>(lt.array_busy_cycles),
-                                                    static_cast<double>(lm.placed_arrays()), span),
-                                        "fraction of its arrays' cycles while it ran"));
-    layers.push(std::move(l));
-  }
-  root.set("layers", std::move(layers));
+  root.set("layers", layers_section(sim));
 
   Value& run = root["simulation"];
   run.set("seed", static_cast<long long>(sim.settings.seed));
