@@ -12,8 +12,8 @@ namespace cimsim::config {
 
 // `path.key`, or `key` at the top level.
 std::string full_key(const std::string& path, const std::string& key);
-// A path written in a config, against the folder of the file it was written in (as given when it
-// came from no file), absolute and normalised.
+// A path written in a config, against the folder of the file it was written in (the working folder
+// when it came from no file: `--set`, a config given as text), absolute and normalised.
 std::filesystem::path resolve_against(const std::string& written, const Location& where);
 // The node's text; a map or list is an error at `key`.
 std::string string_of(const Node& n, const std::string& key);

@@ -56,7 +56,8 @@ std::vector<double> instance_accuracies(const run::Simulation& sim) {
 
 Value accuracy_section(const run::Simulation& sim) {
   Value acc = Value::object();
-  const Stats s = stats_of(instance_accuracies(sim));
+  const std::vector<double> accuracies = instance_accuracies(sim);
+  const Stats s = stats_of(accuracies);
   acc.set("labelled", sim.eval.labelled);  // false: no labels, every accuracy below is null
   // full: the chip was programmed and the test set run through it; estimate: neither (run.mode).
   acc.set("mode", sim.full ? "full" : "estimate");
@@ -68,12 +69,12 @@ Value accuracy_section(const run::Simulation& sim) {
   acc.set("chip_min", quantity(s.min, "fraction"));
   acc.set("chip_max", quantity(s.max, "fraction"));
   Value per = Value::array();
-  for (double a : instance_accuracies(sim)) per.push(a);
+  for (double a : accuracies) per.push(a);
   acc.set("per_instance", std::move(per));
   acc.set("per_instance_unit", "fraction");
   Value& pct = acc["chip_percentiles"];
   for (int q : {5, 25, 50, 75, 95})
-    pct.set("p" + std::to_string(q), quantity(percentile_of(instance_accuracies(sim), q), "fraction"));
+    pct.set("p" + std::to_string(q), quantity(percentile_of(accuracies, q), "fraction"));
   const auto& var = sim.variability;
   if (!var.corners.empty()) {
     Value corners = Value::array();
