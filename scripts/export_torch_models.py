@@ -111,6 +111,12 @@ NETWORKS = {
     # attention, LayerNorm, GELU MLP) at a size a test can run.
     "vit_small": (lambda: torchvision.models.VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2,
                                                                 hidden_dim=32, mlp_dim=64, num_classes=10), (3, 32, 32)),
+    # swin_t's operators (shifted windows: torch.roll as slices, the attention mask built with
+    # ScatterND and Mod on constants, relative position bias) at a size a test can run: the first
+    # stage's 8 × 8 patches in 4 × 4 windows, shifted by 2.
+    "swin_small": (lambda: torchvision.models.SwinTransformer(patch_size=[4, 4], embed_dim=16, depths=[2, 2],
+                                                               num_heads=[2, 2], window_size=[4, 4], num_classes=10),
+                   (3, 32, 32)),
     "transformer_encoder": (Encoder, (6, 32)),
     "lstm": (lambda: Recurrent("lstm"), (5, 8)),
     "bilstm": (lambda: Recurrent("bilstm"), (5, 8)),

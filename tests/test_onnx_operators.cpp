@@ -8,6 +8,7 @@
 
 #include "models/operators/function_cost.hpp"
 #include "models/operators/operator.hpp"
+#include "models/operators/tensor_index.hpp"
 #include "onnx_builder.hpp"
 #include "sim/functional/ops.hpp"
 #include "sim/mapping/mapping.hpp"
@@ -99,7 +100,7 @@ TEST_CASE("operators: every operator the importer names is registered", "[onnx][
   for (const char* type : {"Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "LeakyRelu", "PRelu", "Elu", "Erf", "Sqrt",
                            "Exp", "Reciprocal", "Add", "Sub", "Mul", "Div", "Pow", "ReduceMean", "ReduceSum",
                            "ReduceMax", "Softmax", "LogSoftmax", "LayerNormalization", "BatchNormalization", "MatMul",
-                           "Transpose", "Slice", "Pad", "Concat", "Gather", "Expand", "cimsim.LstmCell", "cimsim.GruCell"}) {
+                           "Transpose", "Slice", "Pad", "Concat", "Gather", "ScatterND", "Expand", "cimsim.LstmCell", "cimsim.GruCell"}) {
     INFO(type);
     const models::OperatorEntry* e = models::OperatorRegistry::instance().find(type);
     REQUIRE(e != nullptr);
@@ -174,4 +175,48 @@ TEST_CASE("operators: their digital work reaches the chip's mapping", "[onnx][op
   CHECK(digital("attn").digital.adds == 16 * 5);
   CHECK(digital("tr").digital.adds + digital("tr").digital.mults + digital("tr").digital.compares == 0);
   CHECK(digital("fc").kind == mapping::LayerMap::Kind::Matrix);
+}
+
+TEST_CASE("operators: a broadcast read without a table reads what the table says", "[onnx][operators]") {
+  // Every pair of shapes up to rank 4 with sizes 1 to 3 where the input broadcasts to the output.
+  std::vector<models::Dims> shapes = {{}};
+  for (int rank = 1; rank <= 4; ++rank) {
+    const std::size_t before = shapes.size();
+    for (std::size_t s = 0; s < before; ++s)
+      if (static_cast<int>(shapes[s].size()) == rank - 1)
+        for (std::int64_t d = 1; d <= 3; ++d) {
+          models::Dims next = shapes[s];
+          next.push_back(d);
+          shapes.push_back(next);
+        }
+  }
+  int pairs = 0, tabled = 0;
+  for (const auto& out : shapes)
+    for (const auto& in : shapes) {
+      if (in.size() > out.size()) continue;
+      bool fits = true;
+      for (std::size_t k = 0; k < in.size(); ++k) {
+        const std::int64_t d = in[in.size() - 1 - k];
+        fits = fits && (d == 1 || d == out[out.size() - 1 - k]);
+      }
+      if (!fits) continue;
+      INFO(models::dims_text(in) << " to " << models::dims_text(out));
+      const std::vector<std::int64_t> table = models::broadcast_index(in, out);
+      const models::BroadcastMap map(in, out);
+      bool same = true;
+      for (std::size_t i = 0; i < table.size(); ++i) same = same && map(static_cast<std::int64_t>(i)) == table[i];
+      CHECK(same);
+      ++pairs;
+      // Inputs that vary along axes with a broadcast one between them need the table.
+      bool gap = false, seen = false, ended = false;
+      for (std::size_t k = out.size() - in.size(); k < out.size(); ++k) {
+        const bool varies = in[k - (out.size() - in.size())] != 1;
+        if (varies && ended) gap = true;
+        if (varies) seen = true;
+        else if (seen && out[k] != 1) ended = true;
+      }
+      tabled += gap ? 1 : 0;
+    }
+  CHECK(pairs > 1000);
+  CHECK(tabled > 100);
 }

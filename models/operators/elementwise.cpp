@@ -26,7 +26,7 @@ BinaryOperator::BinaryOperator(const OperatorArgs& args, Function f, Partial da,
   int next = 0;
   const OperatorInput* ops[2] = {&a_, &b_};
   for (int k = 0; k < 2; ++k) {
-    index_[k] = broadcast_index(ops[k]->dims, out_);
+    index_[k] = BroadcastMap(ops[k]->dims, out_);
     if (ops[k]->kind == OperatorInput::Kind::Activation) slot_[k] = next++;
     else const_[k].assign(ops[k]->values.begin(), ops[k]->values.end());
   }
@@ -39,7 +39,7 @@ int BinaryOperator::batch_axis(const std::vector<int>& axes) const {
 
 float BinaryOperator::operand(int k, const std::vector<const OperatorBatch*>& inputs, Eigen::Index s,
                               std::size_t i) const {
-  const std::int64_t at = index_[k][i];
+  const std::int64_t at = index_[k](static_cast<std::int64_t>(i));
   if (slot_[k] < 0) return const_[k][static_cast<std::size_t>(at)];
   return (*inputs[static_cast<std::size_t>(slot_[k])])(at, s);
 }
@@ -68,7 +68,8 @@ std::vector<OperatorBatch> BinaryOperator::backward(const std::vector<const Oper
         const float a = operand(0, inputs, s, i), b = operand(1, inputs, s, i);
         local(r, s) = grad(r, s) * (k == 0 ? da_(a, b, output(r, s)) : db_(a, b, output(r, s)));
       }
-    g.push_back(reduce_to(local, index_[k], element_count(ops[k]->dims)));
+    if (ops[k]->dims == out_) g.push_back(std::move(local));
+    else g.push_back(reduce_to(local, broadcast_index(ops[k]->dims, out_), element_count(ops[k]->dims)));
   }
   return g;
 }

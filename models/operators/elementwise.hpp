@@ -55,7 +55,7 @@ class BinaryOperator : public Operator {
 
   OperatorInput a_, b_;
   Dims out_;
-  std::vector<std::int64_t> index_[2];
+  BroadcastMap index_[2];  // element of each operand read at each output element
   int slot_[2] = {-1, -1};  // activation slot of each operand, −1 for a constant
   std::vector<float> const_[2];
   Function f_;

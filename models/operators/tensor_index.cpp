@@ -1,5 +1,7 @@
 #include "models/operators/tensor_index.hpp"
 
+#include <algorithm>
+
 namespace cimsim::models {
 
 std::int64_t checked_elements(const Dims& d, const OperatorArgs& args) {
@@ -49,6 +51,26 @@ Dims broadcast_dims(const Dims& a, const Dims& b, const OperatorArgs& args) {
   }
   checked_elements(out, args);
   return out;
+}
+
+BroadcastMap::BroadcastMap(const Dims& in, const Dims& out) : size_(element_count(out)) {
+  const std::size_t lead = out.size() - in.size();
+  // The output axes along which the input varies (its size there is not 1): one run of them, with
+  // only axes of size 1 in the output between, reads the input in order.
+  std::size_t first = out.size(), last = 0;
+  for (std::size_t k = lead; k < out.size(); ++k)
+    if (in[k - lead] != 1) {
+      first = std::min(first, k);
+      last = k + 1;
+    }
+  bool run = true;
+  for (std::size_t k = first; k < last; ++k) run = run && (in[k - lead] != 1 || out[k] == 1);
+  if (!run) {
+    table_ = broadcast_index(in, out);
+    return;
+  }
+  for (std::size_t k = last; k < out.size(); ++k) inner_ *= out[k];
+  for (std::size_t k = first; k < last; ++k) period_ *= out[k];
 }
 
 std::vector<std::int64_t> broadcast_index(const Dims& in, const Dims& out) {

@@ -19,6 +19,25 @@ void for_each_position(const Dims& d, const std::function<void(const Dims&, std:
 // The flat C-order index of `pos` in a tensor with these strides.
 std::int64_t flat_index(const Dims& pos, const Dims& strides);
 
+// For each output element i, the element of a broadcast input it reads, without a table where the
+// input varies along one run of adjacent output axes only (the same shape, a scalar, a per-channel
+// vector, [.., 1] against [.., n]): element (i / inner) % period. Other inputs keep a table of
+// 8 bytes per output element (broadcast_index below), which a transformer's hidden activations
+// would make hundreds of megabytes.
+class BroadcastMap {
+ public:
+  BroadcastMap() = default;
+  BroadcastMap(const Dims& in, const Dims& out);
+  std::int64_t operator()(std::int64_t i) const {
+    if (!table_.empty()) return table_[static_cast<std::size_t>(i)];
+    return inner_ == 1 ? (period_ == size_ ? i : i % period_) : (i / inner_) % period_;
+  }
+
+ private:
+  std::vector<std::int64_t> table_;
+  std::int64_t inner_ = 1, period_ = 1, size_ = 1;
+};
+
 // numpy broadcasting of two shapes; refuses (via `args`) shapes that do not broadcast.
 Dims broadcast_dims(const Dims& a, const Dims& b, const OperatorArgs& args);
 // For each element of `out` in C order, the element of `in` it reads when `in` is broadcast to it.

@@ -24,7 +24,8 @@ const std::set<std::string>& Importer::foldable_ops() {
       "Squeeze",  "Concat",   "Slice",   "Reshape", "Flatten",        "Transpose",    "Add",       "Sub",
       "Mul",      "Div",      "Neg",     "Sqrt",    "Pow",            "Equal",        "Where",     "ConstantOfShape",
       "Expand",   "Range",    "Clip",    "Floor",   "Ceil",           "Min",          "Max",       "Abs",
-      "Relu",     "Reciprocal", "ReduceProd", "QuantizeLinear", "DequantizeLinear", "Not", "Less", "Greater"};
+      "Relu",     "Reciprocal", "ReduceProd", "QuantizeLinear", "DequantizeLinear", "Not", "Less", "Greater",
+      "Mod",      "ScatterND"};
   return ops;
 }
 
@@ -44,7 +45,8 @@ Tensor ints_tensor(const std::vector<SymDim>& v, int dtype = TensorProto::INT64)
 
 }  // namespace
 
-Tensor Importer::fold_move(const Node& n, std::size_t data_inputs) {
+Tensor Importer::fold_move(const Node& n, const std::vector<std::size_t>& data) {
+  const auto is_data = [&](std::size_t k) { return std::find(data.begin(), data.end(), k) != data.end(); };
   models::OperatorArgs args;
   args.type = n.op;
   args.opset = opset();
@@ -53,7 +55,7 @@ Tensor Importer::fold_move(const Node& n, std::size_t data_inputs) {
     models::OperatorInput in;
     if (present(n, k)) {
       const Tensor& t = need_constant(n, k, "input");
-      in.kind = k < data_inputs ? models::OperatorInput::Kind::Activation : models::OperatorInput::Kind::Constant;
+      in.kind = is_data(k) ? models::OperatorInput::Kind::Activation : models::OperatorInput::Kind::Constant;
       if (in.kind == models::OperatorInput::Kind::Constant && t.symbolic())
         fail(n, "input " + std::to_string(k) + " depends on the batch size");
       in.dims = t.dims;
@@ -69,13 +71,13 @@ Tensor Importer::fold_move(const Node& n, std::size_t data_inputs) {
   }
   const auto* move = dynamic_cast<const models::MoveOperator*>(op.get());
   if (!move) fail(n, "is not a data movement");
-  const Tensor& first = need_constant(n, 0, "data");
+  const Tensor& first = need_constant(n, data.front(), "data");
   Tensor out;
   out.dtype = first.dtype;
   out.dims = op->output_dims();
   // A tensor with one copy per sample stays one, if the movement keeps its batch axis whole.
   std::vector<int> axes;
-  for (std::size_t k = 0; k < data_inputs; ++k) axes.push_back(need_constant(n, k, "data").batch_axis);
+  for (std::size_t k : data) axes.push_back(need_constant(n, k, "data").batch_axis);
   const bool per_sample = std::any_of(axes.begin(), axes.end(), [](int a) { return a >= 0; });
   if (per_sample) {
     out.batch_axis = std::find(axes.begin(), axes.end(), -1) == axes.end() ? op->batch_axis(axes) : -1;
@@ -84,11 +86,11 @@ Tensor Importer::fold_move(const Node& n, std::size_t data_inputs) {
     out.inner = first.inner;
   }
   bool coef = false, codes = false;
-  for (std::size_t k = 0; k < data_inputs; ++k) {
+  for (std::size_t k : data) {
     coef = coef || !need_constant(n, k, "data").batch_coef.empty();
     codes = codes || !need_constant(n, k, "data").codes.empty();
   }
-  if (codes && data_inputs > 1) fail(n, "joins quantized weights, which is not supported");
+  if (codes && data.size() > 1) fail(n, "joins quantized weights, which is not supported");
   for (std::size_t i = 0; i < move->indices().size(); ++i) {
     const Tensor& src = need_constant(n, static_cast<std::size_t>(move->sources()[i]), "data");
     const auto at = static_cast<std::size_t>(move->indices()[i]);
@@ -170,8 +172,14 @@ bool Importer::fold(const Node& n) {
     result = in(0, "input");
     const int to = static_cast<int>(int_attr(n, "to", TensorProto::FLOAT, 1, 16));
     fold_math::cast(result, to);
-  } else if (op == "Gather" || op == "Slice" || op == "Transpose" || op == "Concat") {
-    result = fold_move(n, op == "Concat" ? n.inputs.size() : 1);
+  } else if (op == "Gather" || op == "Slice" || op == "Transpose") {
+    result = fold_move(n, {0});
+  } else if (op == "Concat") {
+    std::vector<std::size_t> all(n.inputs.size());
+    std::iota(all.begin(), all.end(), std::size_t{0});
+    result = fold_move(n, all);
+  } else if (op == "ScatterND") {
+    result = fold_move(n, {0, 2});
   } else if (op == "Unsqueeze" || op == "Squeeze") {
     result = in(0, "data");
     per_sample_refused(result);
@@ -244,7 +252,8 @@ bool Importer::fold(const Node& n) {
     std::vector<const Tensor*> args;
     for (std::size_t k = 0; k < n.inputs.size(); ++k)
       args.push_back(present(n, k) ? &in(k, "input") : nullptr);
-    std::optional<Tensor> r = fold_math::elementwise(op, args, [&](const std::string& w) { fail(n, w); });
+    const bool c_fmod = op == "Mod" && int_attr(n, "fmod", 0, 0, 1) == 1;
+    std::optional<Tensor> r = fold_math::elementwise(op, args, [&](const std::string& w) { fail(n, w); }, c_fmod);
     if (!r) return false;
     result = std::move(*r);
   }

@@ -64,7 +64,7 @@ void cast(Tensor& t, int to) {
     const auto [lo, hi] = int_range(to);
     for (double& v : t.values) {
       v = to == TensorProto::BOOL ? (v != 0 ? 1.0 : 0.0) : std::trunc(v);
-      if (to != TensorProto::INT64 && to != TensorProto::UINT64) v = std::min(std::max(v, lo), hi);
+      v = to != TensorProto::INT64 && to != TensorProto::UINT64 ? std::min(std::max(v, lo), hi) : int64_value(v);
     }
   } else if (to == TensorProto::FLOAT) {
     for (double& v : t.values) v = f32(v);
@@ -258,10 +258,11 @@ Tensor dequantize(const Tensor& x, const Tensor& scale, const Tensor* zero, int 
   return r;
 }
 
-std::optional<Tensor> elementwise(const std::string& op, const std::vector<const Tensor*>& args, const OnError& err) {
+std::optional<Tensor> elementwise(const std::string& op, const std::vector<const Tensor*>& args, const OnError& err,
+                                  bool c_fmod) {
   static const std::map<std::string, int> arity = {
       {"Neg", 1},  {"Sqrt", 1}, {"Floor", 1}, {"Ceil", 1}, {"Abs", 1},   {"Relu", 1},   {"Reciprocal", 1}, {"Not", 1},
-      {"Add", 2},  {"Sub", 2},  {"Mul", 2},   {"Div", 2},  {"Pow", 2},   {"Equal", 2},  {"Less", 2},       {"Greater", 2},
+      {"Add", 2},  {"Sub", 2},  {"Mul", 2},   {"Div", 2},  {"Mod", 2},  {"Pow", 2},   {"Equal", 2},  {"Less", 2},       {"Greater", 2},
       {"Min", -1}, {"Max", -1}, {"Where", 3}, {"Clip", -1}};
   auto it = arity.find(op);
   if (it == arity.end()) return std::nullopt;
@@ -351,6 +352,11 @@ std::optional<Tensor> elementwise(const std::string& op, const std::vector<const
     else if (op == "Div") {
       if (integer && v(1) == 0) raise(err, "divides an integer by zero");
       y = integer ? std::trunc(a / v(1)) : a / v(1);
+    } else if (op == "Mod") {
+      if (!integer && !c_fmod) raise(err, "fmod must be 1 for floating-point inputs");
+      if (integer && v(1) == 0) raise(err, "takes an integer modulo zero");
+      y = std::fmod(a, v(1));
+      if (!c_fmod && y != 0 && (y < 0) != (v(1) < 0)) y += v(1);
     } else if (op == "Pow") y = std::pow(a, v(1));
     else if (op == "Equal") y = a == v(1);
     else if (op == "Less") y = a < v(1);
@@ -362,6 +368,7 @@ std::optional<Tensor> elementwise(const std::string& op, const std::vector<const
     }
     if (r.dtype == TensorProto::FLOAT) y = f32(y);
     if (std::isnan(y)) raise(err, "folds to NaN");
+    if (r.dtype == TensorProto::INT64 || r.dtype == TensorProto::UINT64) y = int64_value(y);
     r.values.push_back(y);
   }
   if (!symbolic) r.batch_coef.clear();

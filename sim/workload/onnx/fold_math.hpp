@@ -33,6 +33,9 @@ Tensor reduce_prod(const Tensor& t, const std::vector<std::int64_t>& axes, bool 
 Tensor quantize(const Tensor& x, const Tensor& scale, const Tensor* zero, int axis, const OnError& err);
 Tensor dequantize(const Tensor& x, const Tensor& scale, const Tensor* zero, int axis, const OnError& err);
 // Element-wise operators (absent inputs are nullptr); std::nullopt for an operator it does not know.
-std::optional<Tensor> elementwise(const std::string& op, const std::vector<const Tensor*>& args, const OnError& err);
+// `c_fmod` is Mod's fmod attribute: the remainder takes the dividend's sign (C's fmod), otherwise
+// the divisor's (Python's %), which ONNX allows for integers only.
+std::optional<Tensor> elementwise(const std::string& op, const std::vector<const Tensor*>& args, const OnError& err,
+                                  bool c_fmod = false);
 
 }  // namespace cimsim::workload::onnx_import::fold_math

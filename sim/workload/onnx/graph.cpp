@@ -173,6 +173,8 @@ class Reader {
     }
     for (std::size_t i = 0; i < c.values.size(); ++i)
       if (std::isnan(c.values[i])) fail(what + " holds NaN at element " + std::to_string(i));
+    if (c.dtype == TensorProto::INT64 || c.dtype == TensorProto::UINT64)
+      for (double& v : c.values) v = int64_value(v);
     return c;
   }
 

@@ -4,6 +4,7 @@
 // topological order ONNX requires), tensors whose declared sizes fit their data, no NaN in a
 // constant. Errors name the file and the node, exit status 2 (config::InputError).
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -99,6 +100,12 @@ Graph parse_graph(const std::string& bytes, const std::string& path);
 std::string dtype_name(int dtype);
 bool dtype_is_integer(int dtype);
 bool dtype_is_float(int dtype);
+
+// 64-bit integers as the importer holds them (doubles): within [−2^63, the largest double below
+// 2^63]. INT64_MAX, which exporters write for "to the end" (a Slice's ends: x[:, 3:]), is 2^63 as a
+// double, which no cast takes back to an int64 (x86 gives INT64_MIN: the slice came out empty).
+inline constexpr double kLargestInt64Double = 9223372036854774784.0;
+inline double int64_value(double v) { return std::min(std::max(v, -9223372036854775808.0), kLargestInt64Double); }
 
 // Float32 initializers of at least this many elements are kept as read (Tensor::f32).
 inline constexpr std::int64_t kDeferredElements = std::int64_t{1} << 16;

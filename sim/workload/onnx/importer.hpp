@@ -97,9 +97,10 @@ class Importer {
 
   // --- the families (one file each) ---
   bool fold(const Node& n);  // all inputs constant: computes the outputs; false if not foldable
-  // Folds a data-movement node (Gather, Slice, Transpose, Concat) through the registry's operator
-  // of that type: its copy table applied to the constant inputs [0, data_inputs).
-  Tensor fold_move(const Node& n, std::size_t data_inputs);
+  // Folds a data-movement node (Gather, Slice, Transpose, Concat, ScatterND) through the registry's
+  // operator of that type: its copy table applied to the constant inputs at positions `data` (the
+  // tensors it moves; the other inputs are its parameters, such as indices).
+  Tensor fold_move(const Node& n, const std::vector<std::size_t>& data);
   void conv(const Node& n);
   // A dense layer over the last axis of `x` (weights transposed when `transpose`), scaled by alpha,
   // with an optional bias scaled by beta.

@@ -14,8 +14,11 @@ void Importer::reshape_like(const Node& n) {
   const Flow& x = need_flow(n, 0, "data");
   const std::string& op = n.op;
   if (op == "Identity" || op == "Dropout" || op == "Cast") {
-    if (op == "Dropout" && present(n, 2) && need_constant(n, 2, "training_mode").values.at(0) != 0)
-      fail(n, "training_mode is on; only inference is simulated");
+    // In training mode a ratio of 0 still drops nothing and scales by 1 (torchvision's Swin
+    // Transformer exports its attention dropout so); any other ratio would be random.
+    if (op == "Dropout" && present(n, 2) && need_constant(n, 2, "training_mode").values.at(0) != 0 &&
+        (!present(n, 1) || need_constant(n, 1, "ratio").values.at(0) != 0))
+      fail(n, "training_mode is on with a ratio other than 0; only inference is simulated");
     if (op == "Dropout" && n.outputs.size() > 1 && !n.outputs[1].empty() && reader_count(n.outputs[1]) > 0)
       fail(n, "the mask output is not supported");
     if (op == "Cast") {
