@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """The user's path, measured: whole `cimsim run` processes on networks exported from torchvision
 (random weights, one synthetic sample, no data: a hardware estimate), each run several times.
+Classification networks by their torchvision.models name, segmentation ones (fcn_resnet50,
+lraspp_mobilenet_v3_large, ...) by their torchvision.models.segmentation name.
 
     /usr/bin/python3 bench/user_path.py --cimsim build/cimsim [--networks resnet18 vgg16] [--repeats 3]
 
@@ -36,7 +38,19 @@ def export_here(name, path):
     import torchvision
 
     torch.manual_seed(0)
-    model = getattr(torchvision.models, name)().eval()
+    if hasattr(torchvision.models.segmentation, name):
+        # Random backbone too (the default would download ImageNet weights); the "out" map only.
+        class Segmentation(torch.nn.Module):
+            def __init__(self, net):
+                super().__init__()
+                self.net = net
+
+            def forward(self, x):
+                return self.net(x)["out"]
+
+        model = Segmentation(getattr(torchvision.models.segmentation, name)(weights=None, weights_backbone=None)).eval()
+    else:
+        model = getattr(torchvision.models, name)().eval()
     x = torch.randn(1, 3, 224, 224)
     torch.onnx.export(model, x, path, opset_version=13, input_names=["x"], output_names=["y"],
                       dynamic_axes={"x": {0: "n"}, "y": {0: "n"}})

@@ -93,6 +93,26 @@ class Recurrent(torch.nn.Module):
         return self.head(y[:, -1])
 
 
+class Upsampling(torch.nn.Module):
+    """The resampling a decoder or a feature pyramid exports (Resize): nearest and bilinear, by a
+    scale factor and to sizes, corners aligned or not, one size taken from the input's shape."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc = torch.nn.Conv2d(3, 4, 3, stride=2, padding=1)
+        self.dec = torch.nn.Conv2d(16, 2, 3, padding=1)
+
+    def forward(self, x):
+        f = torch.nn.functional
+        y = torch.relu(self.enc(x))
+        a = f.interpolate(y, scale_factor=2, mode="nearest")
+        b = f.interpolate(y, scale_factor=2, mode="bilinear", align_corners=False)
+        c = f.interpolate(y, size=(8, 8), mode="bilinear", align_corners=True)
+        d = f.interpolate(y, size=x.shape[-2:], mode="bilinear", align_corners=False)
+        z = self.dec(torch.cat([a, b, c, d], 1))
+        return f.interpolate(z, size=(5, 7), mode="nearest").flatten(1)
+
+
 def vision(name, **kw):
     return getattr(torchvision.models, name)(weights=None, num_classes=10, **kw)
 
@@ -122,6 +142,7 @@ NETWORKS = {
     "bilstm": (lambda: Recurrent("bilstm"), (5, 8)),
     "gru": (lambda: Recurrent("gru"), (5, 8)),
     "lenet_idioms": (TinyLeNet, (3, 8, 8)),
+    "upsampling": (Upsampling, (3, 8, 8)),
 }
 
 

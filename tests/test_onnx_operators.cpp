@@ -220,3 +220,83 @@ TEST_CASE("operators: a broadcast read without a table reads what the table says
   CHECK(pairs > 1000);
   CHECK(tabled > 100);
 }
+
+namespace {
+
+models::Attribute text(std::string v) {
+  models::Attribute a;
+  a.kind = models::Attribute::Kind::String;
+  a.s = std::move(v);
+  return a;
+}
+
+// Resize of x [1, n] (values 0, 10, 20, ...) to `out` elements along axis 1, by sizes.
+std::vector<float> resized(std::int64_t n, std::int64_t out, const std::string& mode, const std::string& transform,
+                           const std::string& nearest_mode = "round_prefer_floor") {
+  OperatorArgs a;
+  a.type = "Resize";
+  a.opset = 13;
+  a.inputs = {activation({1, n}), constant({0}, {}), constant({0}, {}),
+              constant({2}, {1.0, static_cast<double>(out)})};
+  a.attributes["mode"] = text(mode);
+  a.attributes["coordinate_transformation_mode"] = text(transform);
+  a.attributes["nearest_mode"] = text(nearest_mode);
+  const auto op = make(a);
+  REQUIRE(op->output_dims() == models::Dims{1, out});
+  Eigen::MatrixXf x(n, 1);
+  for (std::int64_t i = 0; i < n; ++i) x(i, 0) = 10.0f * static_cast<float>(i);
+  const Eigen::MatrixXf y = op->forward({&x});
+  return std::vector<float>(y.data(), y.data() + y.size());
+}
+
+}  // namespace
+
+TEST_CASE("operators: Resize maps output coordinates as ONNX's transformation modes say", "[onnx][operators]") {
+  using V = std::vector<float>;
+  // Corners aligned: 0 … 20 over 5 points.
+  CHECK(resized(3, 5, "linear", "align_corners") == V{0, 5, 10, 15, 20});
+  // Half pixel, doubling: (x + 0.5)/2 − 0.5 = −0.25, 0.25, 0.75, 1.25, …, clamped to the edges.
+  CHECK(resized(3, 6, "linear", "half_pixel") == V{0, 2.5f, 7.5f, 12.5f, 17.5f, 20});
+  // Asymmetric nearest with floor (nn.Upsample's nearest): x/2.
+  CHECK(resized(3, 6, "nearest", "asymmetric", "floor") == V{0, 0, 10, 10, 20, 20});
+  // Halving with half pixel: 0.5, 2.5 round half down (round_prefer_floor) or up.
+  CHECK(resized(4, 2, "nearest", "half_pixel") == V{0, 20});
+  CHECK(resized(4, 2, "nearest", "half_pixel", "round_prefer_ceil") == V{10, 30});
+  // One output point: pytorch_half_pixel reads the first element.
+  CHECK(resized(4, 1, "linear", "pytorch_half_pixel") == V{0});
+}
+
+TEST_CASE("operators: Resize refuses what it does not model and a resize of the batch", "[onnx][operators]") {
+  auto args = [](const char* attribute, models::Attribute value) {
+    OperatorArgs a;
+    a.type = "Resize";
+    a.opset = 13;
+    a.inputs = {activation({1, 2, 4, 4}), constant({0}, {}), constant({4}, {1, 1, 2, 2})};
+    if (attribute) a.attributes[attribute] = std::move(value);
+    return a;
+  };
+  auto refused = [&](const char* attribute, models::Attribute value, const char* fragment) {
+    INFO(attribute);
+    try {
+      make(args(attribute, std::move(value)));
+      FAIL("accepted");
+    } catch (const models::OperatorError& e) {
+      CHECK(e.attribute() == attribute);
+      CHECK_THAT(e.what(), Catch::Contains(fragment));
+    }
+  };
+  refused("mode", text("cubic"), "'cubic' is not supported");
+  refused("coordinate_transformation_mode", text("tf_crop_and_resize"), "is not supported");
+  refused("antialias", integer(1), "antialiasing");
+  refused("nearest_mode", text("stochastic"), "is not supported");
+  // Scaling the batch axis would mix samples: the loader refuses a batch_axis of −1.
+  OperatorArgs batch = args(nullptr, {});
+  batch.inputs[2] = constant({4}, {2, 1, 1, 1});
+  CHECK(make(batch)->batch_axis({0}) == -1);
+  CHECK(make(args(nullptr, {}))->batch_axis({0}) == 0);
+  // Two linear passes (H to 8, then W to 8): 2 mults and an add per element of each pass's output.
+  OperatorArgs linear = args("mode", text("linear"));
+  const models::DigitalOps ops = make(linear)->cost();
+  CHECK(ops.mults == 2 * (2 * 8 * 4 + 2 * 8 * 8));
+  CHECK(ops.adds == 2 * 8 * 4 + 2 * 8 * 8);
+}

@@ -117,6 +117,7 @@ void check_quantized(const std::string& name) {
   TEST_CASE("onnx zoo: " name " on an ideal chip equals integer arithmetic", "[onnx][zoo]" chip_tags) { check_quantized(name); }
 
 ZOO_TEST("lenet_idioms", "", "")
+ZOO_TEST("upsampling", "", "")
 ZOO_TEST("resnet18", "", "[.heavy]")
 ZOO_TEST("mobilenet_v2", "", "[.heavy]")
 ZOO_TEST("mobilenet_v3_small", "", "")

@@ -279,6 +279,7 @@ void Importer::handle(const Node& n) {
   else if (op == "QuantizeLinear") quantize(n);
   else if (op == "DequantizeLinear") dequantize(n);
   else if (op == "LSTM" || op == "GRU") recurrent(n);
+  else if (op == "Resize") make_operator(n, op, 0, {}, 3);
   else if (models::OperatorRegistry::instance().find(op)) make_operator(n, op);
   else fail(n, "cannot be computed from the network input (it only folds on constants)");
 }

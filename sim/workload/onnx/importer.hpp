@@ -87,8 +87,12 @@ class Importer {
   // A digital operator from the registry for node `n` (its type `type`), its inputs as they are
   // known; adds its layer. Output 0 only. `opset` (0: the model's) and `extra` attributes let a
   // node be built as an operator of another type (GlobalMaxPool as ReduceMax).
+  // `per_sample_shape`: the position of an input that is a shape of one sample's tensor, which an
+  // export may compute from the batch size (Resize's sizes, [N, C, H, W]); it is taken at batch
+  // size 1, like the operator's activations, and the operator's batch_axis() refuses a shape that
+  // resizes the batch.
   void make_operator(const Node& n, const std::string& type, int opset = 0,
-                     const std::map<std::string, models::Attribute>& extra = {});
+                     const std::map<std::string, models::Attribute>& extra = {}, int per_sample_shape = -1);
   // The operator of `type` made from `args` (their activation inputs are `flows`, in order), as a
   // layer whose output is tensor `out`. Its layout follows from the operator's batch_axis(), or
   // is `layout` when given (the element count must agree).

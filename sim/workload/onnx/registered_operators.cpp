@@ -11,7 +11,7 @@
 namespace cimsim::workload::onnx_import {
 
 void Importer::make_operator(const Node& n, const std::string& type, int opset,
-                             const std::map<std::string, models::Attribute>& extra) {
+                             const std::map<std::string, models::Attribute>& extra, int per_sample_shape) {
   for (std::size_t k = 1; k < n.outputs.size(); ++k)
     if (!n.outputs[k].empty() && reader_count(n.outputs[k]) > 0) fail(n, "output " + std::to_string(k) + " is not supported");
   models::OperatorArgs args;
@@ -25,10 +25,13 @@ void Importer::make_operator(const Node& n, const std::string& type, int opset,
     if (!present(n, k)) {
       in.kind = models::OperatorInput::Kind::Absent;
     } else if (const Tensor* c = constant(n.inputs[k])) {
-      if (c->symbolic()) fail(n, "input '" + n.inputs[k] + "' depends on the batch size");
+      const bool at_batch_one = static_cast<int>(k) == per_sample_shape;
+      if (c->symbolic() && !at_batch_one) fail(n, "input '" + n.inputs[k] + "' depends on the batch size");
       in.kind = models::OperatorInput::Kind::Constant;
       in.dims = c->dims;
       in.values = c->values;
+      if (at_batch_one)
+        for (std::size_t i = 0; i < c->batch_coef.size(); ++i) in.values[i] += static_cast<double>(c->batch_coef[i]);
       in.integral = c->integral();
       in.per_sample = c->batch_axis >= 0;
     } else {
