@@ -137,6 +137,11 @@ NETWORKS = {
     "swin_small": (lambda: torchvision.models.SwinTransformer(patch_size=[4, 4], embed_dim=16, depths=[2, 2],
                                                                num_heads=[2, 2], window_size=[4, 4], num_classes=10),
                    (3, 32, 32)),
+    # maxvit_t's operators (MBConv with squeeze-excite, block and grid attention written as Einsum,
+    # relative position bias) at a size a test can run: two stages of one layer, 4 × 4 partitions.
+    "maxvit_small": (lambda: torchvision.models.MaxVit(input_size=(32, 32), stem_channels=8, partition_size=4,
+                                                        block_channels=[16, 32], block_layers=[1, 1], head_dim=8,
+                                                        stochastic_depth_prob=0.0, num_classes=10), (3, 32, 32)),
     "transformer_encoder": (Encoder, (6, 32)),
     "lstm": (lambda: Recurrent("lstm"), (5, 8)),
     "bilstm": (lambda: Recurrent("bilstm"), (5, 8)),

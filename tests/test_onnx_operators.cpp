@@ -300,3 +300,61 @@ TEST_CASE("operators: Resize refuses what it does not model and a resize of the 
   CHECK(ops.mults == 2 * (2 * 8 * 4 + 2 * 8 * 8));
   CHECK(ops.adds == 2 * 8 * 4 + 2 * 8 * 8);
 }
+
+namespace {
+
+// Einsum of activation x (dims a) and, when `b` is given, constant y (dims b, values 1, 2, ...),
+// for one sample of x = 1, 2, 3, ...: its output, or the error's text.
+struct EinsumResult {
+  models::Dims dims;
+  std::vector<float> values;
+  std::string error;
+};
+EinsumResult einsum(const std::string& equation, const models::Dims& a, const models::Dims& b = {}) {
+  OperatorArgs args;
+  args.type = "Einsum";
+  args.opset = 13;
+  args.inputs.push_back(activation(a));
+  if (!b.empty()) {
+    std::vector<double> v(static_cast<std::size_t>(models::element_count(b)));
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<double>(i + 1);
+    args.inputs.push_back(constant(b, v));
+  }
+  args.attributes["equation"] = text(equation);
+  EinsumResult r;
+  try {
+    const auto op = make(args);
+    Eigen::MatrixXf x(models::element_count(a), 1);
+    for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = static_cast<float>(i + 1);
+    const Eigen::MatrixXf y = op->forward({&x});
+    r.dims = op->output_dims();
+    r.values.assign(y.data(), y.data() + y.size());
+  } catch (const models::OperatorError& e) {
+    r.error = e.what();
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("operators: Einsum sums the products its equation names", "[onnx][operators]") {
+  using V = std::vector<float>;
+  // x = [[1, 2, 3], [4, 5, 6]], y = [[1, 2], [3, 4], [5, 6]]: x·y = [[22, 28], [49, 64]].
+  CHECK(einsum("ij,jk->ik", {2, 3}, {3, 2}).values == V{22, 28, 49, 64});
+  // The implicit output is the letters used once, alphabetically: i and k again.
+  CHECK(einsum("ij,jk", {2, 3}, {3, 2}).values == V{22, 28, 49, 64});
+  // xᵀ·x-like contraction over i with upper-case letters and spaces, as MaxViT writes it.
+  CHECK(einsum("I J, I K -> J K", {2, 3}, {2, 2}).values == V{13, 18, 17, 24, 21, 30});
+  // One operand: a transpose and a sum over rows.
+  const EinsumResult t = einsum("ij->ji", {2, 3});
+  CHECK(t.dims == models::Dims{3, 2});
+  CHECK(t.values == V{1, 4, 2, 5, 3, 6});
+  CHECK(einsum("ij->j", {2, 3}).values == V{5, 7, 9});
+  // Outer product: nothing summed.
+  CHECK(einsum("i,j->ij", {2}, {3}).values == V{1, 2, 3, 2, 4, 6});
+  CHECK_THAT(einsum("...ij,jk->...ik", {2, 3}, {3, 2}).error, Catch::Contains("ellipses"));
+  CHECK_THAT(einsum("ii->i", {3, 3}).error, Catch::Contains("diagonal"));
+  CHECK_THAT(einsum("ij,jk->ik", {2, 3}, {4, 2}).error, Catch::Contains("'j' is 3 in one operand and 4 in another"));
+  CHECK_THAT(einsum("ij,jk->iz", {2, 3}, {3, 2}).error, Catch::Contains("'z', which no operand has"));
+  CHECK_THAT(einsum("ijk,jk->i", {2, 3}, {3, 2}).error, Catch::Contains("3 letters for a rank-2 input"));
+}
