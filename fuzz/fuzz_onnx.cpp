@@ -2,7 +2,7 @@
 // folding, layouts, operators; a model that loads runs one zero sample through the float network
 // when it is small enough to do so quickly. Inputs of odd length load with the weights left as
 // stored (LoadOptions::weights_in_file, as `cimsim run` does), even ones with them built.
-// seeds: traces/*/*.onnx
+// seeds: traces/*/*.onnx fuzz/seeds/onnx/*.onnx
 
 #include "fuzz_support.hpp"
 #include "sim/functional/reference.hpp"

@@ -201,6 +201,13 @@ TEST_CASE("onnx errors: operators that would mix the samples of a batch", "[onnx
     OnnxBuilder::attr(b.node("ReduceMean", {"x"}, {"y"}, "mean"), "axes", Ints{0});
     expect_error(b, {"node 'mean' (ReduceMean)", "combine elements of different samples"});
   }
+  {
+    // Scales that resample the batch axis as well as the image.
+    OnnxBuilder b;
+    b.input("x", {2, 3, 3}).output("y").init("scales", {4}, {2, 1, 2, 2});
+    b.node("Resize", {"x", "", "scales"}, {"y"}, "up");
+    expect_error(b, {"node 'up' (Resize)", "combine elements of different samples"});
+  }
 }
 
 TEST_CASE("onnx errors: a bad model stops the run with status 2 and writes nothing", "[onnx][errors]") {

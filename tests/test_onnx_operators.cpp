@@ -358,3 +358,31 @@ TEST_CASE("operators: Einsum sums the products its equation names", "[onnx][oper
   CHECK_THAT(einsum("ij,jk->iz", {2, 3}, {3, 2}).error, Catch::Contains("'z', which no operand has"));
   CHECK_THAT(einsum("ijk,jk->i", {2, 3}, {3, 2}).error, Catch::Contains("3 letters for a rank-2 input"));
 }
+
+TEST_CASE("operators: integers beyond any size are refused, never overflow", "[onnx][operators]") {
+  // Values a corrupted file may hold (the fuzzer found the first: pads whose sum overflowed).
+  const double huge = 7205759403792793601.0, beyond = 1e300;
+  auto refused = [](OperatorArgs a) {
+    INFO(a.type);
+    CHECK_THROWS_AS(make(a), models::OperatorError);
+  };
+  auto args = [](const char* type, std::vector<OperatorInput> inputs, int opset = 13) {
+    OperatorArgs a;
+    a.type = type;
+    a.opset = opset;
+    a.inputs = std::move(inputs);
+    return a;
+  };
+  refused(args("Pad", {activation({1, 4}), constant({4}, {0, huge, 0, huge})}));
+  refused(args("Pad", {activation({1, 4}), constant({4}, {0, -beyond, 0, 0})}));
+  refused(args("Expand", {activation({1, 4}), constant({2}, {beyond, 4})}));
+  refused(args("Gather", {activation({1, 4}), constant({1}, {beyond})}));
+  refused(args("Gather", {activation({1, 4}), constant({1}, {-beyond})}));
+  refused(args("Resize", {activation({1, 2, 4, 4}), constant({0}, {}), constant({4}, {1, 1, beyond, 1})}));
+  refused(args("Resize", {activation({1, 2, 4, 4}), constant({0}, {}), constant({0}, {}), constant({4}, {1, 2, huge, 4})}));
+  refused(args("ScatterND", {activation({1, 4}), constant({1, 2}, {0, beyond}), constant({1}, {1})}));
+  // A slice from the end to far before the start, in steps of −2^61, still selects one element.
+  const auto s = make(args("Slice", {activation({1, 4}), constant({1}, {-1}), constant({1}, {-beyond}),
+                                    constant({1}, {1}), constant({1}, {-beyond})}));
+  CHECK(s->output_dims() == models::Dims{1, 1});
+}

@@ -17,7 +17,7 @@ class Gather final : public MoveOperator {
     const std::int64_t d = in[static_cast<std::size_t>(axis_)];
     std::vector<std::int64_t> picks;
     for (double v : idx.values) {
-      auto p = static_cast<std::int64_t>(v);
+      auto p = saturated_int(v);
       if (p < -d || p >= d) a.fail("", "index " + std::to_string(p) + " is outside an axis of " + std::to_string(d));
       picks.push_back(p < 0 ? p + d : p);
     }

@@ -13,6 +13,7 @@
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -30,6 +31,17 @@ std::int64_t element_count(const Dims& d);
 std::string dims_text(const Dims& d);
 
 // Work of the digital unit per sample, in the actions the cost models price.
+// An integer an operator reads from a constant or an attribute (a size, an index, a pad, an axis),
+// held within ±2^61: exporters write INT64_MAX for "to the end", and a file may hold anything, so
+// that a few such values can be added without overflow before the operator checks what they mean
+// (a cast of a double beyond the int64 range, or a sum past it, is undefined behaviour).
+inline constexpr std::int64_t kIntLimit = std::int64_t{1} << 61;
+inline std::int64_t saturated_int(double v) {
+  constexpr auto lim = static_cast<double>(kIntLimit);
+  return v >= lim ? kIntLimit : v <= -lim ? -kIntLimit : static_cast<std::int64_t>(v);
+}
+inline std::int64_t saturated_int(std::int64_t v) { return std::clamp(v, -kIntLimit, kIntLimit); }
+
 struct DigitalOps {
   std::int64_t adds = 0, mults = 0, compares = 0;
   DigitalOps& operator+=(const DigitalOps& o);

@@ -10,7 +10,7 @@ ReduceOperator::ReduceOperator(const OperatorArgs& args, Kind kind, bool axes_fr
   std::vector<std::int64_t> axes;
   if (axes_from_input) {
     if (args.present(1))
-      for (double v : args.constant(1, "axes").values) axes.push_back(static_cast<std::int64_t>(v));
+      for (double v : args.constant(1, "axes").values) axes.push_back(saturated_int(v));
   } else {
     axes = args.integers("axes");
   }

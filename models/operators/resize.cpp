@@ -72,9 +72,9 @@ class Resize final : public Operator {
         a.fail("", std::string(has_scales ? "scales" : "sizes") + " must be positive (axis " + std::to_string(d) + ")");
       if (has_scales) {
         scale[d] = given[d];
-        out_[d] = static_cast<std::int64_t>(std::floor(static_cast<double>(in_[d]) * given[d]));
+        out_[d] = saturated_int(std::floor(static_cast<double>(in_[d]) * given[d]));
       } else {
-        out_[d] = static_cast<std::int64_t>(given[d]);
+        out_[d] = saturated_int(given[d]);
         scale[d] = static_cast<double>(out_[d]) / static_cast<double>(in_[d]);
       }
     }

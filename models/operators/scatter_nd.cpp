@@ -43,7 +43,7 @@ class ScatterND final : public MoveOperator {
     for (std::int64_t t = 0; t < tuples; ++t) {
       std::int64_t at = 0;
       for (std::int64_t k = 0; k < tuple_; ++k) {
-        auto v = static_cast<std::int64_t>(idx.values[static_cast<std::size_t>(t * tuple_ + k)]);
+        const std::int64_t v = saturated_int(idx.values[static_cast<std::size_t>(t * tuple_ + k)]);
         const std::int64_t n = d[static_cast<std::size_t>(k)];
         if (v < -n || v >= n)
           a.fail("", "index " + std::to_string(v) + " is outside axis " + std::to_string(k) + " of " + std::to_string(n));

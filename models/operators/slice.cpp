@@ -19,7 +19,7 @@ class Slice final : public MoveOperator {
     auto ints_of = [&](std::size_t k, const char* what) {
       std::vector<std::int64_t> v;
       if (a.present(k))
-        for (double x : a.constant(k, what).values) v.push_back(static_cast<std::int64_t>(x));
+        for (double x : a.constant(k, what).values) v.push_back(saturated_int(x));
       return v;
     };
     if (a.opset >= 10) {
@@ -28,9 +28,9 @@ class Slice final : public MoveOperator {
       axes = ints_of(3, "axes");
       steps = ints_of(4, "steps");
     } else {
-      starts = a.integers("starts");
-      ends = a.integers("ends");
-      axes = a.integers("axes");
+      for (std::int64_t v : a.integers("starts")) starts.push_back(saturated_int(v));
+      for (std::int64_t v : a.integers("ends")) ends.push_back(saturated_int(v));
+      for (std::int64_t v : a.integers("axes")) axes.push_back(saturated_int(v));
     }
     if (starts.size() != ends.size()) a.fail("ends", "starts and ends differ in length");
     if (axes.empty())

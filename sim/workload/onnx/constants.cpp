@@ -119,7 +119,7 @@ bool Importer::fold(const Node& n) {
   auto ints = [&](const Tensor& t, const char* what) {
     if (t.symbolic()) fail(n, std::string(what) + " depends on the batch size, which cimsim cannot fold here");
     std::vector<std::int64_t> v;
-    for (double x : t.values) v.push_back(static_cast<std::int64_t>(x));
+    for (double x : t.values) v.push_back(models::saturated_int(x));
     return v;
   };
   auto per_sample_refused = [&](const Tensor& t) {

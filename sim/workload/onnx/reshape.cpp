@@ -49,7 +49,7 @@ void Importer::reshape_like(const Node& n) {
       std::vector<std::int64_t> axes;
       if (opset() >= 13) {
         if (present(n, 1))
-          for (double v : need_constant(n, 1, "axes").values) axes.push_back(static_cast<std::int64_t>(v));
+          for (double v : need_constant(n, 1, "axes").values) axes.push_back(models::saturated_int(v));
       } else {
         axes = ints_attr(n, "axes", INT64_MIN / 2, INT64_MAX / 2);
       }
@@ -113,7 +113,7 @@ void Importer::split(const Node& n) {
   const std::int64_t total = x.layout.dims[static_cast<std::size_t>(axis)];
   std::vector<std::int64_t> sizes;
   if (opset() >= 13 && present(n, 1)) {
-    for (double v : need_constant(n, 1, "split").values) sizes.push_back(static_cast<std::int64_t>(v));
+    for (double v : need_constant(n, 1, "split").values) sizes.push_back(models::saturated_int(v));
   } else if (opset() < 13) {
     sizes = ints_attr(n, "split", 0, total);
   }
