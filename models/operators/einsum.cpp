@@ -38,8 +38,7 @@ class Einsum final : public Operator {
     std::map<char, int> uses;
     for (std::size_t k = 0; k < terms.size(); ++k) {
       if (!a.present(k)) a.fail("", "input " + std::to_string(k) + " is missing");
-      in_[k] = a.inputs[k];
-      const Dims& d = in_[k].dims;
+      const Dims& d = a.inputs[k].dims;
       if (terms[k].size() != d.size())
         a.fail("equation", "operand " + std::to_string(k) + " '" + terms[k] + "' has " + std::to_string(terms[k].size()) +
                                " letters for a rank-" + std::to_string(d.size()) + " input " + dims_text(d));
@@ -66,41 +65,39 @@ class Einsum final : public Operator {
       if (output_.find(c) != i) a.fail("equation", std::string("the output repeats '") + c + "'");
       out_.push_back(size[c]);
     }
+    std::int64_t summed_terms = 1;
     for (const auto& term : terms)
       for (char c : term)
-        if (output_.find(c) == std::string::npos && summed_.find(c) == std::string::npos) summed_ += c;
+        if (output_.find(c) == std::string::npos && summed_.find(c) == std::string::npos) {
+          summed_ += c;
+          summed_terms *= size[c];
+          if (summed_terms > kMaxSampleElements)
+            a.fail("equation", "sums more than " + std::to_string(kMaxSampleElements) + " terms per output element");
+        }
     checked_elements(out_, a);
-    // Each operand's stride along every output and summed letter (0 where it lacks the letter).
+    // Each operand's stride along every output and summed letter (0 where it lacks the letter),
+    // and the summed terms' offsets in it, in C order of the summed letters.
+    int activations = 0;
     for (std::size_t k = 0; k < terms.size(); ++k) {
-      const Dims strides = strides_of(in_[k].dims);
+      const OperatorInput& in = a.inputs[k];
+      const Dims strides = strides_of(in.dims);
       auto stride = [&](char c) {
         const auto at = terms[k].find(c);
         return at == std::string::npos ? std::int64_t{0} : strides[at];
       };
       for (char c : output_) out_stride_[k].push_back(stride(c));
-      for (char c : summed_) sum_stride_[k].push_back(stride(c));
-      if (in_[k].kind == OperatorInput::Kind::Activation) slot_[k] = operands_activation_++;
-      else constant_[k].assign(in_[k].values.begin(), in_[k].values.end());
-    }
-    if (operands_activation_ == 0) a.fail("", "every input is a constant (the loader folds such nodes)");
-    terms_ = terms;
-    std::int64_t summed_terms = 1;
-    for (char c : summed_) {
-      summed_size_.push_back(size[c]);
-      summed_terms *= size[c];
-      if (summed_terms > kMaxSampleElements) a.fail("equation", "sums more than " + std::to_string(kMaxSampleElements) + " terms per output element");
-    }
-    // The summed terms' offsets in each operand, in C order of the summed letters.
-    sum_offset_[0].assign(1, 0);
-    sum_offset_[1].assign(1, 0);
-    for (std::size_t l = 0; l < summed_.size(); ++l)
-      for (std::size_t k = 0; k < 2; ++k) {
+      sum_offset_[k].assign(1, 0);
+      for (char c : summed_) {
         std::vector<std::int64_t> next;
         for (std::int64_t base : sum_offset_[k])
-          for (std::int64_t i = 0; i < summed_size_[l]; ++i)
-            next.push_back(base + i * (k < terms.size() ? sum_stride_[k][l] : 0));
+          for (std::int64_t i = 0; i < size[c]; ++i) next.push_back(base + i * stride(c));
         sum_offset_[k] = std::move(next);
       }
+      if (in.kind == OperatorInput::Kind::Activation) slot_[k] = activations++;
+      else constant_[k].assign(in.values.begin(), in.values.end());
+    }
+    if (activations == 0) a.fail("", "every input is a constant (the loader folds such nodes)");
+    terms_ = terms;
   }
 
   Dims output_dims() const override { return out_; }
@@ -163,14 +160,12 @@ class Einsum final : public Operator {
   }
 
  private:
-  OperatorInput in_[2];
   std::vector<std::string> terms_;
   std::string output_, summed_;
-  Dims out_, summed_size_;
-  Dims out_stride_[2], sum_stride_[2];
-  std::vector<std::int64_t> sum_offset_[2];
-  int slot_[2] = {-1, -1};
-  int operands_activation_ = 0;
+  Dims out_;
+  Dims out_stride_[2];
+  std::vector<std::int64_t> sum_offset_[2];  // of each summed term in each operand
+  int slot_[2] = {-1, -1};                   // activation slot of each operand, −1 for a constant
   std::vector<float> constant_[2];
 };
 

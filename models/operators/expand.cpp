@@ -8,9 +8,7 @@ namespace {
 class Expand final : public MoveOperator {
  public:
   explicit Expand(const OperatorArgs& a) : in_(a.activation(0, "input")) {
-    Dims shape;
-    for (double v : a.constant(1, "shape").values) shape.push_back(saturated_int(v));
-    out_ = broadcast_dims(in_.dims, shape, a);
+    out_ = broadcast_dims(in_.dims, a.constant_integers(1, "shape"), a);
     index_ = broadcast_index(in_.dims, out_);
     which_.assign(index_.size(), 0);
     bind(a);

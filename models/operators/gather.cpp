@@ -16,8 +16,7 @@ class Gather final : public MoveOperator {
     index_rank_ = static_cast<std::int64_t>(idx.dims.size());
     const std::int64_t d = in[static_cast<std::size_t>(axis_)];
     std::vector<std::int64_t> picks;
-    for (double v : idx.values) {
-      auto p = saturated_int(v);
+    for (std::int64_t p : a.constant_integers(1, "indices")) {
       if (p < -d || p >= d) a.fail("", "index " + std::to_string(p) + " is outside an axis of " + std::to_string(d));
       picks.push_back(p < 0 ? p + d : p);
     }

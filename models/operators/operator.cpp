@@ -42,7 +42,7 @@ const Attribute* find(const OperatorArgs& a, const std::string& name, Attribute:
 
 std::int64_t OperatorArgs::integer(const std::string& name, std::int64_t fallback) const {
   const Attribute* a = find(*this, name, Attribute::Kind::Int);
-  return a ? a->i : fallback;
+  return a ? saturated_int(a->i) : fallback;
 }
 
 double OperatorArgs::real(const std::string& name, double fallback) const {
@@ -57,7 +57,10 @@ std::string OperatorArgs::text(const std::string& name, const std::string& fallb
 
 std::vector<std::int64_t> OperatorArgs::integers(const std::string& name) const {
   const Attribute* a = find(*this, name, Attribute::Kind::Ints);
-  return a ? a->ints : std::vector<std::int64_t>{};
+  std::vector<std::int64_t> v;
+  if (a)
+    for (std::int64_t x : a->ints) v.push_back(saturated_int(x));
+  return v;
 }
 
 std::vector<double> OperatorArgs::reals(const std::string& name) const {
@@ -75,6 +78,12 @@ const OperatorInput& OperatorArgs::constant(std::size_t k, const std::string& wh
   if (k >= inputs.size() || inputs[k].kind != OperatorInput::Kind::Constant)
     fail("", "input " + std::to_string(k) + " (" + what + ") must be a constant known when the network loads");
   return inputs[k];
+}
+
+std::vector<std::int64_t> OperatorArgs::constant_integers(std::size_t k, const std::string& what) const {
+  std::vector<std::int64_t> v;
+  for (double x : constant(k, what).values) v.push_back(saturated_int(x));
+  return v;
 }
 
 std::vector<std::size_t> OperatorArgs::activation_positions() const {

@@ -30,7 +30,6 @@ using OperatorBatch = Eigen::MatrixXf;  // one column per sample
 std::int64_t element_count(const Dims& d);
 std::string dims_text(const Dims& d);
 
-// Work of the digital unit per sample, in the actions the cost models price.
 // An integer an operator reads from a constant or an attribute (a size, an index, a pad, an axis),
 // held within ±2^61: exporters write INT64_MAX for "to the end", and a file may hold anything, so
 // that a few such values can be added without overflow before the operator checks what they mean
@@ -42,6 +41,7 @@ inline std::int64_t saturated_int(double v) {
 }
 inline std::int64_t saturated_int(std::int64_t v) { return std::clamp(v, -kIntLimit, kIntLimit); }
 
+// Work of the digital unit per sample, in the actions the cost models price.
 struct DigitalOps {
   std::int64_t adds = 0, mults = 0, compares = 0;
   DigitalOps& operator+=(const DigitalOps& o);
@@ -96,6 +96,7 @@ struct OperatorArgs {
   std::map<std::string, Attribute> attributes;
 
   bool has(const std::string& name) const { return attributes.count(name) != 0; }
+  // Integer attributes come saturated (saturated_int), as constant_integers() below.
   std::int64_t integer(const std::string& name, std::int64_t fallback) const;
   double real(const std::string& name, double fallback) const;
   std::string text(const std::string& name, const std::string& fallback) const;
@@ -105,6 +106,8 @@ struct OperatorArgs {
   // Input `k`, refused (naming `what`) when absent or of the wrong kind.
   const OperatorInput& activation(std::size_t k, const std::string& what) const;
   const OperatorInput& constant(std::size_t k, const std::string& what) const;
+  // Constant input `k` as integers (sizes, indices, pads, axes), each saturated (saturated_int).
+  std::vector<std::int64_t> constant_integers(std::size_t k, const std::string& what) const;
   bool present(std::size_t k) const { return k < inputs.size() && inputs[k].kind != OperatorInput::Kind::Absent; }
   // Positions of the activation inputs, in order: forward() receives them in this order.
   std::vector<std::size_t> activation_positions() const;

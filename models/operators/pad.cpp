@@ -13,18 +13,18 @@ class Pad final : public MoveOperator {
     const auto rank = static_cast<std::int64_t>(in.size());
     std::vector<std::int64_t> pads;
     if (a.opset >= 11) {
-      for (double v : a.constant(1, "pads").values) pads.push_back(saturated_int(v));
+      pads = a.constant_integers(1, "pads");
       if (a.present(2)) {
         const auto& v = a.constant(2, "constant_value").values;
         fill_ = v.empty() ? 0.0f : static_cast<float>(v.front());
       }
     } else {
-      for (std::int64_t v : a.integers("pads")) pads.push_back(saturated_int(v));
+      pads = a.integers("pads");
       fill_ = static_cast<float>(a.real("value", 0.0));
     }
     std::vector<std::int64_t> axes;
     if (a.present(3))
-      for (double v : a.constant(3, "axes").values) axes.push_back(a.axis(saturated_int(v), rank, "axes"));
+      for (std::int64_t v : a.constant_integers(3, "axes")) axes.push_back(a.axis(v, rank, "axes"));
     else
       for (std::int64_t k = 0; k < rank; ++k) axes.push_back(k);
     if (pads.size() != 2 * axes.size())

@@ -10,7 +10,7 @@ ReduceOperator::ReduceOperator(const OperatorArgs& args, Kind kind, bool axes_fr
   std::vector<std::int64_t> axes;
   if (axes_from_input) {
     if (args.present(1))
-      for (double v : args.constant(1, "axes").values) axes.push_back(saturated_int(v));
+      axes = args.constant_integers(1, "axes");
   } else {
     axes = args.integers("axes");
   }

@@ -40,10 +40,11 @@ class ScatterND final : public MoveOperator {
     const Dims strides = strides_of(d);
     const std::int64_t slice = strides[static_cast<std::size_t>(tuple_ - 1)];  // elements a tuple names
     const std::int64_t tuples = element_count(idx.dims) / tuple_;
+    const std::vector<std::int64_t> indices = a.constant_integers(1, "indices");
     for (std::int64_t t = 0; t < tuples; ++t) {
       std::int64_t at = 0;
       for (std::int64_t k = 0; k < tuple_; ++k) {
-        const std::int64_t v = saturated_int(idx.values[static_cast<std::size_t>(t * tuple_ + k)]);
+        const std::int64_t v = indices[static_cast<std::size_t>(t * tuple_ + k)];
         const std::int64_t n = d[static_cast<std::size_t>(k)];
         if (v < -n || v >= n)
           a.fail("", "index " + std::to_string(v) + " is outside axis " + std::to_string(k) + " of " + std::to_string(n));

@@ -17,10 +17,7 @@ class Slice final : public MoveOperator {
     const auto rank = static_cast<std::int64_t>(in.size());
     std::vector<std::int64_t> starts, ends, axes, steps;
     auto ints_of = [&](std::size_t k, const char* what) {
-      std::vector<std::int64_t> v;
-      if (a.present(k))
-        for (double x : a.constant(k, what).values) v.push_back(saturated_int(x));
-      return v;
+      return a.present(k) ? a.constant_integers(k, what) : std::vector<std::int64_t>{};
     };
     if (a.opset >= 10) {
       starts = ints_of(1, "starts");
@@ -28,9 +25,9 @@ class Slice final : public MoveOperator {
       axes = ints_of(3, "axes");
       steps = ints_of(4, "steps");
     } else {
-      for (std::int64_t v : a.integers("starts")) starts.push_back(saturated_int(v));
-      for (std::int64_t v : a.integers("ends")) ends.push_back(saturated_int(v));
-      for (std::int64_t v : a.integers("axes")) axes.push_back(saturated_int(v));
+      starts = a.integers("starts");
+      ends = a.integers("ends");
+      axes = a.integers("axes");
     }
     if (starts.size() != ends.size()) a.fail("ends", "starts and ends differ in length");
     if (axes.empty())
