@@ -301,3 +301,55 @@ TEST_CASE("file weights: which weights quantize to zero, for rows that start any
     CHECK(weights_zero_otherwise(a.layers.front(), in_file.layers.front(), codes.layers.front()) == 0);
   }
 }
+
+TEST_CASE("file weights: a quantized grouped convolution keeps its float weights as stored and its codes narrow",
+          "[onnx][estimate][quantized]") {
+  // int8 codes of 48 depthwise 3 × 3 kernels, per-channel scales, dequantized in the graph as
+  // PyTorch's quantized exports do. Their lowered matrix (48 × 432) is nearly all zeros: the
+  // estimate keeps the dequantized weights as stored, and the codes one byte each.
+  test::TempDir dir;
+  test::OnnxBuilder b;
+  b.input("x", {48, 5, 5}).output("y");
+  std::vector<std::int64_t> codes(48 * 9), zeros(48, 0);
+  for (std::size_t k = 0; k < codes.size(); ++k) codes[k] = static_cast<std::int64_t>(k * 37 % 255) - 127;
+  std::vector<float> scales(48);
+  for (std::size_t o = 0; o < scales.size(); ++o) scales[o] = 0.01f * static_cast<float>(o + 1);
+  b.init_ints("Wq", {48, 1, 3, 3}, codes, onnx::TensorProto::INT8);
+  b.init("ws", {48}, scales);
+  b.init_ints("wz", {48}, zeros, onnx::TensorProto::INT8);
+  auto& dq = b.node("DequantizeLinear", {"Wq", "ws", "wz"}, {"W"}, "dequant");
+  test::OnnxBuilder::attr(dq, "axis", std::int64_t{0});
+  auto& conv = b.node("Conv", {"x", "W"}, {"y"}, "depthwise");
+  test::OnnxBuilder::attr(conv, "group", std::int64_t{48});
+  const std::string path = b.save(dir.path(), "depthwise_qdq.onnx");
+  const workload::Network in_file = load(path, true), built = load(path, false);
+  const workload::Layer &a = in_file.layers.front(), &c = built.layers.front();
+  REQUIRE(a.file_weights);
+  CHECK(a.weight.size() == 0);
+  REQUIRE(c.weight.size() == 48 * 432);
+  CHECK(a.file_weights->matrix() == c.weight);
+  CHECK(a.weight_codes == c.weight_codes);
+  CHECK(a.weight_codes.bytes_per_code() == 1);
+  REQUIRE(a.weight_codes.rows() == 48);
+  REQUIRE(a.weight_codes.cols() == 432);
+  // Output o's nine codes sit at columns 9·o … 9·o + 8, as the float weights do; zeros elsewhere.
+  std::int64_t off_diagonal = 0;
+  for (int o = 0; o < 48; ++o)
+    for (int i = 0; i < 432; ++i) {
+      const bool own = i / 9 == o;
+      if (own) CHECK(a.weight_codes(o, i) == codes[static_cast<std::size_t>(o * 9 + i % 9)]);
+      else off_diagonal += a.weight_codes(o, i) != 0;
+      if (own) CHECK(c.weight(o, i) == static_cast<float>(static_cast<double>(codes[static_cast<std::size_t>(o * 9 + i % 9)]) * scales[static_cast<std::size_t>(o)]));
+    }
+  CHECK(off_diagonal == 0);
+  workload::Dataset calibration;
+  calibration.inputs = Eigen::MatrixXf::Random(48 * 25, 2);
+  const config::Config cfg = test::config_with("");
+  const auto qa = workload::quantize(in_file, calibration, cfg.section("quantization"), workload::QuantizeOptions{});
+  const auto qc = workload::quantize(built, calibration, cfg.section("quantization"), workload::QuantizeOptions{});
+  CHECK(qa.layers.front().weight_bits == 8);  // codes within ±127: the symmetric 8-bit range
+  CHECK(qa.layers.front().weight_bits == qc.layers.front().weight_bits);
+  CHECK(qa.layers.front().w == qc.layers.front().w);
+  CHECK(qa.layers.front().w_scale == qc.layers.front().w_scale);
+  CHECK(functional::float_logits(in_file, calibration.inputs) == functional::float_logits(built, calibration.inputs));
+}

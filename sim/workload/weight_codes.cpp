@@ -34,6 +34,14 @@ WeightCodes::WeightCodes(const MatrixXi32& m) : rows_(m.rows()), cols_(m.cols())
   });
 }
 
+std::int64_t WeightCodes::magnitude() const {
+  if (size() == 0) return 0;
+  // From the extremes in the narrow type: |−128| does not fit an int8.
+  return visit(*this, [](const auto& m) {
+    return std::max<std::int64_t>(-static_cast<std::int64_t>(m.minCoeff()), static_cast<std::int64_t>(m.maxCoeff()));
+  });
+}
+
 std::int32_t WeightCodes::operator()(Eigen::Index r, Eigen::Index c) const {
   return visit(*this, [&](const auto& m) { return static_cast<std::int32_t>(m(r, c)); });
 }

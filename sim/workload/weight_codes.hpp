@@ -24,6 +24,8 @@ class WeightCodes {
   Eigen::Index cols() const { return cols_; }
   Eigen::Index size() const { return rows_ * cols_; }
   int bytes_per_code() const { return width_; }
+  // The largest |code| (0 when empty).
+  std::int64_t magnitude() const;
 
   std::int32_t operator()(Eigen::Index r, Eigen::Index c) const;
   // Column `c` from `values` (rows() of them), each within the width chosen.

@@ -140,11 +140,11 @@ void quantize_weights(QuantLayer& ql, const Layer& layer, bool per_channel, bool
 // ±(2^(wb−1)−1) holds them (at least 2 bits): codes within ±7 map as 4-bit weights, an int8 code
 // of −128 as a 9-bit weight (its magnitude needs 8 bits).
 void take_weight_codes(QuantLayer& ql, const Layer& layer) {
-  const int largest = layer.weight_codes.cwiseAbs().maxCoeff();
+  const std::int64_t largest = layer.weight_codes.magnitude();
   int bits = 2;
-  while ((1 << (bits - 1)) - 1 < largest) ++bits;
+  while ((std::int64_t{1} << (bits - 1)) - 1 < largest) ++bits;
   ql.weight_bits = bits;
-  ql.w = layer.weight_codes.cast<std::int32_t>();
+  ql.w = layer.weight_codes;
   ql.w_scale = layer.weight_code_scale;
 }
 

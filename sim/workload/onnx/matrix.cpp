@@ -5,6 +5,7 @@
 // keep their integer codes and per-channel scales.
 
 #include <algorithm>
+#include <cmath>
 
 #include "models/operators/tensor_index.hpp"
 #include "sim/util/mapped_file.hpp"
@@ -21,10 +22,35 @@ double channel_scale(const Tensor& w, std::int64_t o) {
   return w.code_scale.size() == 1 ? w.code_scale[0] : w.code_scale[static_cast<std::size_t>(o)];
 }
 
+// The largest |code| of quantized weights.
+std::int64_t code_magnitude(const Tensor& w) {
+  double m = 0;
+  for (const double c : w.codes) m = std::max(m, std::fabs(c));
+  return static_cast<std::int64_t>(m);
+}
+
+// A convolution's integer codes [out, in/groups, kh, kw] lowered as its weights are (block
+// diagonal over the groups), written row by row into narrow codes: a depthwise layer's lowered
+// matrix is nearly all zeros, which four-byte codes built whole and then narrowed held twice.
+WeightCodes lower_conv_codes(const Tensor& w, std::int64_t out, std::int64_t channels, int kh, int kw, int groups) {
+  const std::int64_t per_out = channels / groups * kh * kw, out_per_group = out / groups;
+  WeightCodes codes = WeightCodes::zeros(out, channels * kh * kw, code_magnitude(w));
+  std::vector<std::int32_t> row(static_cast<std::size_t>(per_out));
+  for (std::int64_t o = 0; o < out; ++o) {
+    for (std::int64_t j = 0; j < per_out; ++j)
+      row[static_cast<std::size_t>(j)] = static_cast<std::int32_t>(w.codes[static_cast<std::size_t>(o * per_out + j)]);
+    codes.set_row(o, o / out_per_group * per_out, row.data(), per_out);
+  }
+  return codes;
+}
+
 }  // namespace
 
+// Float weights kept as stored rather than built into the layer's matrix: in an estimate, those
+// left in the model file, and a grouped convolution's (whose matrix is mostly zeros) whether read
+// from the file or dequantized from codes.
 bool Importer::keep_in_file(const Tensor& w, bool grouped) const {
-  return weights_in_file_ && w.codes.empty() && (w.deferred() || grouped);
+  return weights_in_file_ && ((w.deferred() && w.codes.empty()) || grouped);
 }
 
 std::shared_ptr<const FileWeights> Importer::stored_weights(const Node& n, const Tensor& w, int out, int in, int kh,
@@ -95,8 +121,7 @@ void Importer::conv(const Node& n) {
   }
   if (!w.codes.empty()) {
     if (w.code_scale.size() > 1 && w.code_axis != 0) fail(n, "per-channel weight scales must run along the output channels (axis 0)");
-    layer.weight_codes = lower_conv_weights<int>([&](std::int64_t k) { return w.codes[static_cast<std::size_t>(k)]; },
-                                                 static_cast<int>(out), static_cast<int>(channels), kh, kw, layer.groups);
+    layer.weight_codes = lower_conv_codes(w, out, channels, kh, kw, layer.groups);
     layer.weight_code_scale.resize(out);
     for (std::int64_t o = 0; o < out; ++o) layer.weight_code_scale(o) = channel_scale(w, o);
   }
@@ -130,7 +155,7 @@ void Importer::fill_dense_weights(const Node& n, Layer& layer, const Tensor& w, 
     const int out_axis = transpose ? 1 : 0;
     if (w.code_scale.size() > 1 && w.code_axis != out_axis)
       fail(n, "per-channel weight scales must run along the outputs (axis " + std::to_string(out_axis) + " of the weights)");
-    layer.weight_codes.resize(outs, ins);
+    layer.weight_codes = WeightCodes::zeros(outs, ins, code_magnitude(w));
     layer.weight_code_scale.resize(outs);
     for (std::int64_t o = 0; o < outs; ++o) layer.weight_code_scale(o) = channel_scale(w, o) * alpha;
   }
@@ -148,8 +173,15 @@ void Importer::fill_dense_weights(const Node& n, Layer& layer, const Tensor& w, 
           const auto at = static_cast<std::size_t>(r * cols + c);
           const Eigen::Index o = transpose ? c : r, i = transpose ? r : c;
           layer.weight(o, i) = static_cast<float>(w.at(at) * alpha);
-          if (quantized) layer.weight_codes(o, i) = static_cast<int>(w.codes[at]);
         }
+  }
+  if (quantized) {
+    std::vector<std::int32_t> row(static_cast<std::size_t>(ins));
+    for (std::int64_t o = 0; o < outs; ++o) {
+      for (std::int64_t i = 0; i < ins; ++i)
+        row[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(w.codes[static_cast<std::size_t>(transpose ? i * cols + o : o * cols + i)]);
+      layer.weight_codes.set_row(o, 0, row.data(), ins);
+    }
   }
   if (w.f32_mapped) util::MappedFile::release(w.f32);
   check_weights(n, w, layer.weight);
