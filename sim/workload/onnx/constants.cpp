@@ -129,11 +129,9 @@ bool Importer::fold(const Node& n) {
   Tensor result;
 
   if (op == "Constant") {
-    auto it = n.attributes.find("value");
-    if (it != n.attributes.end() && it->second.kind == models::Attribute::Kind::Tensor) {
-      result.dtype = it->second.tensor_type;
-      result.dims = it->second.tensor_dims;
-      result.values = it->second.floats;
+    auto it = n.attributes.end();
+    if (n.value) {
+      result = std::move(*n.value);  // read with the graph (graph.hpp); folded once
     } else if ((it = n.attributes.find("value_float")) != n.attributes.end()) {
       result.values = {it->second.f};
     } else if ((it = n.attributes.find("value_int")) != n.attributes.end()) {

@@ -231,6 +231,7 @@ Tensor quantize(const Tensor& x, const Tensor& scale, const Tensor* zero, int ax
   r.dims = x.dims;
   const auto [lo, hi] = int_range(r.dtype);
   const std::size_t channels = scale.values.size();
+  r.values.reserve(x.values.size());
   for (std::size_t i = 0; i < x.values.size(); ++i) {
     const std::size_t c = channel_of(x, i, axis, channels);
     const double z = zero ? zero->values[c] : 0.0;
@@ -249,6 +250,9 @@ Tensor dequantize(const Tensor& x, const Tensor& scale, const Tensor* zero, int 
   r.code_scale = scale.values;
   r.code_axis = axis;
   const std::size_t channels = scale.values.size();
+  // Reserved: grown by doubling, a large layer's two vectors held up to twice their size.
+  r.codes.reserve(x.values.size());
+  r.values.reserve(x.values.size());
   for (std::size_t i = 0; i < x.values.size(); ++i) {
     const std::size_t c = channel_of(x, i, axis, channels);
     const double code = x.values[i] - (zero ? zero->values[c] : 0.0);

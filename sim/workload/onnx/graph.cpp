@@ -25,9 +25,9 @@ void Tensor::materialize() {
   const auto n = static_cast<std::size_t>(size());
   values.resize(n);
   for (std::size_t i = 0; i < n; ++i) values[i] = at(i);
-  if (f32_mapped) util::MappedFile::release(f32);
-  f32 = {};
-  f32_owner.reset();
+  if (raw_mapped) util::MappedFile::release(raw);
+  raw = {};
+  raw_owner.reset();
 }
 
 bool Tensor::symbolic() const {
@@ -99,7 +99,8 @@ class Reader {
     bool mapped = false;  // owner is a util::MappedFile
   };
 
-  // A large float32 tensor keeps its raw data as it is instead of converting it (Tensor::f32):
+  // A large float32 or 8-bit integer tensor keeps its raw data as it is instead of converting it
+  // (Tensor::raw):
   // `in_place` when it was taken out of the model, else `raw_owner` (the tensor's own raw_data,
   // when the caller lets it go).
   Tensor tensor(const TensorProto& t, const std::string& where, std::string* raw_owner = nullptr,
@@ -142,17 +143,20 @@ class Reader {
       for (auto v : field)
         c.values.push_back(half ? half_to_double(static_cast<std::uint16_t>(v)) : static_cast<double>(v));
     };
-    if ((in_place || raw_owner) && has_raw && c.dtype == TensorProto::FLOAT && n >= kDeferredElements &&
-        raw.size() == static_cast<std::size_t>(n) * sizeof(float)) {
+    const std::size_t element_bytes = c.dtype == TensorProto::FLOAT ? sizeof(float)
+                                      : c.dtype == TensorProto::INT8 || c.dtype == TensorProto::UINT8 ? 1
+                                                                                                      : 0;
+    if ((in_place || raw_owner) && has_raw && element_bytes > 0 && n >= kDeferredElements &&
+        raw.size() == static_cast<std::size_t>(n) * element_bytes) {
       if (in_place) {
-        c.f32 = in_place->bytes;
-        c.f32_owner = in_place->owner;
-        c.f32_mapped = in_place->mapped;
+        c.raw = in_place->bytes;
+        c.raw_owner = in_place->owner;
+        c.raw_mapped = in_place->mapped;
       } else {
         auto held = std::make_shared<std::string>();
         held->swap(*raw_owner);
-        c.f32 = *held;
-        c.f32_owner = std::move(held);
+        c.raw = *held;
+        c.raw_owner = std::move(held);
       }
       return c;
     }
@@ -257,7 +261,7 @@ class Reader {
       g.inputs.push_back(std::move(gi));
     }
     int index = 0;
-    for (const auto& np : gp.node()) {
+    for (auto& np : *gp.mutable_node()) {
       Node n;
       n.index = index++;
       n.op = np.op_type();
@@ -275,8 +279,19 @@ class Reader {
         if (!o.empty()) define(o, text);
         n.outputs.push_back(o);
       }
-      for (const auto& a : np.attribute()) {
+      for (auto& a : *np.mutable_attribute()) {
         if (n.attributes.count(a.name())) fail(text + ": attribute '" + a.name() + "' is given twice");
+        if (n.op == "Constant" && n.domain.empty() && a.name() == "value" && a.type() == onnx::AttributeProto::TENSOR) {
+          onnx::TensorProto& t = *a.mutable_t();
+          n.value = std::make_shared<Tensor>(tensor(t, "attribute 'value' of node '" + n.name + "':",
+                                                    t.has_raw_data() ? t.mutable_raw_data() : nullptr));
+          models::Attribute value;
+          value.kind = models::Attribute::Kind::Tensor;
+          value.tensor_dims = n.value->dims;
+          value.tensor_type = n.value->dtype;
+          n.attributes.emplace(a.name(), std::move(value));
+          continue;
+        }
         n.attributes.emplace(a.name(), attribute(a, n.name));
       }
       g.nodes.push_back(std::move(n));

@@ -38,27 +38,35 @@ struct Tensor {
 
   // NaN in them is found where they are read (Importer::constant(), the weight matrices), not
   // in a pass of its own over the file.
-  // Large float32 initializers keep the bytes they were read as (little-endian float32), where
-  // they lie (in the mapped model file, held by `f32_owner`), and leave `values` empty: as
-  // doubles, VGG-16's 138 M weights took 1.1 GB and most of the import's time. The weight
-  // matrices read them as they are; Importer::constant() turns them into `values` for
-  // everything else.
-  std::string_view f32;
-  std::shared_ptr<const void> f32_owner;
-  bool f32_mapped = false;  // `f32` lies in a util::MappedFile (its pages can be released once read)
+  // Large float32 and 8-bit integer initializers keep the bytes they were read as (little-endian
+  // float32, or int8 / uint8), where they lie (in the mapped model file, held by `raw_owner`),
+  // and leave `values` empty: as doubles, VGG-16's 138 M weights took 1.1 GB and most of the
+  // import's time, and a quantized export's int8 weights eight times their size. The weight
+  // matrices read float32 bytes as they are; Importer::constant() turns them into `values` for
+  // everything else (DequantizeLinear included).
+  std::string_view raw;
+  std::shared_ptr<const void> raw_owner;
+  bool raw_mapped = false;  // `raw` lies in a util::MappedFile (its pages can be released once read)
 
-  bool deferred() const { return !f32.empty(); }
+  bool deferred() const { return !raw.empty(); }
+  // Deferred float32 bytes, which the weight matrices can read in place.
+  bool deferred_float() const { return deferred() && dtype == kFloat; }
   std::int64_t size() const {
-    return deferred() ? static_cast<std::int64_t>(f32.size() / sizeof(float)) : static_cast<std::int64_t>(values.size());
+    if (!deferred()) return static_cast<std::int64_t>(values.size());
+    return static_cast<std::int64_t>(raw.size() / (dtype == kFloat ? sizeof(float) : 1));
   }
   // Element i in either form.
   double at(std::size_t i) const {
     if (!deferred()) return values[i];
+    if (dtype == kInt8) return static_cast<std::int8_t>(raw[i]);
+    if (dtype == kUint8) return static_cast<std::uint8_t>(raw[i]);
     float v;
-    std::memcpy(&v, f32.data() + i * sizeof(float), sizeof(float));
+    std::memcpy(&v, raw.data() + i * sizeof(float), sizeof(float));
     return v;
   }
-  // Moves deferred float32 bytes into `values`.
+  // TensorProto::DataType values of the element types that may be deferred.
+  static constexpr int kFloat = 1, kUint8 = 2, kInt8 = 3;
+  // Moves deferred bytes into `values`.
   void materialize();
   bool integral() const;
   bool symbolic() const;  // some element depends on the batch size
@@ -72,6 +80,11 @@ struct Node {
   std::vector<std::string> inputs;  // "" for an absent optional input
   std::vector<std::string> outputs;
   std::map<std::string, models::Attribute> attributes;
+  // A Constant node's `value` tensor, read as an initializer is (large float32 and 8-bit data
+  // kept as read, Tensor::raw) instead of into its attribute as doubles: PyTorch's quantized
+  // exports hold every weight this way. The attribute keeps the tensor's type and dims only. The
+  // fold that defines the node's output takes it (moves it out).
+  std::shared_ptr<Tensor> value;
 };
 
 struct GraphInput {
@@ -107,7 +120,7 @@ bool dtype_is_float(int dtype);
 inline constexpr double kLargestInt64Double = 9223372036854774784.0;
 inline double int64_value(double v) { return std::min(std::max(v, -9223372036854775808.0), kLargestInt64Double); }
 
-// Float32 initializers of at least this many elements are kept as read (Tensor::f32).
+// Float32 and 8-bit integer initializers of at least this many elements are kept as read (Tensor::raw).
 inline constexpr std::int64_t kDeferredElements = std::int64_t{1} << 16;
 // Initializers' raw data of at least this many bytes is read from the file where it lies, not
 // copied by the protobuf parser first (wire.hpp).

@@ -103,10 +103,10 @@ const Tensor* Importer::constant(const std::string& name) const {
   if (it == constants_.end()) return nullptr;
   Tensor& t = it->second;
   if (t.deferred()) {
-    // Float32 kept as read is checked here, as every other constant is when it is read.
+    // Data kept as read is checked here, as every other constant is when it is read.
     t.materialize();
     for (std::size_t i = 0; i < t.values.size(); ++i)
-      if (std::isnan(t.values[i])) fail_file("initializer '" + name + "' holds NaN at element " + std::to_string(i));
+      if (std::isnan(t.values[i])) fail_file("constant '" + name + "' holds NaN at element " + std::to_string(i));
   }
   return &t;
 }

@@ -50,18 +50,19 @@ WeightCodes lower_conv_codes(const Tensor& w, std::int64_t out, std::int64_t cha
 // left in the model file, and a grouped convolution's (whose matrix is mostly zeros) whether read
 // from the file or dequantized from codes.
 bool Importer::keep_in_file(const Tensor& w, bool grouped) const {
-  return weights_in_file_ && ((w.deferred() && w.codes.empty()) || grouped);
+  return weights_in_file_ && ((w.deferred_float() && w.codes.empty()) || grouped);
 }
 
 std::shared_ptr<const FileWeights> Importer::stored_weights(const Node& n, const Tensor& w, int out, int in, int kh,
                                                            int kw, int groups) const {
   std::shared_ptr<const FileWeights> fw;
-  if (w.deferred()) {
-    fw = std::make_shared<const FileWeights>(w.f32_owner, w.f32, w.f32_mapped, out, in, kh, kw, groups);
+  if (w.deferred_float()) {
+    fw = std::make_shared<const FileWeights>(w.raw_owner, w.raw, w.raw_mapped, out, in, kh, kw, groups);
   } else {
-    // Converted already (a small tensor): a float32 copy in the file's layout, as the matrix reads it.
-    auto copy = std::make_shared<std::vector<float>>(w.values.size());
-    for (std::size_t k = 0; k < w.values.size(); ++k) (*copy)[k] = static_cast<float>(w.values[k]);
+    // Converted already (a small tensor, or dequantized codes): a float32 copy in the file's
+    // layout, as the matrix reads it.
+    auto copy = std::make_shared<std::vector<float>>(static_cast<std::size_t>(w.size()));
+    for (std::size_t k = 0; k < copy->size(); ++k) (*copy)[k] = static_cast<float>(w.at(k));
     const std::string_view bytes(reinterpret_cast<const char*>(copy->data()), copy->size() * sizeof(float));
     fw = std::make_shared<const FileWeights>(std::move(copy), bytes, false, out, in, kh, kw, groups);
   }
@@ -117,7 +118,7 @@ void Importer::conv(const Node& n) {
     layer.weight = lower_conv_weights<float>([&](std::int64_t k) { return w.at(static_cast<std::size_t>(k)); },
                                              static_cast<int>(out), static_cast<int>(channels), kh, kw, layer.groups);
     check_weights(n, w, layer.weight);
-    if (w.f32_mapped) util::MappedFile::release(w.f32);
+    if (w.raw_mapped) util::MappedFile::release(w.raw);
   }
   if (!w.codes.empty()) {
     if (w.code_scale.size() > 1 && w.code_axis != 0) fail(n, "per-channel weight scales must run along the output channels (axis 0)");
@@ -164,8 +165,8 @@ void Importer::fill_dense_weights(const Node& n, Layer& layer, const Tensor& w, 
   // file's bytes are given back as they are read.
   constexpr std::int64_t kBlock = 64;
   for (std::int64_t r0 = 0; r0 < rows; r0 += kBlock) {
-    if (r0 > 0 && w.f32_mapped)  // the block of rows above, read
-      util::MappedFile::release(w.f32.substr(static_cast<std::size_t>((r0 - kBlock) * cols) * sizeof(float),
+    if (r0 > 0 && w.raw_mapped)  // the block of rows above, read
+      util::MappedFile::release(w.raw.substr(static_cast<std::size_t>((r0 - kBlock) * cols) * sizeof(float),
                                              static_cast<std::size_t>(kBlock * cols) * sizeof(float)));
     for (std::int64_t c0 = 0; c0 < cols; c0 += kBlock)
       for (std::int64_t c = c0; c < std::min(cols, c0 + kBlock); ++c)
@@ -183,7 +184,7 @@ void Importer::fill_dense_weights(const Node& n, Layer& layer, const Tensor& w, 
       layer.weight_codes.set_row(o, 0, row.data(), ins);
     }
   }
-  if (w.f32_mapped) util::MappedFile::release(w.f32);
+  if (w.raw_mapped) util::MappedFile::release(w.raw);
   check_weights(n, w, layer.weight);
 }
 
