@@ -2,7 +2,12 @@
 """The user's path, measured: whole `cimsim run` processes on networks exported from torchvision
 (random weights, one synthetic sample, no data: a hardware estimate), each run several times.
 Classification networks by their torchvision.models name, segmentation ones (fcn_resnet50,
-lraspp_mobilenet_v3_large, ...) by their torchvision.models.segmentation name.
+lraspp_mobilenet_v3_large, ...) by their torchvision.models.segmentation name, and networks
+quantized by PyTorch itself as quantized_NAME (NAME one of torchvision.models.quantization's:
+resnet50, mobilenet_v2, mobilenet_v3_large, googlenet, inception_v3, ...): fused, then eager
+post-training quantization with torch.ao.quantization's default qconfig for the onednn engine,
+calibrated on two random batches, exported at a fixed batch of one (QuantizeLinear, Cast and
+DequantizeLinear around float operators, int8 weights in Constant nodes).
 
     /usr/bin/python3 bench/user_path.py --cimsim build/cimsim [--networks resnet18 vgg16] [--repeats 3]
 
@@ -33,11 +38,36 @@ def export(name, path):
     subprocess.run([sys.executable, os.path.abspath(__file__), "--export-one", name, path], check=True)
 
 
+def export_quantized(name, path):
+    import torch
+    import torch.ao.quantization as tq
+    from torchvision.models import quantization
+
+    torch.backends.quantized.engine = "onednn"  # the quantized engine Debian's torch has
+    kw = {"weights": None, "quantize": False}
+    if name in ("googlenet", "inception_v3"):
+        kw.update(aux_logits=False, init_weights=True)
+    model = getattr(quantization, name)(**kw).eval()
+    size = 299 if name == "inception_v3" else 224
+    # Fused: PyTorch 1.13 exports no quantized batch norm, and the fused conv-bn-relu modules have none.
+    model.fuse_model()
+    model.qconfig = tq.get_default_qconfig("onednn")
+    tq.prepare(model, inplace=True)
+    with torch.no_grad():
+        for _ in range(2):
+            model(torch.randn(2, 3, size, size))
+    tq.convert(model, inplace=True)
+    torch.onnx.export(model, torch.randn(1, 3, size, size), path, opset_version=13, input_names=["x"],
+                      output_names=["y"])
+
+
 def export_here(name, path):
     import torch
     import torchvision
 
     torch.manual_seed(0)
+    if name.startswith("quantized_"):
+        return export_quantized(name[len("quantized_"):], path)
     if hasattr(torchvision.models.segmentation, name):
         # Random backbone too (the default would download ImageNet weights); the "out" map only.
         class Segmentation(torch.nn.Module):

@@ -201,13 +201,18 @@ Tensor reduce_prod(const Tensor& t, const std::vector<std::int64_t>& axes, bool 
 
 namespace {
 
-// Index of the scale (and zero point) of element i along `axis`.
-std::size_t channel_of(const Tensor& x, std::size_t i, int axis, std::size_t channels) {
-  if (channels == 1) return 0;
-  const Dims strides = models::strides_of(x.dims);
-  return static_cast<std::size_t>((static_cast<std::int64_t>(i) / strides[static_cast<std::size_t>(axis)]) %
-                                  x.dims[static_cast<std::size_t>(axis)]);
-}
+// The index of the scale (and zero point) of each element along `axis`: (i / stride) % channels,
+// the stride worked out once (once per element, with its vector of strides, it was a third of a
+// quantized ResNet-50's import).
+struct ChannelOf {
+  std::int64_t stride = 1, channels = 1;
+  ChannelOf(const Tensor& x, int axis, std::size_t scales) : channels(static_cast<std::int64_t>(scales)) {
+    if (scales > 1) stride = models::strides_of(x.dims)[static_cast<std::size_t>(axis)];
+  }
+  std::size_t operator()(std::size_t i) const {
+    return channels == 1 ? 0 : static_cast<std::size_t>((static_cast<std::int64_t>(i) / stride) % channels);
+  }
+};
 
 void check_quant_params(const Tensor& x, const Tensor& scale, const Tensor* zero, int axis, const OnError& err) {
   const std::size_t channels = scale.values.size();
@@ -230,10 +235,10 @@ Tensor quantize(const Tensor& x, const Tensor& scale, const Tensor* zero, int ax
   r.dtype = zero ? zero->dtype : TensorProto::UINT8;
   r.dims = x.dims;
   const auto [lo, hi] = int_range(r.dtype);
-  const std::size_t channels = scale.values.size();
+  const ChannelOf channel_of(x, axis, scale.values.size());
   r.values.reserve(x.values.size());
   for (std::size_t i = 0; i < x.values.size(); ++i) {
-    const std::size_t c = channel_of(x, i, axis, channels);
+    const std::size_t c = channel_of(i);
     const double z = zero ? zero->values[c] : 0.0;
     // ONNX divides in float32 and rounds half to even.
     const double q = std::nearbyint(f32(f32(x.values[i]) / f32(scale.values[c]))) + z;
@@ -249,12 +254,12 @@ Tensor dequantize(const Tensor& x, const Tensor& scale, const Tensor* zero, int 
   r.dims = x.dims;
   r.code_scale = scale.values;
   r.code_axis = axis;
-  const std::size_t channels = scale.values.size();
+  const ChannelOf channel_of(x, axis, scale.values.size());
   // Reserved: grown by doubling, a large layer's two vectors held up to twice their size.
   r.codes.reserve(x.values.size());
   r.values.reserve(x.values.size());
   for (std::size_t i = 0; i < x.values.size(); ++i) {
-    const std::size_t c = channel_of(x, i, axis, channels);
+    const std::size_t c = channel_of(i);
     const double code = x.values[i] - (zero ? zero->values[c] : 0.0);
     r.codes.push_back(code);
     r.values.push_back(f32(code * f32(scale.values[c])));
