@@ -357,19 +357,23 @@ TEST_CASE("file weights: a quantized grouped convolution keeps its float weights
 TEST_CASE("constant nodes: a large int8 Constant is read as an initializer is, kept as its bytes until folded",
           "[onnx][quantized]") {
   // PyTorch's quantized exports hold every weight in a Constant node. The same int8 codes (300 ×
-  // 256, above the size kept as read) as an initializer and as a Constant node's raw data,
-  // dequantized per channel into a Gemm: the same layer either way, in both load modes.
+  // 256, above the size kept as read) as an initializer's int32 field, as a Constant node's raw
+  // data and as an initializer's raw data (read where it lies in the mapped file), dequantized per
+  // channel into a Gemm: the same layer every way, in both load modes.
   std::vector<std::int64_t> codes(300 * 256), zeros(300, 0);
   for (std::size_t k = 0; k < codes.size(); ++k) codes[k] = static_cast<std::int64_t>(k * 53 % 255) - 127;
   std::vector<float> scales(300);
   for (std::size_t o = 0; o < scales.size(); ++o) scales[o] = 0.001f * static_cast<float>(o + 1);
   test::TempDir dir;
-  const auto save = [&](bool as_node) {
+  std::string bytes(codes.size(), '\0');
+  for (std::size_t k = 0; k < codes.size(); ++k) bytes[k] = static_cast<char>(static_cast<std::int8_t>(codes[k]));
+  enum Form { kField, kNode, kRaw };
+  const auto save = [&](Form form) {
     test::OnnxBuilder b;
     b.input("x", {256}).output("y");
     b.init("ws", {300}, scales);
     b.init_ints("wz", {300}, zeros, onnx::TensorProto::INT8);
-    if (as_node) {
+    if (form == kNode) {
       auto& c = b.node("Constant", {}, {"Wq"}, "weights");
       auto* a = c.add_attribute();
       a->set_name("value");
@@ -378,29 +382,31 @@ TEST_CASE("constant nodes: a large int8 Constant is read as an initializer is, k
       t.set_data_type(onnx::TensorProto::INT8);
       t.add_dims(300);
       t.add_dims(256);
-      std::string bytes(codes.size(), '\0');
-      for (std::size_t k = 0; k < codes.size(); ++k) bytes[k] = static_cast<char>(static_cast<std::int8_t>(codes[k]));
       t.set_raw_data(bytes);
     } else {
-      b.init_ints("Wq", {300, 256}, codes, onnx::TensorProto::INT8);
+      b.init_ints("Wq", {300, 256}, form == kRaw ? std::vector<std::int64_t>{} : codes, onnx::TensorProto::INT8);
+      if (form == kRaw) (*b.model().mutable_graph()->mutable_initializer())[2].set_raw_data(bytes);
     }
     auto& dq = b.node("DequantizeLinear", {"Wq", "ws", "wz"}, {"W"}, "dequant");
     test::OnnxBuilder::attr(dq, "axis", std::int64_t{0});
     auto& fc = b.node("Gemm", {"x", "W"}, {"y"}, "fc");
     test::OnnxBuilder::attr(fc, "transB", std::int64_t{1});
-    return b.save(dir.path(), as_node ? "constant_node.onnx" : "initializer.onnx");
+    return b.save(dir.path(), "form" + std::to_string(static_cast<int>(form)) + ".onnx");
   };
-  const std::string node_path = save(true), init_path = save(false);
-  for (const bool in_file : {false, true}) {
-    INFO("weights in file: " << in_file);
-    const workload::Network a = load(node_path, in_file), c = load(init_path, in_file);
-    REQUIRE(a.layers.size() == 1);
-    const workload::Layer &la = a.layers.front(), &lc = c.layers.front();
-    CHECK(la.weight == lc.weight);
-    CHECK(la.weight_codes == lc.weight_codes);
-    CHECK(la.weight_code_scale == lc.weight_code_scale);
-    REQUIRE(la.weight_codes.rows() == 300);
-    CHECK(la.weight_codes(7, 11) == codes[7 * 256 + 11]);
-    CHECK(la.weight(7, 11) == static_cast<float>(static_cast<double>(codes[7 * 256 + 11]) * scales[7]));
+  const std::string init_path = save(kField);
+  for (const Form form : {kNode, kRaw}) {
+    const std::string path = save(form);
+    for (const bool in_file : {false, true}) {
+      INFO("form " << static_cast<int>(form) << ", weights in file: " << in_file);
+      const workload::Network a = load(path, in_file), c = load(init_path, in_file);
+      REQUIRE(a.layers.size() == 1);
+      const workload::Layer &la = a.layers.front(), &lc = c.layers.front();
+      CHECK(la.weight == lc.weight);
+      CHECK(la.weight_codes == lc.weight_codes);
+      CHECK(la.weight_code_scale == lc.weight_code_scale);
+      REQUIRE(la.weight_codes.rows() == 300);
+      CHECK(la.weight_codes(7, 11) == codes[7 * 256 + 11]);
+      CHECK(la.weight(7, 11) == static_cast<float>(static_cast<double>(codes[7 * 256 + 11]) * scales[7]));
+    }
   }
 }

@@ -165,7 +165,7 @@ void Importer::fill_dense_weights(const Node& n, Layer& layer, const Tensor& w, 
   // file's bytes are given back as they are read.
   constexpr std::int64_t kBlock = 64;
   for (std::int64_t r0 = 0; r0 < rows; r0 += kBlock) {
-    if (r0 > 0 && w.raw_mapped)  // the block of rows above, read
+    if (r0 > 0 && w.raw_mapped && w.deferred_float())  // the block of rows above, read
       util::MappedFile::release(w.raw.substr(static_cast<std::size_t>((r0 - kBlock) * cols) * sizeof(float),
                                              static_cast<std::size_t>(kBlock * cols) * sizeof(float)));
     for (std::int64_t c0 = 0; c0 < cols; c0 += kBlock)
