@@ -256,11 +256,12 @@ Tensor dequantize(const Tensor& x, const Tensor& scale, const Tensor* zero, int 
   r.code_axis = axis;
   const ChannelOf channel_of(x, axis, scale.values.size());
   // Reserved: grown by doubling, a large layer's two vectors held up to twice their size.
-  r.codes.reserve(x.values.size());
-  r.values.reserve(x.values.size());
-  for (std::size_t i = 0; i < x.values.size(); ++i) {
+  const auto count = static_cast<std::size_t>(x.size());  // x may be kept as read (Tensor::raw)
+  r.codes.reserve(count);
+  r.values.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
     const std::size_t c = channel_of(i);
-    const double code = x.values[i] - (zero ? zero->values[c] : 0.0);
+    const double code = x.at(i) - (zero ? zero->values[c] : 0.0);
     r.codes.push_back(code);
     r.values.push_back(f32(code * f32(scale.values[c])));
   }

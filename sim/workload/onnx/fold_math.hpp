@@ -28,8 +28,8 @@ Dims reshape_constant(const Dims& dims, const std::vector<SymDim>& target, bool 
 Tensor expand(const Tensor& t, const std::vector<SymDim>& shape, const OnError& err);
 Tensor reduce_prod(const Tensor& t, const std::vector<std::int64_t>& axes, bool keepdims, const OnError& err);
 // QuantizeLinear of float constants (round half to even, saturate to the zero point's type) and
-// DequantizeLinear of integer constants (codes kept beside the values); `axis` for per-channel
-// scales.
+// DequantizeLinear of integer constants (codes kept beside the values), read with Tensor::at()
+// (they may still be the bytes of the file); `axis` for per-channel scales.
 Tensor quantize(const Tensor& x, const Tensor& scale, const Tensor* zero, int axis, const OnError& err);
 Tensor dequantize(const Tensor& x, const Tensor& scale, const Tensor* zero, int axis, const OnError& err);
 // Element-wise operators (absent inputs are nullptr); std::nullopt for an operator it does not know.
