@@ -30,7 +30,10 @@ TEST_CASE("binary product: each readout is the in-order float sum of the rows it
           "[functional][binary_product]") {
   std::mt19937 gen(7);
   std::normal_distribution<float> conductance(0.0f, 3.0f);
-  for (const Eigen::Index m : {1, 7, 8, 9, 31, 32, 33, 41, 64, 75, 109, 128}) {
+  // Both kernels where the CPU runs the wide one (blocks of 64 readouts, then 32, 8 and single ones).
+  const auto kernel = GENERATE(functional::SumKernel::widest, functional::SumKernel::eight_lanes);
+  INFO("a wide kernel on this CPU: " << functional::has_wide_sum_kernel());
+  for (const Eigen::Index m : {1, 7, 8, 9, 31, 32, 33, 41, 64, 75, 109, 128, 136, 200}) {
     for (const Eigen::Index k : {1, 16, 128}) {
       for (const double density : {0.0, 0.05, 0.19, 0.5, 1.0}) {
         for (const Eigen::Index n : {24, 32, 70}) {
@@ -42,7 +45,7 @@ TEST_CASE("binary product: each readout is the in-order float sum of the rows it
           REQUIRE(rows.cols() == n);
           Eigen::MatrixXf out_storage = Eigen::MatrixXf::Constant(n, m, -1.0f);
           Eigen::Map<Eigen::MatrixXf> out(out_storage.data(), n, m);
-          functional::binary_product(a, rows, out);
+          functional::binary_product(a, rows, out, kernel);
 
           const Eigen::MatrixXd dense = a.cast<double>() * u.cast<double>();
           std::size_t exact = 0;
@@ -53,7 +56,8 @@ TEST_CASE("binary product: each readout is the in-order float sum of the rows it
               // Against the exact product: float rounding of at most k terms of size ≤ ~15.
               CHECK(std::fabs(out(j, c) - dense(c, j)) <= 1e-5 * static_cast<double>(k) * 16.0);
             }
-          INFO("m " << m << ", k " << k << ", n " << n << ", density " << density);
+          INFO("m " << m << ", k " << k << ", n " << n << ", density " << density << ", kernel "
+                    << static_cast<int>(kernel));
           CHECK(exact == static_cast<std::size_t>(m * n));
         }
       }

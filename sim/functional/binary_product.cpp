@@ -110,13 +110,13 @@ void sum_block(const float* block, const SetRows& set, Eigen::Index j0, Eigen::I
 
 #ifdef __AVX__
 // dst(j0 + j, c0 + r) = tile(r, j) for a whole 32 × 32 tile (readouts down, vectors across, column-
-// major), in 8 × 8 pieces turned in registers. Eigen's turned copy of the tile gathered it a float
-// at a time.
-void turn_tile(const float* tile, float* dst, Eigen::Index ld, Eigen::Index j0, Eigen::Index c0) {
+// major, columns `tile_ld` apart), in 8 × 8 pieces turned in registers. Eigen's turned copy of the
+// tile gathered it a float at a time.
+void turn_tile(const float* tile, Eigen::Index tile_ld, float* dst, Eigen::Index ld, Eigen::Index j0, Eigen::Index c0) {
   for (int rb = 0; rb < 32; rb += 8)
     for (int jb = 0; jb < 32; jb += 8) {
       __m256 r[8], t[8];
-      for (int q = 0; q < 8; ++q) r[q] = _mm256_loadu_ps(tile + (jb + q) * 32 + rb);
+      for (int q = 0; q < 8; ++q) r[q] = _mm256_loadu_ps(tile + (jb + q) * tile_ld + rb);
       for (int q = 0; q < 8; q += 2) {
         t[q] = _mm256_unpacklo_ps(r[q], r[q + 1]);
         t[q + 1] = _mm256_unpackhi_ps(r[q], r[q + 1]);
@@ -136,15 +136,59 @@ void turn_tile(const float* tile, float* dst, Eigen::Index ld, Eigen::Index j0, 
 }
 #endif
 
-}  // namespace
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CIMSIM_WIDE_SUMS 1
+// sum_block for blocks of 64 readouts, on AVX-512 where the CPU has it (chosen at run time, the
+// build stays portable): four 16-lane accumulators, each row's 256 bytes in four loads. Each lane
+// adds the same terms in the same order as sum_block's, so the sums are the same floats bit for
+// bit. The 8-lane kernel is bound by its loads (32 bytes each); a CPU with 512-bit load ports
+// moves twice the bytes per load (docs/performance.md).
+typedef float WideLanes __attribute__((vector_size(64)));
+__attribute__((target("avx512f"))) void sum_block_avx512(const float* block, const SetRows& set, Eigen::Index j0,
+                                                         Eigen::Index j1, float* tile) {
+  constexpr Eigen::Index kBlock = 64, kStep = 16;
+  for (Eigen::Index j = j0; j < j1; ++j) {
+    std::uint32_t count;
+    const std::uint32_t* rows = set.rows_of(j, count);
+    WideLanes s0{}, s1{}, s2{}, s3{};
+    for (std::uint32_t r = 0; r < count; ++r) {
+      const float* p = block + static_cast<Eigen::Index>(rows[r]) * kBlock;
+      WideLanes v0, v1, v2, v3;
+      __builtin_memcpy(&v0, p, sizeof v0);
+      __builtin_memcpy(&v1, p + kStep, sizeof v1);
+      __builtin_memcpy(&v2, p + 2 * kStep, sizeof v2);
+      __builtin_memcpy(&v3, p + 3 * kStep, sizeof v3);
+      s0 += v0;
+      s1 += v1;
+      s2 += v2;
+      s3 += v3;
+    }
+    float* out = tile + (j - j0) * kBlock;
+    __builtin_memcpy(out, &s0, sizeof s0);
+    __builtin_memcpy(out + kStep, &s1, sizeof s1);
+    __builtin_memcpy(out + 2 * kStep, &s2, sizeof s2);
+    __builtin_memcpy(out + 3 * kStep, &s3, sizeof s3);
+  }
+}
 
-void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& set, Eigen::Map<Eigen::MatrixXf>& dst) {
+bool cpu_has_avx512() {
+  static const bool has = __builtin_cpu_supports("avx512f") != 0;
+  return has;
+}
+#endif
+
+// binary_product with the readouts in blocks of kTop (32, or 64 for sum_top's wider kernel), then
+// of 32 and of 8, and the last few one at a time.
+template <Eigen::Index kTop, class SumTop>
+void product_in_blocks(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& set, Eigen::Map<Eigen::MatrixXf>& dst,
+                       SumTop sum_top) {
   const Eigen::Index m = a.rows(), k = a.cols(), n = set.cols();
-  // `a` in blocks of 32 rows (then 8), each block's rows of every column one after the other:
-  // a's columns lie a power of two apart in memory, so read in place they would share a few
-  // cache sets and evict each other. A block at most 128 columns wide (an array's rows) is 16 KB.
+  // `a` in blocks of rows, each block's rows of every column one after the other: a's columns lie a
+  // power of two apart in memory, so read in place they would share a few cache sets and evict each
+  // other. A block of 32 rows at most 128 columns wide (an array's rows) is 16 KB.
   constexpr Eigen::Index kWide = 4 * kLanes;
-  const Eigen::Index wide_end = m / kWide * kWide, narrow_end = m / kLanes * kLanes;
+  const Eigen::Index top_end = m / kTop * kTop, wide_end = top_end + (m - top_end) / kWide * kWide,
+                     narrow_end = m / kLanes * kLanes;
   thread_local util::CacheLineVector<float> packed_storage;  // its blocks' rows on whole cache lines
   packed_storage.resize(static_cast<std::size_t>(narrow_end * k));
   float* const packed_data = packed_storage.data();  // once: a thread_local costs a call per use
@@ -157,32 +201,38 @@ void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& s
   for (Eigen::Index i = 0; i < k; ++i) {
     const float* in = a.col(i).data();
     Eigen::Index c = 0;
+    for (; c < top_end; c += kTop) copy(std::integral_constant<Eigen::Index, kTop>{}, in + c, packed_data + c * k + i * kTop);
     for (; c < wide_end; c += kWide) copy(std::integral_constant<Eigen::Index, kWide>{}, in + c, packed_data + c * k + i * kWide);
     for (; c < narrow_end; c += kLanes) copy(std::integral_constant<Eigen::Index, kLanes>{}, in + c, packed_data + c * k + i * kLanes);
   }
   // Columns of u a group at a time, every block of rows for each group: each block's sums go to a
-  // tile in L1, which is turned into its place in dst (vectors down, readouts across) while hot.
+  // tile in L1 (a block's readouts down, `height` floats a column), which is turned into its place in
+  // dst (vectors down, readouts across) while hot.
   constexpr Eigen::Index kGroup = 32;
-  Eigen::Matrix<float, kWide, kGroup> tile;
+  alignas(64) float tile[kTop * kGroup];
+  const auto place = [&](Eigen::Index height, Eigen::Index j0, Eigen::Index width, Eigen::Index c0) {
+#ifdef __AVX__
+    if (width == kGroup && height % kWide == 0) {
+      for (Eigen::Index h = 0; h < height; h += kWide) turn_tile(tile + h, height, dst.data(), dst.rows(), j0, c0 + h);
+      return;
+    }
+#endif
+    dst.block(j0, c0, width, height) = Eigen::Map<const Eigen::MatrixXf>(tile, height, width).transpose();
+  };
   for (Eigen::Index j0 = 0; j0 < n; j0 += kGroup) {
     const Eigen::Index j1 = std::min(n, j0 + kGroup), width = j1 - j0;
     Eigen::Index c0 = 0;
+    for (; c0 < top_end; c0 += kTop) {
+      sum_top(packed_data + c0 * k, set, j0, j1, tile);
+      place(kTop, j0, width, c0);
+    }
     for (; c0 < wide_end; c0 += kWide) {
-      sum_block<4>(packed_data + c0 * k, set, j0, j1, tile.data());
-      if (width == kGroup) {
-#ifdef __AVX__
-        turn_tile(tile.data(), dst.data(), dst.rows(), j0, c0);
-#else
-        dst.block<kGroup, kWide>(j0, c0) = tile.transpose();
-#endif
-      } else {
-        dst.block(j0, c0, width, kWide) = tile.leftCols(width).transpose();
-      }
+      sum_block<4>(packed_data + c0 * k, set, j0, j1, tile);
+      place(kWide, j0, width, c0);
     }
     for (; c0 < narrow_end; c0 += kLanes) {
-      sum_block<1>(packed_data + c0 * k, set, j0, j1, tile.data());
-      const Eigen::Map<const Eigen::MatrixXf> narrow(tile.data(), kLanes, width);
-      dst.block(j0, c0, width, kLanes) = narrow.transpose();
+      sum_block<1>(packed_data + c0 * k, set, j0, j1, tile);
+      place(kLanes, j0, width, c0);
     }
     // The last rows, fewer than a register's lanes: one at a time.
     for (Eigen::Index c = narrow_end; c < m; ++c)
@@ -194,6 +244,26 @@ void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& s
         dst(j, c) = s;
       }
   }
+}
+
+}  // namespace
+
+bool has_wide_sum_kernel() {
+#ifdef CIMSIM_WIDE_SUMS
+  return cpu_has_avx512();
+#else
+  return false;
+#endif
+}
+
+void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& set, Eigen::Map<Eigen::MatrixXf>& dst,
+                    SumKernel kernel) {
+#ifdef CIMSIM_WIDE_SUMS
+  if (kernel == SumKernel::widest && cpu_has_avx512()) return product_in_blocks<64>(a, set, dst, sum_block_avx512);
+#else
+  (void)kernel;
+#endif
+  product_in_blocks<4 * kLanes>(a, set, dst, sum_block<4>);
 }
 
 }  // namespace cimsim::functional
