@@ -1,5 +1,7 @@
 #include "sim/util/rng.hpp"
 
+#include "sim/util/philox_avx512.hpp"
+
 #include <Eigen/Dense>
 
 #include <cstring>
@@ -87,10 +89,12 @@ inline void sincos_2pi(float u, float& s, float& c) {
 struct ConsecutiveBlocks {
   std::uint64_t first;
   std::uint64_t operator[](std::size_t b) const { return first + b; }
+  const std::uint64_t* listed() const { return nullptr; }
 };
 struct ListedBlocks {
   const std::uint64_t* list;
   std::uint64_t operator[](std::size_t b) const { return list[b]; }
+  const std::uint64_t* listed() const { return list; }
 };
 
 // The uniforms of `pairs` Box–Muller pairs (two per block) from blocks[0], blocks[1], …: u1 from words
@@ -215,13 +219,17 @@ void fill_uniforms_avx2(std::uint64_t stream, std::array<std::uint32_t, 2> key, 
 }
 #endif
 
-// The uniforms of `pairs` pairs from `blocks`, on the vector generator where the build has it. A
+// The uniforms of `pairs` pairs from `blocks`, on the vector generator where the build has it (the
+// caller's arrays have room for 31 pairs more, and a list of blocks is padded to whole groups of 16). A
 // piece of two blocks or fewer (draws of a few elements) costs less on the scalar generator than a
 // group of eight on the vector one.
 template <class Blocks>
 void uniforms(const Stream& stream, std::uint64_t stream_id, std::array<std::uint32_t, 2> key, Blocks blocks,
               std::size_t pairs, float* u1, float* u2) {
 #if defined(__AVX2__)
+  // Sixteen blocks a register where the CPU has AVX-512 and the piece fills more than eight.
+  if (pairs > 16 && detail::has_avx512())
+    return detail::philox_uniforms_avx512(stream_id, key, blocks.listed(), blocks[0], pairs, u1, u2);
   if (pairs > 4) return fill_uniforms_avx2(stream_id, key, blocks, pairs, u1, u2);
 #else
   (void)stream_id;
@@ -251,7 +259,7 @@ inline void copy_floats(const float* src, std::size_t n, float* dst) {
 
 // Pieces of this many Box–Muller pairs (2 per generator block, 4 draws) go on the stack: no heap
 // traffic for the millions of short calls the engine makes. The uniforms have room for a last whole
-// group of blocks.
+// group of blocks (16 on AVX-512).
 constexpr std::size_t kPairs = 256;
 
 }  // namespace
@@ -262,7 +270,7 @@ void Stream::normals_fast(std::uint64_t first, std::size_t n, float* out) const 
     for (std::size_t i = 0; i < n; ++i) out[i] = pattern_ ? pattern_[first + i] : fixed_value_;
     return;
   }
-  float u1[kPairs + 16], u2[kPairs + 16], lanes[2 * kPairs];
+  float u1[kPairs + 32], u2[kPairs + 32], lanes[2 * kPairs];
   std::uint64_t block = first / 4;
   std::size_t skip = static_cast<std::size_t>(first % 4);  // lanes of the first block before `first`
   std::size_t done = 0;
@@ -294,8 +302,8 @@ void Stream::normals_fast(const std::uint64_t* firsts, float* const* outs, std::
     return;
   }
   const std::size_t per_piece = kPairs / 2 / max_blocks;
-  alignas(32) std::uint64_t blocks[kPairs / 2 + 8];  // room to pad the last group of eight
-  float u1[kPairs + 16], u2[kPairs + 16], lanes[2 * kPairs];
+  alignas(64) std::uint64_t blocks[kPairs / 2 + 16];  // room to pad the last group of sixteen
+  float u1[kPairs + 32], u2[kPairs + 32], lanes[2 * kPairs];
   std::size_t starts[kPairs / 2];  // each range's first lane in `lanes`
   for (std::size_t r0 = 0; r0 < ranges; r0 += per_piece) {
     const std::size_t r1 = std::min(ranges, r0 + per_piece);
@@ -305,7 +313,7 @@ void Stream::normals_fast(const std::uint64_t* firsts, float* const* outs, std::
       for (std::uint64_t k = firsts[r] / 4, end = (firsts[r] + n - 1) / 4; k <= end; ++k) blocks[b++] = k;
     }
     const std::size_t pairs = 2 * b;
-    for (std::size_t pad = b; pad % 8 != 0; ++pad) blocks[pad] = blocks[b - 1];
+    for (std::size_t pad = b; pad % 16 != 0; ++pad) blocks[pad] = blocks[b - 1];
     uniforms(*this, stream_, key_, ListedBlocks{blocks}, pairs, u1, u2);
     box_muller(u1, u2, pairs, lanes);
     for (std::size_t r = r0; r < r1; ++r) copy_floats(lanes + starts[r - r0], n, outs[r]);

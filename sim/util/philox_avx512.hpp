@@ -1,0 +1,24 @@
+#pragma once
+// Philox4x32-10 on AVX-512, for rng::Stream's fast normals (internal to rng.cpp): sixteen generator
+// blocks a register, where the AVX2 generator takes eight. The build stays portable (x86-64-v3):
+// this file alone is compiled for AVX-512, and rng.cpp calls it only where the CPU has it
+// (has_avx512()). The uniforms are those of the scalar and AVX2 generators, word by word.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace cimsim::rng::detail {
+
+// Whether the CPU runs the code below (false where the compiler cannot build it).
+bool has_avx512();
+
+// The uniforms of at least `pairs` Box–Muller pairs, two per block, in whole groups of 16 blocks:
+// u1[2b] and u2[2b] from words 0 and 1 of block b, u1[2b + 1] and u2[2b + 1] from words 2 and 3;
+// u1 = (word + ½)/2^32 (never 0), u2 = word/2^32. The blocks are first, first + 1, … where `list` is
+// null, or list[0], list[1], … (the list then holds whole groups of 16). u1 and u2 must have room
+// for 31 pairs past `pairs`.
+void philox_uniforms_avx512(std::uint64_t stream, std::array<std::uint32_t, 2> key, const std::uint64_t* list,
+                            std::uint64_t first, std::size_t pairs, float* u1, float* u2);
+
+}  // namespace cimsim::rng::detail
