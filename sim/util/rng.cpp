@@ -1,6 +1,7 @@
 #include "sim/util/rng.hpp"
 
-#include "sim/util/philox_avx512.hpp"
+#include "sim/util/box_muller.hpp"
+#include "sim/util/rng_avx512.hpp"
 
 #include <Eigen/Dense>
 
@@ -40,49 +41,6 @@ void Stream::normals(std::uint64_t first, std::size_t n, float* out) const {
 namespace cimsim::rng {
 
 namespace {
-
-// Natural log of u in (0, 1], from its exponent and a series for the mantissa's log:
-// ln m = 2·atanh((m − 1)/(m + 1)), m in [√½, √2), so the series argument stays below 0.172 and
-// five terms leave an error below 1e-7. Plain arithmetic so that the loop vectorises.
-inline float log_unit(float u) {
-  std::uint32_t bits;
-  std::memcpy(&bits, &u, sizeof bits);
-  const float exponent = static_cast<float>(static_cast<int>((bits >> 23) & 0xff) - 127);
-  bits = (bits & 0x007fffffu) | 0x3f800000u;  // mantissa in [1, 2)
-  float m;
-  std::memcpy(&m, &bits, sizeof m);
-  const float big = m > 1.41421356f ? 1.0f : 0.0f;  // fold [√2, 2) down by one octave
-  m *= 1.0f - 0.5f * big;
-  const float t = (m - 1.0f) / (m + 1.0f);
-  const float t2 = t * t;
-  const float series = 2.0f * t * (1.0f + t2 * (1.0f / 3 + t2 * (1.0f / 5 + t2 * (1.0f / 7 + t2 * (1.0f / 9)))));
-  return (exponent + big) * 0.693147180560f + series;
-}
-
-// sin and cos of 2π·u for u in [0, 1): quadrant from 4u, then short Taylor polynomials on
-// [−π/4, π/4] (error below 4e-7), written as plain arithmetic so that the loop vectorises. Noise
-// draws need nothing more exact.
-inline void sincos_2pi(float u, float& s, float& c) {
-  const float k = std::nearbyint(4.0f * u);
-  const float x = (4.0f * u - k) * 1.57079632679f;
-  const float x2 = x * x;
-  const float sn = x * (1.0f + x2 * (-1.0f / 6 + x2 * (1.0f / 120 + x2 * (-1.0f / 5040))));
-  const float cs = 1.0f + x2 * (-0.5f + x2 * (1.0f / 24 + x2 * (-1.0f / 720 + x2 * (1.0f / 40320))));
-  // Quadrant q: (sin, cos) is (sn, cs), (cs, −sn), (−sn, −cs), (−cs, sn) for q = 0 … 3. An odd
-  // quadrant swaps the two; sin is negative in quadrants 2 and 3 (bit 1 of q), cos in 1 and 2 (bit
-  // 1 of q + 1). Negation is a flip of the sign bit, so the values are those of the chain of selects
-  // this replaced, which made Box–Muller about a quarter slower (docs/performance.md).
-  const auto q = static_cast<std::uint32_t>(static_cast<int>(k));
-  const bool odd = (q & 1u) != 0;
-  const float base_s = odd ? cs : sn, base_c = odd ? sn : cs;
-  std::uint32_t bits_s, bits_c;
-  std::memcpy(&bits_s, &base_s, sizeof bits_s);
-  std::memcpy(&bits_c, &base_c, sizeof bits_c);
-  bits_s ^= (q & 2u) << 30;
-  bits_c ^= ((q + 1u) & 2u) << 30;
-  std::memcpy(&s, &bits_s, sizeof s);
-  std::memcpy(&c, &bits_c, sizeof c);
-}
 
 // Where the blocks of a piece of draws come from: consecutive blocks from `first`, or the indices a
 // list holds.
@@ -238,15 +196,11 @@ void uniforms(const Stream& stream, std::uint64_t stream_id, std::array<std::uin
   fill_uniforms(stream, blocks, pairs, u1, u2);
 }
 
-// Box–Muller on `pairs` pairs of uniforms; lanes per block: (c0, s0, c1, s1).
+// Box–Muller on `pairs` pairs of uniforms, on AVX-512 where the CPU has it and the piece is long
+// enough to fill its registers (the same floats: detail::box_muller_avx512).
 void box_muller(const float* u1, const float* u2, std::size_t pairs, float* lanes) {
-  for (std::size_t p = 0; p < pairs; ++p) {
-    const float r = std::sqrt(-2.0f * log_unit(u1[p]));
-    float sn, cs;
-    sincos_2pi(u2[p], sn, cs);
-    lanes[2 * p] = r * cs;
-    lanes[2 * p + 1] = r * sn;
-  }
+  if (pairs > 16 && detail::has_avx512()) return detail::box_muller_avx512(u1, u2, pairs, lanes);
+  detail::box_muller_loop(u1, u2, pairs, lanes);
 }
 
 // n floats from src to dst, eight at a time: the draws' copies are short (a readout's vectors), and

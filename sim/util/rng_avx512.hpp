@@ -1,8 +1,9 @@
 #pragma once
-// Philox4x32-10 on AVX-512, for rng::Stream's fast normals (internal to rng.cpp): sixteen generator
-// blocks a register, where the AVX2 generator takes eight. The build stays portable (x86-64-v3):
-// this file alone is compiled for AVX-512, and rng.cpp calls it only where the CPU has it
-// (has_avx512()). The uniforms are those of the scalar and AVX2 generators, word by word.
+// rng::Stream's fast normals on AVX-512 (internal to rng.cpp): Philox4x32-10 sixteen generator
+// blocks a register, where the AVX2 generator takes eight, and Box–Muller sixteen pairs a register.
+// The build stays portable (x86-64-v3): the functions here alone are compiled for AVX-512, and
+// rng.cpp calls them only where the CPU has it (has_avx512()). The uniforms are those of the scalar
+// and AVX2 generators word by word, and the normals the same floats.
 
 #include <array>
 #include <cstddef>
@@ -20,5 +21,8 @@ bool has_avx512();
 // for 31 pairs past `pairs`.
 void philox_uniforms_avx512(std::uint64_t stream, std::array<std::uint32_t, 2> key, const std::uint64_t* list,
                             std::uint64_t first, std::size_t pairs, float* u1, float* u2);
+
+// box_muller_loop (box_muller.hpp) compiled for AVX-512.
+void box_muller_avx512(const float* u1, const float* u2, std::size_t pairs, float* lanes);
 
 }  // namespace cimsim::rng::detail

@@ -1,5 +1,6 @@
-#include "sim/util/philox_avx512.hpp"
+#include "sim/util/rng_avx512.hpp"
 
+#include "sim/util/box_muller.hpp"
 #include "sim/util/rng.hpp"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -9,7 +10,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 #define CIMSIM_PHILOX_AVX512 1
-#define CIMSIM_AVX512 __attribute__((target("avx512f")))
+#define CIMSIM_AVX512 __attribute__((target("avx512f,prefer-vector-width=512")))
 #endif
 
 namespace cimsim::rng::detail {
@@ -114,9 +115,16 @@ CIMSIM_AVX512 void philox_uniforms_avx512(std::uint64_t stream, std::array<std::
   if (g < groups) philox_groups<1>(stream, key, list, first, g, u1, u2);
 }
 
+CIMSIM_AVX512 void box_muller_avx512(const float* u1, const float* u2, std::size_t pairs, float* lanes) {
+  box_muller_loop(u1, u2, pairs, lanes);
+}
+
 #else
 
 bool has_avx512() { return false; }
+void box_muller_avx512(const float* u1, const float* u2, std::size_t pairs, float* lanes) {
+  box_muller_loop(u1, u2, pairs, lanes);
+}
 void philox_uniforms_avx512(std::uint64_t, std::array<std::uint32_t, 2>, const std::uint64_t*, std::uint64_t,
                             std::size_t, float*, float*) {}
 
