@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "sim/util/cache_line.hpp"
+#include "sim/util/cpu_features.hpp"
 
 #ifdef __AVX__
 #include <immintrin.h>
@@ -136,15 +137,14 @@ void turn_tile(const float* tile, Eigen::Index tile_ld, float* dst, Eigen::Index
 }
 #endif
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define CIMSIM_WIDE_SUMS 1
+#ifdef CIMSIM_HAVE_AVX512_KERNELS
 // sum_block for blocks of 64 readouts, on AVX-512 where the CPU has it (chosen at run time, the
 // build stays portable): four 16-lane accumulators, each row's 256 bytes in four loads. Each lane
 // adds the same terms in the same order as sum_block's, so the sums are the same floats bit for
 // bit. The 8-lane kernel is bound by its loads (32 bytes each); a CPU with 512-bit load ports
 // moves twice the bytes per load (docs/performance.md).
 typedef float WideLanes __attribute__((vector_size(64)));
-__attribute__((target("avx512f"))) void sum_block_avx512(const float* block, const SetRows& set, Eigen::Index j0,
+CIMSIM_TARGET_AVX512 void sum_block_avx512(const float* block, const SetRows& set, Eigen::Index j0,
                                                          Eigen::Index j1, float* tile) {
   constexpr Eigen::Index kBlock = 64, kStep = 16;
   for (Eigen::Index j = j0; j < j1; ++j) {
@@ -169,11 +169,6 @@ __attribute__((target("avx512f"))) void sum_block_avx512(const float* block, con
     __builtin_memcpy(out + 2 * kStep, &s2, sizeof s2);
     __builtin_memcpy(out + 3 * kStep, &s3, sizeof s3);
   }
-}
-
-bool cpu_has_avx512() {
-  static const bool has = __builtin_cpu_supports("avx512f") != 0;
-  return has;
 }
 #endif
 
@@ -248,18 +243,12 @@ void product_in_blocks(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows
 
 }  // namespace
 
-bool has_wide_sum_kernel() {
-#ifdef CIMSIM_WIDE_SUMS
-  return cpu_has_avx512();
-#else
-  return false;
-#endif
-}
+bool has_wide_sum_kernel() { return util::cpu_has_avx512(); }
 
 void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& set, Eigen::Map<Eigen::MatrixXf>& dst,
                     SumKernel kernel) {
-#ifdef CIMSIM_WIDE_SUMS
-  if (kernel == SumKernel::widest && cpu_has_avx512()) return product_in_blocks<64>(a, set, dst, sum_block_avx512);
+#ifdef CIMSIM_HAVE_AVX512_KERNELS
+  if (kernel == SumKernel::widest && util::cpu_has_avx512()) return product_in_blocks<64>(a, set, dst, sum_block_avx512);
 #else
   (void)kernel;
 #endif

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "models/periphery/adc.hpp"
+#include "sim/util/cpu_features.hpp"
 #include "sim/util/rounding.hpp"
 
 namespace cimsim::functional {
@@ -88,8 +89,14 @@ void land_codes(double* y, const Code* codes, double lsb, const double* usum, do
 // it, in one pass: the term, its code (ideal_level of term / lsb in [lo, hi]) and its landing, the
 // same operations as add_term, AdcModel::convert and land_codes in turn, without the arrays
 // between them.
+// Vectors of 16 or more go through a copy of the loop compiled for AVX-512 where the CPU has it
+// (readout_terms_avx512.cpp; the same doubles, which tests/test_readout_terms.cpp checks).
+void convert_term_avx512(double* y, const float* current, const float* var, const float* z, const float* reference,
+                         double lsb, double lo, double hi, double weight, std::int64_t count);
 inline void convert_term(double* y, const float* current, const float* var, const float* z, const float* reference,
                          double lsb, double lo, double hi, double weight, std::int64_t count) {
+  if (count >= 16 && util::cpu_has_avx512())
+    return convert_term_avx512(y, current, var, z, reference, lsb, lo, hi, weight, count);
   detail::with_parts<detail::ConvertTerm>(var, reference, y, current, var, z, reference, lsb, lo, hi, weight, count);
 }
 

@@ -3,29 +3,24 @@
 #include "sim/util/box_muller.hpp"
 #include "sim/util/rng.hpp"
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#include "sim/util/cpu_features.hpp"
+
+#ifdef CIMSIM_HAVE_AVX512_KERNELS
 // GCC 12's AVX-512 intrinsics start their results from a deliberately undefined register
 // (_mm512_undefined_*), which its own uninitialised-use warnings then report inside the header.
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
-#define CIMSIM_PHILOX_AVX512 1
-#define CIMSIM_AVX512 __attribute__((target("avx512f,prefer-vector-width=512")))
 #endif
 
 namespace cimsim::rng::detail {
 
-#ifdef CIMSIM_PHILOX_AVX512
-
-bool has_avx512() {
-  static const bool has = __builtin_cpu_supports("avx512f") != 0;
-  return has;
-}
+#ifdef CIMSIM_HAVE_AVX512_KERNELS
 
 namespace {
 
 // The counters of the 16 blocks of group g: their indices' low words in c0, high words in c1.
-CIMSIM_AVX512 inline void counters(const std::uint64_t* list, std::uint64_t first, std::size_t g, __m512i& c0,
+CIMSIM_TARGET_AVX512 inline void counters(const std::uint64_t* list, std::uint64_t first, std::size_t g, __m512i& c0,
                                    __m512i& c1) {
   if (list) {
     // Each index's two words parted: low words to the lower half of a register, high to the upper.
@@ -47,7 +42,7 @@ CIMSIM_AVX512 inline void counters(const std::uint64_t* list, std::uint64_t firs
 }
 
 // The high and low 32 bits of the products m · w of the sixteen words of w.
-CIMSIM_AVX512 inline void multiply(__m512i w, __m512i m, __m512i& hi, __m512i& lo) {
+CIMSIM_TARGET_AVX512 inline void multiply(__m512i w, __m512i m, __m512i& hi, __m512i& lo) {
   const __m512i even = _mm512_mul_epu32(w, m);                        // words 0, 2, …, 14
   const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(w, 32), m);  // words 1, 3, …, 15
   hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd);
@@ -56,7 +51,7 @@ CIMSIM_AVX512 inline void multiply(__m512i w, __m512i m, __m512i& hi, __m512i& l
 
 // kGroups groups of 16 blocks from group0 on, in flight together to hide each round's latency.
 template <int kGroups>
-CIMSIM_AVX512 void philox_groups(std::uint64_t stream, std::array<std::uint32_t, 2> key, const std::uint64_t* list,
+CIMSIM_TARGET_AVX512 void philox_groups(std::uint64_t stream, std::array<std::uint32_t, 2> key, const std::uint64_t* list,
                                  std::uint64_t first, std::size_t group0, float* u1, float* u2) {
   const __m512i m0 = _mm512_set1_epi64(kPhiloxM0), m1 = _mm512_set1_epi64(kPhiloxM1);
   const __m512i s0 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(stream)));
@@ -106,7 +101,7 @@ CIMSIM_AVX512 void philox_groups(std::uint64_t stream, std::array<std::uint32_t,
 
 }  // namespace
 
-CIMSIM_AVX512 void philox_uniforms_avx512(std::uint64_t stream, std::array<std::uint32_t, 2> key,
+CIMSIM_TARGET_AVX512 void philox_uniforms_avx512(std::uint64_t stream, std::array<std::uint32_t, 2> key,
                                           const std::uint64_t* list, std::uint64_t first, std::size_t pairs, float* u1,
                                           float* u2) {
   const std::size_t groups = (pairs + 31) / 32;
@@ -115,13 +110,12 @@ CIMSIM_AVX512 void philox_uniforms_avx512(std::uint64_t stream, std::array<std::
   if (g < groups) philox_groups<1>(stream, key, list, first, g, u1, u2);
 }
 
-CIMSIM_AVX512 void box_muller_avx512(const float* u1, const float* u2, std::size_t pairs, float* lanes) {
+CIMSIM_TARGET_AVX512 void box_muller_avx512(const float* u1, const float* u2, std::size_t pairs, float* lanes) {
   box_muller_loop(u1, u2, pairs, lanes);
 }
 
 #else
 
-bool has_avx512() { return false; }
 void box_muller_avx512(const float* u1, const float* u2, std::size_t pairs, float* lanes) {
   box_muller_loop(u1, u2, pairs, lanes);
 }

@@ -2,7 +2,7 @@
 // rng::Stream's fast normals on AVX-512 (internal to rng.cpp): Philox4x32-10 sixteen generator
 // blocks a register, where the AVX2 generator takes eight, and Box–Muller sixteen pairs a register.
 // The build stays portable (x86-64-v3): the functions here alone are compiled for AVX-512, and
-// rng.cpp calls them only where the CPU has it (has_avx512()). The uniforms are those of the scalar
+// rng.cpp calls them only where the CPU has it (util::cpu_has_avx512()). The uniforms are those of the scalar
 // and AVX2 generators word by word, and the normals the same floats.
 
 #include <array>
@@ -10,9 +10,6 @@
 #include <cstdint>
 
 namespace cimsim::rng::detail {
-
-// Whether the CPU runs the code below (false where the compiler cannot build it).
-bool has_avx512();
 
 // The uniforms of at least `pairs` Box–Muller pairs, two per block, in whole groups of 16 blocks:
 // u1[2b] and u2[2b] from words 0 and 1 of block b, u1[2b + 1] and u2[2b + 1] from words 2 and 3;
