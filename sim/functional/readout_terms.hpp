@@ -91,12 +91,16 @@ void land_codes(double* y, const Code* codes, double lsb, const double* usum, do
 // between them.
 // Vectors of 16 or more go through a copy of the loop compiled for AVX-512 where the CPU has it
 // (readout_terms_avx512.cpp; the same doubles, which tests/test_readout_terms.cpp checks).
+#ifdef CIMSIM_HAVE_AVX512_KERNELS
 void convert_term_avx512(double* y, const float* current, const float* var, const float* z, const float* reference,
                          double lsb, double lo, double hi, double weight, std::int64_t count);
+#endif
 inline void convert_term(double* y, const float* current, const float* var, const float* z, const float* reference,
                          double lsb, double lo, double hi, double weight, std::int64_t count) {
+#ifdef CIMSIM_HAVE_AVX512_KERNELS
   if (count >= 16 && util::cpu_has_avx512())
     return convert_term_avx512(y, current, var, z, reference, lsb, lo, hi, weight, count);
+#endif
   detail::with_parts<detail::ConvertTerm>(var, reference, y, current, var, z, reference, lsb, lo, hi, weight, count);
 }
 

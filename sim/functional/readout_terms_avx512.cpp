@@ -6,11 +6,11 @@
 namespace cimsim::functional {
 
 #ifdef CIMSIM_HAVE_AVX512_KERNELS
-CIMSIM_TARGET_AVX512
-#endif
-void convert_term_avx512(double* y, const float* current, const float* var, const float* z, const float* reference,
-                         double lsb, double lo, double hi, double weight, std::int64_t count) {
+CIMSIM_TARGET_AVX512 void convert_term_avx512(double* y, const float* current, const float* var, const float* z,
+                                              const float* reference, double lsb, double lo, double hi, double weight,
+                                              std::int64_t count) {
   detail::with_parts<detail::ConvertTerm>(var, reference, y, current, var, z, reference, lsb, lo, hi, weight, count);
 }
+#endif
 
 }  // namespace cimsim::functional

@@ -4,9 +4,16 @@
 // (CIMSIM_TARGET_AVX512 on the function) and chosen at run time. Each such kernel gives the same
 // floats as its portable copy; the tests compare the two on CPUs that have both.
 
-#if defined(__x86_64__) && defined(__GNUC__)
+// Only in builds that have AVX2 and FMA themselves: the copies then make the same choices of fused
+// multiply-adds, which give the same floats (a build without FMA would fuse in one copy only).
+#if defined(__x86_64__) && defined(__AVX2__) && defined(__FMA__)
+#if defined(__clang__)
+#define CIMSIM_HAVE_AVX512_KERNELS 1
+#define CIMSIM_TARGET_AVX512 __attribute__((target("avx512f"), min_vector_width(512)))
+#elif defined(__GNUC__)
 #define CIMSIM_HAVE_AVX512_KERNELS 1
 #define CIMSIM_TARGET_AVX512 __attribute__((target("avx512f,prefer-vector-width=512")))
+#endif
 #endif
 
 namespace cimsim::util {

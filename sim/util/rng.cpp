@@ -187,8 +187,10 @@ void uniforms(const Stream& stream, std::uint64_t stream_id, std::array<std::uin
               std::size_t pairs, float* u1, float* u2) {
 #if defined(__AVX2__)
   // Sixteen blocks a register where the CPU has AVX-512 and the piece fills more than eight.
+#ifdef CIMSIM_HAVE_AVX512_KERNELS
   if (pairs > 16 && util::cpu_has_avx512())
     return detail::philox_uniforms_avx512(stream_id, key, blocks.listed(), blocks[0], pairs, u1, u2);
+#endif
   if (pairs > 4) return fill_uniforms_avx2(stream_id, key, blocks, pairs, u1, u2);
 #else
   (void)stream_id;
@@ -200,7 +202,9 @@ void uniforms(const Stream& stream, std::uint64_t stream_id, std::array<std::uin
 // Box–Muller on `pairs` pairs of uniforms, on AVX-512 where the CPU has it and the piece is long
 // enough to fill its registers (the same floats: detail::box_muller_avx512).
 void box_muller(const float* u1, const float* u2, std::size_t pairs, float* lanes) {
+#ifdef CIMSIM_HAVE_AVX512_KERNELS
   if (pairs > 16 && util::cpu_has_avx512()) return detail::box_muller_avx512(u1, u2, pairs, lanes);
+#endif
   detail::box_muller_loop(u1, u2, pairs, lanes);
 }
 

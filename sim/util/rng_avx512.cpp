@@ -8,8 +8,10 @@
 #ifdef CIMSIM_HAVE_AVX512_KERNELS
 // GCC 12's AVX-512 intrinsics start their results from a deliberately undefined register
 // (_mm512_undefined_*), which its own uninitialised-use warnings then report inside the header.
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #endif
 
@@ -113,14 +115,6 @@ CIMSIM_TARGET_AVX512 void philox_uniforms_avx512(std::uint64_t stream, std::arra
 CIMSIM_TARGET_AVX512 void box_muller_avx512(const float* u1, const float* u2, std::size_t pairs, float* lanes) {
   box_muller_loop(u1, u2, pairs, lanes);
 }
-
-#else
-
-void box_muller_avx512(const float* u1, const float* u2, std::size_t pairs, float* lanes) {
-  box_muller_loop(u1, u2, pairs, lanes);
-}
-void philox_uniforms_avx512(std::uint64_t, std::array<std::uint32_t, 2>, const std::uint64_t*, std::uint64_t,
-                            std::size_t, float*, float*) {}
 
 #endif
 

@@ -9,6 +9,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "sim/util/cpu_features.hpp"
+
+#ifdef CIMSIM_HAVE_AVX512_KERNELS
 namespace cimsim::rng::detail {
 
 // The uniforms of at least `pairs` Box–Muller pairs, two per block, in whole groups of 16 blocks:
@@ -23,3 +26,4 @@ void philox_uniforms_avx512(std::uint64_t stream, std::array<std::uint32_t, 2> k
 void box_muller_avx512(const float* u1, const float* u2, std::size_t pairs, float* lanes);
 
 }  // namespace cimsim::rng::detail
+#endif
