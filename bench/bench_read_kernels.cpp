@@ -24,6 +24,7 @@
 
 #include "sim/functional/binary_product.hpp"
 #include "sim/functional/readout_terms.hpp"
+#include "sim/util/cpu_features.hpp"
 #include "sim/util/rng.hpp"
 
 namespace {
@@ -74,7 +75,7 @@ int main(int argc, char** argv) {
   functional::SetRows rows;
   const double t_list = best_of(9, [&] { rows.assign(u); });
   const double t_sums = best_of(9, [&] { functional::binary_product(a, rows, sparse); });
-  const double t_sums8 = functional::has_wide_sum_kernel()
+  const double t_sums8 = util::cpu_has_avx512()
                              ? best_of(9, [&] { functional::binary_product(a, rows, sparse, functional::SumKernel::eight_lanes); })
                              : t_sums;
   const double t_gemm = best_of(9, [&] { dense.noalias() = a * u; });
@@ -84,7 +85,7 @@ int main(int argc, char** argv) {
               static_cast<long>(m), static_cast<long>(k), static_cast<long>(n), 100.0 * density);
   std::printf("  listing set bits   %8.3f ms\n", t_list * 1e3);
   std::printf("  sums               %8.3f ms   (written turned, vectors down, as the engine reads them)\n", t_sums * 1e3);
-  if (functional::has_wide_sum_kernel())
+  if (util::cpu_has_avx512())
     std::printf("  sums, 8 lanes      %8.3f ms   (the kernel of CPUs without AVX-512; wide / 8 lanes %.2f)\n",
                 t_sums8 * 1e3, t_sums / t_sums8);
   std::printf("  Eigen GEMM         %8.3f ms   (same product; largest difference %.2g)\n", t_gemm * 1e3, err);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/functional/binary_product.hpp"
+#include "sim/util/cpu_features.hpp"
 
 using namespace cimsim;
 
@@ -32,7 +33,7 @@ TEST_CASE("binary product: each readout is the in-order float sum of the rows it
   std::normal_distribution<float> conductance(0.0f, 3.0f);
   // Both kernels where the CPU runs the wide one (blocks of 64 readouts, then 32, 8 and single ones).
   const auto kernel = GENERATE(functional::SumKernel::widest, functional::SumKernel::eight_lanes);
-  INFO("a wide kernel on this CPU: " << functional::has_wide_sum_kernel());
+  INFO("a wide kernel on this CPU: " << util::cpu_has_avx512());
   for (const Eigen::Index m : {1, 7, 8, 9, 31, 32, 33, 41, 64, 75, 109, 128, 136, 200}) {
     for (const Eigen::Index k : {1, 16, 128}) {
       for (const double density : {0.0, 0.05, 0.19, 0.5, 1.0}) {

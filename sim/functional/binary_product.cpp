@@ -77,36 +77,56 @@ inline Lanes load(const float* p) {
 }
 inline void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
 
-// Sums, for the columns j0 … j1 − 1 of u, rows c0 … c0 + 4·kLanes − 1 (kRegs 4) or c0 … c0 + kLanes − 1
-// (kRegs 1) of the product from the packed block of those rows of `a` (the block's rows of column i
-// of `a` at block + i·kRegs·kLanes), into column j − j0 of `tile` (kRegs·kLanes floats per column).
-// The accumulators are named, not an array, so that they live in registers whatever the optimiser
-// unrolls.
-template <int kRegs>
-void sum_block(const float* block, const SetRows& set, Eigen::Index j0, Eigen::Index j1, float* tile) {
+// s += the vector of floats at p; out = s. By reference: a vector wider than the build's registers
+// passed by value would change the calling convention.
+template <class V>
+[[gnu::always_inline]] inline void add_from(V& s, const float* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  s += v;
+}
+template <class V>
+[[gnu::always_inline]] inline void put(float* out, const V& s) {
+  std::memcpy(out, &s, sizeof s);
+}
+
+// Sums, for the columns j0 … j1 − 1 of u, the kRegs·L rows (L the floats of a V) of the product from
+// the packed block of those rows of `a` (the block's rows of column i of `a` at block + i·kRegs·L),
+// into column j − j0 of `tile` (kRegs·L floats per column). The accumulators are named, not an
+// array, so that they live in registers whatever the optimiser unrolls. Always inlined: the AVX-512
+// kernel below is this loop with 16-float vectors, compiled inside a function built for AVX-512.
+template <class V, int kRegs>
+[[gnu::always_inline]] inline void sum_rows(const float* block, const SetRows& set, Eigen::Index j0, Eigen::Index j1,
+                                            float* tile) {
   static_assert(kRegs == 1 || kRegs == 4);
-  constexpr Eigen::Index kBlock = kRegs * kLanes;
+  constexpr Eigen::Index kStep = sizeof(V) / sizeof(float), kBlock = kRegs * kStep;
   for (Eigen::Index j = j0; j < j1; ++j) {
     std::uint32_t count;
     const std::uint32_t* rows = set.rows_of(j, count);
     float* out = tile + (j - j0) * kBlock;
-    Lanes s0{}, s1{}, s2{}, s3{};
+    V s0{}, s1{}, s2{}, s3{};
     for (std::uint32_t r = 0; r < count; ++r) {
       const float* p = block + static_cast<Eigen::Index>(rows[r]) * kBlock;
-      s0 += load(p);
+      add_from(s0, p);
       if constexpr (kRegs == 4) {
-        s1 += load(p + kLanes);
-        s2 += load(p + 2 * kLanes);
-        s3 += load(p + 3 * kLanes);
+        add_from(s1, p + kStep);
+        add_from(s2, p + 2 * kStep);
+        add_from(s3, p + 3 * kStep);
       }
     }
-    store(out, s0);
+    put(out, s0);
     if constexpr (kRegs == 4) {
-      store(out + kLanes, s1);
-      store(out + 2 * kLanes, s2);
-      store(out + 3 * kLanes, s3);
+      put(out + kStep, s1);
+      put(out + 2 * kStep, s2);
+      put(out + 3 * kStep, s3);
     }
   }
+}
+
+// Blocks of 4·kLanes readouts (kRegs 4) or kLanes (kRegs 1) in 8-lane vectors.
+template <int kRegs>
+void sum_block(const float* block, const SetRows& set, Eigen::Index j0, Eigen::Index j1, float* tile) {
+  sum_rows<Lanes, kRegs>(block, set, j0, j1, tile);
 }
 
 #ifdef __AVX__
@@ -138,38 +158,15 @@ void turn_tile(const float* tile, Eigen::Index tile_ld, float* dst, Eigen::Index
 #endif
 
 #ifdef CIMSIM_HAVE_AVX512_KERNELS
-// sum_block for blocks of 64 readouts, on AVX-512 where the CPU has it (chosen at run time, the
-// build stays portable): four 16-lane accumulators, each row's 256 bytes in four loads. Each lane
-// adds the same terms in the same order as sum_block's, so the sums are the same floats bit for
-// bit. The 8-lane kernel is bound by its loads (32 bytes each); a CPU with 512-bit load ports
-// moves twice the bytes per load: 0.67–0.69 of the time at the engine's chunk sizes
-// (docs/performance.md).
+// Blocks of 64 readouts in four 16-lane vectors, on AVX-512 where the CPU has it (chosen at run time,
+// the build stays portable). Each lane adds the same terms in the same order as sum_block's, so the
+// sums are the same floats bit for bit. The 8-lane kernel is bound by its loads (32 bytes each); a
+// CPU with 512-bit load ports moves twice the bytes per load: 0.67–0.69 of the time at the engine's
+// chunk sizes (docs/performance.md).
 typedef float WideLanes __attribute__((vector_size(64)));
 CIMSIM_TARGET_AVX512 void sum_block_avx512(const float* block, const SetRows& set, Eigen::Index j0, Eigen::Index j1,
                                            float* tile) {
-  constexpr Eigen::Index kBlock = 64, kStep = 16;
-  for (Eigen::Index j = j0; j < j1; ++j) {
-    std::uint32_t count;
-    const std::uint32_t* rows = set.rows_of(j, count);
-    WideLanes s0{}, s1{}, s2{}, s3{};
-    for (std::uint32_t r = 0; r < count; ++r) {
-      const float* p = block + static_cast<Eigen::Index>(rows[r]) * kBlock;
-      WideLanes v0, v1, v2, v3;
-      __builtin_memcpy(&v0, p, sizeof v0);
-      __builtin_memcpy(&v1, p + kStep, sizeof v1);
-      __builtin_memcpy(&v2, p + 2 * kStep, sizeof v2);
-      __builtin_memcpy(&v3, p + 3 * kStep, sizeof v3);
-      s0 += v0;
-      s1 += v1;
-      s2 += v2;
-      s3 += v3;
-    }
-    float* out = tile + (j - j0) * kBlock;
-    __builtin_memcpy(out, &s0, sizeof s0);
-    __builtin_memcpy(out + kStep, &s1, sizeof s1);
-    __builtin_memcpy(out + 2 * kStep, &s2, sizeof s2);
-    __builtin_memcpy(out + 3 * kStep, &s3, sizeof s3);
-  }
+  sum_rows<WideLanes, 4>(block, set, j0, j1, tile);
 }
 #endif
 
@@ -243,8 +240,6 @@ void product_in_blocks(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows
 }
 
 }  // namespace
-
-bool has_wide_sum_kernel() { return util::cpu_has_avx512(); }
 
 void binary_product(const Eigen::Ref<const Eigen::MatrixXf>& a, const SetRows& set, Eigen::Map<Eigen::MatrixXf>& dst,
                     SumKernel kernel) {

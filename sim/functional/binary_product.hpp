@@ -36,12 +36,10 @@ class SetRows {
   std::vector<std::uint32_t> rows_;
 };
 
-// The code that sums the rows: the widest this CPU runs (blocks of 64 readouts on AVX-512, chosen at
-// run time), or the 8-lane one every build runs. Both give the same floats: each readout's terms
-// are added in the same order.
+// The code that sums the rows: the widest this CPU runs (blocks of 64 readouts where
+// util::cpu_has_avx512(), chosen at run time), or the 8-lane one every build runs. Both give the same
+// floats: each readout's terms are added in the same order.
 enum class SumKernel { widest, eight_lanes };
-// Whether SumKernel::widest is wider than eight_lanes on this CPU.
-bool has_wide_sum_kernel();
 
 // dst = (a · u)ᵀ for the 0/1 matrix u that `set` describes (a: m × k, u: k × n, dst: n × m), each
 // entry summed in increasing row order (above). Transposed because the engine reads each readout's

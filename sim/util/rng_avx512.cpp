@@ -1,9 +1,8 @@
 #include "sim/util/rng_avx512.hpp"
 
 #include "sim/util/box_muller.hpp"
-#include "sim/util/rng.hpp"
-
 #include "sim/util/cpu_features.hpp"
+#include "sim/util/rng.hpp"
 
 #ifdef CIMSIM_HAVE_AVX512_KERNELS
 // GCC 12's AVX-512 intrinsics start their results from a deliberately undefined register
@@ -22,8 +21,8 @@ namespace cimsim::rng::detail {
 namespace {
 
 // The counters of the 16 blocks of group g: their indices' low words in c0, high words in c1.
-CIMSIM_TARGET_AVX512 inline void counters(const std::uint64_t* list, std::uint64_t first, std::size_t g, __m512i& c0,
-                                   __m512i& c1) {
+CIMSIM_TARGET_AVX512 inline void counters(const std::uint64_t* list, std::uint64_t first, std::size_t g,
+                                          __m512i& c0, __m512i& c1) {
   if (list) {
     // Each index's two words parted: low words to the lower half of a register, high to the upper.
     const __m512i parted = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
@@ -53,8 +52,9 @@ CIMSIM_TARGET_AVX512 inline void multiply(__m512i w, __m512i m, __m512i& hi, __m
 
 // kGroups groups of 16 blocks from group0 on, in flight together to hide each round's latency.
 template <int kGroups>
-CIMSIM_TARGET_AVX512 void philox_groups(std::uint64_t stream, std::array<std::uint32_t, 2> key, const std::uint64_t* list,
-                                 std::uint64_t first, std::size_t group0, float* u1, float* u2) {
+CIMSIM_TARGET_AVX512 void philox_groups(std::uint64_t stream, std::array<std::uint32_t, 2> key,
+                                        const std::uint64_t* list, std::uint64_t first, std::size_t group0, float* u1,
+                                        float* u2) {
   const __m512i m0 = _mm512_set1_epi64(kPhiloxM0), m1 = _mm512_set1_epi64(kPhiloxM1);
   const __m512i s0 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(stream)));
   const __m512i s1 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(stream >> 32)));
@@ -104,8 +104,8 @@ CIMSIM_TARGET_AVX512 void philox_groups(std::uint64_t stream, std::array<std::ui
 }  // namespace
 
 CIMSIM_TARGET_AVX512 void philox_uniforms_avx512(std::uint64_t stream, std::array<std::uint32_t, 2> key,
-                                          const std::uint64_t* list, std::uint64_t first, std::size_t pairs, float* u1,
-                                          float* u2) {
+                                                 const std::uint64_t* list, std::uint64_t first, std::size_t pairs,
+                                                 float* u1, float* u2) {
   const std::size_t groups = (pairs + 31) / 32;
   std::size_t g = 0;
   for (; g + 2 <= groups; g += 2) philox_groups<2>(stream, key, list, first, g, u1, u2);

@@ -2,8 +2,8 @@
 // rng::Stream's fast normals on AVX-512 (internal to rng.cpp): Philox4x32-10 sixteen generator
 // blocks a register, where the AVX2 generator takes eight, and Box–Muller sixteen pairs a register.
 // The build stays portable (x86-64-v3): the functions here alone are compiled for AVX-512, and
-// rng.cpp calls them only where the CPU has it (util::cpu_has_avx512()). The uniforms are those of the scalar
-// and AVX2 generators word by word, and the normals the same floats.
+// rng.cpp calls them only where the CPU has it (util::cpu_has_avx512()). The uniforms are those of
+// the scalar and AVX2 generators word by word, and the normals the same floats.
 
 #include <array>
 #include <cstddef>
